@@ -1,0 +1,333 @@
+"""Quality benchmark: our scrub path versus stock Presidio on the labelled corpus.
+
+    python -m bench.quality [--corpus dev|test|PATH] [--ours auto|scrubber|detector] [--json OUT]
+
+Both run in one process on the same texts. Figures:
+
+* leak      share of must-go spans whose text still appears in the forwarded text (a blocked
+            text leaks nothing; both sides are compared with invisible characters removed and NFKC
+            applied, so a value that survives only behind Unicode tricks still counts);
+* over-scrub share of texts with nothing to remove whose forwarded text differs (blocked = changed);
+* kept      share of may-stay spans (appointment times, titled providers, the org's own details)
+            whose text still appears;
+* per-type recall (must-go span caught = absent from output) and per-type precision of detector
+  findings (a finding is correct when it overlaps any labelled span);
+* portal share: among texts with clinical spans, the share our pipeline sent to portal or block;
+* throughput in messages per second (a side figure; the same machine, the same texts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.corpus.textnorm import norm, value_pattern
+
+CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
+CLINICAL_TYPES = frozenset(
+    {"CONDITION", "MEDICATION", "LAB_RESULT", "PROCEDURE", "CLINICAL_DEPARTMENT"}
+)
+Example = dict[str, Any]
+
+
+@dataclass
+class Outcome:
+    """What one pipeline did with one text. ``text`` None means nothing was forwarded."""
+
+    text: str | None
+    action: str
+    findings: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------- metrics
+def span_text(example: Example, span: dict[str, Any]) -> str:
+    return str(example["text"][span["start"]:span["end"]])
+
+
+def still_present(value: str, forwarded: str | None) -> bool:
+    """Does ``value`` survive in what was forwarded? Nothing forwarded means nothing survives."""
+    if forwarded is None:
+        return False
+    pat = value_pattern(value)
+    return bool(pat and pat.search(norm(forwarded)))
+
+
+def has_phi(example: Example) -> bool:
+    return any(not s["keep"] for s in example["spans"])
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def leak(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tuple[int, int]:
+    """(leaked, total) over must-go spans."""
+    leaked = total = 0
+    for ex, out in zip(examples, outcomes, strict=True):
+        for s in ex["spans"]:
+            if not s["keep"]:
+                total += 1
+                leaked += still_present(span_text(ex, s), out.text)
+    return leaked, total
+
+
+def over_scrub(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tuple[int, int]:
+    """(changed, total) over texts with nothing to remove."""
+    changed = total = 0
+    for ex, out in zip(examples, outcomes, strict=True):
+        if not has_phi(ex):
+            total += 1
+            changed += out.text != ex["text"]
+    return changed, total
+
+
+def kept(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tuple[int, int]:
+    """(kept, total) over may-stay spans."""
+    ok = total = 0
+    for ex, out in zip(examples, outcomes, strict=True):
+        for s in ex["spans"]:
+            if s["keep"]:
+                total += 1
+                ok += still_present(span_text(ex, s), out.text)
+    return ok, total
+
+
+def recall_by_type(
+    examples: Sequence[Example], outcomes: Sequence[Outcome], keep: bool = False
+) -> dict[str, tuple[int, int]]:
+    """Per span type: (caught, total) for must-go spans, or (kept, total) with ``keep=True``."""
+    hit: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for ex, out in zip(examples, outcomes, strict=True):
+        for s in ex["spans"]:
+            if bool(s["keep"]) != keep:
+                continue
+            total[s["type"]] += 1
+            present = still_present(span_text(ex, s), out.text)
+            hit[s["type"]] += present if keep else not present
+    return {t: (hit[t], total[t]) for t in sorted(total)}
+
+
+def precision_by_type(
+    examples: Sequence[Example], outcomes: Sequence[Outcome]
+) -> dict[str, tuple[int, int]]:
+    """Per finding type: (findings overlapping some labelled span, findings)."""
+    good: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for ex, out in zip(examples, outcomes, strict=True):
+        spans = [(s["start"], s["end"]) for s in ex["spans"]]
+        for typ, start, end in out.findings:
+            total[typ] += 1
+            good[typ] += any(start < e and s < end for s, e in spans)
+    return {t: (good[t], total[t]) for t in sorted(total)}
+
+
+def portal_share(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tuple[int, int]:
+    """(portal or block, total) over texts with a must-go clinical span."""
+    hit = total = 0
+    for ex, out in zip(examples, outcomes, strict=True):
+        if any(not s["keep"] and s["type"] in CLINICAL_TYPES for s in ex["spans"]):
+            total += 1
+            hit += out.action in ("portal", "block")
+    return hit, total
+
+
+def score(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """Every figure for one pipeline, as plain data."""
+    leaked, must_go = leak(examples, outcomes)
+    changed, clean = over_scrub(examples, outcomes)
+    ok, may_stay = kept(examples, outcomes)
+    portal, clinical = portal_share(examples, outcomes)
+    recall = recall_by_type(examples, outcomes)
+    by_cat: dict[str, Any] = {}
+    for cat in sorted({ex["category"] for ex in examples}):
+        idx = [i for i, ex in enumerate(examples) if ex["category"] == cat]
+        exs, outs = [examples[i] for i in idx], [outcomes[i] for i in idx]
+        lk, tot = leak(exs, outs)
+        ch, cl = over_scrub(exs, outs)
+        by_cat[cat] = {"leak": _ratio(lk, tot), "over_scrub": _ratio(ch, cl), "texts": len(idx)}
+    return {
+        "texts": len(examples),
+        "leak": _ratio(leaked, must_go), "leaked": leaked, "must_go_spans": must_go,
+        "over_scrub": _ratio(changed, clean), "over_scrubbed": changed, "clean_texts": clean,
+        "kept": _ratio(ok, may_stay), "kept_spans": ok, "may_stay_spans": may_stay,
+        "portal_share": _ratio(portal, clinical), "clinical_texts": clinical,
+        "actions": dict(Counter(o.action for o in outcomes)),
+        "recall_by_type": {t: {"recall": _ratio(c, n), "caught": c, "total": n}
+                           for t, (c, n) in recall.items()},
+        "kept_by_type": {t: {"kept": _ratio(c, n), "kept_n": c, "total": n}
+                         for t, (c, n) in recall_by_type(examples, outcomes, keep=True).items()},
+        "precision_by_type": {t: {"precision": _ratio(c, n), "correct": c, "findings": n}
+                              for t, (c, n) in precision_by_type(examples, outcomes).items()},
+        "by_category": by_cat,
+    }
+
+
+# ------------------------------------------------------------------------------- pipelines
+Pipeline = Callable[[Sequence[str]], list[Outcome]]
+
+
+def ours_detector() -> Pipeline:
+    """Fallback: models.Detector, every non-administrative finding redacted as ``[label]``."""
+    from models import Detector, DetectorSettings, entities
+
+    detector = Detector(DetectorSettings())
+
+    def run(texts: Sequence[str]) -> list[Outcome]:
+        out = []
+        for text, found in zip(texts, detector.detect(texts), strict=True):
+            acted = [f for f in found if entities.get(f.type).family != "administrative"]
+            red = text
+            for f in sorted(acted, key=lambda f: f.start, reverse=True):
+                red = red[:f.start] + f"[{entities.get(f.type).label}]" + red[f.end:]
+            out.append(Outcome(red, "redact" if acted else "allow",
+                               [(f.type, f.start, f.end) for f in found]))
+        return out
+
+    return run
+
+
+def ours_scrubber() -> Pipeline:
+    """The proxy's shared scrub path with its default policy."""
+    from proxy.scrubber import Scrubber  # type: ignore[import-not-found,unused-ignore]
+
+    scrubber = Scrubber.from_paths(policy_path=None)
+
+    def run(texts: Sequence[str]) -> list[Outcome]:
+        results = scrubber.scrub(list(texts))
+        if inspect.isawaitable(results):
+            results = asyncio.run(results)  # type: ignore[arg-type]
+        return [Outcome(r.text, str(r.action),
+                        [(f.type, f.start, f.end) for f in r.findings]) for r in results]
+
+    return run
+
+
+def ours(mode: str) -> tuple[str, Pipeline]:
+    if mode == "detector":
+        return "detector", ours_detector()
+    if mode == "scrubber":
+        return "scrubber", ours_scrubber()
+    try:
+        import proxy.scrubber  # noqa: F401  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return "detector", ours_detector()
+    return "scrubber", ours_scrubber()
+
+
+def stock() -> Pipeline:
+    from bench.stock_presidio import StockPresidio
+
+    engine = StockPresidio()
+
+    def run(texts: Sequence[str]) -> list[Outcome]:
+        return [Outcome(r.text, "redact" if r.findings else "allow",
+                        [(f.entity_type, f.start, f.end) for f in r.findings])
+                for r in engine.run(texts)]
+
+    return run
+
+
+def timed(pipeline: Pipeline, texts: Sequence[str]) -> tuple[list[Outcome], float]:
+    pipeline(texts[:8])  # warm-up: lazy model parts, caches
+    t0 = time.perf_counter()
+    out = pipeline(texts)
+    return out, len(texts) / (time.perf_counter() - t0)
+
+
+# ------------------------------------------------------------------------------- report
+def load_corpus(name: str) -> list[Example]:
+    path = CORPUS_DIR / f"{name}.jsonl" if name in ("dev", "test") else Path(name)
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _pct(x: float | None) -> str:
+    return "   n/a" if x is None else f"{100 * x:5.1f}%"
+
+
+def table(results: dict[str, dict[str, Any]]) -> str:
+    names = list(results)
+    w = 26
+    lines = [f"{'':{w}}" + "".join(f"{n:>14}" for n in names)]
+
+    def row(label: str, get: Callable[[dict[str, Any]], str]) -> None:
+        lines.append(f"{label:{w}}" + "".join(f"{get(results[n]):>14}" for n in names))
+
+    row("leak (lower is better)", lambda r: _pct(r["leak"]))
+    row("over-scrub (lower)", lambda r: _pct(r["over_scrub"]))
+    row("kept (higher)", lambda r: _pct(r["kept"]))
+    row("portal share", lambda r: _pct(r["portal_share"]))
+    row("messages/second", lambda r: f"{r['msgs_per_sec']:.0f}")
+    lines.append("")
+    lines.append("recall by type (must-go spans caught)")
+    types = sorted({t for r in results.values() for t in r["recall_by_type"]})
+    for t in types:
+        total = next(r["recall_by_type"][t]["total"] for r in results.values()
+                     if t in r["recall_by_type"])
+        row(f"  {t} ({total})", lambda r, t=t: _pct(r["recall_by_type"].get(t, {}).get("recall")))
+    lines.append("")
+    lines.append("kept by type (may-stay spans kept)")
+    for t in sorted({t for r in results.values() for t in r["kept_by_type"]}):
+        row(f"  {t}", lambda r, t=t: _pct(r["kept_by_type"].get(t, {}).get("kept")))
+    lines.append("")
+    lines.append("by category: leak / over-scrub")
+    for c in sorted({c for r in results.values() for c in r["by_category"]}):
+        row(f"  {c}", lambda r, c=c: _pct(r["by_category"][c]["leak"]).strip() + " / "
+            + _pct(r["by_category"][c]["over_scrub"]).strip())
+    for n in names:
+        lines.append("")
+        lines.append(f"precision by finding type: {n}")
+        for t, p in results[n]["precision_by_type"].items():
+            lines.append(f"  {t:{w - 2}}{_pct(p['precision']):>14}  ({p['findings']} findings)")
+    return "\n".join(lines)
+
+
+def worst_leaks(result: dict[str, Any], k: int = 5) -> list[tuple[str, float, int]]:
+    rows = [(t, 1 - v["recall"], v["total"] - v["caught"])
+            for t, v in result["recall_by_type"].items() if v["recall"] is not None]
+    return sorted(rows, key=lambda r: (-r[1], -r[2]))[:k]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--corpus", default="dev", help="dev, test, or a path to a JSONL corpus")
+    ap.add_argument("--ours", choices=["auto", "scrubber", "detector"], default="auto")
+    ap.add_argument("--no-stock", action="store_true", help="skip the stock Presidio baseline")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N texts")
+    ap.add_argument("--json", type=Path, help="write all figures to this file")
+    args = ap.parse_args(argv)
+
+    examples = load_corpus(args.corpus)
+    if args.limit:
+        examples = examples[: args.limit]
+    texts = [ex["text"] for ex in examples]
+    mode, pipeline = ours(args.ours)
+    results: dict[str, dict[str, Any]] = {}
+    outs, rate = timed(pipeline, texts)
+    results[f"ours[{mode}]"] = score(examples, outs) | {"msgs_per_sec": rate}
+    if not args.no_stock:
+        outs, rate = timed(stock(), texts)
+        results["stock"] = score(examples, outs) | {"msgs_per_sec": rate}
+
+    print(f"corpus {args.corpus}: {len(examples)} texts")
+    print(table(results))
+    for name, r in results.items():
+        worst = ", ".join(f"{t} {100 * x:.0f}% ({n})" for t, x, n in worst_leaks(r))
+        print(f"worst leaking types, {name}: {worst}")
+    if args.json:
+        args.json.write_text(json.dumps({"corpus": args.corpus, "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
