@@ -26,7 +26,7 @@ from bench.corpus.textnorm import norm_with_map, value_pattern
 HERE = Path(__file__).resolve().parent
 SALT = "phi-proxy-corpus/v1"
 TEST_SHARE = 0.35
-SIZES = {"dev": 1600, "test": 640}
+SIZES = {"dev": 1600, "test": 680}
 SEEDS = {"dev": 20261129, "test": 9120611}
 
 CATEGORIES = ["reminder", "results", "refill", "billing", "care_coordination", "informal",
@@ -81,6 +81,51 @@ def split_list(items: Sequence[str], split: str) -> list[str]:
     return out
 
 
+def fragment_splits() -> dict[str, str]:
+    """Split of every fragment: by hash, then stratified so that each removable slot is used by
+    about TEST_SHARE of its fragments in test and by at least one in each split."""
+    everything = list(F.OPENERS_PHI) + list(F.OPENERS_CLEAN) + list(F.CLOSERS) + list(F.ADVERSARIAL)
+    for lists in F.BODY.values():
+        for frs in lists.values():
+            everything.extend(frs)
+    assign = {f: bucket(f) for f in everything}
+    locked: set[str] = set()
+
+    def users(slot: str) -> list[str]:
+        found = (f for f in assign if "{" + slot + "}" in f)
+        return sorted(found, key=lambda f: bucket("m" + f) + f)
+
+    slots = sorted({s for f in everything for s in SLOT_RE.findall(f)} & PHI_SLOTS,
+                   key=lambda s: (len(users(s)), s))
+    for slot in slots:
+        frs = users(slot)
+        if len(frs) < 2:
+            continue
+        want_test = min(len(frs) - 1, max(1, round(TEST_SHARE * len(frs))))
+        for split, want in (("test", want_test), ("dev", len(frs) - want_test)):
+            have = sum(assign[f] == split for f in frs)
+            for f in frs:
+                if have >= want:
+                    break
+                if assign[f] != split and f not in locked:
+                    assign[f] = split
+                    have += 1
+        locked.update(frs)
+    return assign
+
+
+_FRAGMENT_SPLITS: dict[str, str] = {}
+
+
+def split_fragments(items: Sequence[str], split: str) -> list[str]:
+    if not _FRAGMENT_SPLITS:
+        _FRAGMENT_SPLITS.update(fragment_splits())
+    out = [f for f in items if _FRAGMENT_SPLITS[f] == split]
+    if not out:
+        raise ValueError(f"a fragment list has no {split} entries")
+    return out
+
+
 def is_clean(fragment: str) -> bool:
     return not (set(SLOT_RE.findall(fragment)) & PHI_SLOTS)
 
@@ -116,13 +161,14 @@ class Pools:
         self.procedures = split_list(vocab.PROCEDURES, split)
         self.depts = split_list(vocab.REVEALING_DEPARTMENTS, split)
         self.facilities = split_list(vocab.FACILITIES, split)
-        self.openers_phi = split_list(F.OPENERS_PHI, split)
-        self.openers_clean = split_list(F.OPENERS_CLEAN, split)
-        self.closers = split_list(F.CLOSERS, split)
-        self.adversarial = split_list(F.ADVERSARIAL, split)
+        self.openers_phi = split_fragments(F.OPENERS_PHI, split)
+        self.openers_clean = split_fragments(F.OPENERS_CLEAN, split)
+        self.closers = split_fragments(F.CLOSERS, split)
+        self.adversarial = split_fragments(F.ADVERSARIAL, split)
         self.body: dict[str, dict[str, list[str]]] = {}
         for cat, lists in F.BODY.items():
-            self.body[cat] = {k: (split_list(v, split) if v else []) for k, v in lists.items()}
+            self.body[cat] = {k: (split_fragments(v, split) if v else [])
+                              for k, v in lists.items()}
         for cat, lists in self.body.items():
             for kind, frs in lists.items():
                 bad = [f for f in frs if is_clean(f) != (kind == "clean")]
@@ -371,7 +417,8 @@ def _typo(word: str, rng: random.Random) -> str:
 
 
 def add_typos(pieces: list[Piece], rng: random.Random, n: int) -> list[Piece]:
-    literal = [i for i, (t, typ, _) in enumerate(pieces) if typ is None and re.search(r"[a-z]{5}", t)]
+    literal = [i for i, (t, typ, _) in enumerate(pieces)
+               if typ is None and re.search(r"[a-z]{5}", t)]
     out = list(pieces)
     for _ in range(n):
         if not literal:

@@ -37,7 +37,7 @@ def norm_with_map(text: str) -> tuple[str, list[int]]:
 
 
 def value_pattern(value: str) -> re.Pattern[str] | None:
-    """Case-sensitive regex for a normalised value, bounded where the value starts/ends in a word."""
+    """Case-sensitive regex for a normalised value, word-bounded where the value has word edges."""
     v = norm(value).strip()
     if not v:
         return None

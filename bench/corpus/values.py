@@ -77,7 +77,8 @@ def format_full_date(rng: random.Random, y: int, m: int, d: int) -> str:
     forms = [f"{m:02d}/{d:02d}/{y}", f"{m}/{d}/{y}", f"{m}-{d}-{yy}", f"{m}/{d}/{yy}",
              f"{MONTHS[m - 1]} {d}, {y}", f"{d} {MON3[m - 1]} {y}", f"{y}-{m:02d}-{d:02d}",
              f"{MON3[m - 1]}. {_ordinal(d)} {y}", f"{MON3[m - 1]} {d} {y}", f"{d:02d}.{m:02d}.{y}",
-             f"{m:02d}-{d:02d}-{y}", f"{MONTHS[m - 1]} {_ordinal(d)}, {y}", f"{d}-{MON3[m - 1]}-{yy}",
+             f"{m:02d}-{d:02d}-{y}", f"{MONTHS[m - 1]} {_ordinal(d)}, {y}",
+             f"{d}-{MON3[m - 1]}-{yy}",
              f"{m:02d}{d:02d}{y}"]
     return rng.choice(forms)
 
@@ -102,8 +103,9 @@ def _time(rng: random.Random) -> str:
     mi = rng.choice([0, 0, 0, 15, 30, 30, 45, 10, 20, 40, 50])
     h12 = h if h <= 12 else h - 12
     ap = "AM" if h < 12 else "PM"
-    forms = [f"{h12}:{mi:02d} {ap}", f"{h12}:{mi:02d}{ap.lower()}", f"{h12}:{mi:02d} {ap.lower()}",
-             f"{h12}:{mi:02d}", f"{h12}:{mi:02d}{ap[0].lower()}", f"{h12}:{mi:02d} {ap[0]}.{ap[1]}."]
+    forms = [f"{h12}:{mi:02d} {ap}", f"{h12}:{mi:02d}{ap.lower()}",
+             f"{h12}:{mi:02d} {ap.lower()}", f"{h12}:{mi:02d}", f"{h12}:{mi:02d}{ap[0].lower()}",
+             f"{h12}:{mi:02d} {ap[0]}.{ap[1]}."]
     if mi == 0:
         forms += [f"{h12}{ap.lower()}", f"{h12} {ap}", f"{h12} o'clock", f"{h12}"]
     if h == 12 and mi == 0:
@@ -195,7 +197,8 @@ def plate(rng: random.Random) -> tuple[str, str]:
     forms = [lambda: str(rng.randint(1, 9)) + "".join(rng.choice(L) for _ in range(3))
              + _digits(rng, 3), lambda: "".join(rng.choice(L) for _ in range(3)) + "-"
              + _digits(rng, 4), lambda: "".join(rng.choice(L) for _ in range(3)) + " "
-             + _digits(rng, 4), lambda: _digits(rng, 3) + " " + "".join(rng.choice(L) for _ in range(3))]
+             + _digits(rng, 4),
+             lambda: _digits(rng, 3) + " " + "".join(rng.choice(L) for _ in range(3))]
     text = rng.choice(forms)()
     return "plate:" + text.replace("-", "").replace(" ", ""), text
 
@@ -206,7 +209,8 @@ def device(rng: random.Random) -> tuple[str, str]:
              + rng.choice("XNRK"), lambda: "".join(rng.choice(A) for _ in range(8)),
              lambda: _digits(rng, 2) + "-" + _digits(rng, 4) + "-" + _digits(rng, 4),
              lambda: "SN" + _digits(rng, 9), lambda: "".join(rng.choice(A) for _ in range(6)),
-             lambda: "RNJ" + _digits(rng, 6) + "H", lambda: "G7" + "".join(rng.choice(A) for _ in range(4))]
+             lambda: "RNJ" + _digits(rng, 6) + "H",
+             lambda: "G7" + "".join(rng.choice(A) for _ in range(4))]
     text = rng.choice(forms)()
     return "dev:" + text.replace("-", ""), text
 
@@ -225,7 +229,8 @@ def street_address(rng: random.Random, street: str) -> tuple[str, str]:
     num = str(rng.choice([rng.randint(1, 99), rng.randint(100, 999), rng.randint(1000, 99999)]))
     pre = rng.choice(["", "", "", "N ", "S. ", "E ", "West ", "NW "])
     suffix = rng.choice(vocab.STREET_SUFFIXES)
-    dot = "." if rng.random() < 0.2 and suffix in ("St", "Ave", "Rd", "Blvd", "Dr", "Ln", "Ct", "Pl") else ""
+    abbrev = suffix in ("St", "Ave", "Rd", "Blvd", "Dr", "Ln", "Ct", "Pl")
+    dot = "." if abbrev and rng.random() < 0.2 else ""
     text = f"{num} {pre}{street} {suffix}{dot}"
     if rng.random() < 0.35:
         text += rng.choice([", ", " "]) + rng.choice(vocab.UNITS)

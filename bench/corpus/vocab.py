@@ -6,8 +6,13 @@ assigned to dev or test as a whole so the test split never sees a variant of a d
 
 from __future__ import annotations
 
+
+def _words(block: str) -> list[str]:
+    return block.split()
+
+
 # Patient / relative first names: diverse origins, and many that are also English words.
-FIRST_NAMES = """
+FIRST_NAMES = _words("""
 Maria Jose Luis Carmen Ana Juan Sofia Diego Valentina Mateo Camila Santiago Lucia Alejandro
 Ximena Rafael Guadalupe Esperanza Dolores Consuelo Aiyana Takoda Nizhoni Wei Ming Li Jun Mei
 Hiroshi Yuki Sakura Haruto Aiko Kenji Min-jun Seo-yeon Ji-ho Hyun Priya Arjun Ananya Rohan
@@ -22,9 +27,9 @@ Jasmine Tyrone Keisha DeShawn Latoya Marquis Ebony Darnell Imani Jamal Shanice T
 Hope Will Grace May Faith Mark Rose Joy Bill Amber Dawn June April Summer Chase Drew Hunter
 Ivy Pat Penny Destiny Iris Ruby Crystal Brook Sunny Autumn Skye Rich Gay Robin Sandy Misty
 Holly Ginger Honey Charity Trinity Liberty Heather Daisy Lily Jade Pearl Forrest Glen Dale
-""".split()
+""")
 
-LAST_NAMES = """
+LAST_NAMES = _words("""
 Garcia Rodriguez Martinez Hernandez Lopez Gonzalez Perez Sanchez Ramirez Torres Flores Rivera
 Gomez Diaz Reyes Morales Cruz Ortiz Gutierrez Chavez Ramos Mendoza Ruiz Alvarez Castillo Jimenez
 Vasquez Romero Herrera Medina Aguilar Vargas Guzman Salazar Nakamura Tanaka Watanabe Yamamoto
@@ -45,10 +50,10 @@ Bryant Alexander Russell Griffin Hayes Myers Ford Hamilton Graham Sullivan Walla
 Reynolds Fisher Ellis Harrison Gibson McDonald Marshall Owens Kennedy Wells Rice Price Hall
 Frost Moody Best Sharp Little Love Story Brown White Black Green Young King Hill Bush Stone
 Banks Fields Lane Hope Summers Winter Snow Rivers Woods Knight Bishop Page Church Gentry
-""".split()
+""")
 
 # Titled clinicians get their own surname pool so a provider never shares a patient's name.
-PROVIDER_LAST = """
+PROVIDER_LAST = _words("""
 Okoye Abernathy Balogun Castellanos Delacroix Eriksen Fitzgerald Ghosh Halvorsen Ibarra
 Jorgensen Kaczmarek Lindgren Moreau Nakashima Oyelaran Pellegrino Quintero Rasmussen Sorensen
 Thibodeaux Umarov Valdivia Whitfield Yamaguchi Zielinski Achebe Bhattacharya Cardenas Dubois
@@ -57,22 +62,22 @@ Ochoa Pacheco Quigley Ramaswamy Saavedra Tremblay Urquhart Villanueva Wojcik Xio
 Zamora Albright Beaumont Chowdhury Dominguez Ellingson Ferreira Goldberg Hargrove Iqbal
 Jablonski Kapoor Lundqvist Marchetti Nakagawa Oduya Prakash Rosenthal Szabo Takeda Uribe
 Vance Weatherby Yoshida Zimmer Hope Will Love King Young Sharp Moody Frost Wise Noble
-""".split()
+""")
 
-PROVIDER_FIRST = """
+PROVIDER_FIRST = _words("""
 Anita Benedict Camille Dariusz Elena Farid Gloria Hamid Ines Jonah Kavya Lorenzo Marisol
 Nikhil Odette Paolo Renata Sameer Tatiana Umberto Vera Wendell Yara Zoltan Adaeze Bertrand
 Cecilia Dominic Esther Felix Greta Hector Ilse Julian Karina Leopold Miriam Nadia Oscar
-""".split()
+""")
 
-STREET_NAMES = """
+STREET_NAMES = _words("""
 Maple Oak Cedar Elm Willow Birch Pine Aspen Magnolia Sycamore Chestnut Juniper Hawthorn Laurel
 Hope Grace Liberty Union Harbor Lakeshore Ridge Valley Meadow Orchard Prairie Summit Canyon
 Sunset Sunrise Highland Fairview Riverside Brookside Hillcrest Crestview Woodland Forest Spring
 Mill Church Market Bridge Railroad Depot Franklin Jefferson Madison Lincoln Washington Adams
 Monroe Jackson Hamilton Kennedy Cherry Peach Walnut Hickory Poplar Cypress Redwood Sequoia
 Mulberry Dogwood Primrose Lilac Clover Heather Bayberry Foxglove Larkspur Tamarack Alder
-""".split()
+""")
 
 STREET_SUFFIXES = [
     "St", "Street", "Ave", "Avenue", "Rd", "Road", "Blvd", "Dr", "Drive", "Ln", "Lane", "Way",
@@ -257,8 +262,9 @@ QUAL_FORMS = ["positive for {o}", "negative for {o}", "{o} positive", "{o} negat
               "{o} test was negative", "{o}+", "a positive {o} test", "{o} detected",
               "no {o} detected"]
 
-QUAL_TESTS = ["pregnancy test positive|positive pregnancy test", "biopsy was benign|benign biopsy",
-              "biopsy showed carcinoma|malignant biopsy", "abnormal Pap smear|Pap came back abnormal",
+QUAL_TESTS = ["pregnancy test positive|positive pregnancy test",
+              "biopsy was benign|benign biopsy", "biopsy showed carcinoma|malignant biopsy",
+              "abnormal Pap smear|Pap came back abnormal",
               "mammogram was abnormal|abnormal mammogram", "positive FIT test|FIT test positive",
               "urine culture grew E. coli", "positive TB skin test|PPD positive",
               "sperm count was low|low sperm count", "echo showed EF of 30%|EF 25%",
