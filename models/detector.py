@@ -1,4 +1,4 @@
-"""Detector.detect(texts) → findings per text. Batching, normalisation, overlap resolution; no I/O."""
+"""Detector.detect(texts) → findings per text: batching, normalisation, overlaps; no I/O."""
 
 from __future__ import annotations
 
@@ -44,7 +44,9 @@ class Detector:
                 raise ValueError(f"unknown entity types requested: {', '.join(unknown)}")
         # Only types some recognizer can emit: asking Presidio for others only makes it warn.
         supported = set(self._analyzer.get_supported_entities("en"))
-        self.entities: frozenset[str] = frozenset(wanted if wanted is not None else known) & supported
+        self.entities: frozenset[str] = (
+            frozenset(wanted if wanted is not None else known) & supported
+        )
 
     def detect(
         self, texts: Sequence[str], entities: Collection[str] | None = None

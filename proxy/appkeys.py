@@ -12,9 +12,15 @@ if TYPE_CHECKING:
     from proxy.policy_holder import PolicyHolder
     from proxy.providers import Provider
     from proxy.settings import Settings
+    from proxy.audit import AuditLog
+    from proxy.store import Database
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 POLICY: web.AppKey[PolicyHolder] = web.AppKey("policy")
 DETECTION: web.AppKey[DetectionService] = web.AppKey("detection")
 HTTP: web.AppKey[aiohttp.ClientSession] = web.AppKey("http")
 PROVIDERS: web.AppKey[dict[str, Provider]] = web.AppKey("providers")
+STORE: web.AppKey[Database] = web.AppKey("store")
+PROVIDER: web.RequestKey[Provider] = web.RequestKey("provider")
+AUDIT: web.AppKey[AuditLog] = web.AppKey("audit")
+PSEUDONYM_KEY: web.AppKey[bytes] = web.AppKey("pseudonym_key")

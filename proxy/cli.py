@@ -27,11 +27,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("serve", help="run the proxy")
-    s.add_argument("--config", help="service settings (config/proxy.yaml); embedded defaults if omitted")
+    s.add_argument(
+        "--config", help="service settings (config/proxy.yaml); embedded defaults if omitted"
+    )
     s.add_argument("--policy", help="policy file (default: the config's, else config/policy.yaml)")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
-    s.add_argument("--upstream", action="append", type=_upstream_pair, default=[], metavar="NAME=URL")
+    s.add_argument(
+        "--upstream", action="append", type=_upstream_pair, default=[], metavar="NAME=URL"
+    )
     s.add_argument(
         "--sandbox",
         action="store_true",
@@ -110,7 +114,13 @@ def serve(args: argparse.Namespace) -> int:
         print(f"phi-proxy: {e}", file=sys.stderr)
         return 2
     app = create_app(settings, policy=policy, detector=detector)
-    log.info("policy %s (%s) version %s, mode %s", policy.name, policy.source, policy.version, policy.mode)
+    log.info(
+        "policy %s (%s) version %s, mode %s",
+        policy.name,
+        policy.source,
+        policy.version,
+        policy.mode,
+    )
     if args.sandbox:
         return asyncio.run(_serve_with_sandbox(app, server.host, server.port, sandbox_port))
     web.run_app(app, host=server.host, port=server.port, access_log=None)

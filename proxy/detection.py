@@ -9,6 +9,7 @@ then forwards nothing). A detector exception fails every request in its batch th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Collection, Sequence
@@ -68,19 +69,15 @@ class DetectionService:
     async def stop(self) -> None:
         if self._runner:
             self._runner.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._runner
-            except asyncio.CancelledError:
-                pass
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     @property
     def queue_depth(self) -> int:
         return self._queue.qsize() if self._queue else 0
 
-    async def detect(
-        self, texts: Sequence[str], entities: Collection[str]
-    ) -> list[list[Finding]]:
+    async def detect(self, texts: Sequence[str], entities: Collection[str]) -> list[list[Finding]]:
         """Findings per text, or :class:`DetectionUnavailable` on error or deadline."""
         if not texts:
             return []
@@ -126,7 +123,9 @@ class DetectionService:
             log.error("detector failed: %s", type(e).__name__)
             for j in jobs:
                 if not j.future.done():
-                    j.future.set_exception(DetectionUnavailable(f"detector error: {type(e).__name__}"))
+                    j.future.set_exception(
+                        DetectionUnavailable(f"detector error: {type(e).__name__}")
+                    )
             return
         finally:
             self.busy_since = None

@@ -110,9 +110,7 @@ def _allowed_spans(text: str, allow: AllowList) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_allowed(
-    text: str, f: Finding, allow: AllowList, spans: Sequence[tuple[int, int]]
-) -> bool:
+def _is_allowed(text: str, f: Finding, allow: AllowList, spans: Sequence[tuple[int, int]]) -> bool:
     """A finding inside one of the organisation's own names/sites, or one of its phone numbers."""
     if any(s <= f.start and f.end <= e for s, e in spans):
         return True
@@ -123,4 +121,6 @@ def _is_allowed(
     if len(digits) >= 7 and digits in allow.phone_digits:
         return True
     low = value.lower()
-    return any(low.endswith(w.lower()) or low.endswith(w.lower() + "/") for w in allow.websites if w)
+    return any(
+        low.endswith(w.lower()) or low.endswith(w.lower() + "/") for w in allow.websites if w
+    )

@@ -89,7 +89,9 @@ class Policy:
     source: str = field(default="")
 
     def rule_for(self, entity_type: str) -> EntityRule:
-        return self.rules.get(entity_type) or EntityRule(self.default_action, self.default_min_score)
+        return self.rules.get(entity_type) or EntityRule(
+            self.default_action, self.default_min_score
+        )
 
     @property
     def monitor(self) -> bool:
@@ -110,7 +112,16 @@ class Policy:
         return frozenset(out)
 
 
-_TOP_KEYS = {"version", "name", "mode", "monitor_acknowledged", "default", "entities", "allow", "portal"}
+_TOP_KEYS = {
+    "version",
+    "name",
+    "mode",
+    "monitor_acknowledged",
+    "default",
+    "entities",
+    "allow",
+    "portal",
+}
 _ENTITY_KEYS = {"action", "min_score", "label"}
 _ALLOW_KEYS = {"names", "phones", "websites", "emails"}
 _PORTAL_KEYS = {
@@ -184,7 +195,9 @@ def _parse(doc: YamlDoc) -> Policy:
         label = body.get("label")
         if label is not None and not isinstance(label, str):
             raise doc.error(f"{key}.label", "must be a string")
-        rules[name] = EntityRule(action, _score(doc, f"{key}.min_score", body.get("min_score", default_min)), label)
+        rules[name] = EntityRule(
+            action, _score(doc, f"{key}.min_score", body.get("min_score", default_min)), label
+        )
 
     allow_raw = check_keys(doc, "allow", top.get("allow"), _ALLOW_KEYS)
     allow = AllowList(**{k: _strings(doc, f"allow.{k}", allow_raw.get(k)) for k in _ALLOW_KEYS})
@@ -245,6 +258,7 @@ def as_dict(policy: Policy) -> dict[str, Any]:
         "mode": policy.mode,
         "default": {"action": policy.default_action.label, "min_score": policy.default_min_score},
         "entities": {
-            k: {"action": r.action.label, "min_score": r.min_score} for k, r in sorted(policy.rules.items())
+            k: {"action": r.action.label, "min_score": r.min_score}
+            for k, r in sorted(policy.rules.items())
         },
     }

@@ -31,7 +31,12 @@ async def twilio_send(request: web.Request) -> web.Response:
     sid = "SM" + secrets.token_hex(16)
     account = request.match_info["sid"]
     request.app[RECEIVED].append(
-        {"provider": "twilio", "path": request.path, "fields": form, "authorization": "Authorization" in request.headers}
+        {
+            "provider": "twilio",
+            "path": request.path,
+            "fields": form,
+            "authorization": "Authorization" in request.headers,
+        }
     )
     body = {
         "account_sid": account,

@@ -33,7 +33,9 @@ class Scrubber:
         self.detector = detector
 
     @classmethod
-    def from_paths(cls, policy_path: str | Path | None = None, model: str | None = None) -> Scrubber:
+    def from_paths(
+        cls, policy_path: str | Path | None = None, model: str | None = None
+    ) -> Scrubber:
         policy = load_policy(policy_path)
         settings = DetectorSettings(model=model) if model else DetectorSettings()
         return cls(policy, Detector(settings))

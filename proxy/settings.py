@@ -44,6 +44,7 @@ class UpstreamSettings:
 @dataclass(frozen=True)
 class StorageSettings:
     url: str = "sqlite:///var/phi-proxy.sqlite3"
+    data_dir: str = "var"  # generated local keys (mode 0600); never commit it
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,9 @@ def parse_settings(doc: YamlDoc) -> Settings:
         raise doc.error("upstream.urls", "must be a mapping of provider name to base URL")
     for name, url in urls.items():
         if name not in REGISTRY:
-            raise doc.error(f"upstream.urls.{name}", f"unknown provider (known: {', '.join(sorted(REGISTRY))})")
+            raise doc.error(
+                f"upstream.urls.{name}", f"unknown provider (known: {', '.join(sorted(REGISTRY))})"
+            )
         if not isinstance(url, str):
             raise doc.error(f"upstream.urls.{name}", "must be a URL string")
         parts = urlsplit(url)

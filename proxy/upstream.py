@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -50,7 +49,9 @@ def request_headers(
 ) -> CIMultiDict[str]:
     dropped = {h.lower() for h in drop} | HOP_BY_HOP
     out: CIMultiDict[str] = CIMultiDict(
-        (k, v) for k, v in headers.items() if k.lower() not in dropped and not k.lower().startswith("x-phi-proxy-")
+        (k, v)
+        for k, v in headers.items()
+        if k.lower() not in dropped and not k.lower().startswith("x-phi-proxy-")
     )
     for k, v in (set_ or {}).items():
         out[k] = v
@@ -83,9 +84,11 @@ async def send(
                 (k, v) for k, v in resp.headers.items() if k.lower() not in HOP_BY_HOP
             )
             return UpstreamResponse(resp.status, out_headers, data)
-    except (TimeoutError, asyncio.TimeoutError):
+    except TimeoutError:
         raise UpstreamError("upstream timed out", timeout=True, sent=True) from None
     except aiohttp.ClientConnectorError:
         raise UpstreamError("upstream unreachable", timeout=False, sent=False) from None
     except aiohttp.ClientError as e:
-        raise UpstreamError(f"upstream failed: {type(e).__name__}", timeout=False, sent=True) from None
+        raise UpstreamError(
+            f"upstream failed: {type(e).__name__}", timeout=False, sent=True
+        ) from None

@@ -31,7 +31,12 @@ class Twilio(Provider):
             text = req.body.decode("utf-8")
         except UnicodeDecodeError:
             raise BadRequest("Request body is not valid UTF-8", 90003) from None
-        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
+        try:
+            pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
+        except UnicodeDecodeError:
+            raise BadRequest(
+                "Request body has percent-escapes that are not valid UTF-8", 90003
+            ) from None
         fields: dict[str, list[str]] = {}
         for k, v in pairs:
             fields.setdefault(k, []).append(v)
@@ -46,9 +51,11 @@ class Twilio(Provider):
         if not bodies and not fields.get("MediaUrl") and not fields.get("ContentSid"):
             raise BadRequest("Message body is required.", 21602)
         sender = (fields.get("From") or fields.get("MessagingServiceSid") or [""])[0]
-        messages = [
-            Message(text=bodies[0], to=(to[0],), sender=sender, provider=self.name, field="Body")
-        ] if bodies else []
+        messages = (
+            [Message(text=bodies[0], to=(to[0],), sender=sender, provider=self.name, field="Body")]
+            if bodies
+            else []
+        )
         return Parsed(messages=messages, state=pairs)
 
     def rebuild(self, req: Incoming, parsed: Parsed, texts: Sequence[str]) -> bytes:
@@ -59,6 +66,11 @@ class Twilio(Provider):
 
     def error(self, status: int, code: str | int, message: str) -> web.Response:
         return web.json_response(
-            {"code": code, "message": message, "more_info": _MORE_INFO.format(code=code), "status": status},
+            {
+                "code": code,
+                "message": message,
+                "more_info": _MORE_INFO.format(code=code),
+                "status": status,
+            },
             status=status,
         )
