@@ -1,4 +1,4 @@
-"""Detector.detect(texts) → findings per text. Batching, normalisation, overlap resolution; no I/O."""
+"""Detector.detect(texts) → findings per text: batching, normalisation, overlaps; no I/O."""
 
 from __future__ import annotations
 
@@ -42,7 +42,11 @@ class Detector:
             unknown = sorted(set(wanted) - set(known))
             if unknown:
                 raise ValueError(f"unknown entity types requested: {', '.join(unknown)}")
-        self.entities: frozenset[str] = frozenset(wanted if wanted is not None else known)
+        # Only types some recognizer can emit: asking Presidio for others only makes it warn.
+        supported = set(self._analyzer.get_supported_entities("en"))
+        self.entities: frozenset[str] = (
+            frozenset(wanted if wanted is not None else known) & supported
+        )
 
     def detect(
         self, texts: Sequence[str], entities: Collection[str] | None = None

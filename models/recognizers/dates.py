@@ -21,7 +21,9 @@ def recognizers() -> list[EntityRecognizer]:
     dob = PatternRecognizer(
         supported_entity="DATE_OF_BIRTH",
         name="DobRecognizer",
-        patterns=[Pattern("dob", r"(?i)(?<=\b(?:dob|born|birth)\W{0,3}(?:is\s|on\s)?)" + _DATE, 0.9)],
+        patterns=[
+            Pattern("dob", r"(?i)(?<=\b(?:dob|born|birth)\W{0,3}(?:is\s|on\s)?)" + _DATE, 0.9)
+        ],
     )
     age = PatternRecognizer(
         supported_entity="AGE_OVER_89",

@@ -1,4 +1,4 @@
-"""Numbers that identify a person or their records: SSN, MRN, plan, account, licence, vehicle, device."""
+"""Numbers that identify a person or their records: SSN, MRN, plan, account, licence, …"""
 
 from __future__ import annotations
 
@@ -12,12 +12,16 @@ MEDICAL_RECORD_NUMBER = EntityType(
     "MEDICAL_RECORD_NUMBER", "record number", "identifier", True, "A medical record number"
 )
 HEALTH_PLAN_ID = EntityType("HEALTH_PLAN_ID", "member ID", "identifier", True, "A health plan ID")
-ACCOUNT_NUMBER = EntityType("ACCOUNT_NUMBER", "account number", "identifier", True, "An account number")
+ACCOUNT_NUMBER = EntityType(
+    "ACCOUNT_NUMBER", "account number", "identifier", True, "An account number"
+)
 LICENSE_NUMBER = EntityType(
     "LICENSE_NUMBER", "licence number", "identifier", True, "A certificate or licence number"
 )
 VEHICLE_ID = EntityType("VEHICLE_ID", "vehicle ID", "identifier", True, "A VIN or licence plate")
-DEVICE_ID = EntityType("DEVICE_ID", "device ID", "identifier", True, "A device identifier or serial")
+DEVICE_ID = EntityType(
+    "DEVICE_ID", "device ID", "identifier", True, "A device identifier or serial"
+)
 ENTITIES = (
     US_SSN,
     MEDICAL_RECORD_NUMBER,
