@@ -25,7 +25,8 @@ from bench.corpus.textnorm import norm_with_map, value_pattern
 
 HERE = Path(__file__).resolve().parent
 SALT = "phi-proxy-corpus/v1"
-TEST_SHARE = 0.35
+TEST_SHARE = 0.35  # of every value pool
+FRAGMENT_TEST_SHARE = 0.42  # of every fragment list: test needs enough phrasing of its own
 SIZES = {"dev": 1600, "test": 680}
 SEEDS = {"dev": 20261129, "test": 9120611}
 
@@ -33,7 +34,7 @@ CATEGORIES = ["reminder", "results", "refill", "billing", "care_coordination", "
               "adversarial", "admin_only"]
 CATEGORY_WEIGHTS = [0.16, 0.13, 0.12, 0.10, 0.12, 0.12, 0.10, 0.15]
 CLEAN_SHARE = {"adversarial": 0.1, "admin_only": 1.0}
-DEFAULT_CLEAN_SHARE = 0.27
+DEFAULT_CLEAN_SHARE = 0.29
 
 ORG_NAME = "Lakeview Health"
 ORG_PHONES = ["(555) 010-4400", "555-010-4400", "555.010.4400", "5550104400", "+1 555 010 4400",
@@ -68,10 +69,10 @@ SLOT_RE = re.compile(r"\{(\w+)\}")
 Piece = tuple[str, str | None, bool]  # (text, entity type or None for literal, keep)
 
 
-def bucket(key: str) -> str:
+def bucket(key: str, share: float = TEST_SHARE) -> str:
     """Which split a value or fragment belongs to, by a salted hash (stable across runs)."""
     h = int.from_bytes(hashlib.sha256(f"{SALT}|{key}".encode()).digest()[:4], "big")
-    return "test" if h % 1000 < TEST_SHARE * 1000 else "dev"
+    return "test" if h % 1000 < share * 1000 else "dev"
 
 
 def split_list(items: Sequence[str], split: str) -> list[str]:
@@ -83,12 +84,12 @@ def split_list(items: Sequence[str], split: str) -> list[str]:
 
 def fragment_splits() -> dict[str, str]:
     """Split of every fragment: by hash, then stratified so that each removable slot is used by
-    about TEST_SHARE of its fragments in test and by at least one in each split."""
+    about FRAGMENT_TEST_SHARE of its fragments in test and by at least one in each split."""
     everything = list(F.OPENERS_PHI) + list(F.OPENERS_CLEAN) + list(F.CLOSERS) + list(F.ADVERSARIAL)
     for lists in F.BODY.values():
         for frs in lists.values():
             everything.extend(frs)
-    assign = {f: bucket(f) for f in everything}
+    assign = {f: bucket(f, FRAGMENT_TEST_SHARE) for f in everything}
     locked: set[str] = set()
 
     def users(slot: str) -> list[str]:
@@ -101,7 +102,7 @@ def fragment_splits() -> dict[str, str]:
         frs = users(slot)
         if len(frs) < 2:
             continue
-        want_test = min(len(frs) - 1, max(1, round(TEST_SHARE * len(frs))))
+        want_test = min(len(frs) - 1, max(1, round(FRAGMENT_TEST_SHARE * len(frs))))
         for split, want in (("test", want_test), ("dev", len(frs) - want_test)):
             have = sum(assign[f] == split for f in frs)
             for f in frs:
