@@ -7,6 +7,9 @@ Both run in one process on the same texts. Figures:
 * leak      share of must-go spans whose text still appears in the forwarded text (a blocked
             text leaks nothing; both sides are compared with invisible characters removed and NFKC
             applied, so a value that survives only behind Unicode tricks still counts);
+* partial leak  share of must-go spans of which some word survives (the surname of a redacted
+            first name, the number of a half-masked ID): a word counts when the output has it more
+            often than the original has it outside must-go spans;
 * over-scrub share of texts with nothing to remove whose forwarded text differs (blocked = changed);
 * kept      share of may-stay spans (appointment times, titled providers, the org's own details)
             whose text still appears;
@@ -22,6 +25,7 @@ import argparse
 import asyncio
 import inspect
 import json
+import re
 import sys
 import time
 from collections import Counter
@@ -80,6 +84,33 @@ def leak(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tuple[int,
     return leaked, total
 
 
+WORD = re.compile(r"\w+")
+
+
+def _count(word: str, text: str) -> int:
+    return len(re.findall(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text))
+
+
+def partial_leak(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tuple[int, int]:
+    """(spans with a surviving word, total) over must-go spans."""
+    leaked = total = 0
+    for ex, out in zip(examples, outcomes, strict=True):
+        text = ex["text"]
+        rest = text
+        for s in ex["spans"]:
+            if not s["keep"]:
+                rest = rest[:s["start"]] + " " * (s["end"] - s["start"]) + rest[s["end"]:]
+        rest_n = norm(rest)
+        fwd = norm(out.text) if out.text is not None else ""
+        for s in ex["spans"]:
+            if s["keep"]:
+                continue
+            total += 1
+            words = {w for w in WORD.findall(norm(span_text(ex, s))) if len(w) >= 2}
+            leaked += any(_count(w, fwd) > _count(w, rest_n) for w in words)
+    return leaked, total
+
+
 def over_scrub(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tuple[int, int]:
     """(changed, total) over texts with nothing to remove."""
     changed = total = 0
@@ -131,6 +162,21 @@ def precision_by_type(
     return {t: (good[t], total[t]) for t in sorted(total)}
 
 
+def leak_examples(
+    examples: Sequence[Example], outcomes: Sequence[Outcome], per_type: int
+) -> dict[str, list[str]]:
+    """Up to ``per_type`` leaked values per span type (synthetic data; for tuning recognizers)."""
+    out: dict[str, list[str]] = {}
+    for ex, o in zip(examples, outcomes, strict=True):
+        for s in ex["spans"]:
+            value = span_text(ex, s)
+            if not s["keep"] and still_present(value, o.text):
+                seen = out.setdefault(s["type"], [])
+                if len(seen) < per_type:
+                    seen.append(value)
+    return dict(sorted(out.items()))
+
+
 def portal_share(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tuple[int, int]:
     """(portal or block, total) over texts with a must-go clinical span."""
     hit = total = 0
@@ -144,6 +190,7 @@ def portal_share(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tu
 def score(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> dict[str, Any]:
     """Every figure for one pipeline, as plain data."""
     leaked, must_go = leak(examples, outcomes)
+    partial, _ = partial_leak(examples, outcomes)
     changed, clean = over_scrub(examples, outcomes)
     ok, may_stay = kept(examples, outcomes)
     portal, clinical = portal_share(examples, outcomes)
@@ -158,6 +205,7 @@ def score(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> dict[str,
     return {
         "texts": len(examples),
         "leak": _ratio(leaked, must_go), "leaked": leaked, "must_go_spans": must_go,
+        "partial_leak": _ratio(partial, must_go), "partially_leaked": partial,
         "over_scrub": _ratio(changed, clean), "over_scrubbed": changed, "clean_texts": clean,
         "kept": _ratio(ok, may_stay), "kept_spans": ok, "may_stay_spans": may_stay,
         "portal_share": _ratio(portal, clinical), "clinical_texts": clinical,
@@ -264,6 +312,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         lines.append(f"{label:{w}}" + "".join(f"{get(results[n]):>14}" for n in names))
 
     row("leak (lower is better)", lambda r: _pct(r["leak"]))
+    row("partial leak (lower)", lambda r: _pct(r["partial_leak"]))
     row("over-scrub (lower)", lambda r: _pct(r["over_scrub"]))
     row("kept (higher)", lambda r: _pct(r["kept"]))
     row("portal share", lambda r: _pct(r["portal_share"]))
@@ -305,6 +354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-stock", action="store_true", help="skip the stock Presidio baseline")
     ap.add_argument("--limit", type=int, default=0, help="only the first N texts")
     ap.add_argument("--json", type=Path, help="write all figures to this file")
+    ap.add_argument("--examples", type=int, default=0, metavar="N",
+                    help="print N leaked values per type and N over-scrubbed texts for ours")
     args = ap.parse_args(argv)
 
     examples = load_corpus(args.corpus)
@@ -313,8 +364,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     texts = [ex["text"] for ex in examples]
     mode, pipeline = ours(args.ours)
     results: dict[str, dict[str, Any]] = {}
-    outs, rate = timed(pipeline, texts)
-    results[f"ours[{mode}]"] = score(examples, outs) | {"msgs_per_sec": rate}
+    ours_outs, rate = timed(pipeline, texts)
+    results[f"ours[{mode}]"] = score(examples, ours_outs) | {"msgs_per_sec": rate}
     if not args.no_stock:
         outs, rate = timed(stock(), texts)
         results["stock"] = score(examples, outs) | {"msgs_per_sec": rate}
@@ -324,6 +375,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, r in results.items():
         worst = ", ".join(f"{t} {100 * x:.0f}% ({n})" for t, x, n in worst_leaks(r))
         print(f"worst leaking types, {name}: {worst}")
+    if args.examples:
+        print(f"\nleaked values, ours (up to {args.examples} per type):")
+        for typ, values in leak_examples(examples, ours_outs, args.examples).items():
+            print(f"  {typ}: " + " | ".join(repr(v) for v in values))
+        print("\nover-scrubbed texts, ours:")
+        shown = 0
+        for ex, o in zip(examples, ours_outs, strict=True):
+            if not has_phi(ex) and o.text != ex["text"] and shown < args.examples:
+                shown += 1
+                hits = [(t, ex["text"][a:b]) for t, a, b in o.findings]
+                print(f"  {ex['id']} {o.action}: {hits}")
     if args.json:
         args.json.write_text(json.dumps({"corpus": args.corpus, "results": results}, indent=2))
     return 0

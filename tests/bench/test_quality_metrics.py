@@ -48,6 +48,17 @@ def test_leak_counts_surviving_must_go_spans() -> None:
     assert Q.leak([PHI], [Q.Outcome(PHI["text"], "allow")]) == (2, 2)
 
 
+def test_partial_leak_counts_a_surviving_word() -> None:
+    half = [Q.Outcome("Hi [name] Ruiz, call [phone]. Dr. Okoye sees you Mon 3pm.", "redact")]
+    assert Q.leak([PHI], half) == (0, 2)
+    assert Q.partial_leak([PHI], half) == (1, 2)
+    # a word that also occurs outside the span in the original is not a leak by itself
+    e = ex("Call Ana Call", ("Ana Call", "PERSON", False))
+    assert Q.partial_leak([e], [Q.Outcome("Call [name]", "redact")]) == (0, 1)
+    assert Q.partial_leak([e], [Q.Outcome("Call [name] Call", "redact")]) == (1, 1)
+    assert Q.partial_leak([PHI], [Q.Outcome(None, "block")]) == (0, 2)
+
+
 def test_over_scrub_only_counts_clean_texts_and_blocking_counts() -> None:
     same = [Q.Outcome(PHI["text"], "allow"), Q.Outcome(CLEAN["text"], "allow")]
     assert Q.over_scrub([PHI, CLEAN], same) == (0, 1)
@@ -95,6 +106,13 @@ def test_score_aggregates() -> None:
     assert r["portal_share"] == 0.0
     assert r["actions"] == {"block": 1, "allow": 1, "redact": 1}
     assert Q.worst_leaks(r, 1) == [("MEDICATION", 1.0, 1)]
+
+
+def test_leak_examples_lists_surviving_values_by_type() -> None:
+    outs = [Q.Outcome("Hi [name], call 555-0132. Dr. Okoye sees you Mon 3pm.", "redact"),
+            Q.Outcome(CLINICAL["text"], "allow")]
+    assert Q.leak_examples([PHI, CLINICAL], outs, 5) == {
+        "LAB_RESULT": ["A1c of 9.2"], "MEDICATION": ["metformin"], "PHONE_NUMBER": ["555-0132"]}
 
 
 @pytest.mark.slow
