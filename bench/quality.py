@@ -303,6 +303,24 @@ def _pct(x: float | None) -> str:
     return "   n/a" if x is None else f"{100 * x:5.1f}%"
 
 
+def _pct_at(*path: str) -> Callable[[dict[str, Any]], str]:
+    """Cell getter: the percentage at ``path`` in a result, or n/a when absent."""
+
+    def get(result: dict[str, Any]) -> str:
+        x: Any = result
+        for key in path:
+            x = x.get(key) if isinstance(x, dict) else None
+        return _pct(x if isinstance(x, int | float) else None)
+
+    return get
+
+
+def _pair_at(
+    a: Callable[[dict[str, Any]], str], b: Callable[[dict[str, Any]], str]
+) -> Callable[[dict[str, Any]], str]:
+    return lambda result: f"{a(result).strip()} / {b(result).strip()}"
+
+
 def table(results: dict[str, dict[str, Any]]) -> str:
     names = list(results)
     w = 26
@@ -323,16 +341,16 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     for t in types:
         total = next(r["recall_by_type"][t]["total"] for r in results.values()
                      if t in r["recall_by_type"])
-        row(f"  {t} ({total})", lambda r, t=t: _pct(r["recall_by_type"].get(t, {}).get("recall")))
+        row(f"  {t} ({total})", _pct_at("recall_by_type", t, "recall"))
     lines.append("")
     lines.append("kept by type (may-stay spans kept)")
     for t in sorted({t for r in results.values() for t in r["kept_by_type"]}):
-        row(f"  {t}", lambda r, t=t: _pct(r["kept_by_type"].get(t, {}).get("kept")))
+        row(f"  {t}", _pct_at("kept_by_type", t, "kept"))
     lines.append("")
     lines.append("by category: leak / over-scrub")
     for c in sorted({c for r in results.values() for c in r["by_category"]}):
-        row(f"  {c}", lambda r, c=c: _pct(r["by_category"][c]["leak"]).strip() + " / "
-            + _pct(r["by_category"][c]["over_scrub"]).strip())
+        row(f"  {c}", _pair_at(_pct_at("by_category", c, "leak"),
+                               _pct_at("by_category", c, "over_scrub")))
     for n in names:
         lines.append("")
         lines.append(f"precision by finding type: {n}")

@@ -37,7 +37,8 @@ class StockPresidio:
             suffix_list_urls=(), cache_dir=None
         )
         engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": model}])
-        engine.nlp = {"en": spacy.load(model)}  # instead of engine.load(), which may download
+        # instead of engine.load(), which would try to download the pipeline
+        engine.nlp = {"en": spacy.load(model)}  # type: ignore[assignment]
         self.analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
         self.anonymizer = AnonymizerEngine()
         self._replace = {"DEFAULT": OperatorConfig("replace")}  # -> "<ENTITY_TYPE>"
