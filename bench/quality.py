@@ -323,11 +323,11 @@ def _pair_at(
 
 def table(results: dict[str, dict[str, Any]]) -> str:
     names = list(results)
-    w = 26
-    lines = [f"{'':{w}}" + "".join(f"{n:>14}" for n in names)]
+    w, cw = 28, 17
+    lines = [f"{'':{w}}" + "".join(f"{n:>{cw}}" for n in names)]
 
     def row(label: str, get: Callable[[dict[str, Any]], str]) -> None:
-        lines.append(f"{label:{w}}" + "".join(f"{get(results[n]):>14}" for n in names))
+        lines.append(f"{label:{w}}" + "".join(f"{get(results[n]):>{cw}}" for n in names))
 
     row("leak (lower is better)", lambda r: _pct(r["leak"]))
     row("partial leak (lower)", lambda r: _pct(r["partial_leak"]))
@@ -355,7 +355,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         lines.append("")
         lines.append(f"precision by finding type: {n}")
         for t, p in results[n]["precision_by_type"].items():
-            lines.append(f"  {t:{w - 2}}{_pct(p['precision']):>14}  ({p['findings']} findings)")
+            lines.append(f"  {t:{w - 2}}{_pct(p['precision']):>{cw}}  ({p['findings']} findings)")
     return "\n".join(lines)
 
 
