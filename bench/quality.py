@@ -372,6 +372,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-stock", action="store_true", help="skip the stock Presidio baseline")
     ap.add_argument("--limit", type=int, default=0, help="only the first N texts")
     ap.add_argument("--json", type=Path, help="write all figures to this file")
+    ap.add_argument("--max-leak", type=float, metavar="RATE",
+                    help="exit 1 if our leak rate is above RATE (0-1), for CI gating")
+    ap.add_argument("--max-over-scrub", type=float, metavar="RATE",
+                    help="exit 1 if our over-scrub rate is above RATE (0-1)")
     ap.add_argument("--examples", type=int, default=0, metavar="N",
                     help="print N leaked values per type and N over-scrubbed texts for ours")
     args = ap.parse_args(argv)
@@ -406,7 +410,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"  {ex['id']} {o.action}: {hits}")
     if args.json:
         args.json.write_text(json.dumps({"corpus": args.corpus, "results": results}, indent=2))
-    return 0
+    return gate(results[f"ours[{mode}]"], args.max_leak, args.max_over_scrub)
+
+
+def gate(result: dict[str, Any], max_leak: float | None, max_over: float | None) -> int:
+    """Exit status for CI: 1 when a configured ceiling is exceeded."""
+    failed = []
+    if max_leak is not None and (result["leak"] or 0.0) > max_leak:
+        failed.append(f"leak {result['leak']:.3f} > {max_leak}")
+    if max_over is not None and (result["over_scrub"] or 0.0) > max_over:
+        failed.append(f"over-scrub {result['over_scrub']:.3f} > {max_over}")
+    for f in failed:
+        print(f"FAIL: {f}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

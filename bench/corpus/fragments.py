@@ -512,4 +512,8 @@ ADVERSARIAL = [
     "pt:{name}|dx:{cond}|rx:{med}", "{name}\n{addr}\n{cityline}", "SSN:{ssn} DOB:{dob}",
     "{purl}", "age {age}!!", "{city}{zip}", "{vin}",
     "ip={ip} user={first}", "{plate}/{first}", "{dev}::{name}",
+    "Pay here: {orgweb}/pay?acct={acct}", "{orgweb}/portal?mrn={mrn}&dob={dob}",
+    "View: {orgweb}/r/{first}-{last}", "{org} ({orgphone}) re {name} {ssn}",
+    "Bill: {orgweb}/pay?acct={acct}", "{orgweb}/p?dob={dob}&mrn={mrn}",
+    "see {orgweb}/r/{first}-{last}",
 ]

@@ -115,6 +115,14 @@ def test_leak_examples_lists_surviving_values_by_type() -> None:
         "LAB_RESULT": ["A1c of 9.2"], "MEDICATION": ["metformin"], "PHONE_NUMBER": ["555-0132"]}
 
 
+def test_gate() -> None:
+    r = {"leak": 0.2, "over_scrub": 0.1}
+    assert Q.gate(r, None, None) == 0
+    assert Q.gate(r, 0.25, 0.1) == 0
+    assert Q.gate(r, 0.1, None) == 1
+    assert Q.gate(r, None, 0.05) == 1
+
+
 @pytest.mark.slow
 def test_benchmark_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     corpus = tmp_path / "mini.jsonl"
