@@ -517,3 +517,24 @@ ADVERSARIAL = [
     "Bill: {orgweb}/pay?acct={acct}", "{orgweb}/p?dob={dob}&mrn={mrn}",
     "see {orgweb}/r/{first}-{last}",
 ]
+
+# How an identifier is introduced varies by sender; a fragment's "MRN {mrn}" is rewritten to one of
+# these at render time (split between dev and test like every other fragment).
+LABEL_VARIANTS: dict[str, list[str]] = {
+    "MRN {mrn}": ["MRN {mrn}", "MRN: {mrn}", "MR# {mrn}", "MRN#{mrn}", "Med Rec # {mrn}",
+                  "medical record {mrn}", "mrn {mrn}", "MR {mrn}", "chart # {mrn}", "MRN {mrn}",
+                  "record no. {mrn}", "Acct/MRN {mrn}"],
+    "SSN {ssn}": ["SSN {ssn}", "SSN: {ssn}", "SS# {ssn}", "social {ssn}", "soc sec {ssn}",
+                  "SSN#{ssn}", "Social Security No. {ssn}", "ssn {ssn}", "SSN {ssn}",
+                  "S.S.N. {ssn}"],
+    "member ID {member}": ["member ID {member}", "Member #{member}", "ID# {member}",
+                           "policy {member}", "subscriber ID {member}", "Medicaid ID {member}",
+                           "member id: {member}", "plan ID {member}", "Medicare # {member}",
+                           "group/member {member}"],
+    "DOB {dob}": ["DOB {dob}", "DOB: {dob}", "D.O.B. {dob}", "born {dob}", "dob {dob}",
+                  "birthdate {dob}", "b. {dob}", "DOB {dob}", "date of birth {dob}", "DOB={dob}",
+                  "fecha de nacimiento {dob}", "bday {dob}"],
+    "account {acct}": ["account {acct}", "acct {acct}", "Acct# {acct}", "account no. {acct}",
+                       "acct #{acct}", "guarantor acct {acct}", "billing acct {acct}",
+                       "account number {acct}", "acct: {acct}", "cuenta {acct}"],
+}

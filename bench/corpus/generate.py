@@ -166,6 +166,8 @@ class Pools:
         self.openers_clean = split_fragments(F.OPENERS_CLEAN, split)
         self.closers = split_fragments(F.CLOSERS, split)
         self.adversarial = split_fragments(F.ADVERSARIAL, split)
+        self.labels = {k: [v for v in vs if bucket(v, FRAGMENT_TEST_SHARE) == split] or vs[:1]
+                       for k, vs in F.LABEL_VARIANTS.items()}
         self.body: dict[str, dict[str, list[str]]] = {}
         for cat, lists in F.BODY.items():
             self.body[cat] = {k: (split_fragments(v, split) if v else [])
@@ -342,6 +344,9 @@ class Composer:
         raise KeyError(f"unknown slot {name!r}")
 
     def render(self, fragment: str) -> list[Piece]:
+        for label, variants in self.p.labels.items():
+            parts = fragment.split(label)
+            fragment = parts[0] + "".join(self.rng.choice(variants) + p for p in parts[1:])
         out: list[Piece] = []
         pos = 0
         for m in SLOT_RE.finditer(fragment):
