@@ -224,11 +224,12 @@ def score(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> dict[str,
 Pipeline = Callable[[Sequence[str]], list[Outcome]]
 
 
-def ours_detector() -> Pipeline:
+def ours_detector(detector: Any = None) -> Pipeline:
     """Fallback: models.Detector, every non-administrative finding redacted as ``[label]``."""
     from models import Detector, DetectorSettings, entities
 
-    detector = Detector(DetectorSettings())
+    if detector is None:
+        detector = Detector(DetectorSettings())
 
     def run(texts: Sequence[str]) -> list[Outcome]:
         out = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,13 +125,32 @@ def test_gate() -> None:
 
 
 @pytest.mark.slow
-def test_benchmark_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_detector_fallback_redacts_identifiers_and_keeps_admin(detector: Any) -> None:
+    run = Q.ours_detector(detector)
+    [out] = run(["Pt SSN 912-45-6789, see Dr. Okoye Monday at 3pm."])
+    assert out.action == "redact" and out.text is not None
+    assert "912-45-6789" not in out.text and "Dr. Okoye" in out.text
+    assert ("US_SSN", 7, 18) in out.findings
+
+
+@pytest.mark.slow
+def test_benchmark_runs_end_to_end(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    detector: Any,
+) -> None:
+    monkeypatch.setattr(Q, "ours", lambda mode: ("detector", Q.ours_detector(detector)))
     corpus = tmp_path / "mini.jsonl"
-    corpus.write_text("\n".join(json.dumps(e) for e in (PHI, CLEAN, CLINICAL)) + "\n")
+    full = ex("Hi Ana Ruiz, call (555) 013-2299. Dr. Okoye sees you Mon 3pm.",
+              ("Ana Ruiz", "PERSON", False), ("(555) 013-2299", "PHONE_NUMBER", False),
+              ("Dr. Okoye", "PROVIDER_NAME", True), ("Mon 3pm", "APPOINTMENT_DATETIME", True))
+    corpus.write_text("\n".join(json.dumps(e) for e in (full, CLEAN, CLINICAL)) + "\n")
     out = tmp_path / "r.json"
-    assert Q.main(["--corpus", str(corpus), "--ours", "detector", "--json", str(out)]) == 0
+    assert Q.main(["--corpus", str(corpus), "--json", str(out), "--examples", "2"]) == 0
     results = json.loads(out.read_text())["results"]
     assert set(results) == {"ours[detector]", "stock"}
-    assert results["stock"]["recall_by_type"]["PHONE_NUMBER"]["total"] == 1
-    assert results["stock"]["texts"] == 3
+    stock = results["stock"]
+    assert stock["texts"] == 3 and stock["must_go_spans"] == 4
+    # stock Presidio replaces the phone number with <PHONE_NUMBER>
+    assert stock["recall_by_type"]["PHONE_NUMBER"]["recall"] == 1.0
     assert "leak" in capsys.readouterr().out
+    assert Q.main(["--corpus", str(corpus), "--no-stock", "--max-leak", "0"]) == 1
