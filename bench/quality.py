@@ -85,6 +85,10 @@ def leak(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tuple[int,
 
 
 WORD = re.compile(r"\w+")
+# Placeholders the pipelines insert ("[name]", "<PERSON>") are not words of the original.
+PLACEHOLDER = re.compile(r"\[[^\]\n]{1,40}\]|<[A-Z_]{2,40}>")
+STOPWORDS = frozenset({"of", "the", "and", "for", "to", "in", "on", "at", "an", "is", "was",
+                       "with", "your", "ur", "de", "la", "el", "en"})
 
 
 def _count(word: str, text: str) -> int:
@@ -100,13 +104,14 @@ def partial_leak(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tu
         for s in ex["spans"]:
             if not s["keep"]:
                 rest = rest[:s["start"]] + " " * (s["end"] - s["start"]) + rest[s["end"]:]
-        rest_n = norm(rest)
-        fwd = norm(out.text) if out.text is not None else ""
+        rest_n = PLACEHOLDER.sub(" ", norm(rest))
+        fwd = PLACEHOLDER.sub(" ", norm(out.text)) if out.text is not None else ""
         for s in ex["spans"]:
             if s["keep"]:
                 continue
             total += 1
-            words = {w for w in WORD.findall(norm(span_text(ex, s))) if len(w) >= 2}
+            words = {w for w in WORD.findall(norm(span_text(ex, s)))
+                     if len(w) >= 2 and w.lower() not in STOPWORDS}
             leaked += any(_count(w, fwd) > _count(w, rest_n) for w in words)
     return leaked, total
 

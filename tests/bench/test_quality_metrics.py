@@ -58,6 +58,12 @@ def test_partial_leak_counts_a_surviving_word() -> None:
     assert Q.partial_leak([e], [Q.Outcome("Call [name]", "redact")]) == (0, 1)
     assert Q.partial_leak([e], [Q.Outcome("Call [name] Call", "redact")]) == (1, 1)
     assert Q.partial_leak([PHI], [Q.Outcome(None, "block")]) == (0, 2)
+    # words of inserted placeholders ("[date of birth]", "<PERSON>") are not leaks
+    lab = ex("Your A1c of 9.2, Ana", ("A1c of 9.2", "LAB_RESULT", False), ("Ana", "PERSON", False))
+    outs = [Q.Outcome("Your [test result], [date of birth] <LAB_RESULT>", "redact")]
+    assert Q.partial_leak([lab], outs) == (0, 2)
+    assert Q.partial_leak([lab], [Q.Outcome("Your [test result] 9.2, [name]", "redact")]) == (0, 2)
+    assert Q.partial_leak([lab], [Q.Outcome("Your A1c [x], [name]", "redact")]) == (1, 2)
 
 
 def test_over_scrub_only_counts_clean_texts_and_blocking_counts() -> None:
