@@ -54,7 +54,7 @@ class Outcome:
 
 # ------------------------------------------------------------------------------- metrics
 def span_text(example: Example, span: dict[str, Any]) -> str:
-    return str(example["text"][span["start"]:span["end"]])
+    return str(example["text"][span["start"] : span["end"]])
 
 
 def still_present(value: str, forwarded: str | None) -> bool:
@@ -87,8 +87,28 @@ def leak(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tuple[int,
 WORD = re.compile(r"\w+")
 # Placeholders the pipelines insert ("[name]", "<PERSON>") are not words of the original.
 PLACEHOLDER = re.compile(r"\[[^\]\n]{1,40}\]|<[A-Z_]{2,40}>")
-STOPWORDS = frozenset({"of", "the", "and", "for", "to", "in", "on", "at", "an", "is", "was",
-                       "with", "your", "ur", "de", "la", "el", "en"})
+STOPWORDS = frozenset(
+    {
+        "of",
+        "the",
+        "and",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "an",
+        "is",
+        "was",
+        "with",
+        "your",
+        "ur",
+        "de",
+        "la",
+        "el",
+        "en",
+    }
+)
 
 
 def _count(word: str, text: str) -> int:
@@ -103,15 +123,18 @@ def partial_leak(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tu
         rest = text
         for s in ex["spans"]:
             if not s["keep"]:
-                rest = rest[:s["start"]] + " " * (s["end"] - s["start"]) + rest[s["end"]:]
+                rest = rest[: s["start"]] + " " * (s["end"] - s["start"]) + rest[s["end"] :]
         rest_n = PLACEHOLDER.sub(" ", norm(rest))
         fwd = PLACEHOLDER.sub(" ", norm(out.text)) if out.text is not None else ""
         for s in ex["spans"]:
             if s["keep"]:
                 continue
             total += 1
-            words = {w for w in WORD.findall(norm(span_text(ex, s)))
-                     if len(w) >= 2 and w.lower() not in STOPWORDS}
+            words = {
+                w
+                for w in WORD.findall(norm(span_text(ex, s)))
+                if len(w) >= 2 and w.lower() not in STOPWORDS
+            }
             leaked += any(_count(w, fwd) > _count(w, rest_n) for w in words)
     return leaked, total
 
@@ -209,18 +232,31 @@ def score(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> dict[str,
         by_cat[cat] = {"leak": _ratio(lk, tot), "over_scrub": _ratio(ch, cl), "texts": len(idx)}
     return {
         "texts": len(examples),
-        "leak": _ratio(leaked, must_go), "leaked": leaked, "must_go_spans": must_go,
-        "partial_leak": _ratio(partial, must_go), "partially_leaked": partial,
-        "over_scrub": _ratio(changed, clean), "over_scrubbed": changed, "clean_texts": clean,
-        "kept": _ratio(ok, may_stay), "kept_spans": ok, "may_stay_spans": may_stay,
-        "portal_share": _ratio(portal, clinical), "clinical_texts": clinical,
+        "leak": _ratio(leaked, must_go),
+        "leaked": leaked,
+        "must_go_spans": must_go,
+        "partial_leak": _ratio(partial, must_go),
+        "partially_leaked": partial,
+        "over_scrub": _ratio(changed, clean),
+        "over_scrubbed": changed,
+        "clean_texts": clean,
+        "kept": _ratio(ok, may_stay),
+        "kept_spans": ok,
+        "may_stay_spans": may_stay,
+        "portal_share": _ratio(portal, clinical),
+        "clinical_texts": clinical,
         "actions": dict(Counter(o.action for o in outcomes)),
-        "recall_by_type": {t: {"recall": _ratio(c, n), "caught": c, "total": n}
-                           for t, (c, n) in recall.items()},
-        "kept_by_type": {t: {"kept": _ratio(c, n), "kept_n": c, "total": n}
-                         for t, (c, n) in recall_by_type(examples, outcomes, keep=True).items()},
-        "precision_by_type": {t: {"precision": _ratio(c, n), "correct": c, "findings": n}
-                              for t, (c, n) in precision_by_type(examples, outcomes).items()},
+        "recall_by_type": {
+            t: {"recall": _ratio(c, n), "caught": c, "total": n} for t, (c, n) in recall.items()
+        },
+        "kept_by_type": {
+            t: {"kept": _ratio(c, n), "kept_n": c, "total": n}
+            for t, (c, n) in recall_by_type(examples, outcomes, keep=True).items()
+        },
+        "precision_by_type": {
+            t: {"precision": _ratio(c, n), "correct": c, "findings": n}
+            for t, (c, n) in precision_by_type(examples, outcomes).items()
+        },
         "by_category": by_cat,
     }
 
@@ -242,9 +278,12 @@ def ours_detector(detector: Any = None) -> Pipeline:
             acted = [f for f in found if entities.get(f.type).family != "administrative"]
             red = text
             for f in sorted(acted, key=lambda f: f.start, reverse=True):
-                red = red[:f.start] + f"[{entities.get(f.type).label}]" + red[f.end:]
-            out.append(Outcome(red, "redact" if acted else "allow",
-                               [(f.type, f.start, f.end) for f in found]))
+                red = red[: f.start] + f"[{entities.get(f.type).label}]" + red[f.end :]
+            out.append(
+                Outcome(
+                    red, "redact" if acted else "allow", [(f.type, f.start, f.end) for f in found]
+                )
+            )
         return out
 
     return run
@@ -260,8 +299,10 @@ def ours_scrubber() -> Pipeline:
         results = scrubber.scrub(list(texts))
         if inspect.isawaitable(results):
             results = asyncio.run(results)  # type: ignore[arg-type]
-        return [Outcome(r.text, str(r.action),
-                        [(f.type, f.start, f.end) for f in r.findings]) for r in results]
+        return [
+            Outcome(r.text, str(r.action), [(f.type, f.start, f.end) for f in r.findings])
+            for r in results
+        ]
 
     return run
 
@@ -284,9 +325,14 @@ def stock() -> Pipeline:
     engine = StockPresidio()
 
     def run(texts: Sequence[str]) -> list[Outcome]:
-        return [Outcome(r.text, "redact" if r.findings else "allow",
-                        [(f.entity_type, f.start, f.end) for f in r.findings])
-                for r in engine.run(texts)]
+        return [
+            Outcome(
+                r.text,
+                "redact" if r.findings else "allow",
+                [(f.entity_type, f.start, f.end) for f in r.findings],
+            )
+            for r in engine.run(texts)
+        ]
 
     return run
 
@@ -345,8 +391,9 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     lines.append("recall by type (must-go spans caught)")
     types = sorted({t for r in results.values() for t in r["recall_by_type"]})
     for t in types:
-        total = next(r["recall_by_type"][t]["total"] for r in results.values()
-                     if t in r["recall_by_type"])
+        total = next(
+            r["recall_by_type"][t]["total"] for r in results.values() if t in r["recall_by_type"]
+        )
         row(f"  {t} ({total})", _pct_at("recall_by_type", t, "recall"))
     lines.append("")
     lines.append("kept by type (may-stay spans kept)")
@@ -355,8 +402,10 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     lines.append("")
     lines.append("by category: leak / over-scrub")
     for c in sorted({c for r in results.values() for c in r["by_category"]}):
-        row(f"  {c}", _pair_at(_pct_at("by_category", c, "leak"),
-                               _pct_at("by_category", c, "over_scrub")))
+        row(
+            f"  {c}",
+            _pair_at(_pct_at("by_category", c, "leak"), _pct_at("by_category", c, "over_scrub")),
+        )
     for n in names:
         lines.append("")
         lines.append(f"precision by finding type: {n}")
@@ -366,8 +415,11 @@ def table(results: dict[str, dict[str, Any]]) -> str:
 
 
 def worst_leaks(result: dict[str, Any], k: int = 5) -> list[tuple[str, float, int]]:
-    rows = [(t, 1 - v["recall"], v["total"] - v["caught"])
-            for t, v in result["recall_by_type"].items() if v["recall"] is not None]
+    rows = [
+        (t, 1 - v["recall"], v["total"] - v["caught"])
+        for t, v in result["recall_by_type"].items()
+        if v["recall"] is not None
+    ]
     return sorted(rows, key=lambda r: (-r[1], -r[2]))[:k]
 
 
@@ -378,12 +430,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-stock", action="store_true", help="skip the stock Presidio baseline")
     ap.add_argument("--limit", type=int, default=0, help="only the first N texts")
     ap.add_argument("--json", type=Path, help="write all figures to this file")
-    ap.add_argument("--max-leak", type=float, metavar="RATE",
-                    help="exit 1 if our leak rate is above RATE (0-1), for CI gating")
-    ap.add_argument("--max-over-scrub", type=float, metavar="RATE",
-                    help="exit 1 if our over-scrub rate is above RATE (0-1)")
-    ap.add_argument("--examples", type=int, default=0, metavar="N",
-                    help="print N leaked values per type and N over-scrubbed texts for ours")
+    ap.add_argument(
+        "--max-leak",
+        type=float,
+        metavar="RATE",
+        help="exit 1 if our leak rate is above RATE (0-1), for CI gating",
+    )
+    ap.add_argument(
+        "--max-over-scrub",
+        type=float,
+        metavar="RATE",
+        help="exit 1 if our over-scrub rate is above RATE (0-1)",
+    )
+    ap.add_argument(
+        "--examples",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print N leaked values per type and N over-scrubbed texts for ours",
+    )
     args = ap.parse_args(argv)
 
     examples = load_corpus(args.corpus)

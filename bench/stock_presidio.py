@@ -47,8 +47,11 @@ class StockPresidio:
         out = []
         for text in texts:
             results = self.analyzer.analyze(text=text, language="en")
-            anon = self.anonymizer.anonymize(text=text, analyzer_results=results,  # type: ignore[arg-type]
-                                             operators=self._replace)
+            anon = self.anonymizer.anonymize(
+                text=text,
+                analyzer_results=results,  # type: ignore[arg-type]
+                operators=self._replace,
+            )
             out.append(StockResult(anon.text, results))
         return out
 

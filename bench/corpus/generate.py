@@ -30,37 +30,84 @@ FRAGMENT_TEST_SHARE = 0.42  # of every fragment list: test needs enough phrasing
 SIZES = {"dev": 1600, "test": 680}
 SEEDS = {"dev": 20261129, "test": 9120611}
 
-CATEGORIES = ["reminder", "results", "refill", "billing", "care_coordination", "informal",
-              "adversarial", "admin_only"]
+CATEGORIES = [
+    "reminder",
+    "results",
+    "refill",
+    "billing",
+    "care_coordination",
+    "informal",
+    "adversarial",
+    "admin_only",
+]
 CATEGORY_WEIGHTS = [0.16, 0.13, 0.12, 0.10, 0.12, 0.12, 0.10, 0.15]
 CLEAN_SHARE = {"adversarial": 0.1, "admin_only": 1.0}
 DEFAULT_CLEAN_SHARE = 0.29
 
 ORG_NAME = "Lakeview Health"
-ORG_PHONES = ["(555) 010-4400", "555-010-4400", "555.010.4400", "5550104400", "+1 555 010 4400",
-              "(555)010-4400", "1-555-010-4400"]
-ORG_WEBS = ["lakeviewhealth.example", "www.lakeviewhealth.example", "https://lakeviewhealth.example"]
-ORG_URLS = ["https://lakeviewhealth.example/portal", "lakeviewhealth.example/pay",
-            "https://www.lakeviewhealth.example/billing", "lakeviewhealth.example/portal",
-            "https://lakeviewhealth.example/appointments", "lakeviewhealth.example/rx"]
+ORG_PHONES = [
+    "(555) 010-4400",
+    "555-010-4400",
+    "555.010.4400",
+    "5550104400",
+    "+1 555 010 4400",
+    "(555)010-4400",
+    "1-555-010-4400",
+]
+ORG_WEBS = [
+    "lakeviewhealth.example",
+    "www.lakeviewhealth.example",
+    "https://lakeviewhealth.example",
+]
+ORG_URLS = [
+    "https://lakeviewhealth.example/portal",
+    "lakeviewhealth.example/pay",
+    "https://www.lakeviewhealth.example/billing",
+    "lakeviewhealth.example/portal",
+    "https://lakeviewhealth.example/appointments",
+    "lakeviewhealth.example/rx",
+]
 
 # Type of every slot that plants a value, and whether the value may stay.
 SLOT_TYPES: dict[str, tuple[str, bool]] = {
-    "first": ("PERSON", False), "last": ("PERSON", False), "name": ("PERSON", False),
-    "relname": ("PERSON", False), "dob": ("DATE_OF_BIRTH", False), "pdate": ("DATE", False),
-    "age": ("AGE_OVER_89", False), "phone": ("PHONE_NUMBER", False), "fax": ("FAX_NUMBER", False),
-    "email": ("EMAIL_ADDRESS", False), "purl": ("URL", False), "ip": ("IP_ADDRESS", False),
-    "ssn": ("US_SSN", False), "mrn": ("MEDICAL_RECORD_NUMBER", False),
-    "member": ("HEALTH_PLAN_ID", False), "acct": ("ACCOUNT_NUMBER", False),
-    "lic": ("LICENSE_NUMBER", False), "vin": ("VEHICLE_ID", False), "plate": ("VEHICLE_ID", False),
-    "dev": ("DEVICE_ID", False), "addr": ("STREET_ADDRESS", False), "city": ("LOCATION", False),
-    "zip": ("ZIP_CODE", False), "cond": ("CONDITION", False), "med": ("MEDICATION", False),
-    "med2": ("MEDICATION", False), "lab": ("LAB_RESULT", False), "lab2": ("LAB_RESULT", False),
-    "proc": ("PROCEDURE", False), "dept": ("CLINICAL_DEPARTMENT", False),
-    "facility": ("FACILITY", False), "prov": ("PROVIDER_NAME", True),
-    "prov2": ("PROVIDER_NAME", True), "appt": ("APPOINTMENT_DATETIME", True),
-    "org": ("ORG_ALLOWED", True), "orgphone": ("ORG_ALLOWED", True),
-    "orgweb": ("ORG_ALLOWED", True), "orgurl": ("ORG_ALLOWED", True),
+    "first": ("PERSON", False),
+    "last": ("PERSON", False),
+    "name": ("PERSON", False),
+    "relname": ("PERSON", False),
+    "dob": ("DATE_OF_BIRTH", False),
+    "pdate": ("DATE", False),
+    "age": ("AGE_OVER_89", False),
+    "phone": ("PHONE_NUMBER", False),
+    "fax": ("FAX_NUMBER", False),
+    "email": ("EMAIL_ADDRESS", False),
+    "purl": ("URL", False),
+    "ip": ("IP_ADDRESS", False),
+    "ssn": ("US_SSN", False),
+    "mrn": ("MEDICAL_RECORD_NUMBER", False),
+    "member": ("HEALTH_PLAN_ID", False),
+    "acct": ("ACCOUNT_NUMBER", False),
+    "lic": ("LICENSE_NUMBER", False),
+    "vin": ("VEHICLE_ID", False),
+    "plate": ("VEHICLE_ID", False),
+    "dev": ("DEVICE_ID", False),
+    "addr": ("STREET_ADDRESS", False),
+    "city": ("LOCATION", False),
+    "zip": ("ZIP_CODE", False),
+    "cond": ("CONDITION", False),
+    "med": ("MEDICATION", False),
+    "med2": ("MEDICATION", False),
+    "lab": ("LAB_RESULT", False),
+    "lab2": ("LAB_RESULT", False),
+    "proc": ("PROCEDURE", False),
+    "dept": ("CLINICAL_DEPARTMENT", False),
+    "facility": ("FACILITY", False),
+    "prov": ("PROVIDER_NAME", True),
+    "prov2": ("PROVIDER_NAME", True),
+    "appt": ("APPOINTMENT_DATETIME", True),
+    "org": ("ORG_ALLOWED", True),
+    "orgphone": ("ORG_ALLOWED", True),
+    "orgweb": ("ORG_ALLOWED", True),
+    "orgurl": ("ORG_ALLOWED", True),
 }
 # Slots that plant something that must go (directly or through a composite such as "mr").
 PHI_SLOTS = {s for s, (_, keep) in SLOT_TYPES.items() if not keep} | {"mr", "rel", "cityline"}
@@ -96,8 +143,10 @@ def fragment_splits() -> dict[str, str]:
         found = (f for f in assign if "{" + slot + "}" in f)
         return sorted(found, key=lambda f: bucket("m" + f) + f)
 
-    slots = sorted({s for f in everything for s in SLOT_RE.findall(f)} & PHI_SLOTS,
-                   key=lambda s: (len(users(s)), s))
+    slots = sorted(
+        {s for f in everything for s in SLOT_RE.findall(f)} & PHI_SLOTS,
+        key=lambda s: (len(users(s)), s),
+    )
     for slot in slots:
         frs = users(slot)
         if len(frs) < 2:
@@ -139,8 +188,10 @@ class Example:
     spans: list[dict[str, object]] = field(default_factory=list)
 
     def as_json(self) -> str:
-        return json.dumps({"id": self.id, "category": self.category, "text": self.text,
-                           "spans": self.spans}, ensure_ascii=False)
+        return json.dumps(
+            {"id": self.id, "category": self.category, "text": self.text, "spans": self.spans},
+            ensure_ascii=False,
+        )
 
 
 class Pools:
@@ -166,12 +217,13 @@ class Pools:
         self.openers_clean = split_fragments(F.OPENERS_CLEAN, split)
         self.closers = split_fragments(F.CLOSERS, split)
         self.adversarial = split_fragments(F.ADVERSARIAL, split)
-        self.labels = {k: [v for v in vs if bucket(v, FRAGMENT_TEST_SHARE) == split] or vs[:1]
-                       for k, vs in F.LABEL_VARIANTS.items()}
+        self.labels = {
+            k: [v for v in vs if bucket(v, FRAGMENT_TEST_SHARE) == split] or vs[:1]
+            for k, vs in F.LABEL_VARIANTS.items()
+        }
         self.body: dict[str, dict[str, list[str]]] = {}
         for cat, lists in F.BODY.items():
-            self.body[cat] = {k: (split_fragments(v, split) if v else [])
-                              for k, v in lists.items()}
+            self.body[cat] = {k: (split_fragments(v, split) if v else []) for k, v in lists.items()}
         for cat, lists in self.body.items():
             for kind, frs in lists.items():
                 bad = [f for f in frs if is_clean(f) != (kind == "clean")]
@@ -226,10 +278,22 @@ class Composer:
 
     def provider(self) -> str:
         first, last = self.rng.choice(self.p.prov_first), self.rng.choice(self.p.prov_last)
-        forms = [f"Dr. {last}", f"Dr {last}", f"Dr. {first} {last}", f"{first} {last}, MD",
-                 f"{first} {last}, NP", f"NP {last}", f"{first} {last}, PA-C", f"PA {last}",
-                 f"Doctor {last}", f"{last}, RN", f"Dr. {last}", f"Nurse Practitioner {last}",
-                 f"{first} {last}, DO", f"RN {first}"]
+        forms = [
+            f"Dr. {last}",
+            f"Dr {last}",
+            f"Dr. {first} {last}",
+            f"{first} {last}, MD",
+            f"{first} {last}, NP",
+            f"NP {last}",
+            f"{first} {last}, PA-C",
+            f"PA {last}",
+            f"Doctor {last}",
+            f"{last}, RN",
+            f"Dr. {last}",
+            f"Nurse Practitioner {last}",
+            f"{first} {last}, DO",
+            f"RN {first}",
+        ]
         return self.rng.choice(forms)
 
     def lab(self) -> str:
@@ -294,8 +358,16 @@ class Composer:
             f, lst = self.patient
             return val(self.draw(lambda r: V.personal_url(r, f, lst)))
         simple: dict[str, V.Gen] = {
-            "ip": V.ip, "ssn": V.ssn, "mrn": V.mrn, "member": V.member_id, "acct": V.account,
-            "lic": V.license_no, "vin": V.vin, "plate": V.plate, "dev": V.device, "zip": V.zip_code,
+            "ip": V.ip,
+            "ssn": V.ssn,
+            "mrn": V.mrn,
+            "member": V.member_id,
+            "acct": V.account,
+            "lic": V.license_no,
+            "vin": V.vin,
+            "plate": V.plate,
+            "dev": V.device,
+            "zip": V.zip_code,
         }
         if name in simple:
             return val(self.draw(simple[name]))
@@ -307,8 +379,11 @@ class Composer:
         if name == "cityline":
             city, state = rng.choice(self.p.cities)
             sep = rng.choice([", ", " ", ", "])
-            return [(city, "LOCATION", False), (f"{sep}{state} ", None, False),
-                    (self.draw(V.zip_code), "ZIP_CODE", False)]
+            return [
+                (city, "LOCATION", False),
+                (f"{sep}{state} ", None, False),
+                (self.draw(V.zip_code), "ZIP_CODE", False),
+            ]
         if name == "cond":
             return val(self.variant(rng.choice(self.p.conditions)))
         if name in ("med", "med2"):
@@ -339,8 +414,23 @@ class Composer:
             cents = rng.choice(["", f".{rng.randint(0, 99):02d}"])
             return [(f"${rng.randint(5, 4800):,}{cents}", None, False)]
         if name == "duedate":
-            return [(rng.choice(["by Friday", "now", "in 30 days", "on the 1st", "this month",
-                                 "by the 15th", "within 2 weeks"]), None, False)]
+            return [
+                (
+                    rng.choice(
+                        [
+                            "by Friday",
+                            "now",
+                            "in 30 days",
+                            "on the 1st",
+                            "this month",
+                            "by the 15th",
+                            "within 2 weeks",
+                        ]
+                    ),
+                    None,
+                    False,
+                )
+            ]
         raise KeyError(f"unknown slot {name!r}")
 
     def render(self, fragment: str) -> list[Piece]:
@@ -351,7 +441,7 @@ class Composer:
         pos = 0
         for m in SLOT_RE.finditer(fragment):
             if m.start() > pos:
-                out.append((fragment[pos:m.start()], None, False))
+                out.append((fragment[pos : m.start()], None, False))
             out.extend(self.slot(m.group(1)))
             pos = m.end()
         if pos < len(fragment):
@@ -381,8 +471,9 @@ class Composer:
         if clean:
             return [rng.choice(lists["clean"]) for _ in range(n)]
         frs = [rng.choice(lists["phi"])]
-        frs += [rng.choice(lists["phi"] if rng.random() < 0.5 else lists["clean"])
-                for _ in range(n - 1)]
+        frs += [
+            rng.choice(lists["phi"] if rng.random() < 0.5 else lists["clean"]) for _ in range(n - 1)
+        ]
         rng.shuffle(frs)
         return frs
 
@@ -414,17 +505,18 @@ def _typo(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 1)
     kind = rng.randrange(4)
     if kind == 0:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     if kind == 1:
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if kind == 2:
         return word[:i] + word[i] + word[i:]
-    return word[:i] + rng.choice("aeiourst") + word[i + 1:]
+    return word[:i] + rng.choice("aeiourst") + word[i + 1 :]
 
 
 def add_typos(pieces: list[Piece], rng: random.Random, n: int) -> list[Piece]:
-    literal = [i for i, (t, typ, _) in enumerate(pieces)
-               if typ is None and re.search(r"[a-z]{5}", t)]
+    literal = [
+        i for i, (t, typ, _) in enumerate(pieces) if typ is None and re.search(r"[a-z]{5}", t)
+    ]
     out = list(pieces)
     for _ in range(n):
         if not literal:
@@ -435,14 +527,26 @@ def add_typos(pieces: list[Piece], rng: random.Random, n: int) -> list[Piece]:
         if not words:
             continue
         m = rng.choice(words)
-        out[i] = (text[:m.start()] + _typo(m.group(), rng) + text[m.end():], None, False)
+        out[i] = (text[: m.start()] + _typo(m.group(), rng) + text[m.end() :], None, False)
     return out
 
 
 ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]
-HOMOGLYPHS = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "p": "\u0440", "c": "\u0441",
-              "x": "\u0445", "i": "\u0456", "A": "\u0410", "E": "\u0415", "O": "\u041e",
-              "M": "\u041c", "T": "\u0422", "K": "\u041a"}
+HOMOGLYPHS = {
+    "a": "\u0430",
+    "e": "\u0435",
+    "o": "\u043e",
+    "p": "\u0440",
+    "c": "\u0441",
+    "x": "\u0445",
+    "i": "\u0456",
+    "A": "\u0410",
+    "E": "\u0415",
+    "O": "\u041e",
+    "M": "\u041c",
+    "T": "\u0422",
+    "K": "\u041a",
+}
 
 
 def obfuscate(value: str, rng: random.Random) -> str:
@@ -464,8 +568,11 @@ def obfuscate(value: str, rng: random.Random) -> str:
     if trick == "dashed":
         return "-".join(c for c in value if c.isalnum())
     if trick == "nbsp":
-        return re.sub(r"[ .-]", "\u00a0", value) if re.search(r"[ .-]", value) else " ".join(
-            [value[:3], value[3:]]).replace(" ", "\u00a0")
+        return (
+            re.sub(r"[ .-]", "\u00a0", value)
+            if re.search(r"[ .-]", value)
+            else " ".join([value[:3], value[3:]]).replace(" ", "\u00a0")
+        )
     if trick == "homoglyph":
         chars = list(value)
         idx = [i for i, c in enumerate(chars) if c in HOMOGLYPHS]
@@ -524,7 +631,7 @@ def check(text: str, spans: list[dict[str, object]]) -> str | None:
     for s in spans:
         if s["keep"]:
             continue
-        pat = value_pattern(text[int(s["start"]):int(s["end"])])  # type: ignore[call-overload]
+        pat = value_pattern(text[int(s["start"]) : int(s["end"])])  # type: ignore[call-overload]
         if pat is None:
             return "value normalises to nothing"
         hits = list(pat.finditer(normed))
@@ -576,8 +683,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         examples = generate(split, n, SEEDS[split])
         write(examples, args.out / f"{split}.jsonl")
         clean = sum(1 for e in examples if not any(not s["keep"] for s in e.spans))
-        print(f"{split}: {len(examples)} texts, {clean} with nothing to remove "
-              f"({clean / len(examples):.0%}), {sum(len(e.spans) for e in examples)} spans")
+        print(
+            f"{split}: {len(examples)} texts, {clean} with nothing to remove "
+            f"({clean / len(examples):.0%}), {sum(len(e.spans) for e in examples)} spans"
+        )
 
 
 if __name__ == "__main__":

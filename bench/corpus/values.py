@@ -17,15 +17,57 @@ from bench.corpus import vocab
 
 Gen = Callable[[random.Random], tuple[str, str]]
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 MON3 = [m[:3] for m in MONTHS]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 WD_SHORT = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 WD_ABBR2 = ["Mon", "Tues", "Weds", "Thurs", "Fri", "Sat", "Sun"]
-AREA_CODES = ["212", "312", "415", "503", "617", "702", "808", "919", "206", "303", "404",
-              "512", "602", "713", "813", "907", "215", "313", "414", "505", "614", "704",
-              "801", "916", "210", "305", "406", "509", "608", "719", "828"]
+AREA_CODES = [
+    "212",
+    "312",
+    "415",
+    "503",
+    "617",
+    "702",
+    "808",
+    "919",
+    "206",
+    "303",
+    "404",
+    "512",
+    "602",
+    "713",
+    "813",
+    "907",
+    "215",
+    "313",
+    "414",
+    "505",
+    "614",
+    "704",
+    "801",
+    "916",
+    "210",
+    "305",
+    "406",
+    "509",
+    "608",
+    "719",
+    "828",
+]
 ORG_DIGITS = "5550104400"
 
 
@@ -53,9 +95,19 @@ def phone_digits(rng: random.Random) -> str:
 
 def format_phone(rng: random.Random, d: str) -> str:
     a, b, c = d[:3], d[3:6], d[6:]
-    forms = [f"({a}) {b}-{c}", f"{a}-{b}-{c}", f"{a}.{b}.{c}", f"+1 {a} {b} {c}", d,
-             f"1-{a}-{b}-{c}", f"+1 ({a}) {b}-{c}", f"{a} {b} {c}", f"({a}){b}-{c}",
-             f"+1{d}", f"{a}/{b}-{c}"]
+    forms = [
+        f"({a}) {b}-{c}",
+        f"{a}-{b}-{c}",
+        f"{a}.{b}.{c}",
+        f"+1 {a} {b} {c}",
+        d,
+        f"1-{a}-{b}-{c}",
+        f"+1 ({a}) {b}-{c}",
+        f"{a} {b} {c}",
+        f"({a}){b}-{c}",
+        f"+1{d}",
+        f"{a}/{b}-{c}",
+    ]
     return rng.choice(forms)
 
 
@@ -74,12 +126,22 @@ def _date_parts(rng: random.Random, y0: int, y1: int) -> tuple[int, int, int]:
 
 def format_full_date(rng: random.Random, y: int, m: int, d: int) -> str:
     yy = f"{y % 100:02d}"
-    forms = [f"{m:02d}/{d:02d}/{y}", f"{m}/{d}/{y}", f"{m}-{d}-{yy}", f"{m}/{d}/{yy}",
-             f"{MONTHS[m - 1]} {d}, {y}", f"{d} {MON3[m - 1]} {y}", f"{y}-{m:02d}-{d:02d}",
-             f"{MON3[m - 1]}. {_ordinal(d)} {y}", f"{MON3[m - 1]} {d} {y}", f"{d:02d}.{m:02d}.{y}",
-             f"{m:02d}-{d:02d}-{y}", f"{MONTHS[m - 1]} {_ordinal(d)}, {y}",
-             f"{d}-{MON3[m - 1]}-{yy}",
-             f"{m:02d}{d:02d}{y}"]
+    forms = [
+        f"{m:02d}/{d:02d}/{y}",
+        f"{m}/{d}/{y}",
+        f"{m}-{d}-{yy}",
+        f"{m}/{d}/{yy}",
+        f"{MONTHS[m - 1]} {d}, {y}",
+        f"{d} {MON3[m - 1]} {y}",
+        f"{y}-{m:02d}-{d:02d}",
+        f"{MON3[m - 1]}. {_ordinal(d)} {y}",
+        f"{MON3[m - 1]} {d} {y}",
+        f"{d:02d}.{m:02d}.{y}",
+        f"{m:02d}-{d:02d}-{y}",
+        f"{MONTHS[m - 1]} {_ordinal(d)}, {y}",
+        f"{d}-{MON3[m - 1]}-{yy}",
+        f"{m:02d}{d:02d}{y}",
+    ]
     return rng.choice(forms)
 
 
@@ -92,8 +154,13 @@ def person_date(rng: random.Random) -> tuple[str, str]:
     """Admission / discharge / test date: recent, sometimes without the year."""
     y, m, d = _date_parts(rng, 2023, 2026)
     if rng.random() < 0.4:
-        short = [f"{m}/{d}", f"{MON3[m - 1]} {d}", f"{MONTHS[m - 1]} {_ordinal(d)}",
-                 f"{m:02d}/{d:02d}", f"{MON3[m - 1]}. {d}"]
+        short = [
+            f"{m}/{d}",
+            f"{MON3[m - 1]} {d}",
+            f"{MONTHS[m - 1]} {_ordinal(d)}",
+            f"{m:02d}/{d:02d}",
+            f"{MON3[m - 1]}. {d}",
+        ]
         return f"md:{m:02d}-{d:02d}", rng.choice(short)
     return f"pd:{y}-{m:02d}-{d:02d}", format_full_date(rng, y, m, d)
 
@@ -103,9 +170,14 @@ def _time(rng: random.Random) -> str:
     mi = rng.choice([0, 0, 0, 15, 30, 30, 45, 10, 20, 40, 50])
     h12 = h if h <= 12 else h - 12
     ap = "AM" if h < 12 else "PM"
-    forms = [f"{h12}:{mi:02d} {ap}", f"{h12}:{mi:02d}{ap.lower()}",
-             f"{h12}:{mi:02d} {ap.lower()}", f"{h12}:{mi:02d}", f"{h12}:{mi:02d}{ap[0].lower()}",
-             f"{h12}:{mi:02d} {ap[0]}.{ap[1]}."]
+    forms = [
+        f"{h12}:{mi:02d} {ap}",
+        f"{h12}:{mi:02d}{ap.lower()}",
+        f"{h12}:{mi:02d} {ap.lower()}",
+        f"{h12}:{mi:02d}",
+        f"{h12}:{mi:02d}{ap[0].lower()}",
+        f"{h12}:{mi:02d} {ap[0]}.{ap[1]}.",
+    ]
     if mi == 0:
         forms += [f"{h12}{ap.lower()}", f"{h12} {ap}", f"{h12} o'clock", f"{h12}"]
     if h == 12 and mi == 0:
@@ -120,13 +192,25 @@ def appointment(rng: random.Random) -> tuple[str, str]:
     t = _time(rng)
     at = rng.choice([" at ", " at ", " @ ", ", ", " ", " at "])
     forms = [
-        f"{WEEKDAYS[wd]}, {MONTHS[m - 1]} {d}{at}{t}", f"{WD_SHORT[wd]} {m}/{d}{at}{t}",
-        f"{MONTHS[m - 1]} {d}{at}{t}", f"{m}/{d}{at}{t}", f"tomorrow{at}{t}", f"today{at}{t}",
-        f"{WEEKDAYS[wd]}{at}{t}", f"{WD_ABBR2[wd]} {m}/{d} {t}", f"{MON3[m - 1]} {d}{at}{t}",
-        f"{m:02d}/{d:02d}{at}{t}", f"{WEEKDAYS[wd]} the {_ordinal(d)}{at}{t}",
-        f"{t} on {WEEKDAYS[wd]}", f"{t} {WD_SHORT[wd]} {MON3[m - 1]} {d}", f"Tomorrow{at}{t}",
-        f"next {WEEKDAYS[wd]}{at}{t}", f"{WD_ABBR2[wd].lower()} {m}/{d} {t}", f"tmrw{at}{t}",
-        f"{WEEKDAYS[wd]} {MON3[m - 1]}. {_ordinal(d)}{at}{t}", f"{d} {MONTHS[m - 1]}{at}{t}",
+        f"{WEEKDAYS[wd]}, {MONTHS[m - 1]} {d}{at}{t}",
+        f"{WD_SHORT[wd]} {m}/{d}{at}{t}",
+        f"{MONTHS[m - 1]} {d}{at}{t}",
+        f"{m}/{d}{at}{t}",
+        f"tomorrow{at}{t}",
+        f"today{at}{t}",
+        f"{WEEKDAYS[wd]}{at}{t}",
+        f"{WD_ABBR2[wd]} {m}/{d} {t}",
+        f"{MON3[m - 1]} {d}{at}{t}",
+        f"{m:02d}/{d:02d}{at}{t}",
+        f"{WEEKDAYS[wd]} the {_ordinal(d)}{at}{t}",
+        f"{t} on {WEEKDAYS[wd]}",
+        f"{t} {WD_SHORT[wd]} {MON3[m - 1]} {d}",
+        f"Tomorrow{at}{t}",
+        f"next {WEEKDAYS[wd]}{at}{t}",
+        f"{WD_ABBR2[wd].lower()} {m}/{d} {t}",
+        f"tmrw{at}{t}",
+        f"{WEEKDAYS[wd]} {MON3[m - 1]}. {_ordinal(d)}{at}{t}",
+        f"{d} {MONTHS[m - 1]}{at}{t}",
     ]
     text = rng.choice(forms)
     return "ap:" + text.lower(), text
@@ -145,41 +229,59 @@ def ssn(rng: random.Random) -> tuple[str, str]:
 
 
 def mrn(rng: random.Random) -> tuple[str, str]:
-    forms = [lambda: _digits(rng, 8), lambda: "00" + _digits(rng, 6), lambda: _digits(rng, 7),
-             lambda: rng.choice("ABEGKMRTZ") + "-" + _digits(rng, 5),
-             lambda: rng.choice("ABEGKMRTZ") + _digits(rng, 7), lambda: "E" + _digits(rng, 9),
-             lambda: _digits(rng, 3) + "-" + _digits(rng, 3) + "-" + _digits(rng, 3),
-             lambda: "LH" + _digits(rng, 7)]
+    forms = [
+        lambda: _digits(rng, 8),
+        lambda: "00" + _digits(rng, 6),
+        lambda: _digits(rng, 7),
+        lambda: rng.choice("ABEGKMRTZ") + "-" + _digits(rng, 5),
+        lambda: rng.choice("ABEGKMRTZ") + _digits(rng, 7),
+        lambda: "E" + _digits(rng, 9),
+        lambda: _digits(rng, 3) + "-" + _digits(rng, 3) + "-" + _digits(rng, 3),
+        lambda: "LH" + _digits(rng, 7),
+    ]
     text = rng.choice(forms)()
     return "mrn:" + text.replace("-", ""), text
 
 
 def member_id(rng: random.Random) -> tuple[str, str]:
     letters = "".join(rng.choice("BCDFGHJKLMNPRSTVWXYZ") for _ in range(3))
-    forms = [lambda: letters + _digits(rng, 9), lambda: rng.choice("WHMQ") + _digits(rng, 9),
-             lambda: _digits(rng, 8) + rng.choice("ABCDEF"), lambda: letters + "-" + _digits(rng, 6)
-             + "-" + _digits(rng, 2), lambda: "1EG4-TE5-MK" + _digits(rng, 2),
-             lambda: letters[:2] + _digits(rng, 11), lambda: _digits(rng, 11) + "01"]
+    forms = [
+        lambda: letters + _digits(rng, 9),
+        lambda: rng.choice("WHMQ") + _digits(rng, 9),
+        lambda: _digits(rng, 8) + rng.choice("ABCDEF"),
+        lambda: letters + "-" + _digits(rng, 6) + "-" + _digits(rng, 2),
+        lambda: "1EG4-TE5-MK" + _digits(rng, 2),
+        lambda: letters[:2] + _digits(rng, 11),
+        lambda: _digits(rng, 11) + "01",
+    ]
     text = rng.choice(forms)()
     return "hp:" + text.replace("-", ""), text
 
 
 def account(rng: random.Random) -> tuple[str, str]:
-    forms = [lambda: "00" + _digits(rng, 7), lambda: _digits(rng, 4) + "-" + _digits(rng, 4) + "-"
-             + _digits(rng, 2), lambda: _digits(rng, 10), lambda: "LH-" + _digits(rng, 8),
-             lambda: "G" + _digits(rng, 8), lambda: _digits(rng, 6)]
+    forms = [
+        lambda: "00" + _digits(rng, 7),
+        lambda: _digits(rng, 4) + "-" + _digits(rng, 4) + "-" + _digits(rng, 2),
+        lambda: _digits(rng, 10),
+        lambda: "LH-" + _digits(rng, 8),
+        lambda: "G" + _digits(rng, 8),
+        lambda: _digits(rng, 6),
+    ]
     text = rng.choice(forms)()
     return "acct:" + text.replace("-", ""), text
 
 
 def license_no(rng: random.Random) -> tuple[str, str]:
-    forms = [lambda: rng.choice("ABCDEFGHJKLMNPRSTWY") + _digits(rng, 7),
-             lambda: rng.choice(["1", "2"]) + _digits(rng, 9),  # NPI-shaped
-             lambda: "".join(rng.choice("ABFMR") for _ in range(2)) + _digits(rng, 7),  # DEA-shaped
-             lambda: rng.choice(["RN", "LPN", "MD", "CDL"]) + _digits(rng, 6),
-             lambda: _digits(rng, 3) + "-" + _digits(rng, 3) + "-" + _digits(rng, 3),
-             lambda: rng.choice("ABCDEFGH") + _digits(rng, 3) + "-" + _digits(rng, 4) + "-"
-             + _digits(rng, 4)]
+    forms = [
+        lambda: rng.choice("ABCDEFGHJKLMNPRSTWY") + _digits(rng, 7),
+        lambda: rng.choice(["1", "2"]) + _digits(rng, 9),  # NPI-shaped
+        lambda: "".join(rng.choice("ABFMR") for _ in range(2)) + _digits(rng, 7),  # DEA-shaped
+        lambda: rng.choice(["RN", "LPN", "MD", "CDL"]) + _digits(rng, 6),
+        lambda: _digits(rng, 3) + "-" + _digits(rng, 3) + "-" + _digits(rng, 3),
+        lambda: (
+            rng.choice("ABCDEFGH") + _digits(rng, 3) + "-" + _digits(rng, 4) + "-" + _digits(rng, 4)
+        ),
+    ]
     text = rng.choice(forms)()
     return "lic:" + text.replace("-", ""), text
 
@@ -194,30 +296,40 @@ def vin(rng: random.Random) -> tuple[str, str]:
 
 def plate(rng: random.Random) -> tuple[str, str]:
     L = "ABCDEFGHJKLMNPRSTUVWXYZ"
-    forms = [lambda: str(rng.randint(1, 9)) + "".join(rng.choice(L) for _ in range(3))
-             + _digits(rng, 3), lambda: "".join(rng.choice(L) for _ in range(3)) + "-"
-             + _digits(rng, 4), lambda: "".join(rng.choice(L) for _ in range(3)) + " "
-             + _digits(rng, 4),
-             lambda: _digits(rng, 3) + " " + "".join(rng.choice(L) for _ in range(3))]
+    forms = [
+        lambda: str(rng.randint(1, 9)) + "".join(rng.choice(L) for _ in range(3)) + _digits(rng, 3),
+        lambda: "".join(rng.choice(L) for _ in range(3)) + "-" + _digits(rng, 4),
+        lambda: "".join(rng.choice(L) for _ in range(3)) + " " + _digits(rng, 4),
+        lambda: _digits(rng, 3) + " " + "".join(rng.choice(L) for _ in range(3)),
+    ]
     text = rng.choice(forms)()
     return "plate:" + text.replace("-", "").replace(" ", ""), text
 
 
 def device(rng: random.Random) -> tuple[str, str]:
     A = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
-    forms = [lambda: "".join(rng.choice("PMDXKQ") for _ in range(2)) + "-" + _digits(rng, 5) + "-"
-             + rng.choice("XNRK"), lambda: "".join(rng.choice(A) for _ in range(8)),
-             lambda: _digits(rng, 2) + "-" + _digits(rng, 4) + "-" + _digits(rng, 4),
-             lambda: "SN" + _digits(rng, 9), lambda: "".join(rng.choice(A) for _ in range(6)),
-             lambda: "RNJ" + _digits(rng, 6) + "H",
-             lambda: "G7" + "".join(rng.choice(A) for _ in range(4))]
+    forms = [
+        lambda: (
+            "".join(rng.choice("PMDXKQ") for _ in range(2))
+            + "-"
+            + _digits(rng, 5)
+            + "-"
+            + rng.choice("XNRK")
+        ),
+        lambda: "".join(rng.choice(A) for _ in range(8)),
+        lambda: _digits(rng, 2) + "-" + _digits(rng, 4) + "-" + _digits(rng, 4),
+        lambda: "SN" + _digits(rng, 9),
+        lambda: "".join(rng.choice(A) for _ in range(6)),
+        lambda: "RNJ" + _digits(rng, 6) + "H",
+        lambda: "G7" + "".join(rng.choice(A) for _ in range(4)),
+    ]
     text = rng.choice(forms)()
     return "dev:" + text.replace("-", ""), text
 
 
 def ip(rng: random.Random) -> tuple[str, str]:
     if rng.random() < 0.15:
-        text = f"2001:db8:{rng.randint(1, 0xffff):x}::{rng.randint(1, 0xffff):x}"
+        text = f"2001:db8:{rng.randint(1, 0xFFFF):x}::{rng.randint(1, 0xFFFF):x}"
     else:
         net = rng.choice(["192.0.2", "198.51.100", "203.0.113"])
         text = f"{net}.{rng.randint(1, 254)}"
@@ -248,8 +360,16 @@ def zip_code(rng: random.Random) -> tuple[str, str]:
 def email(rng: random.Random, first: str, last: str) -> tuple[str, str]:
     f, lname = first.lower().replace("'", ""), last.lower().replace("'", "")
     n = str(rng.randint(1, 99))
-    user = rng.choice([f"{f}.{lname}", f"{f[0]}{lname}{n}", f"{f}{n}", f"{lname}.{f[0]}",
-                       f"{f}_{lname}", f"{f}{lname[:3]}{n}"])
+    user = rng.choice(
+        [
+            f"{f}.{lname}",
+            f"{f[0]}{lname}{n}",
+            f"{f}{n}",
+            f"{lname}.{f[0]}",
+            f"{f}_{lname}",
+            f"{f}{lname[:3]}{n}",
+        ]
+    )
     text = f"{user}@{rng.choice(vocab.EMAIL_DOMAINS)}"
     if rng.random() < 0.1:
         text = text.upper() if rng.random() < 0.5 else text.capitalize()
@@ -259,8 +379,15 @@ def email(rng: random.Random, first: str, last: str) -> tuple[str, str]:
 def personal_url(rng: random.Random, first: str, last: str) -> tuple[str, str]:
     f, lname = first.lower().replace("'", ""), last.lower().replace("'", "")
     host = rng.choice(vocab.URL_HOSTS)
-    path = rng.choice([f"/u/{f}{lname}", f"/{f}-{lname}-{rng.randint(1, 99)}", f"/p/{lname}{f[0]}",
-                       f"/help-{f}-{lname}", f"/@{f}{rng.randint(10, 99)}"])
+    path = rng.choice(
+        [
+            f"/u/{f}{lname}",
+            f"/{f}-{lname}-{rng.randint(1, 99)}",
+            f"/p/{lname}{f[0]}",
+            f"/help-{f}-{lname}",
+            f"/@{f}{rng.randint(10, 99)}",
+        ]
+    )
     scheme = rng.choice(["https://", "http://", "", "https://www."])
     text = scheme + host + path
     return "url:" + (host + path).lower(), text

@@ -16,11 +16,15 @@ def test_bucket_is_stable_and_roughly_proportional() -> None:
 
 
 def test_assemble_offsets_point_at_values() -> None:
-    pieces: list[G.Piece] = [("Hi ", None, False), ("Ana Ruiz", "PERSON", False),
-                             (", see ", None, False), ("Dr. Okoye", "PROVIDER_NAME", True)]
+    pieces: list[G.Piece] = [
+        ("Hi ", None, False),
+        ("Ana Ruiz", "PERSON", False),
+        (", see ", None, False),
+        ("Dr. Okoye", "PROVIDER_NAME", True),
+    ]
     text, spans = G.assemble(pieces)
     assert text == "Hi Ana Ruiz, see Dr. Okoye"
-    assert [text[s["start"]:s["end"]] for s in spans] == ["Ana Ruiz", "Dr. Okoye"]
+    assert [text[s["start"] : s["end"]] for s in spans] == ["Ana Ruiz", "Dr. Okoye"]
     assert [s["keep"] for s in spans] == [False, True]
 
 
@@ -30,18 +34,21 @@ def test_check_rejects_a_value_repeated_outside_removable_spans() -> None:
     text, spans = G.assemble([("Mark", "PERSON", False), (": mark your calendar", None, False)])
     assert G.check(text, spans) is None
     # a first name inside a full name that is itself removable is fine
-    text, spans = G.assemble([("Ana", "PERSON", False), (" / ", None, False),
-                              ("Ana Ruiz", "PERSON", False)])
+    text, spans = G.assemble(
+        [("Ana", "PERSON", False), (" / ", None, False), ("Ana Ruiz", "PERSON", False)]
+    )
     assert G.check(text, spans) is None
     # inside a may-stay span it is not
-    text, spans = G.assemble([("Okoye", "PERSON", False), (" / ", None, False),
-                              ("Dr. Okoye", "PROVIDER_NAME", True)])
+    text, spans = G.assemble(
+        [("Okoye", "PERSON", False), (" / ", None, False), ("Dr. Okoye", "PROVIDER_NAME", True)]
+    )
     assert G.check(text, spans) is not None
 
 
 def test_check_sees_through_invisible_characters() -> None:
-    text, spans = G.assemble([("555-0132", "PHONE_NUMBER", False),
-                              (" or 555\u200b-0132", None, False)])
+    text, spans = G.assemble(
+        [("555-0132", "PHONE_NUMBER", False), (" or 555\u200b-0132", None, False)]
+    )
     assert G.check(text, spans) is not None
 
 

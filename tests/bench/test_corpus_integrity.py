@@ -13,16 +13,48 @@ from bench.corpus.textnorm import norm
 
 CORPUS = Path(G.__file__).resolve().parent
 ENTITY_NAMES = {
-    "PERSON", "PROVIDER_NAME", "DATE_OF_BIRTH", "DATE", "APPOINTMENT_DATETIME", "AGE_OVER_89",
-    "PHONE_NUMBER", "FAX_NUMBER", "EMAIL_ADDRESS", "URL", "IP_ADDRESS", "US_SSN",
-    "MEDICAL_RECORD_NUMBER", "HEALTH_PLAN_ID", "ACCOUNT_NUMBER", "LICENSE_NUMBER", "VEHICLE_ID",
-    "DEVICE_ID", "STREET_ADDRESS", "LOCATION", "ZIP_CODE", "FACILITY", "CONDITION", "MEDICATION",
-    "LAB_RESULT", "PROCEDURE", "CLINICAL_DEPARTMENT",
+    "PERSON",
+    "PROVIDER_NAME",
+    "DATE_OF_BIRTH",
+    "DATE",
+    "APPOINTMENT_DATETIME",
+    "AGE_OVER_89",
+    "PHONE_NUMBER",
+    "FAX_NUMBER",
+    "EMAIL_ADDRESS",
+    "URL",
+    "IP_ADDRESS",
+    "US_SSN",
+    "MEDICAL_RECORD_NUMBER",
+    "HEALTH_PLAN_ID",
+    "ACCOUNT_NUMBER",
+    "LICENSE_NUMBER",
+    "VEHICLE_ID",
+    "DEVICE_ID",
+    "STREET_ADDRESS",
+    "LOCATION",
+    "ZIP_CODE",
+    "FACILITY",
+    "CONDITION",
+    "MEDICATION",
+    "LAB_RESULT",
+    "PROCEDURE",
+    "CLINICAL_DEPARTMENT",
 }
 UNGLYPH = str.maketrans({v: k for k, v in G.HOMOGLYPHS.items()})
 MAY_STAY = {"APPOINTMENT_DATETIME", "PROVIDER_NAME", "ORG_ALLOWED"}
-NUMERIC = {"PHONE_NUMBER", "FAX_NUMBER", "US_SSN", "MEDICAL_RECORD_NUMBER", "HEALTH_PLAN_ID",
-           "ACCOUNT_NUMBER", "LICENSE_NUMBER", "DEVICE_ID", "VEHICLE_ID", "ZIP_CODE"}
+NUMERIC = {
+    "PHONE_NUMBER",
+    "FAX_NUMBER",
+    "US_SSN",
+    "MEDICAL_RECORD_NUMBER",
+    "HEALTH_PLAN_ID",
+    "ACCOUNT_NUMBER",
+    "LICENSE_NUMBER",
+    "DEVICE_ID",
+    "VEHICLE_ID",
+    "ZIP_CODE",
+}
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +95,7 @@ def test_every_example_is_well_formed(corpus: dict[str, list[dict]], split: str)
             last_end = s["end"]
             assert s["type"] in ENTITY_NAMES | {"ORG_ALLOWED"}
             assert s["keep"] == (s["type"] in MAY_STAY), ex["id"]
-            assert text[s["start"]:s["end"]].strip() == text[s["start"]:s["end"]]
+            assert text[s["start"] : s["end"]].strip() == text[s["start"] : s["end"]]
         # every occurrence of a must-go value lies inside a must-go span
         assert G.check(text, ex["spans"]) is None, ex["id"]
         if ex["category"] == "admin_only":
@@ -88,7 +120,7 @@ def _values(rows: list[dict]) -> tuple[set[str], set[str]]:
     texts, digits = set(), set()
     for ex in rows:
         for s in must_go(ex):
-            v = norm(ex["text"][s["start"]:s["end"]])
+            v = norm(ex["text"][s["start"] : s["end"]])
             texts.add(v.lower())
             d = "".join(c for c in v if c.isdigit())
             if s["type"] in NUMERIC and len(d) >= 5:
@@ -128,7 +160,7 @@ def test_identifiers_are_obviously_synthetic(corpus: dict[str, list[dict]]) -> N
     for rows in corpus.values():
         for ex in rows:
             for s in ex["spans"]:
-                v = norm(ex["text"][s["start"]:s["end"]]).translate(UNGLYPH)
+                v = norm(ex["text"][s["start"] : s["end"]]).translate(UNGLYPH)
                 d = "".join(c for c in v if c.isdigit())
                 if s["type"] in ("PHONE_NUMBER", "FAX_NUMBER"):
                     assert "55501" in d or d.lstrip("1").startswith("5550"), v
@@ -139,5 +171,8 @@ def test_identifiers_are_obviously_synthetic(corpus: dict[str, list[dict]]) -> N
                 elif s["type"] == "IP_ADDRESS":
                     assert d.startswith(("19202", "19851100", "2030113", "2001")), v
                 elif s["type"] == "ORG_ALLOWED":
-                    assert v.lower() == "lakeview health" or "lakeviewhealth.example" in v.lower() \
-                        or d.endswith("5550104400"), v
+                    assert (
+                        v.lower() == "lakeview health"
+                        or "lakeviewhealth.example" in v.lower()
+                        or d.endswith("5550104400")
+                    ), v

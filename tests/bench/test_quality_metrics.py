@@ -21,14 +21,24 @@ def ex(text: str, *spans: tuple[str, str, bool], category: str = "reminder") -> 
     return {"id": "x", "category": category, "text": text, "spans": out}
 
 
-PHI = ex("Hi Ana Ruiz, call 555-0132. Dr. Okoye sees you Mon 3pm.",
-         ("Ana Ruiz", "PERSON", False), ("555-0132", "PHONE_NUMBER", False),
-         ("Dr. Okoye", "PROVIDER_NAME", True), ("Mon 3pm", "APPOINTMENT_DATETIME", True))
-CLEAN = ex("Your prescription is ready. Call (555) 010-4400.",
-           ("(555) 010-4400", "ORG_ALLOWED", True), category="refill")
-CLINICAL = ex("Your A1c of 9.2 is high; keep taking metformin.",
-              ("A1c of 9.2", "LAB_RESULT", False), ("metformin", "MEDICATION", False),
-              category="results")
+PHI = ex(
+    "Hi Ana Ruiz, call 555-0132. Dr. Okoye sees you Mon 3pm.",
+    ("Ana Ruiz", "PERSON", False),
+    ("555-0132", "PHONE_NUMBER", False),
+    ("Dr. Okoye", "PROVIDER_NAME", True),
+    ("Mon 3pm", "APPOINTMENT_DATETIME", True),
+)
+CLEAN = ex(
+    "Your prescription is ready. Call (555) 010-4400.",
+    ("(555) 010-4400", "ORG_ALLOWED", True),
+    category="refill",
+)
+CLINICAL = ex(
+    "Your A1c of 9.2 is high; keep taking metformin.",
+    ("A1c of 9.2", "LAB_RESULT", False),
+    ("metformin", "MEDICATION", False),
+    category="results",
+)
 
 
 def test_still_present_is_word_bounded_and_sees_through_unicode() -> None:
@@ -69,8 +79,10 @@ def test_partial_leak_counts_a_surviving_word() -> None:
 def test_over_scrub_only_counts_clean_texts_and_blocking_counts() -> None:
     same = [Q.Outcome(PHI["text"], "allow"), Q.Outcome(CLEAN["text"], "allow")]
     assert Q.over_scrub([PHI, CLEAN], same) == (0, 1)
-    changed = [Q.Outcome("x", "redact"), Q.Outcome("Your prescription is ready. Call [phone].",
-                                                    "redact")]
+    changed = [
+        Q.Outcome("x", "redact"),
+        Q.Outcome("Your prescription is ready. Call [phone].", "redact"),
+    ]
     assert Q.over_scrub([PHI, CLEAN], changed) == (1, 1)
     assert Q.over_scrub([CLEAN], [Q.Outcome(None, "block")]) == (1, 1)
 
@@ -85,13 +97,23 @@ def test_recall_and_kept_by_type() -> None:
     outs = [Q.Outcome("Hi [name], call 555-0132. Dr. Okoye sees you [date].", "redact")]
     assert Q.recall_by_type([PHI], outs) == {"PERSON": (1, 1), "PHONE_NUMBER": (0, 1)}
     assert Q.recall_by_type([PHI], outs, keep=True) == {
-        "APPOINTMENT_DATETIME": (0, 1), "PROVIDER_NAME": (1, 1)}
+        "APPOINTMENT_DATETIME": (0, 1),
+        "PROVIDER_NAME": (1, 1),
+    }
 
 
 def test_precision_by_type_uses_overlap_with_any_labelled_span() -> None:
-    outs = [Q.Outcome("", "redact", [("PERSON", 3, 6),      # inside "Ana Ruiz": correct
-                                     ("PERSON", 28, 37),    # "Dr. Okoye" (may stay): still labelled
-                                     ("DATE_TIME", 0, 2)])]  # "Hi": wrong
+    outs = [
+        Q.Outcome(
+            "",
+            "redact",
+            [
+                ("PERSON", 3, 6),  # inside "Ana Ruiz": correct
+                ("PERSON", 28, 37),  # "Dr. Okoye" (may stay): still labelled
+                ("DATE_TIME", 0, 2),
+            ],
+        )
+    ]  # "Hi": wrong
     assert Q.precision_by_type([PHI], outs) == {"DATE_TIME": (0, 1), "PERSON": (2, 2)}
 
 
@@ -102,9 +124,13 @@ def test_portal_share_counts_clinical_texts_only() -> None:
 
 
 def test_score_aggregates() -> None:
-    outs = [Q.Outcome(None, "block"), Q.Outcome(CLEAN["text"], "allow"),
-            Q.Outcome("Your [test result] is high; keep taking metformin.", "redact",
-                      [("LAB_RESULT", 5, 15)])]
+    outs = [
+        Q.Outcome(None, "block"),
+        Q.Outcome(CLEAN["text"], "allow"),
+        Q.Outcome(
+            "Your [test result] is high; keep taking metformin.", "redact", [("LAB_RESULT", 5, 15)]
+        ),
+    ]
     r = Q.score([PHI, CLEAN, CLINICAL], outs)
     assert (r["leaked"], r["must_go_spans"]) == (1, 4)
     assert r["over_scrub"] == 0.0 and r["clean_texts"] == 1
@@ -116,10 +142,15 @@ def test_score_aggregates() -> None:
 
 
 def test_leak_examples_lists_surviving_values_by_type() -> None:
-    outs = [Q.Outcome("Hi [name], call 555-0132. Dr. Okoye sees you Mon 3pm.", "redact"),
-            Q.Outcome(CLINICAL["text"], "allow")]
+    outs = [
+        Q.Outcome("Hi [name], call 555-0132. Dr. Okoye sees you Mon 3pm.", "redact"),
+        Q.Outcome(CLINICAL["text"], "allow"),
+    ]
     assert Q.leak_examples([PHI, CLINICAL], outs, 5) == {
-        "LAB_RESULT": ["A1c of 9.2"], "MEDICATION": ["metformin"], "PHONE_NUMBER": ["555-0132"]}
+        "LAB_RESULT": ["A1c of 9.2"],
+        "MEDICATION": ["metformin"],
+        "PHONE_NUMBER": ["555-0132"],
+    }
 
 
 def test_gate() -> None:
@@ -141,14 +172,20 @@ def test_detector_fallback_redacts_identifiers_and_keeps_admin(detector: Any) ->
 
 @pytest.mark.slow
 def test_benchmark_runs_end_to_end(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
     detector: Any,
 ) -> None:
     monkeypatch.setattr(Q, "ours", lambda mode: ("detector", Q.ours_detector(detector)))
     corpus = tmp_path / "mini.jsonl"
-    full = ex("Hi Ana Ruiz, call (555) 013-2299. Dr. Okoye sees you Mon 3pm.",
-              ("Ana Ruiz", "PERSON", False), ("(555) 013-2299", "PHONE_NUMBER", False),
-              ("Dr. Okoye", "PROVIDER_NAME", True), ("Mon 3pm", "APPOINTMENT_DATETIME", True))
+    full = ex(
+        "Hi Ana Ruiz, call (555) 013-2299. Dr. Okoye sees you Mon 3pm.",
+        ("Ana Ruiz", "PERSON", False),
+        ("(555) 013-2299", "PHONE_NUMBER", False),
+        ("Dr. Okoye", "PROVIDER_NAME", True),
+        ("Mon 3pm", "APPOINTMENT_DATETIME", True),
+    )
     corpus.write_text("\n".join(json.dumps(e) for e in (full, CLEAN, CLINICAL)) + "\n")
     out = tmp_path / "r.json"
     assert Q.main(["--corpus", str(corpus), "--json", str(out), "--examples", "2"]) == 0
