@@ -120,9 +120,8 @@ def build() -> list[dict[str, Any]]:
             why = problem(category, text, spans)
             if why:
                 raise ValueError(f"{why}: {marked!r}")
-            rows.append(
-                {"id": f"ch-{len(rows) + 1:04d}", "category": category, "text": text, "spans": spans}
-            )
+            ident = f"ch-{len(rows) + 1:04d}"
+            rows.append({"id": ident, "category": category, "text": text, "spans": spans})
     seen: set[str] = set()
     for r in rows:
         if r["text"] in seen:
@@ -143,7 +142,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args.out.write_text(dumps(rows), encoding="utf-8")
     clean = sum(1 for r in rows if not any(not s["keep"] for s in r["spans"]))
     spans = sum(len(r["spans"]) for r in rows)
-    print(f"{len(rows)} texts, {clean} with nothing to remove ({clean / len(rows):.0%}), {spans} spans")
+    share = clean / len(rows)
+    print(f"{len(rows)} texts, {clean} with nothing to remove ({share:.0%}), {spans} spans")
 
 
 if __name__ == "__main__":

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - one hand-written text per line reads better than wrapped strings
 """Hand-written challenge texts, one string each, with inline labels ``[[TYPE:value]]``.
 
 Every text here was composed by hand, one at a time, as a clinic, pharmacy, billing office, care
@@ -537,7 +538,7 @@ CARE_COORDINATION += [
 ]
 INFORMAL += [
     "hi [[N:Quinn]]!! the school form is done, we wrote [[C:asthma]] + [[M:Flovent 110]] 2 puffs bid. pick it up whenever 📝",
-    "lol [[N:Otto]] ur [[L:BP was 168/102]] today, that's not \"a little high\" 😬 [[PR:dr p]] wants u back in 2 wks",
+    'lol [[N:Otto]] ur [[L:BP was 168/102]] today, that\'s not "a little high" 😬 [[PR:dr p]] wants u back in 2 wks',
     "[[N:Yusuf]] ur dad said ur new # is [[PH:555-0106]], saving it. ur physical for the fire academy is [[AP:fri 1pm]]",
     "hey [[N:Marisela]] ur WIC appt got moved to [[AP:monday 2pm]], bring the baby + her shot card",
 ]
