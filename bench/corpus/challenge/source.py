@@ -550,6 +550,24 @@ ADVERSARIAL += [
     "pt [[N:Bill\u00a0Okonjo]] left a VM from [[PH:+1 (555) 017-3390]], asking about his [[L:PSA (6.8)]]",
 ]
 
+# ---- a fourth pass for the thinnest identifier types (licences, vehicles, URLs, IPs, faxes)
+CARE_COORDINATION += [
+    "Parking pass for Mrs. [[N:Tolliver]]'s son: silver Camry, plate [[VEH:8BRT 417]]. He drives her to [[DEPT:radiation oncology]] daily at 7:40.",
+    "Pls fax the signed POLST for [[N:Augusta Prynne]] ([[AGE:96]]) back to [[FAX:555-0117]] today. Family wants comfort care only.",
+]
+BILLING += [
+    "Claim rejected: rendering NPI [[LIC:1467 5502 93]] doesn't match the referral for [[N:Horatio Quaye]]. Resubmitting, nothing needed from you.",
+]
+INFORMAL += [
+    "hey [[N:Noor]] the video visit link u sent us ([[URL:https://meet.example/noor-haddadin-room]]) didn't work for [[PR:dr yoon]], can u try the portal one?",
+]
+ADVERSARIAL += [
+    "Security: portal logins for [[N:Cosima Reyes-Whitlock]] from [[IP:192.0.2.219]] (not her usual device). Reset link sent to her phone.",
+    "Home o2 tank SN [[DEV:Ｌ８８－２０４－ＶＸ]] & regulator for [[N:Thaddeus Quill]] ([[AGE:nine\u200bty-one]]) picked up. Thanks!",
+    "DEA# [[LIC:ＢＫ４４１９０２７]] on the [[M:Norco]] script for [[N:Percy Lamb]] looks wrong, pharmacy is holding it.",
+    "VIN ending in the pic: [[VEH:2T1BU4EE9DC0\u200b71234]]. [[N:Corinne Adjei]] says the car was towed from the [[DEPT:dialysis]] lot.",
+]
+
 TEXTS: dict[str, list[str]] = {
     "reminder": REMINDER,
     "results": RESULTS,
