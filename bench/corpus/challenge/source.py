@@ -73,7 +73,7 @@ REMINDER = [
     "Hi [[N:Andre]], [[PR:Dr. Castillo]] from the [[DEPT:ID clinic]] wants to see you [[AP:Tues 2/10 at 3pm]] to go over your labs. Reply C to confirm.",
     "Your [[PX:allergy shots]] continue weekly, [[AP:Tuesdays at 4]]. Plan to wait 30 min after each shot.",
     "Reminder: [[N:Delphine]] has physical therapy for her [[C:rotator cuff tear]] [[AP:Mon/Wed 7am]] for the next 6 weeks.",
-    "Bring all your insulin pens to your visit [[AP:Friday at 1]] so [[PR:Dr. Yoon]] can check your [[M:Lantus]] and [[M:Humalog]] doses.",
+    "Bring all your [[M:insulin]] pens to your visit [[AP:Friday at 1]] so [[PR:Dr. Yoon]] can check your [[M:Lantus]] and [[M:Humalog]] doses.",
     "[[N:Ignatius Farrow]], your [[PX:pacemaker check]] is [[AP:Tue 12/9 at 9:00]]. Bring your home monitor (SN [[DEV:PMR-20418-KX]]) with you.",
     "Reminder: your [[PX:EEG]] is [[AP:Thursday 8am]]. Wash your hair the night before, no conditioner. Try to sleep only 4 hrs.",
     "Hi [[N:Priscilla]], your session with the [[DEPT:eating disorders team]] is [[AP:moved to 5:30 on Wednesday]]. Same Zoom link.",
@@ -102,7 +102,7 @@ RESULTS = [
     "Results for [[N:Cornelius Abara]] DOB [[DOB:9/3/1958]]: [[L:PSA 11.2]]. Urology referral placed.",
     "Hi [[N:Dawn]], [[L:vitamin D was 14]] (low). Start [[M:D3 50,000 IU weekly]] x 8 wks. Rx is at the Lakeview pharmacy.",
     "Mrs. [[N:Ochoa]], your [[PX:mammogram]] from [[DT:Oct 2]] needs extra views. This is common and usually nothing serious. Please call to schedule.",
-    "Your [[L:TSH is 9.8]], so your thyroid is a bit underactive. [[PR:Jamie Ortiz, NP]] is increasing your [[M:levothyroxine to 75 mcg]].",
+    "Your [[L:TSH is 9.8]], so your [[C:thyroid is a bit underactive]]. [[PR:Jamie Ortiz, NP]] is increasing your [[M:levothyroxine to 75 mcg]].",
     "[[N:Lorenzo]] - [[L:HIV test: non-reactive]]. [[L:Syphilis: non-reactive]]. You're all clear. Next screening in 3 months.",
     "pt [[N:Vukovic]] [[L:Cr 2.4]] (baseline 1.1), [[PR:Dr. Sato]] wants him off [[M:lisinopril]] and in for labs [[AP:tmrw am]]",
     "Your [[L:cholesterol was 262]] and [[L:LDL 178]]. [[PR:Dr. Petrakis]] recommends starting [[M:atorvastatin 20mg]]. Let us know if you have questions!",
@@ -373,7 +373,7 @@ ADVERSARIAL = [
     "NPI [[LIC:1 9 8 2 0 4 4 7 1 6]] is listed for the referring doc on [[N:Agatha Voss]]'s [[PX:Holter]] order - is that right?",
     "Pump serial [[DEV:ＴＮＤ－００８８－４１５Ｋ]] for [[N:Hamish Orr]] needs replacing, alarm keeps going off",
     "hi [[N:m\u200ba\u200by]] ur [[L:b\u200be\u200bt\u200ba h\u200bc\u200bg was 1,450]], congrats!!! call us to set up ur first visit",
-    "Hi [[N:Iris]], [[PR:Dr. Lindqvist]] says the [[L:HbA1c 11.2%]] means we need to talk about insulin. The new eye scanner check-in is on the 1st floor.",
+    "Hi [[N:Iris]], [[PR:Dr. Lindqvist]] says the [[L:HbA1c 11.2%]] means we need to talk about [[M:insulin]]. The new eye scanner check-in is on the 1st floor.",
     "Your [[PX:vasec\u200btomy]] is [[AP:Friday 9:30]], Mr. [[N:Ludlow]]. Bring a driver and supportive underwear.",
     "[[N:JOY]] - [[L:GONORRHEA NAAT: DETECTED]]. PLEASE COME IN FOR A SHOT TODAY. PARTNER TREATMENT AVAILABLE.",
     "[[N:Ｂｉｌｌ]], your [[M:ｌｉｔｈｉｕｍ ３００ ｍｇ]] is ready. [[L:Lithium level 1.4]], so [[PR:Dr. Halvorsen]] is lowering the dose.",
@@ -485,7 +485,7 @@ CARE_COORDINATION += [
     "The [[DEPT:hospice]] team will visit [[N:Abigail Frost]] ([[AGE:99]]) at her daughter's home, [[ST:2260 Meadowlark Circle]], [[CITY:Brookhaven]] [[ZIP:19015]]. Daughter [[N:Celeste]] can be reached at [[PH:555-0186]] or [[EM:celeste.frost@homemail.example]].",
     "Your mother [[N:Hortensia]] turned [[AGE:100]] this week! 🎂 Everyone at the clinic sends love. Her next home visit is [[AP:Friday at 11]].",
     "DME order for [[N:Percival Onyango]]: hospital bed + oxygen concentrator (replacing unit SN [[DEV:AC-5521-09733]]). Deliver to [[ST:15 Kestrel Row]]. Pt has [[C:end-stage COPD]] on 3L continuous.",
-    "FYI the state license # for your home aide is [[LIC:HHA-0044719]], her name is [[N:Benedicta]] and she'll start [[AP:Monday 8am]] at your mom's.",
+    "FYI the state license # for your home aide is [[LIC:HHA-0044719]], her name is Benedicta and she'll start [[AP:Monday 8am]] at your mom's.",
     "Transport for Mr. [[N:Quarles]]: wheelchair van, plate [[VEH:HJK-4471]], pickup [[AP:6:10 AM Thursday]] at [[ST:901 Old Mill Rd]] for [[PX:radiation]] at [[FAC:Lakeside Cancer Institute]].",
 ]
 INFORMAL += [
@@ -523,7 +523,7 @@ REMINDER += [
 ]
 RESULTS += [
     "Sr. [[N:Villalobos]], sus resultados del [[DT:12 de septiembre]]: [[L:colesterol total 245]], [[L:triglicéridos 310]]. El [[PR:Dr. Nguyen]] recomienda empezar [[M:atorvastatina 20 mg]].",
-    "[[N:Priyanka Deshmukh]], DOB [[DOB:Aug 8 1990]]: [[L:rubella immune]], [[L:varicella non-immune]]. [[PR:Dr. Ibarra]] recommends the chickenpox vaccine after delivery.",
+    "[[N:Priyanka Deshmukh]], DOB [[DOB:Aug 8 1990]]: [[L:rubella immune]], [[L:varicella non-immune]]. [[PR:Dr. Ibarra]] recommends the chickenpox vaccine at your next visit.",
     "Outside results received from [[FAC:Pinecrest Imaging]] ([[FAX:555-0133]]) for MRN [[MRN:44170925]]: [[PX:MRI brain]] shows [[C:demyelinating lesions]]. Routed to [[PR:Dr. Kaplan]].",
 ]
 BILLING += [
