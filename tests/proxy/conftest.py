@@ -50,6 +50,7 @@ def make_proxy(
         policy: Policy | None = None,
         settings: Settings | None = None,
         upstreams: dict[str, str] | None = None,
+        ssl: Any = None,
     ) -> TestServer:
         """The proxy; every built-in provider forwards to ``upstream_url`` unless ``upstreams``
         names another base URL for it."""
@@ -62,6 +63,6 @@ def make_proxy(
         )
         s = s.with_upstreams({name: upstream_url for name in REGISTRY} | (upstreams or {}))
         app = create_app(s, policy=policy or default_policy, detector=detector_ or detector)
-        return await aiohttp_server(app)
+        return await aiohttp_server(app, **({"ssl": ssl} if ssl is not None else {}))
 
     return factory
