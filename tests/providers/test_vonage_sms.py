@@ -19,7 +19,7 @@ from vonage_sms.responses import SmsResponse
 from proxy.providers.config import ProvidersConfig, VonageSigning
 from proxy.providers.vonage_signing import sign, signing_string
 from proxy.settings import Settings
-from tests.providers.conftest import ADMIN, CLINICAL, REDACTED, WITH_NAME, base
+from tests.providers.conftest import ADMIN, CLINICAL, REDACTED, WITH_NAME
 
 SECRET_ENV = "PHI_PROXY_TEST_VONAGE_SIG"
 SECRET = "test-signature-secret-0001"
