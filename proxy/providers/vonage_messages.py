@@ -91,6 +91,8 @@ class VonageMessages(Provider):
                 "invalid",
                 status=422,
             )
+        if kind != "text" and "text" in msg:
+            found.append((("text",), msg["text"]))  # not sent for media, but never unread
         for path, text in found:
             if not isinstance(text, str):
                 raise BadRequest(f"'{render(path)}' must be a string", "invalid", status=422)
