@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import aiohttp
 import pytest
@@ -161,3 +162,35 @@ def test_paths_parse_find_and_render():
     for bad in ("", "a..b", ".a", "a.", "a[x]", "a b[", "[*]x"):
         with pytest.raises(PathError):
             parse_path(bad)
+
+
+async def test_logs_never_contain_texts_or_numbers(proxy, provider_upstream, caplog):
+    caplog.set_level(logging.DEBUG)
+    sends = [
+        (
+            "/v1/messages",
+            {"to": "15550100777", "from": "1", "message_type": "text", "text": WITH_NAME},
+        ),
+        (
+            "/v1/Account/MAAAAAAAAAAAAAAAAAAA/Message/",
+            {"src": "1", "dst": "15550100777", "text": CLINICAL},
+        ),
+        ("/v2/messages", {"to": "+15550100777", "text": WITH_NAME}),
+        ("/messages", {"originator": "x", "recipients": "15550100777", "body": CLINICAL}),
+        (
+            "/xms/v1/p/batches",
+            {
+                "to": ["15550100777"],
+                "body": "x",
+                "parameters": {"n": {"15550100777": "Maria Lopez"}},
+            },
+        ),
+        ("/v2/messages", {"to": "+15550100777", "text": 5}),
+    ]
+    async with aiohttp.ClientSession() as s:
+        for path, body in sends:
+            async with s.post(proxy.make_url(path), json=body) as r:
+                assert r.status in (200, 201, 202, 400, 422, 503)
+    assert "request" in caplog.text
+    for secret in ("Maria", "Lopez", "biopsy", "cancer", "5550100777"):
+        assert secret not in caplog.text
