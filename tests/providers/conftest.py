@@ -82,3 +82,11 @@ def server_tls(tls_files: tuple[Path, Path]) -> ssl.SSLContext:
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(*tls_files)
     return ctx
+
+
+@pytest.fixture
+async def broken_proxy(make_proxy: Any, provider_server: TestServer) -> TestServer:  # noqa: F811
+    """A proxy whose detector fails: every inspected send must be refused as unavailable."""
+    from tests.fakes import RaisingDetector
+
+    return await make_proxy(str(provider_server.make_url("")), detector_=RaisingDetector())

@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 
 from proxy.providers.config import AwsConfig, ProvidersConfig
 from proxy.settings import Settings
+from tests.fakes import RaisingDetector
 from tests.providers.conftest import ADMIN, CLINICAL, REDACTED, WITH_NAME, base
 from tests.providers.fakes import verify_sigv4
 
@@ -318,3 +319,22 @@ async def test_upstream_signature_check_can_fail(aws_proxy, provider_upstream):
         "POST", url, fwd.headers, fwd.body.replace(b"Reminder", b"Remindex"), creds
     )
     assert not verify_sigv4("POST", url, fwd.headers, fwd.body, Credentials(PROXY_KEY, "wrong"))
+
+
+async def test_unavailable_raises_client_errors(
+    make_proxy, provider_server, provider_upstream, monkeypatch
+):
+    monkeypatch.setenv(SECRET_ENV, PROXY_SECRET)
+    proxy = await make_proxy(
+        str(provider_server.make_url("")), settings=AWS, detector_=RaisingDetector()
+    )
+    with pytest.raises(ClientError) as exc:
+        await asyncio.to_thread(sns(proxy).publish, PhoneNumber="+15550100001", Message=ADMIN)
+    assert exc.value.response["Error"]["Code"] == "ServiceUnavailable"
+    with pytest.raises(ClientError) as exc:
+        await asyncio.to_thread(
+            sms(proxy).send_text_message, DestinationPhoneNumber="+15550100001", MessageBody=ADMIN
+        )
+    assert exc.value.response["Error"]["Code"] == "ServiceUnavailableException"
+    assert "not sent" in exc.value.response["Error"]["Message"]
+    assert provider_upstream.requests == []

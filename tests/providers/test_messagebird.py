@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 import aiohttp
 import messagebird
 import pytest
+import requests
 from messagebird.client import USER_AGENT
 from messagebird.http_client import HttpClient
 
@@ -128,3 +129,12 @@ async def test_bad_requests_get_messagebird_errors_and_nothing_is_sent(
 async def test_message_lookup_passes_through(proxy, provider_upstream):
     await asyncio.to_thread(client(proxy).message, "abc")
     assert [(f.method, f.path) for f in provider_upstream.requests] == [("GET", "/messages/abc")]
+
+
+async def test_unavailable_is_a_503_http_error(broken_proxy, provider_upstream):
+    # the MessageBird SDK parses only 401/404/405/422 bodies: a 503 surfaces as HTTPError
+    with pytest.raises(requests.HTTPError) as exc:
+        await asyncio.to_thread(client(broken_proxy).message_create, "x", "15550100001", ADMIN)
+    assert exc.value.response.status_code == 503
+    assert exc.value.response.json()["errors"][0]["code"] == 90002
+    assert provider_upstream.requests == []

@@ -159,3 +159,11 @@ async def test_batch_lookup_passes_through(proxy, provider_upstream):
     async with aiohttp.ClientSession() as s, s.get(proxy.make_url(BATCHES + "/b1")) as r:
         assert r.status == 200
     assert [(f.method, f.path) for f in provider_upstream.requests] == [("GET", BATCHES + "/b1")]
+
+
+async def test_unavailable_raises_sinch_exception(broken_proxy, provider_upstream):
+    with pytest.raises(SinchException) as exc:
+        await send(broken_proxy, to=["15550100001"], from_="15550109999", body=ADMIN)
+    assert exc.value.response_status_code == 503
+    assert exc.value.http_response.body["code"] == "phi_proxy_unavailable"
+    assert provider_upstream.requests == []

@@ -103,3 +103,13 @@ async def test_message_lookups_pass_through(proxy, provider_upstream):
     assert [(f.method, f.path) for f in provider_upstream.requests] == [
         ("GET", "/v2/messages/msg-1")
     ]
+
+
+async def test_unavailable_raises_internal_server_error(broken_proxy, provider_upstream):
+    with pytest.raises(telnyx.InternalServerError) as exc:
+        await asyncio.to_thread(
+            client(broken_proxy).messages.send, to="+15550100001", from_="+1555", text=ADMIN
+        )
+    assert exc.value.status_code == 503
+    assert exc.value.body["errors"][0]["code"] == "90002"  # type: ignore[index]
+    assert provider_upstream.requests == []

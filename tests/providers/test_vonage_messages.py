@@ -12,6 +12,7 @@ from vonage import Auth, HttpClientOptions, Vonage
 from vonage_http_client.errors import HttpRequestError
 from vonage_messages import MmsImage, MmsResource, MmsVideo, Sms
 
+from tests.fakes import RaisingDetector
 from tests.providers.conftest import ADMIN, CLINICAL, REDACTED, WITH_NAME
 
 
@@ -128,3 +129,16 @@ async def test_other_messages_calls_pass_through(tls_proxy, provider_upstream):
     ):
         assert r.status == 200
     assert [(f.method, f.path) for f in provider_upstream.requests] == [("PATCH", path)]
+
+
+async def test_unavailable_raises_http_request_error(
+    make_proxy, provider_server, provider_upstream, server_tls
+):
+    proxy = await make_proxy(
+        str(provider_server.make_url("")), detector_=RaisingDetector(), ssl=server_tls
+    )
+    with pytest.raises(HttpRequestError) as exc:
+        await send(proxy, Sms(to="15550100001", from_="15550109999", text=ADMIN))
+    assert exc.value.response.status_code == 503
+    assert exc.value.response.json()["type"] == "urn:phi-proxy:unavailable"
+    assert provider_upstream.requests == []

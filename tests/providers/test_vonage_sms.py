@@ -19,6 +19,7 @@ from vonage_sms.responses import SmsResponse
 from proxy.providers.config import ProvidersConfig, VonageSigning
 from proxy.providers.vonage_signing import sign, signing_string
 from proxy.settings import Settings
+from tests.fakes import RaisingDetector
 from tests.providers.conftest import ADMIN, CLINICAL, REDACTED, WITH_NAME
 
 SECRET_ENV = "PHI_PROXY_TEST_VONAGE_SIG"
@@ -265,4 +266,16 @@ async def test_bad_requests_get_vonage_errors_and_nothing_is_sent(
     got = await raw(proxy, data, content_type, query)
     assert got["message-count"] == "1"
     assert got["messages"][0]["status"] == status and got["messages"][0]["error-text"]
+    assert provider_upstream.requests == []
+
+
+async def test_unavailable_raises_sms_error_code_5(
+    make_proxy, provider_server, provider_upstream, server_tls
+):
+    proxy = await make_proxy(
+        str(provider_server.make_url("")), detector_=RaisingDetector(), ssl=server_tls
+    )
+    with pytest.raises(SmsError) as exc:
+        await send(proxy, ADMIN)
+    assert "error code 5" in str(exc.value) and "not sent" in str(exc.value)
     assert provider_upstream.requests == []
