@@ -51,7 +51,8 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
             app.router.add_route(route.method, route.path, _bind(outbound, provider))
     for provider in providers.values():  # after every inspected route, so none is shadowed
         for prefix in mounted_prefixes(provider):
-            app.router.add_route("*", prefix + "{tail:.*}", _bind(passthrough, provider))
+            for method in provider.passthrough_methods:
+                app.router.add_route(method, prefix + "{tail:.*}", _bind(passthrough, provider))
     return app
 
 

@@ -54,11 +54,14 @@ def build_providers(
 
 def mounted_routes(provider: Provider) -> list[Route]:
     """The provider's inspected routes as the proxy serves them (under its mount)."""
-    out = []
+    out: list[Route] = []
     for r in provider.routes:
-        out.append(Route(r.method, provider.mount + r.path))
-        if provider.mount and r.path == "/":
-            out.append(Route(r.method, provider.mount))  # botocore drops the trailing slash
+        path = provider.mount + r.path
+        # With and without a trailing slash: a provider that ignores it must not receive a
+        # send through a pass-through prefix ("/v1/messages/" under "/v1/messages/").
+        for variant in (path, path.rstrip("/") or "/", path.rstrip("/") + "/"):
+            if Route(r.method, variant) not in out:
+                out.append(Route(r.method, variant))
     return out
 
 

@@ -77,6 +77,9 @@ class Provider(ABC):
     #: requests on these routes are inspected; anything else under ``prefixes`` passes through
     routes: Sequence[Route] = ()
     prefixes: Sequence[str] = ()
+    #: the methods that may pass through under ``prefixes`` ("*": any). Narrow it when the
+    #: provider's text-free calls are reads and deletes, so no unknown send can slip past.
+    passthrough_methods: Sequence[str] = ("*",)
     #: path prefix this provider is mounted under on the proxy (``providers.mounts``); the
     #: prefix is stripped before forwarding. Lets providers that share paths on different hosts
     #: (the two AWS APIs both POST to "/") live side by side.

@@ -46,6 +46,7 @@ class MessageBird(Provider):
     default_upstream = "https://rest.messagebird.com"
     routes = tuple(Route("POST", p) for p in _TEXT_FIELDS)
     prefixes = ("/messages/", "/mms/", "/voicemessages/")
+    passthrough_methods = ("GET", "DELETE")
 
     blocked_code = 90001
     unavailable_code = 90002

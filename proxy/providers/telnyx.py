@@ -42,6 +42,7 @@ class Telnyx(Provider):
     default_upstream = "https://api.telnyx.com"
     routes = (Route("POST", "/v2/messages"), Route("POST", "/v2/messages/{kind}"))
     prefixes = ("/v2/messages/",)
+    passthrough_methods = ("GET", "DELETE")  # look-ups and cancelling scheduled sends
 
     blocked_code = "90001"
     unavailable_code = "90002"

@@ -36,6 +36,7 @@ class VonageMessages(Provider):
     default_upstream = "https://api.nexmo.com"
     routes = (Route("POST", "/v1/messages"),)
     prefixes = ("/v1/messages/",)
+    passthrough_methods = ("GET", "PATCH")  # PATCH: mark read / revoke, no text
 
     blocked_code = "blocked"
     unavailable_code = "unavailable"

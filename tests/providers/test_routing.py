@@ -194,3 +194,31 @@ async def test_logs_never_contain_texts_or_numbers(proxy, provider_upstream, cap
     assert "request" in caplog.text
     for secret in ("Maria", "Lopez", "biopsy", "cancer", "5550100777"):
         assert secret not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/messages/", {"to": "1", "from": "2", "message_type": "text", "text": CLINICAL}),
+        ("/v2/messages/", {"to": "+15550100001", "text": CLINICAL}),
+        ("/messages/", {"originator": "x", "recipients": "1", "body": CLINICAL}),
+        ("/xms/v1/p/batches/", {"to": ["15550100001"], "body": CLINICAL}),
+        ("/sms/json/", {"to": "1", "from": "2", "text": CLINICAL, "api_key": "k"}),
+    ],
+)
+async def test_trailing_slash_sends_are_inspected_not_passed(proxy, provider_upstream, path, body):
+    async with aiohttp.ClientSession() as s, s.post(proxy.make_url(path), json=body) as r:
+        assert r.status in (200, 400, 422)  # the provider's refusal (Vonage SMS: a 200)
+        assert "blocked" in (await r.text())
+    assert provider_upstream.requests == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/v2/messages/whatever/x", "/messages/abc/extra", "/v1/messages/abc/x"]
+)
+async def test_unknown_posts_under_read_only_prefixes_are_not_forwarded(
+    proxy, provider_upstream, path
+):
+    async with aiohttp.ClientSession() as s, s.post(proxy.make_url(path), json={"text": "x"}) as r:
+        assert r.status == 405
+    assert provider_upstream.requests == []
