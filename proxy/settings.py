@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from proxy.providers import REGISTRY
+from proxy.providers import REGISTRY, RouteCollision, check_config_routes
 from proxy.providers.config import ProvidersConfig, parse_providers
 from proxy.yamlfile import ConfigError, YamlDoc, check_keys, load_yaml, parse_yaml
 
@@ -131,9 +131,14 @@ def parse_settings(doc: YamlDoc) -> Settings:
         raise doc.error("policy", "must be a file path")
     if policy is not None and not Path(policy).is_absolute():
         policy = str(Path(doc.file).resolve().parent / policy)
+    providers = parse_providers(doc, top.get("providers"), set(REGISTRY))
+    try:
+        check_config_routes(providers)
+    except RouteCollision as e:
+        raise doc.error("providers", f"route collision: {e}") from None
     return Settings(
         upstream=UpstreamSettings(float(timeout), verify, dict(urls)),
-        providers=parse_providers(doc, top.get("providers"), set(REGISTRY)),
+        providers=providers,
         policy_path=policy,
         source=doc.file,
         **sections,

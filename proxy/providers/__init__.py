@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 from proxy.providers.aws_sms import AwsSms
 from proxy.providers.aws_sns import AwsSns
@@ -34,6 +36,37 @@ class RouteCollision(ValueError):
     """Two providers would answer the same path; the proxy refuses to start."""
 
 
+class Served(Protocol):
+    """What decides where a provider is served: a provider, or its layout before it is built."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def routes(self) -> Sequence[Route]: ...
+    @property
+    def prefixes(self) -> Sequence[str]: ...
+    @property
+    def mount(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    routes: Sequence[Route]
+    prefixes: Sequence[str]
+    mount: str
+
+
+def check_config_routes(config: ProvidersConfig) -> None:
+    """:func:`check_routes` for a configuration, without building providers (no secrets read)."""
+    layouts: list[Served] = [
+        Layout(name, cls.routes, cls.prefixes, config.mounts.get(name, cls.mount))
+        for name, cls in REGISTRY.items()
+    ]
+    layouts.extend(Generic(entry) for entry in config.generic)
+    check_routes(layouts)
+
+
 def build_providers(
     config: ProvidersConfig, urls: Mapping[str, str] | None = None
 ) -> dict[str, Provider]:
@@ -52,7 +85,7 @@ def build_providers(
     return providers
 
 
-def mounted_routes(provider: Provider) -> list[Route]:
+def mounted_routes(provider: Served) -> list[Route]:
     """The provider's inspected routes as the proxy serves them (under its mount)."""
     out: list[Route] = []
     for r in provider.routes:
@@ -65,11 +98,11 @@ def mounted_routes(provider: Provider) -> list[Route]:
     return out
 
 
-def mounted_prefixes(provider: Provider) -> list[str]:
+def mounted_prefixes(provider: Served) -> list[str]:
     return [provider.mount + p for p in provider.prefixes]
 
 
-def check_routes(providers: Iterable[Provider]) -> None:
+def check_routes(providers: Iterable[Served]) -> None:
     """Refuse configurations where one provider's route or prefix would shadow another's."""
     routes: dict[tuple[str, str], str] = {}
     prefixes: dict[str, str] = {}
@@ -101,6 +134,7 @@ __all__ = [
     "Route",
     "RouteCollision",
     "build_providers",
+    "check_config_routes",
     "mounted_prefixes",
     "mounted_routes",
 ]

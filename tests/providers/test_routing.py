@@ -11,7 +11,7 @@ import pytest
 from proxy.app import create_app
 from proxy.policy import load_policy
 from proxy.providers import REGISTRY, RouteCollision, build_providers, mounted_routes
-from proxy.providers.config import ProvidersConfig
+from proxy.providers.config import GenericEntry, ProvidersConfig
 from proxy.providers.paths import PathError, find, parse_path, render
 from proxy.settings import settings_from_text
 from proxy.yamlfile import ConfigError
@@ -50,8 +50,14 @@ providers:
     - {name: clash, path: /v2/messages, content_type: json, texts: [text],
        upstream: "https://x.example"}
 """
+    with pytest.raises(ConfigError, match="route collision.*telnyx") as exc:
+        settings_from_text(text)
+    assert exc.value.key == "providers"
+    entry = GenericEntry(
+        "clash", "POST", "/v2/messages", "json", ("text",), (), "https://x.example"
+    )
     with pytest.raises(RouteCollision, match="telnyx"):
-        build_providers(settings_from_text(text).providers)
+        build_providers(ProvidersConfig(generic=(entry,)))
 
 
 def test_generic_passthrough_shadowing_a_built_in_route_is_refused():
@@ -61,8 +67,13 @@ providers:
     - {name: wide, path: /wide/send, content_type: json, texts: [text],
        upstream: "https://x.example", passthrough: [/v2/]}
 """
-    with pytest.raises(RouteCollision, match="pass-through"):
-        build_providers(settings_from_text(text).providers)
+    with pytest.raises(ConfigError, match="pass-through prefix /v2/"):
+        settings_from_text(text)
+
+
+def test_mounting_two_providers_on_one_path_is_refused():
+    with pytest.raises(ConfigError, match="route collision"):
+        settings_from_text("providers: {mounts: {aws_sns: /aws, aws_sms: /aws}}")
 
 
 async def test_mount_prefix_serves_a_provider_under_its_own_path(
