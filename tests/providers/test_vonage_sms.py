@@ -279,3 +279,24 @@ async def test_unavailable_raises_sms_error_code_5(
         await send(proxy, ADMIN)
     assert "error code 5" in str(exc.value) and "not sent" in str(exc.value)
     assert provider_upstream.requests == []
+
+
+async def test_signed_json_body_is_re_signed(
+    make_proxy, provider_server, provider_upstream, server_tls, monkeypatch
+):
+    monkeypatch.setenv(SECRET_ENV, SECRET)
+    proxy = await vonage_proxy(make_proxy, provider_server, server_tls, "md5hash")
+    params = {
+        "api_key": "abcd1234",
+        "to": "15550100001",
+        "from": "PhiClinic",
+        "text": WITH_NAME,
+        "timestamp": "1790000000",
+    }
+    params["sig"] = hashlib.md5((signing_string(params) + SECRET).encode()).hexdigest()
+    got = await raw(proxy, json.dumps(params).encode(), "application/json")
+    assert got["messages"][0]["status"] == "0"
+    sent = json.loads(provider_upstream.requests[0].body)
+    assert sent["text"] == REDACTED and sent["timestamp"] == "1790000000"
+    assert sent["sig"] == hashlib.md5((signing_string(sent) + SECRET).encode()).hexdigest()
+    assert sent["sig"] != params["sig"]
