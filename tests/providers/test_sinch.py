@@ -167,3 +167,21 @@ async def test_unavailable_raises_sinch_exception(broken_proxy, provider_upstrea
     assert exc.value.response_status_code == 503
     assert exc.value.http_response.body["code"] == "phi_proxy_unavailable"
     assert provider_upstream.requests == []
+
+
+async def test_mms_message_and_subject_are_inspected(proxy, provider_upstream):
+    await asyncio.to_thread(
+        lambda: client(proxy).sms.batches.send_mms(
+            to=["15550100001"],
+            from_="15550109999",
+            body={
+                "url": "https://media.example/card.png",
+                "message": WITH_NAME,
+                "subject": "For Maria Lopez",
+            },
+        )
+    )
+    sent = json.loads(provider_upstream.requests[0].body)
+    assert sent["type"] == "mt_media"
+    assert sent["body"]["message"] == REDACTED and "Maria" not in sent["body"]["subject"]
+    assert sent["body"]["url"] == "https://media.example/card.png"
