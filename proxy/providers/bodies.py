@@ -32,6 +32,13 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def require_identity(req: Incoming, code: str | int | None = None) -> None:
+    """Refuse compressed request bodies: the proxy reads texts from plain bytes only."""
+    encoding = req.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        raise BadRequest("Compressed request bodies (Content-Encoding) are not accepted", code)
+
+
 def is_json(req: Incoming) -> bool:
     ct = req.content_type
     return ct in JSON_TYPES or (ct.startswith("application/") and ct.endswith("+json"))
@@ -44,6 +51,7 @@ def load_json_object(
     content_types: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The body as a JSON object; :class:`BadRequest` with the provider's codes otherwise."""
+    require_identity(req, code)
     ok = req.content_type in content_types if content_types is not None else is_json(req)
     if not ok:
         want = " or ".join(content_types or JSON_TYPES)
@@ -74,6 +82,7 @@ def dump_json(data: Any) -> bytes:
 
 def load_form(req: Incoming, code: str | int | None = None) -> list[tuple[str, str]]:
     """The body as ordered (name, value) pairs; repeated names are kept for the adapter."""
+    require_identity(req, code)
     if req.content_type != FORM_TYPE:
         raise BadRequest(f"Content-Type must be {FORM_TYPE}", code)
     return parse_form(req.body, code)

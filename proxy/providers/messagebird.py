@@ -25,6 +25,7 @@ from proxy.providers.bodies import (
     parse_form,
     parse_json_object,
     rebuild_json,
+    require_identity,
     rewrite_form,
     single,
 )
@@ -55,6 +56,7 @@ class MessageBird(Provider):
 
     def parse(self, req: Incoming) -> Parsed:
         path = self.upstream_path(req.path)
+        require_identity(req, INVALID_PARAMS)
         if req.content_type == FORM_TYPE:
             pairs = parse_form(req.body, INVALID_PARAMS)
             fields = form_fields(pairs)

@@ -28,6 +28,7 @@ from proxy.providers.bodies import (
     is_json,
     parse_form,
     parse_json_object,
+    require_identity,
     rewrite_form,
     single,
 )
@@ -82,6 +83,7 @@ class VonageSms(Provider):
     def parse(self, req: Incoming) -> Parsed:
         if any(k in req.query for k in _MESSAGE_FIELDS):
             raise BadRequest("Message parameters must be in the request body", INVALID_PARAMS)
+        require_identity(req, INVALID_PARAMS)
         params: dict[str, Any]
         if req.content_type == FORM_TYPE:
             pairs = parse_form(req.body, INVALID_PARAMS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 
@@ -232,4 +233,18 @@ async def test_unknown_posts_under_read_only_prefixes_are_not_forwarded(
 ):
     async with aiohttp.ClientSession() as s, s.post(proxy.make_url(path), json={"text": "x"}) as r:
         assert r.status == 405
+    assert provider_upstream.requests == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/v2/messages", "/messages", "/xms/v1/p/batches", "/v1/messages", "/sms/json"]
+)
+async def test_compressed_bodies_are_refused(proxy, provider_upstream, path):
+    body = gzip.compress(json.dumps({"to": "1", "text": CLINICAL, "body": CLINICAL}).encode())
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(proxy.make_url(path), data=body, headers=headers) as r,
+    ):
+        assert "Compressed request bodies" in await r.text()
     assert provider_upstream.requests == []
