@@ -55,7 +55,7 @@ class MessageBird(Provider):
     opted_out_code = 90004
 
     def parse(self, req: Incoming) -> Parsed:
-        path = self.upstream_path(req.path)
+        path = self.upstream_path(req.path).rstrip("/")
         require_identity(req, INVALID_PARAMS)
         if req.content_type == FORM_TYPE:
             pairs = parse_form(req.body, INVALID_PARAMS)

@@ -138,3 +138,10 @@ async def test_unavailable_is_a_503_http_error(broken_proxy, provider_upstream):
     assert exc.value.response.status_code == 503
     assert exc.value.response.json()["errors"][0]["code"] == 90002
     assert provider_upstream.requests == []
+
+
+async def test_mms_with_trailing_slash_still_inspects_subject(proxy, provider_upstream):
+    body = {"originator": "x", "recipients": "1", "body": ADMIN, "subject": CLINICAL}
+    async with aiohttp.ClientSession() as s, s.post(proxy.make_url("/mms/"), json=body) as r:
+        assert r.status == 422
+    assert provider_upstream.requests == []
