@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from proxy.providers import REGISTRY
+from proxy.webhooks.config import WebhookSettings, parse_webhooks
 from proxy.yamlfile import ConfigError, YamlDoc, check_keys, load_yaml, parse_yaml
 
 
@@ -53,6 +54,7 @@ class Settings:
     detection: DetectionSettings = field(default_factory=DetectionSettings)
     upstream: UpstreamSettings = field(default_factory=UpstreamSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     policy_path: str | None = None
     source: str = "<defaults>"
 
@@ -100,7 +102,9 @@ def _section(doc: YamlDoc, name: str, cls: type, raw: Any) -> Any:
 
 
 def parse_settings(doc: YamlDoc) -> Settings:
-    top = check_keys(doc, "", doc.data, {"server", "detection", "upstream", "storage", "policy"})
+    top = check_keys(
+        doc, "", doc.data, {"server", "detection", "upstream", "storage", "policy", "webhooks"}
+    )
     sections = {k: _section(doc, k, cls, top.get(k)) for k, cls in _SECTIONS.items()}
     up = check_keys(doc, "upstream", top.get("upstream"), {"timeout_seconds", "verify_tls", "urls"})
     urls = up.get("urls") or {}
@@ -129,6 +133,7 @@ def parse_settings(doc: YamlDoc) -> Settings:
         policy = str(Path(doc.file).resolve().parent / policy)
     return Settings(
         upstream=UpstreamSettings(float(timeout), verify, dict(urls)),
+        webhooks=parse_webhooks(doc, top.get("webhooks")),
         policy_path=policy,
         source=doc.file,
         **sections,
