@@ -80,6 +80,10 @@ class WebhookSettings:
 
 
 def _words(doc: YamlDoc, where: str, raw: Any) -> tuple[str, ...]:
+    if isinstance(raw, list) and any(isinstance(w, bool) for w in raw):
+        raise doc.error(
+            where, 'quote keywords such as "YES" / "NO" (YAML reads them as true/false)'
+        )
     if not isinstance(raw, list) or not raw or not all(isinstance(w, str) and w for w in raw):
         raise doc.error(where, "must be a non-empty list of keywords")
     return tuple(raw)

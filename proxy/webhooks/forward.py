@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from aiohttp import ClientSession
 from multidict import CIMultiDict
+from yarl import URL
 
 from proxy.upstream import UpstreamResponse, request_headers, send
 from proxy.webhooks.signatures import Scheme, WebhookRequest
@@ -47,6 +48,7 @@ async def forward(
     timeout: float,
 ) -> UpstreamResponse:
     """One attempt; raises :class:`proxy.upstream.UpstreamError` when the customer is down."""
-    url = forward_url(base_url, req)
+    # sign exactly the URL that goes on the wire (yarl normalises percent-escapes on send)
+    url = str(URL(forward_url(base_url, req)))
     headers = forward_headers(req, scheme, secret, url)
     return await send(session, req.method, url, headers, req.body or None, timeout)

@@ -1,0 +1,98 @@
+"""The webhooks: section of proxy.yaml: validated, secrets by env var name only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from proxy.app import create_app
+from proxy.settings import load_settings, settings_from_text
+from proxy.yamlfile import ConfigError
+from tests.fakes import RaisingDetector
+
+ROOT = Path(__file__).resolve().parents[2]
+
+GOOD = """
+server:
+  public_base_url: https://proxy.example
+webhooks:
+  tolerance_seconds: 120
+  keywords:
+    opt_out: [STOP, ALTO]
+    reasonable_max_words: 6
+  providers:
+    twilio:
+      secret_env: CLINIC_TWILIO_AUTH_TOKEN
+      forward:
+        sms: https://app.example/twilio/sms
+    sinch:
+      unsigned: true
+      forward:
+        sms: https://app.example/sinch/sms
+"""
+
+
+def test_good_config_parses():
+    s = settings_from_text(GOOD)
+    w = s.webhooks
+    assert w.tolerance_seconds == 120
+    assert w.keywords.opt_out == ("STOP", "ALTO") and w.keywords.opt_in == (
+        "START",
+        "UNSTOP",
+        "YES",
+    )
+    assert w.providers["twilio"].secret_env == "CLINIC_TWILIO_AUTH_TOKEN"
+    assert w.providers["sinch"].scheme == "unsigned"
+
+
+@pytest.mark.parametrize(
+    ("snippet", "key"),
+    [
+        ("webhooks:\n  providers:\n    nope: {forward: {sms: https://a.example}}", "nope"),
+        (
+            "webhooks:\n  providers:\n    twilio: {secret_env: T, forward: {sms: ftp://a}}",
+            "forward.sms",
+        ),
+        ("webhooks:\n  providers:\n    twilio: {forward: {sms: https://a.example}}", "secret_env"),
+        ("webhooks:\n  providers:\n    aws: {forward: {sms: https://a.example}}", "aws"),
+        (
+            "webhooks:\n  providers:\n    twilio: {secret_env: T, unsigned: true,"
+            " forward: {sms: https://a.example}}",
+            "unsigned",
+        ),
+        ("webhooks:\n  keywords:\n    opt_in: [STOP]", "keywords"),
+        ("webhooks:\n  keywords:\n    help: []", "help"),
+        ("webhooks:\n  tolerance_seconds: 0", "tolerance_seconds"),
+        ("webhooks:\n  secret: abc", "secret"),
+    ],
+)
+def test_bad_config_names_the_key(snippet, key):
+    with pytest.raises(ConfigError) as e:
+        settings_from_text(snippet)
+    assert key in str(e.value)
+
+
+def test_missing_secret_env_stops_start_up(monkeypatch, default_policy):
+    monkeypatch.delenv("CLINIC_TWILIO_AUTH_TOKEN", raising=False)
+    s = settings_from_text(GOOD)
+    with pytest.raises(ConfigError, match="CLINIC_TWILIO_AUTH_TOKEN"):
+        create_app(s, policy=default_policy, detector=RaisingDetector())
+    monkeypatch.setenv("CLINIC_TWILIO_AUTH_TOKEN", "x" * 32)
+    create_app(s, policy=default_policy, detector=RaisingDetector())
+
+
+def test_committed_example_holds_no_inline_secret():
+    text = (ROOT / "config" / "proxy.yaml").read_text()
+    s = load_settings(ROOT / "config" / "proxy.yaml")
+    assert s.webhooks.keywords.opt_out_global == ("STOPALL",)
+    for line in text.splitlines():
+        low = line.lower()
+        if any(w in low for w in ("token", "secret", "key")) and ":" in line:
+            value = line.split(":", 1)[1].split("#")[0].strip()
+            assert value == "" or value.isupper() or value.startswith("["), line
+
+
+def test_bare_yes_is_explained():
+    with pytest.raises(ConfigError, match="quote"):
+        settings_from_text("webhooks:\n  keywords:\n    opt_in: [START, YES]")
