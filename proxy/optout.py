@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from proxy import appkeys
+from proxy import appkeys, metrics
 from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
 from proxy.providers import Message, Provider
 from proxy.store import Database
@@ -63,6 +63,10 @@ def scope_key(sender: str, key: bytes) -> str:
     return "s_" + mac
 
 
+def _event_tag(event: str) -> str:
+    return hashlib.sha256(event.encode()).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class Status:
     opted_out: bool
@@ -82,13 +86,31 @@ class OptOutRegistry:
         rule: str,
         *,
         global_: bool = False,
+        event: str = "",
         now: float | None = None,
-    ) -> list[str]:
-        """Upsert the state for each sender scope (or the global one); returns the scopes."""
+    ) -> list[str] | None:
+        """Upsert the state for each sender scope (or the global one); returns the scopes, or
+        None when ``event`` (the provider's message id) was already applied: a retry or a
+        replayed old START must not undo a later STOP."""
         ts = time.time() if now is None else now
         r = recipient_key(recipient, self.key)
         scopes = [GLOBAL] if global_ else sorted({scope_key(s, self.key) for s in senders if s})
         async with self.db.transaction() as tx:
+            if event:
+                tag = _event_tag(event)
+                seen = await tx.fetchrow(
+                    "SELECT seen_at FROM optout_events WHERE provider = ? AND event = ?",
+                    provider,
+                    tag,
+                )
+                if seen is not None:
+                    return None
+                await tx.execute(
+                    "INSERT INTO optout_events (provider, event, seen_at) VALUES (?, ?, ?)",
+                    provider,
+                    tag,
+                    ts,
+                )
             for scope in scopes:
                 await tx.execute(
                     "INSERT INTO optouts (recipient, scope, state, provider, rule, updated_at)"
@@ -104,6 +126,17 @@ class OptOutRegistry:
                     ts,
                 )
         return scopes
+
+    async def seen(self, provider: str, event: str) -> bool:
+        """Whether this provider message id was already applied."""
+        if not event:
+            return False
+        row = await self.db.fetchrow(
+            "SELECT seen_at FROM optout_events WHERE provider = ? AND event = ?",
+            provider,
+            _event_tag(event),
+        )
+        return row is not None
 
     async def status(self, recipient: str, sender: str) -> Status:
         """Whether a send from ``sender`` to ``recipient`` is refused, and by which scope."""
@@ -139,6 +172,8 @@ async def enforce(
                 if st.opted_out:
                     refused.append((to, st))
     except Exception as e:  # noqa: BLE001 - fail closed: an unknown opt-out state sends nothing
+        metrics.ERRORS.labels("optout_registry").inc()
+        metrics.REQUESTS.labels(provider.name, "refused").inc()
         log.error(
             "request %s: %s refused: opt-out registry: %s",
             request_id,
@@ -165,10 +200,13 @@ async def enforce(
                 )
             )
     except AuditUnavailable as e:
+        metrics.ERRORS.labels("audit").inc()
+        metrics.REQUESTS.labels(provider.name, "refused").inc()
         log.error("request %s: %s refused: %s", request_id, provider.name, e)
         return provider.error(
             503, provider.unavailable_code, "Audit log is unavailable; the message was not sent."
         )
+    metrics.REQUESTS.labels(provider.name, "opted_out").inc()
     log.info(
         "request %s: %s refused: %d opted-out recipient(s)", request_id, provider.name, len(refused)
     )

@@ -56,6 +56,12 @@ MIGRATIONS: list[Migration] = [
             rule TEXT NOT NULL,
             updated_at REAL NOT NULL,
             PRIMARY KEY (recipient, scope)
+        );
+        CREATE TABLE optout_events (
+            provider TEXT NOT NULL,
+            event TEXT NOT NULL,
+            seen_at REAL NOT NULL,
+            PRIMARY KEY (provider, event)
         )
         """,
     ),

@@ -127,17 +127,12 @@ async def _record(
         Intent.HELP: "help",
     }[found.intent]
     scope = "global" if found.intent is Intent.OPT_OUT_GLOBAL else "sender"
-    senders = [message.recipient, *message.services]
-    if found.intent is not Intent.HELP:
-        registry = OptOutRegistry(app[appkeys.STORE], key)
-        await registry.record(
-            message.sender,
-            senders,
-            IN if found.intent is Intent.OPT_IN else OUT,
-            provider,
-            found.rule,
-            global_=found.intent is Intent.OPT_OUT_GLOBAL,
-        )
+    registry = OptOutRegistry(app[appkeys.STORE], key)
+    if await registry.seen(provider, message.message_id):
+        # a provider retry, or a replayed old message: it was applied (and audited) once
+        log.info("webhook %s: %s %s already applied", request_id, provider, kind)
+        return
+    # audit first: if the registry write then fails, the retry audits again (at least once)
     await app[appkeys.AUDIT].append(
         AuditEvent(
             kind=kind,
@@ -147,5 +142,15 @@ async def _record(
             recipient=recipient,
             details={"scope": scope, "rule": found.rule, "keyword": found.keyword},
         )
+    )
+    senders = [message.recipient, *message.services] if found.intent is not Intent.HELP else []
+    await registry.record(
+        message.sender,
+        senders,
+        IN if found.intent is Intent.OPT_IN else OUT,
+        provider,
+        found.rule,
+        global_=found.intent is Intent.OPT_OUT_GLOBAL,
+        event=message.message_id,
     )
     log.info("webhook %s: %s %s recorded (%s, %s)", request_id, provider, kind, scope, found.rule)

@@ -23,6 +23,8 @@ class InboundMessage:
     recipient: str
     text: str
     services: tuple[str, ...] = ()
+    #: the provider's id for this message; a replay or retry of it changes nothing twice
+    message_id: str = ""
 
 
 class BadWebhook(Exception):
@@ -53,24 +55,40 @@ def _s(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _message(sender: str, recipient: str, text: Any, *services: Any) -> InboundMessage | None:
+def _message(
+    sender: str, recipient: str, text: Any, *services: Any, message_id: Any = ""
+) -> InboundMessage | None:
     if not sender or not isinstance(text, str):
         return None
-    return InboundMessage(sender, recipient, text, tuple(s for s in services if _s(s)))
+    return InboundMessage(
+        sender, recipient, text, tuple(s for s in services if _s(s)), _s(message_id)
+    )
 
 
 def twilio(req: WebhookRequest) -> InboundMessage | None:
     f = _fields(req)
     if "Body" not in f or f.get("MessageStatus") or f.get("SmsStatus") not in (None, "received"):
         return None
-    return _message(f.get("From", ""), f.get("To", ""), f["Body"], f.get("MessagingServiceSid"))
+    return _message(
+        f.get("From", ""),
+        f.get("To", ""),
+        f["Body"],
+        f.get("MessagingServiceSid"),
+        message_id=f.get("MessageSid") or f.get("SmsSid", ""),
+    )
 
 
 def plivo(req: WebhookRequest) -> InboundMessage | None:
     f = _fields(req)
     if "Text" not in f or f.get("Status"):
         return None
-    return _message(f.get("From", ""), f.get("To", ""), f["Text"], f.get("PowerpackUUID"))
+    return _message(
+        f.get("From", ""),
+        f.get("To", ""),
+        f["Text"],
+        f.get("PowerpackUUID"),
+        message_id=f.get("MessageUUID", ""),
+    )
 
 
 def vonage(req: WebhookRequest) -> InboundMessage | None:
@@ -79,14 +97,18 @@ def vonage(req: WebhookRequest) -> InboundMessage | None:
         if not isinstance(d, dict):
             raise BadWebhook("body is not a JSON object")
         if "msisdn" in d:  # SMS API inbound as JSON
-            return _message(_s(d.get("msisdn")), _s(d.get("to")), d.get("text"))
+            return _message(
+                _s(d.get("msisdn")), _s(d.get("to")), d.get("text"), message_id=d.get("messageId")
+            )
         if d.get("status") or d.get("channel", "sms") != "sms" or "text" not in d:
             return None  # Messages API status webhook, or not SMS
-        return _message(_s(d.get("from")), _s(d.get("to")), d.get("text"))
+        return _message(
+            _s(d.get("from")), _s(d.get("to")), d.get("text"), message_id=d.get("message_uuid")
+        )
     f = _fields(req)  # SMS API inbound: form POST or GET
     if "msisdn" not in f or "text" not in f:
         return None
-    return _message(f["msisdn"], f.get("to", ""), f["text"])
+    return _message(f["msisdn"], f.get("to", ""), f["text"], message_id=f.get("messageId", ""))
 
 
 def telnyx(req: WebhookRequest) -> InboundMessage | None:
@@ -103,7 +125,9 @@ def telnyx(req: WebhookRequest) -> InboundMessage | None:
     recipient = ""
     if isinstance(to, list) and to and isinstance(to[0], dict):
         recipient = _s(to[0].get("phone_number"))
-    return _message(sender, recipient, p.get("text"), p.get("messaging_profile_id"))
+    return _message(
+        sender, recipient, p.get("text"), p.get("messaging_profile_id"), message_id=p.get("id")
+    )
 
 
 def messagebird(req: WebhookRequest) -> InboundMessage | None:
@@ -116,14 +140,14 @@ def messagebird(req: WebhookRequest) -> InboundMessage | None:
         f = _fields(req)
     if "body" not in f or "originator" not in f or f.get("status"):
         return None
-    return _message(f["originator"], f.get("recipient", ""), f["body"])
+    return _message(f["originator"], f.get("recipient", ""), f["body"], message_id=f.get("id", ""))
 
 
 def sinch(req: WebhookRequest) -> InboundMessage | None:
     d = _json(req)
     if not isinstance(d, dict) or d.get("type") != "mo_text":
         return None
-    return _message(_s(d.get("from")), _s(d.get("to")), d.get("body"))
+    return _message(_s(d.get("from")), _s(d.get("to")), d.get("body"), message_id=d.get("id"))
 
 
 def aws(req: WebhookRequest) -> InboundMessage | None:
@@ -138,7 +162,10 @@ def aws(req: WebhookRequest) -> InboundMessage | None:
     if not isinstance(m, dict):
         return None
     return _message(
-        _s(m.get("originationNumber")), _s(m.get("destinationNumber")), m.get("messageBody")
+        _s(m.get("originationNumber")),
+        _s(m.get("destinationNumber")),
+        m.get("messageBody"),
+        message_id=m.get("inboundMessageId") or d.get("MessageId"),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,18 +189,23 @@ async def sdk_send(stack: Stack, **kwargs: Any) -> Any:
 
 
 def twilio_form(
-    text: str, frm: str = PATIENT, to: str = CLINIC, service: str | None = None
+    text: str,
+    frm: str = PATIENT,
+    to: str = CLINIC,
+    service: str | None = None,
+    sid: str | None = None,
 ) -> list[tuple[str, str]]:
+    sid = sid or "SM" + uuid.uuid4().hex
     pairs = [
         ("ToCountry", "US"),
-        ("SmsMessageSid", "SM" + "2" * 32),
+        ("SmsMessageSid", sid),
         ("NumMedia", "0"),
-        ("SmsSid", "SM" + "2" * 32),
+        ("SmsSid", sid),
         ("SmsStatus", "received"),
         ("Body", text),
         ("To", to),
         ("NumSegments", "1"),
-        ("MessageSid", "SM" + "2" * 32),
+        ("MessageSid", sid),
         ("AccountSid", ACCOUNT),
         ("From", frm),
         ("ApiVersion", "2010-04-01"),
@@ -219,6 +225,7 @@ async def post_twilio(
     signed_url: str | None = None,
     token: str = TWILIO_TOKEN,
     kind: str = "sms",
+    sid: str | None = None,
 ) -> tuple[int, str]:
     """Post a Twilio inbound-SMS webhook signed (with Twilio's own validator) for the proxy's
     public URL, as Twilio would."""
@@ -226,7 +233,7 @@ async def post_twilio(
     from twilio.request_validator import RequestValidator
 
     path = f"/webhooks/twilio/{kind}"
-    pairs = twilio_form(text, frm, to, service)
+    pairs = twilio_form(text, frm, to, service, sid)
     sig = RequestValidator(token).compute_signature(signed_url or PUBLIC + path, dict(pairs))
     from urllib.parse import urlencode
 

@@ -94,11 +94,13 @@ async def test_status_callbacks_are_forwarded_without_keyword_handling(stack, cu
 async def test_customer_down_gives_502_but_opt_out_is_kept(stack, customer, upstream):
     s = await stack()
     customer.status = 500
-    assert (await post_twilio(s, "STOP"))[0] == 502
+    sid = "SM" + "5" * 32
+    assert (await post_twilio(s, "STOP", sid=sid))[0] == 502
     assert len(s.optouts()) == 1
     customer.status = 200
-    assert (await post_twilio(s, "STOP"))[0] == 200  # Twilio's retry
+    assert (await post_twilio(s, "STOP", sid=sid))[0] == 200  # Twilio's retry
     assert len(s.optouts()) == 1 and len(customer.requests) == 2
+    assert s.audit_kinds() == ["optout"]  # applied and audited once
     try:
         await sdk_send(s, to=PATIENT, from_="+15550109999", body="Your visit is on Monday.")
         raise AssertionError("send to an opted-out recipient went through")

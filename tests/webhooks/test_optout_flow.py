@@ -148,11 +148,24 @@ async def test_store_failure_while_recording_asks_provider_to_retry(
         raise OSError("disk gone")
 
     monkeypatch.setattr(db, "transaction", broken)
-    assert (await post_twilio(s, "STOP"))[0] == 503
+    sid = "SM" + "6" * 32
+    assert (await post_twilio(s, "STOP", sid=sid))[0] == 503
     assert customer.requests == []
     monkeypatch.setattr(db, "transaction", real)
-    assert (await post_twilio(s, "STOP"))[0] == 200  # the provider's retry
+    assert (await post_twilio(s, "STOP", sid=sid))[0] == 200  # the provider's retry
     await send_refused(s, upstream)
+    assert "optout" in s.audit_kinds()
+
+
+async def test_replayed_start_cannot_undo_a_later_stop(stack, upstream, customer):
+    s = await stack()
+    start_sid = "SM" + "7" * 32
+    await post_twilio(s, "START", sid=start_sid)
+    await post_twilio(s, "STOP")
+    # an attacker re-sends the captured (validly signed) START webhook
+    assert (await post_twilio(s, "START", sid=start_sid))[0] == 200
+    await send_refused(s, upstream)
+    assert s.audit_kinds().count("optin") == 1
 
 
 async def test_forged_webhooks_rejected_nothing_recorded_or_forwarded(stack, upstream, customer):
