@@ -10,8 +10,10 @@ provider           what is verified                                           fo
 twilio             X-Twilio-Signature: base64 HMAC-SHA1 (or HMAC-SHA256 when   re-signed for
                    X-Twilio-Webhooks-Signature-Settings says so) of URL +      the customer
                    sorted form params; JSON bodies via ?bodySHA256=            URL
-vonage             Authorization: Bearer JWT, HS256 with the signature         original JWT
-                   secret; payload_hash = sha256(body); iat within tolerance   (URL not bound)
+vonage             Authorization: Bearer JWT, HS256 with the signature         original JWT /
+                   secret; payload_hash = sha256(body); iat within tolerance.  sig passed on
+                   SMS API: ``sig`` = HMAC-MD5/SHA1/SHA256/SHA512 of sorted    (URL not bound)
+                   "&k=v" params, timestamp within tolerance
 telnyx             telnyx-signature-ed25519 over "{telnyx-timestamp}|{body}"   original headers
                    with the account public key; timestamp within tolerance     (URL not bound)
 plivo              X-Plivo-Signature-V3 (+ -Nonce): base64 HMAC-SHA256 of the  re-signed, new
@@ -28,11 +30,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
 import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlsplit, urlunsplit
 
 import jwt
@@ -147,11 +151,57 @@ def resign_twilio(req: WebhookRequest, secret: str, url: str) -> dict[str, str]:
 # ---- Vonage (signed webhooks, Messages API) -----------------------------------------------
 
 
+_VONAGE_SMS_HASHES = {32: hashlib.md5, 40: hashlib.sha1, 64: hashlib.sha256, 128: hashlib.sha512}
+
+
+def _vonage_sms_params(req: WebhookRequest) -> dict[str, str]:
+    if req.content_type == "application/json":
+        try:
+            d = json.loads(req.body)
+        except (ValueError, UnicodeDecodeError):
+            return {}
+        if not isinstance(d, dict):
+            return {}
+        return {str(k): v if isinstance(v, str) else str(v) for k, v in d.items()}
+    pairs = req.form() if req.method == "POST" else parse_qsl(urlsplit(req.url).query)
+    return dict(pairs)
+
+
+def vonage_sms_signature(secret: str, params: Mapping[str, str], digest: Any) -> str:
+    """Vonage SMS API signed messages: HMAC over "&key=value" for the sorted params (``sig``
+    excluded), with "&" and "=" in values replaced by "_"."""
+    mac = hmac.new(secret.encode(), digestmod=digest)
+    for k in sorted(params):
+        if k != "sig":
+            v = params[k].replace("&", "_").replace("=", "_")
+            mac.update(f"&{k}={v}".encode())
+    return mac.hexdigest()
+
+
+def _verify_vonage_sms(req: WebhookRequest, params: dict[str, str], secret: str, tol: int) -> None:
+    sig = params["sig"].strip().lower()
+    digest = _VONAGE_SMS_HASHES.get(len(sig))
+    if digest is None:
+        raise SignatureError("Vonage sig has an unknown length")
+    try:
+        when = int(params.get("timestamp", ""))
+    except ValueError:
+        raise SignatureError("Vonage signed message without a timestamp") from None
+    if abs(req.now - when) > tol:
+        raise SignatureError("Vonage timestamp outside the tolerance window")
+    if not _eq(vonage_sms_signature(secret, params, digest), sig):
+        raise SignatureError("Vonage sig does not match")
+
+
 def verify_vonage(req: WebhookRequest, secret: str, tolerance: int) -> None:
     auth = req.headers.get("Authorization", "")
     scheme, _, token = auth.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise SignatureError("missing Authorization: Bearer JWT")
+        params = _vonage_sms_params(req)
+        if params.get("sig"):
+            _verify_vonage_sms(req, params, secret, tolerance)
+            return
+        raise SignatureError("missing Authorization: Bearer JWT or SMS API sig")
     try:
         claims = jwt.decode(
             token.strip(), secret, algorithms=["HS256"], options={"verify_aud": False}

@@ -275,3 +275,26 @@ async def test_oversized_webhook_is_413(stack, customer):
     body = b"x" * (70 * 1024)
     assert (await post(s, "/webhooks/telnyx/sms", body, telnyx_headers(body)))[0] == 413
     assert customer.requests == []
+
+
+async def test_vonage_sms_api_get_webhook_recorded_and_sig_passed_on(stack, customer):
+    from vonage_http_client.auth import Auth
+
+    s = await stack()
+    auth = Auth(api_key="abcd1234", signature_secret=VONAGE_SECRET, signature_method="sha512")
+    params = {
+        "msisdn": "15550100001",
+        "to": "15550109999",
+        "messageId": "0A0000000123ABCD9",
+        "text": "stop",
+        "type": "text",
+        "timestamp": str(int(time.time())),
+    }
+    params["sig"] = auth.sign_params(dict(params))
+    path = "/webhooks/vonage/sms?" + urlencode(params)
+    assert (await post(s, path, method="GET"))[0] == 200
+    [got] = customer.requests
+    received = dict(parse_qsl(got.query))
+    assert auth.check_signature(received)  # the customer checks it with the SDK
+    assert [(r[3], r[2]) for r in s.optouts()] == [("vonage", "out")]
+    assert (await post(s, path.replace("stop", "start"), method="GET"))[0] == 403

@@ -4,6 +4,7 @@ its own validator), accepted; tampered, re-targeted, stale or missing, rejected.
 from __future__ import annotations
 
 import base64
+import json
 import time
 from urllib.parse import urlencode
 
@@ -309,3 +310,53 @@ def test_messagebird_tampered_rejected(tamper):
         verify_messagebird(
             req(url, body, {"MessageBird-Signature-JWT": token}, method), MESSAGEBIRD_KEY, 300
         )
+
+
+# ---- Vonage SMS API signed messages ---------------------------------------------------------
+
+VONAGE_SMS = {
+    "msisdn": "15550100001",
+    "to": "15550109999",
+    "messageId": "0A0000000123ABCD1",
+    "text": "Stop & go = no",
+    "type": "text",
+    "keyword": "STOP",
+    "message-timestamp": "2025-01-01 00:00:00",
+}
+
+
+def vonage_sms_params(method: str = "sha256", secret: str = VONAGE_SECRET, **extra: str) -> dict:
+    from vonage_http_client.auth import Auth
+
+    params = {**VONAGE_SMS, "timestamp": str(int(time.time())), **extra}
+    auth = Auth(api_key="abcd1234", signature_secret=secret, signature_method=method)
+    params["sig"] = auth.sign_params(dict(params))
+    assert auth.check_signature(dict(params))  # the SDK's own check agrees
+    return params
+
+
+@pytest.mark.parametrize("method", ["md5", "sha1", "sha256", "sha512"])
+def test_vonage_sms_api_sig_accepted_get_post_json(method):
+    params = vonage_sms_params(method)
+    url = VONAGE_URL + "?" + urlencode(params)
+    verify_vonage(req(url, b"", {}, method="GET"), VONAGE_SECRET, 300)
+    verify_vonage(form_req(VONAGE_URL, list(params.items()), {}), VONAGE_SECRET, 300)
+    body = json.dumps(params).encode()
+    verify_vonage(req(VONAGE_URL, body, {"Content-Type": "application/json"}), VONAGE_SECRET, 300)
+
+
+@pytest.mark.parametrize("tamper", ["text", "secret", "stale", "no_timestamp", "sig_length"])
+def test_vonage_sms_api_tampered_rejected(tamper):
+    params = vonage_sms_params()
+    if tamper == "text":
+        params["text"] = "START"
+    elif tamper == "secret":
+        params = vonage_sms_params(secret="another-secret-another-secret")
+    elif tamper == "stale":
+        params = vonage_sms_params(timestamp=str(int(time.time()) - 3600))
+    elif tamper == "no_timestamp":
+        del params["timestamp"]
+    elif tamper == "sig_length":
+        params["sig"] = params["sig"][:-1]
+    with pytest.raises(SignatureError):
+        verify_vonage(form_req(VONAGE_URL, list(params.items()), {}), VONAGE_SECRET, 300)
