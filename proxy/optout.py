@@ -32,6 +32,7 @@ from proxy import appkeys, metrics
 from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
 from proxy.providers import Message, Provider
 from proxy.store import Database
+from proxy.store.db import StoreUnavailable
 
 log = logging.getLogger("phi_proxy.optout")
 
@@ -71,6 +72,10 @@ def _event_tag(event: str) -> str:
 class Status:
     opted_out: bool
     scope: str  # "sender" | "global" | ""
+    # the deciding row, for the one confirmation the FCC rule allows after an opt-out
+    row_scope: str = ""
+    updated_at: float = 0.0
+    confirmed: bool = False
 
 
 class OptOutRegistry:
@@ -117,7 +122,7 @@ class OptOutRegistry:
                     " VALUES (?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (recipient, scope) DO UPDATE SET state = excluded.state,"
                     " provider = excluded.provider, rule = excluded.rule,"
-                    " updated_at = excluded.updated_at",
+                    " updated_at = excluded.updated_at, confirmed = 0",
                     r,
                     scope,
                     state,
@@ -144,7 +149,7 @@ class OptOutRegistry:
         scopes = [GLOBAL] + ([scope_key(sender, self.key)] if sender.strip() else [])
         marks = ",".join("?" for _ in scopes)
         rows = await self.db.fetch(
-            "SELECT scope, state, updated_at FROM optouts"
+            "SELECT scope, state, updated_at, confirmed FROM optouts"
             f" WHERE recipient = ? AND scope IN ({marks})",
             r,
             *scopes,
@@ -154,7 +159,30 @@ class OptOutRegistry:
         # newest wins; on a tie 'out' sorts first
         rows.sort(key=lambda row: (-row["updated_at"], row["state"] != OUT))
         latest = rows[0]
-        return Status(latest["state"] == OUT, "global" if latest["scope"] == GLOBAL else "sender")
+        return Status(
+            latest["state"] == OUT,
+            "global" if latest["scope"] == GLOBAL else "sender",
+            latest["scope"],
+            float(latest["updated_at"]),
+            bool(latest["confirmed"]),
+        )
+
+    async def claim_confirmation(
+        self, recipient: str, st: Status, window: float, now: float | None = None
+    ) -> bool:
+        """Use up the single confirmation send allowed within ``window`` seconds of this
+        opt-out; True at most once per opt-out, even under concurrent sends."""
+        ts = time.time() if now is None else now
+        if not st.opted_out or window <= 0 or st.confirmed or ts - st.updated_at > window:
+            return False
+        changed = await self.db.execute(
+            "UPDATE optouts SET confirmed = 1"
+            " WHERE recipient = ? AND scope = ? AND updated_at = ? AND confirmed = 0",
+            recipient_key(recipient, self.key),
+            st.row_scope,
+            st.updated_at,
+        )
+        return changed == 1
 
 
 async def enforce(
@@ -187,7 +215,22 @@ async def enforce(
         )
     if not refused:
         return None
+    window = app[appkeys.SETTINGS].webhooks.confirmation_window_seconds
     try:
+        if window > 0 and await _confirmations(registry, refused, window):
+            for to, st in refused:
+                await app[appkeys.AUDIT].append(
+                    AuditEvent(
+                        kind="optout.confirmation",
+                        outcome="allowed",
+                        request_id=request_id,
+                        provider=provider.name,
+                        recipient=recipient_key(to, key),
+                        details={"scope": st.scope},
+                    )
+                )
+            log.info("request %s: %s opt-out confirmation allowed", request_id, provider.name)
+            return None
         for to, st in refused:
             await app[appkeys.AUDIT].append(
                 AuditEvent(
@@ -199,7 +242,7 @@ async def enforce(
                     details={"scope": st.scope},
                 )
             )
-    except AuditUnavailable as e:
+    except (AuditUnavailable, StoreUnavailable) as e:
         metrics.ERRORS.labels("audit").inc()
         metrics.REQUESTS.labels(provider.name, "refused").inc()
         log.error("request %s: %s refused: %s", request_id, provider.name, e)
@@ -211,3 +254,17 @@ async def enforce(
         "request %s: %s refused: %d opted-out recipient(s)", request_id, provider.name, len(refused)
     )
     return provider.error(400, provider.opted_out_code, "Attempt to send to unsubscribed recipient")
+
+
+async def _confirmations(
+    registry: OptOutRegistry, refused: Sequence[tuple[str, Status]], window: float
+) -> bool:
+    """True when every refused recipient is within its confirmation window (each one's single
+    confirmation is used up here)."""
+    now = time.time()
+    if any(st.confirmed or now - st.updated_at > window for _, st in refused):
+        return False
+    for to, st in refused:
+        if not await registry.claim_confirmation(to, st, window, now):
+            return False
+    return True

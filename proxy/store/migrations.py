@@ -55,6 +55,7 @@ MIGRATIONS: list[Migration] = [
             provider TEXT NOT NULL,
             rule TEXT NOT NULL,
             updated_at REAL NOT NULL,
+            confirmed BIGINT NOT NULL DEFAULT 0,
             PRIMARY KEY (recipient, scope)
         );
         CREATE TABLE optout_events (

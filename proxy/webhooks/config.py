@@ -75,6 +75,8 @@ class HookSettings:
 class WebhookSettings:
     tolerance_seconds: int = 300
     forward_timeout_seconds: float = 10.0
+    #: FCC rule: one confirmation text may follow an opt-out within 5 minutes; 0 = none
+    confirmation_window_seconds: int = 0
     keywords: KeywordSettings = field(default_factory=KeywordSettings)
     providers: dict[str, HookSettings] = field(default_factory=dict)
 
@@ -160,7 +162,13 @@ def parse_webhooks(doc: YamlDoc, raw: Any) -> WebhookSettings:
         doc,
         "webhooks",
         raw,
-        {"tolerance_seconds", "forward_timeout_seconds", "keywords", "providers"},
+        {
+            "tolerance_seconds",
+            "forward_timeout_seconds",
+            "confirmation_window_seconds",
+            "keywords",
+            "providers",
+        },
     )
     d = WebhookSettings()
     tolerance = body.get("tolerance_seconds", d.tolerance_seconds)
@@ -169,6 +177,12 @@ def parse_webhooks(doc: YamlDoc, raw: Any) -> WebhookSettings:
     timeout = body.get("forward_timeout_seconds", d.forward_timeout_seconds)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise doc.error("webhooks.forward_timeout_seconds", "must be a positive number")
+    window = body.get("confirmation_window_seconds", d.confirmation_window_seconds)
+    if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= 300:
+        raise doc.error(
+            "webhooks.confirmation_window_seconds",
+            "must be 0 (off) to 300: the FCC allows one confirmation within five minutes",
+        )
     providers_raw = body.get("providers") or {}
     if not isinstance(providers_raw, dict):
         raise doc.error("webhooks.providers", "must be a mapping of provider name to settings")
@@ -176,6 +190,7 @@ def parse_webhooks(doc: YamlDoc, raw: Any) -> WebhookSettings:
     return WebhookSettings(
         tolerance_seconds=tolerance,
         forward_timeout_seconds=float(timeout),
+        confirmation_window_seconds=window,
         keywords=_keywords(doc, body.get("keywords")),
         providers=providers,
     )

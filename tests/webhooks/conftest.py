@@ -101,7 +101,9 @@ def secrets_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     return env
 
 
-def hook_settings(customer_url: str, keywords: KeywordSettings | None = None) -> WebhookSettings:
+def hook_settings(
+    customer_url: str, keywords: KeywordSettings | None = None, confirmation_window: int = 0
+) -> WebhookSettings:
     def hook(name: str, env: str = "", unsigned: bool = False) -> HookSettings:
         return HookSettings(
             name,
@@ -113,6 +115,7 @@ def hook_settings(customer_url: str, keywords: KeywordSettings | None = None) ->
     return WebhookSettings(
         tolerance_seconds=300,
         forward_timeout_seconds=2.0,
+        confirmation_window_seconds=confirmation_window,
         keywords=keywords or KeywordSettings(),
         providers={
             "twilio": hook("twilio", "TEST_TWILIO_TOKEN"),
@@ -166,11 +169,13 @@ def stack(
     secrets_env: dict[str, str],
     tmp_path: Path,
 ) -> StackFactory:
-    async def factory(keywords: KeywordSettings | None = None) -> Stack:
+    async def factory(
+        keywords: KeywordSettings | None = None, confirmation_window: int = 0
+    ) -> Stack:
         customer_url = str(customer_server.make_url("")).rstrip("/")
         settings = Settings(
             server=ServerSettings(public_base_url=PUBLIC),
-            webhooks=hook_settings(customer_url, keywords),
+            webhooks=hook_settings(customer_url, keywords, confirmation_window),
         )
         proxy = await make_proxy(str(upstream_server.make_url("")), settings=settings)
         return Stack(proxy, tmp_path / "proxy.sqlite3")

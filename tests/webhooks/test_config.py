@@ -65,6 +65,7 @@ def test_good_config_parses():
         ("webhooks:\n  keywords:\n    help: []", "help"),
         ("webhooks:\n  tolerance_seconds: 0", "tolerance_seconds"),
         ("webhooks:\n  secret: abc", "secret"),
+        ("webhooks:\n  confirmation_window_seconds: 600", "confirmation_window_seconds"),
     ],
 )
 def test_bad_config_names_the_key(snippet, key):

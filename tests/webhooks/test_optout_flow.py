@@ -220,3 +220,18 @@ async def test_no_phone_numbers_in_store_or_logs(stack, upstream, caplog):
         assert text not in data
     for row in s.optouts():
         assert row[0].startswith("r_") and (row[1] == "*" or row[1][:2] in ("r_", "s_"))
+
+
+async def test_one_confirmation_within_the_window_when_enabled(stack, upstream):
+    s = await stack(confirmation_window=300)
+    await post_twilio(s, "please stop texting me")
+    await send_ok(s, upstream)  # "You will get no more messages" — allowed once
+    err = await send_refused(s, upstream)
+    assert err.code == 21610
+    await send_refused(s, upstream)
+    # a new opt-out opens a new window (after START)
+    await post_twilio(s, "START")
+    await post_twilio(s, "STOP")
+    await send_ok(s, upstream)
+    await send_refused(s, upstream)
+    assert s.audit_kinds().count("optout.confirmation") == 2

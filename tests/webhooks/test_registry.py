@@ -62,3 +62,24 @@ def test_number_formats_are_one_recipient():
     mg = scope_key("MG" + "a" * 32, KEY)
     assert mg.startswith("s_") and mg != scope_key("MG" + "b" * 32, KEY)
     assert scope_key("MG" + "a" * 32, b"j" * 32) != mg  # keyed
+
+
+async def test_confirmation_window_is_used_once(db_url):
+    db = await open_database(db_url)
+    try:
+        reg = OptOutRegistry(db, KEY)
+        await reg.record(PATIENT, [CLINIC], OUT, "twilio", "keyword", now=1000.0)
+        st = await reg.status(PATIENT, CLINIC)
+        assert not await reg.claim_confirmation(PATIENT, st, 300, now=1301.0)  # too late
+        assert not await reg.claim_confirmation(PATIENT, st, 0, now=1001.0)  # disabled
+        assert await reg.claim_confirmation(PATIENT, st, 300, now=1010.0)
+        assert not await reg.claim_confirmation(PATIENT, st, 300, now=1011.0)  # stale status
+        st = await reg.status(PATIENT, CLINIC)
+        assert st.opted_out and st.confirmed
+        assert not await reg.claim_confirmation(PATIENT, st, 300, now=1012.0)
+        # a new opt-out resets it
+        await reg.record(PATIENT, [CLINIC], OUT, "twilio", "keyword", now=2000.0)
+        st = await reg.status(PATIENT, CLINIC)
+        assert not st.confirmed and await reg.claim_confirmation(PATIENT, st, 300, now=2001.0)
+    finally:
+        await db.close()
