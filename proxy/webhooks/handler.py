@@ -126,7 +126,12 @@ async def _record(
         Intent.OPT_IN: "optin",
         Intent.HELP: "help",
     }[found.intent]
-    scope = "global" if found.intent is Intent.OPT_OUT_GLOBAL else "sender"
+    senders = [s for s in (message.recipient, *message.services) if s.strip()]
+    # an opt-out whose sender is unknown cannot be scoped: it stops every sender (fail safe)
+    global_ = found.intent is Intent.OPT_OUT_GLOBAL or (
+        found.intent is Intent.OPT_OUT and not senders
+    )
+    scope = "global" if global_ else "sender"
     registry = OptOutRegistry(app[appkeys.STORE], key)
     if await registry.seen(provider, message.message_id):
         # a provider retry, or a replayed old message: it was applied (and audited) once
@@ -143,14 +148,13 @@ async def _record(
             details={"scope": scope, "rule": found.rule, "keyword": found.keyword},
         )
     )
-    senders = [message.recipient, *message.services] if found.intent is not Intent.HELP else []
     await registry.record(
         message.sender,
-        senders,
+        senders if found.intent is not Intent.HELP else [],
         IN if found.intent is Intent.OPT_IN else OUT,
         provider,
         found.rule,
-        global_=found.intent is Intent.OPT_OUT_GLOBAL,
+        global_=global_,
         event=message.message_id,
     )
     log.info("webhook %s: %s %s recorded (%s, %s)", request_id, provider, kind, scope, found.rule)

@@ -298,3 +298,11 @@ async def test_vonage_sms_api_get_webhook_recorded_and_sig_passed_on(stack, cust
     assert auth.check_signature(received)  # the customer checks it with the SDK
     assert [(r[3], r[2]) for r in s.optouts()] == [("vonage", "out")]
     assert (await post(s, path.replace("stop", "start"), method="GET"))[0] == 403
+
+
+async def test_opt_out_without_a_known_sender_is_global(stack, customer):
+    s = await stack()
+    body = json.dumps({"type": "mo_text", "from": "15550100001", "body": "STOP"}).encode()
+    headers = {"Content-Type": "application/json"}
+    assert (await post(s, "/webhooks/sinch/sms", body, headers))[0] == 200
+    assert [(r[1], r[2]) for r in s.optouts()] == [("*", "out")]
