@@ -124,7 +124,15 @@ def _twilio_params(req: WebhookRequest) -> dict[str, list[str]]:
         if not _eq(hashlib.sha256(req.body).hexdigest(), query["bodySHA256"][0]):
             raise SignatureError("bodySHA256 does not match the body")
         return {}
+    _require_signed_body(req)
     return _multi(req.form()) if req.method == "POST" else {}
+
+
+def _require_signed_body(req: WebhookRequest) -> None:
+    """Schemes that sign form fields do not cover any other kind of body: refuse one, so a
+    signature over the URL alone cannot carry (and launder onwards) an arbitrary payload."""
+    if req.body and req.content_type != "application/x-www-form-urlencoded":
+        raise SignatureError("body is not form-encoded, so the signature does not cover it")
 
 
 def verify_twilio(req: WebhookRequest, secret: str, tolerance: int) -> None:
@@ -283,6 +291,7 @@ def verify_plivo(req: WebhookRequest, secret: str, tolerance: int) -> None:
     nonce = req.headers.get("X-Plivo-Signature-V3-Nonce", "")
     if not signatures or not nonce:
         raise SignatureError("missing X-Plivo-Signature-V3 / -Nonce")
+    _require_signed_body(req)
     params = _multi(req.form()) if req.method == "POST" else {}
     expected = plivo_signature(secret, req.method, req.url, params, nonce)
     if not any(_eq(expected, s.strip()) for s in signatures.split(",")):

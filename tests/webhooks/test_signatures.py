@@ -360,3 +360,21 @@ def test_vonage_sms_api_tampered_rejected(tamper):
         params["sig"] = params["sig"][:-1]
     with pytest.raises(SignatureError):
         verify_vonage(form_req(VONAGE_URL, list(params.items()), {}), VONAGE_SECRET, 300)
+
+
+def test_url_only_signatures_cannot_carry_another_body():
+    # a captured URL-only signature (as on a GET webhook) must not validate a POSTed JSON body
+    sig = twilio_sig(URL, [])
+    h = {"X-Twilio-Signature": sig, "Content-Type": "application/json"}
+    with pytest.raises(SignatureError, match="form-encoded"):
+        verify_twilio(req(URL, b'{"Body":"START"}', h), TWILIO_TOKEN, 300)
+    verify_twilio(req(URL, b"", {"X-Twilio-Signature": sig}), TWILIO_TOKEN, 300)
+    nonce = "7"
+    psig = plivo_sdk_sig(PLIVO_URL, {}, nonce)
+    h = {
+        "X-Plivo-Signature-V3": psig,
+        "X-Plivo-Signature-V3-Nonce": nonce,
+        "Content-Type": "text/plain",
+    }
+    with pytest.raises(SignatureError, match="form-encoded"):
+        verify_plivo(req(PLIVO_URL, b"Text=START", h), PLIVO_TOKEN, 300)
