@@ -10,6 +10,7 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 
 from proxy import appkeys
+from proxy.audit import verify
 from proxy.optout import recipient_key
 from tests.webhooks.conftest import (
     CLINIC,
@@ -191,9 +192,13 @@ async def test_unknown_routes_are_404(stack, customer):
     assert customer.requests == []
 
 
-async def test_no_phone_numbers_in_store_or_logs(stack, upstream, caplog):
+async def test_no_phone_numbers_in_store_or_logs(stack, upstream, customer, caplog):
     caplog.set_level(logging.DEBUG, logger="phi_proxy")
     s = await stack()
+    assert (await post_twilio(s, "STOP", token="forged"))[0] == 403
+    customer.status = 503
+    assert (await post_twilio(s, "STOP", frm=PATIENT_2))[0] == 502
+    customer.status = 200
     await post_twilio(s, "STOP", to=CLINIC, service=SERVICE)
     await post_twilio(s, "STOPALL", frm=PATIENT_2, to=CLINIC_2)
     await post_twilio(s, "please stop texting me", frm=PATIENT_2, to=CLINIC_3)
@@ -202,7 +207,7 @@ async def test_no_phone_numbers_in_store_or_logs(stack, upstream, caplog):
     await send_refused(s, upstream, to=PATIENT_2, from_=CLINIC_2)
     await post_twilio(s, "START", to=CLINIC)
     await send_ok(s, upstream)
-    assert sorted(r[2] for r in s.optouts()) == ["in", "out", "out", "out"]
+    assert sorted(r[2] for r in s.optouts()) == ["in", "out", "out", "out", "out"]
     data = s.db_bytes()
     # the bytes do hold the registry: the pseudonyms are there, the numbers are not
     assert recipient_key(PATIENT, s.proxy.app[appkeys.PSEUDONYM_KEY]).encode() in data
@@ -220,6 +225,9 @@ async def test_no_phone_numbers_in_store_or_logs(stack, upstream, caplog):
         assert text not in data
     for row in s.optouts():
         assert row[0].startswith("r_") and (row[1] == "*" or row[1][:2] in ("r_", "s_"))
+    # the opt-out events are part of the one tamper-evident audit chain
+    report = await verify(s.proxy.app[appkeys.STORE])
+    assert report.ok and report.records == len(s.audit_kinds())
 
 
 async def test_one_confirmation_within_the_window_when_enabled(stack, upstream):
