@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,7 +23,7 @@ SCHEMES: dict[str, str] = {
     "plivo": "plivo-v3",
     "messagebird": "messagebird-jwt",
     "sinch": "unsigned",
-    "aws": "unsigned",
+    "aws": "aws-sns",
 }
 
 DEFAULT_OPT_OUT = ("STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "opt out")
@@ -52,15 +53,28 @@ class HookSettings:
     secret_env: str = ""
     #: providers whose webhooks carry no verifiable signature must say so explicitly
     unsigned: bool = False
+    #: aws: the SNS signing certificate (PEM file; pinned, never fetched) and accepted topics
+    certificate_file: str = ""
+    topic_arns: tuple[str, ...] = ()
 
     @property
     def scheme(self) -> str:
-        return SCHEMES[self.provider]
+        return "unsigned" if self.unsigned else SCHEMES[self.provider]
 
     def secret(self, source: str) -> str:
-        """The secret from the environment; a missing one stops the proxy from starting."""
+        """The secret from the environment (for aws: the certificate file's PEM); a missing one
+        stops the proxy from starting."""
         if self.scheme == "unsigned":
             return ""
+        if self.scheme == "aws-sns":
+            try:
+                return Path(self.certificate_file).read_text(encoding="ascii")
+            except (OSError, UnicodeDecodeError) as e:
+                raise ConfigError(
+                    source,
+                    f"webhooks.providers.{self.provider}.certificate_file",
+                    f"cannot read {self.certificate_file}: {type(e).__name__}",
+                ) from None
         value = os.environ.get(self.secret_env, "")
         if not value.strip():
             raise ConfigError(
@@ -126,7 +140,9 @@ def _hook(doc: YamlDoc, name: str, raw: Any) -> HookSettings:
     where = f"webhooks.providers.{name}"
     if name not in SCHEMES:
         raise doc.error(where, f"unknown provider (known: {', '.join(sorted(SCHEMES))})")
-    body = check_keys(doc, where, raw, {"secret_env", "forward", "unsigned"})
+    body = check_keys(
+        doc, where, raw, {"secret_env", "forward", "unsigned", "certificate_file", "topic_arns"}
+    )
     forward = body.get("forward")
     if not isinstance(forward, dict) or not forward:
         raise doc.error(f"{where}.forward", "must map a route kind (e.g. sms) to a customer URL")
@@ -140,6 +156,12 @@ def _hook(doc: YamlDoc, name: str, raw: Any) -> HookSettings:
     if not isinstance(unsigned, bool):
         raise doc.error(f"{where}.unsigned", "must be true or false")
     secret_env = body.get("secret_env", "")
+    if name == "aws" and not unsigned:
+        return _aws_hook(doc, where, body, dict(forward))
+    if "certificate_file" in body or "topic_arns" in body:
+        raise doc.error(where, "certificate_file / topic_arns are for aws (signed) only")
+    if name == "aws":  # unsigned: true, explicitly
+        return HookSettings(name, dict(forward), "", True)
     if SCHEMES[name] == "unsigned":
         if not unsigned:
             raise doc.error(
@@ -155,6 +177,29 @@ def _hook(doc: YamlDoc, name: str, raw: Any) -> HookSettings:
                 f"{where}.secret_env", "must name the environment variable holding the secret"
             )
     return HookSettings(name, dict(forward), secret_env, unsigned)
+
+
+def _aws_hook(
+    doc: YamlDoc, where: str, body: dict[str, Any], forward: dict[str, str]
+) -> HookSettings:
+    cert = body.get("certificate_file")
+    if not isinstance(cert, str) or not cert:
+        raise doc.error(
+            f"{where}.certificate_file",
+            "the SNS signing certificate (PEM) to verify against, or set unsigned: true",
+        )
+    if not Path(cert).is_absolute():
+        cert = str(Path(doc.file).resolve().parent / cert)
+    topics = body.get("topic_arns")
+    if (
+        not isinstance(topics, list)
+        or not topics
+        or not all(isinstance(t, str) and t.startswith("arn:") for t in topics)
+    ):
+        raise doc.error(
+            f"{where}.topic_arns", "must list the SNS topic ARNs whose messages are accepted"
+        )
+    return HookSettings("aws", forward, "", False, cert, tuple(topics))
 
 
 def parse_webhooks(doc: YamlDoc, raw: Any) -> WebhookSettings:

@@ -23,7 +23,7 @@ from proxy.webhooks.config import HookSettings, WebhookSettings
 from proxy.webhooks.forward import forward
 from proxy.webhooks.inbound import READERS, BadWebhook, InboundMessage
 from proxy.webhooks.keywords import Classification, Classifier, Intent
-from proxy.webhooks.signatures import SCHEMES, SignatureError, WebhookRequest
+from proxy.webhooks.signatures import SCHEMES, SignatureError, Verifier, WebhookRequest
 
 log = logging.getLogger("phi_proxy.webhooks")
 
@@ -32,6 +32,7 @@ log = logging.getLogger("phi_proxy.webhooks")
 class Hook:
     settings: HookSettings
     secret: str
+    verify: Verifier
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,7 @@ async def inbound(request: web.Request) -> web.StreamResponse:
 
     # 1. verify: forgeries stop here, nothing recorded or forwarded
     try:
-        if scheme.verify is not None:
-            scheme.verify(req, hook.secret, runtime.settings.tolerance_seconds)
+        hook.verify(req, hook.secret, runtime.settings.tolerance_seconds)
         message = READERS[name](req)
     except SignatureError as e:
         log.warning("webhook %s: %s/%s rejected: %s", request_id, name, kind, e)

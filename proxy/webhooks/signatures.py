@@ -21,7 +21,9 @@ plivo              X-Plivo-Signature-V3 (+ -Nonce): base64 HMAC-SHA256 of the  r
 messagebird        MessageBird-Signature-JWT: HS256/384/512 JWT, iss           re-signed, new
                    MessageBird, nbf/exp, url_hash = sha256(URL),               JWT
                    payload_hash = sha256(body)
-sinch, aws         nothing verifiable (explicit ``unsigned: true`` in config)  unsigned
+aws                SNS signature (v1 SHA1 / v2 SHA256, RSA) against a pinned   original
+                   certificate; TopicArn in the configured list               envelope
+sinch              nothing verifiable (explicit ``unsigned: true`` in config)  unsigned
 =================  =========================================================  ===============
 """
 
@@ -42,6 +44,10 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit, urlunsplit
 import jwt
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from cryptography.hazmat.primitives.hashes import SHA1, SHA256
+from cryptography.x509 import load_pem_x509_certificate
 from multidict import CIMultiDict, CIMultiDictProxy
 
 
@@ -351,6 +357,66 @@ def resign_messagebird(req: WebhookRequest, secret: str, url: str) -> dict[str, 
     return {"MessageBird-Signature-JWT": jwt.encode(claims, secret, algorithm="HS256")}
 
 
+# ---- AWS SNS ------------------------------------------------------------------------------------
+
+_SNS_FIELDS = {
+    "Notification": ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"),
+    "SubscriptionConfirmation": (
+        "Message",
+        "MessageId",
+        "SubscribeURL",
+        "Timestamp",
+        "Token",
+        "TopicArn",
+        "Type",
+    ),
+}
+_SNS_FIELDS["UnsubscribeConfirmation"] = _SNS_FIELDS["SubscriptionConfirmation"]
+_SNS_HASHES = {"1": SHA1(), "2": SHA256()}
+
+
+def sns_string_to_sign(message: Mapping[str, Any]) -> bytes:
+    """AWS's canonical form: "Name\nvalue\n" for the type's fields, in order, if present."""
+    fields = _SNS_FIELDS.get(str(message.get("Type")))
+    if fields is None:
+        raise SignatureError("not an SNS message type that is signed")
+    out = ""
+    for name in fields:
+        value = message.get(name)
+        if value is not None:
+            out += f"{name}\n{value}\n"
+    return out.encode()
+
+
+def verify_aws_sns(
+    req: WebhookRequest, secret: str, tolerance: int, topics: tuple[str, ...] = ()
+) -> None:
+    """SNS message signature (SignatureVersion 1: SHA1, 2: SHA256, RSA PKCS#1 v1.5) against
+    the pinned signing certificate ``secret`` (PEM), from one of the configured topics."""
+    try:
+        message = json.loads(req.body)
+    except (ValueError, UnicodeDecodeError):
+        raise SignatureError("SNS body is not JSON") from None
+    if not isinstance(message, dict):
+        raise SignatureError("SNS body is not a JSON object")
+    if message.get("TopicArn") not in topics:
+        raise SignatureError("SNS message from a topic that is not configured")
+    digest = _SNS_HASHES.get(str(message.get("SignatureVersion")))
+    if digest is None:
+        raise SignatureError("unsupported SNS SignatureVersion")
+    try:
+        signature = base64.b64decode(str(message.get("Signature", "")), validate=True)
+        key = load_pem_x509_certificate(secret.encode()).public_key()
+    except ValueError:
+        raise SignatureError("SNS signature or certificate unreadable") from None
+    if not isinstance(key, RSAPublicKey):
+        raise SignatureError("SNS certificate is not RSA")
+    try:
+        key.verify(signature, sns_string_to_sign(message), PKCS1v15(), digest)
+    except InvalidSignature:
+        raise SignatureError("SNS signature does not match") from None
+
+
 # ---- registry -------------------------------------------------------------------------------
 
 Verifier = Callable[[WebhookRequest, str, int], None]
@@ -360,7 +426,7 @@ Resigner = Callable[[WebhookRequest, str, str], dict[str, str]]
 @dataclass(frozen=True)
 class Scheme:
     name: str
-    verify: Verifier | None
+    verify: Verifier
     #: headers to recompute for the customer URL; None = forward the original signature headers
     resign: Resigner | None
     #: the signature headers the provider sent (dropped when re-signing)
@@ -392,5 +458,6 @@ SCHEMES: dict[str, Scheme] = {
     "messagebird-jwt": Scheme(
         "messagebird-jwt", verify_messagebird, resign_messagebird, ("MessageBird-Signature-JWT",)
     ),
+    "aws-sns": Scheme("aws-sns", verify_aws_sns, None, ()),
     "unsigned": Scheme("unsigned", _unsigned, None, ()),
 }

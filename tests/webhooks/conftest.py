@@ -27,6 +27,7 @@ from tests.proxy.conftest import (  # noqa: F401 - fixtures re-exported for this
 )
 
 PUBLIC = "https://proxy.example"
+SNS_TOPIC = "arn:aws:sns:us-east-1:123456789012:clinic-inbound-sms"
 TWILIO_TOKEN = "twilio-test-auth-token-0123456789"
 PLIVO_TOKEN = "plivo-test-auth-token-0123456789"
 VONAGE_SECRET = "vonage-test-signature-secret-0123456789abcdef"
@@ -102,7 +103,10 @@ def secrets_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
 
 def hook_settings(
-    customer_url: str, keywords: KeywordSettings | None = None, confirmation_window: int = 0
+    customer_url: str,
+    keywords: KeywordSettings | None = None,
+    confirmation_window: int = 0,
+    sns_cert: str = "",
 ) -> WebhookSettings:
     def hook(name: str, env: str = "", unsigned: bool = False) -> HookSettings:
         return HookSettings(
@@ -124,7 +128,12 @@ def hook_settings(
             "messagebird": hook("messagebird", "TEST_MESSAGEBIRD_KEY"),
             "telnyx": hook("telnyx", "TEST_TELNYX_PUBLIC_KEY"),
             "sinch": hook("sinch", unsigned=True),
-            "aws": hook("aws", unsigned=True),
+            "aws": HookSettings(
+                "aws",
+                {"sms": f"{customer_url}/aws/sms"},
+                certificate_file=sns_cert,
+                topic_arns=(SNS_TOPIC,),
+            ),
         },
     )
 
@@ -169,13 +178,18 @@ def stack(
     secrets_env: dict[str, str],
     tmp_path: Path,
 ) -> StackFactory:
+    from tests.webhooks.keys import SNS_CERT_PEM
+
+    cert = tmp_path / "sns-signing-cert.pem"
+    cert.write_bytes(SNS_CERT_PEM)
+
     async def factory(
         keywords: KeywordSettings | None = None, confirmation_window: int = 0
     ) -> Stack:
         customer_url = str(customer_server.make_url("")).rstrip("/")
         settings = Settings(
             server=ServerSettings(public_base_url=PUBLIC),
-            webhooks=hook_settings(customer_url, keywords, confirmation_window),
+            webhooks=hook_settings(customer_url, keywords, confirmation_window, str(cert)),
         )
         proxy = await make_proxy(str(upstream_server.make_url("")), settings=settings)
         return Stack(proxy, tmp_path / "proxy.sqlite3")

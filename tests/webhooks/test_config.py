@@ -10,6 +10,7 @@ from proxy.app import create_app
 from proxy.settings import load_settings, settings_from_text
 from proxy.yamlfile import ConfigError
 from tests.fakes import RaisingDetector
+from tests.webhooks.keys import SNS_CERT_PEM
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -97,3 +98,29 @@ def test_committed_example_holds_no_inline_secret():
 def test_bare_yes_is_explained():
     with pytest.raises(ConfigError, match="quote"):
         settings_from_text("webhooks:\n  keywords:\n    opt_in: [START, YES]")
+
+
+def test_aws_is_verified_against_a_pinned_certificate(tmp_path, default_policy):
+    base = "webhooks:\n  providers:\n    aws:\n      forward: {sms: https://a.example}\n"
+    with pytest.raises(ConfigError, match="certificate_file"):
+        settings_from_text(base)
+    with pytest.raises(ConfigError, match="topic_arns"):
+        settings_from_text(base + "      certificate_file: sns.pem\n")
+    signed = (
+        base + "      certificate_file: sns.pem\n      topic_arns: [arn:aws:sns:us-east-1:1:t]\n"
+    )
+    (tmp_path / "proxy.yaml").write_text(signed)
+    s = load_settings(tmp_path / "proxy.yaml")
+    hook = s.webhooks.providers["aws"]
+    assert hook.scheme == "aws-sns" and hook.certificate_file == str(tmp_path / "sns.pem")
+    with pytest.raises(ConfigError, match="certificate_file"):  # file missing: no start
+        create_app(s, policy=default_policy, detector=RaisingDetector())
+    (tmp_path / "sns.pem").write_bytes(SNS_CERT_PEM)
+    create_app(s, policy=default_policy, detector=RaisingDetector())
+    unsigned = settings_from_text(base + "      unsigned: true\n")
+    assert unsigned.webhooks.providers["aws"].scheme == "unsigned"
+    with pytest.raises(ConfigError, match="aws"):
+        settings_from_text(
+            "webhooks:\n  providers:\n    twilio: {secret_env: T, certificate_file: x.pem,"
+            " forward: {sms: https://a.example}}"
+        )

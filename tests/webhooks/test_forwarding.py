@@ -241,7 +241,7 @@ async def test_messagebird_get_webhook_recorded_and_resigned(stack, customer, cu
     assert (await post(s, tampered, headers=headers, method="GET"))[0] == 403
 
 
-async def test_unsigned_providers_are_marked_unsigned(stack, customer):
+async def test_sinch_is_forwarded_marked_unsigned(stack, customer):
     s = await stack()
     body = json.dumps(
         {"type": "mo_text", "from": "15550100001", "to": "15550109999", "body": "STOP"}
@@ -250,17 +250,38 @@ async def test_unsigned_providers_are_marked_unsigned(stack, customer):
         s, "/webhooks/sinch/sms", body.encode(), {"Content-Type": "application/json"}
     )
     assert status == 200
+    assert [r.headers["X-Phi-Proxy-Verified"] for r in customer.requests] == ["unsigned"]
+    assert [r[3] for r in s.optouts()] == ["sinch"]
+
+
+async def test_aws_sns_signed_stop_recorded_and_forged_rejected(stack, customer):
+    from tests.webhooks.keys import sns_envelope
+
+    s = await stack()
     message = json.dumps(
         {
             "originationNumber": "+15550100002",
             "destinationNumber": "+15550109999",
             "messageBody": "stop",
+            "inboundMessageId": "in-1",
         }
     )
-    sns = json.dumps({"Type": "Notification", "MessageId": "m1", "Message": message}).encode()
-    assert (await post(s, "/webhooks/aws/sms", sns, {"Content-Type": "text/plain"}))[0] == 200
-    assert [r.headers["X-Phi-Proxy-Verified"] for r in customer.requests] == ["unsigned"] * 2
-    assert sorted(r[3] for r in s.optouts()) == ["aws", "sinch"]
+    body = json.dumps(sns_envelope(message)).encode()
+    headers = {
+        "Content-Type": "text/plain; charset=UTF-8",
+        "x-amz-sns-message-type": "Notification",
+    }
+    assert (await post(s, "/webhooks/aws/sms", body, headers))[0] == 200
+    [got] = customer.requests
+    assert got.body == body and got.headers["X-Phi-Proxy-Verified"] == "aws-sns"
+    assert [(r[3], r[2]) for r in s.optouts()] == [("aws", "out")]
+    forged = json.loads(body)
+    forged["Message"] = forged["Message"].replace("stop", "start")
+    assert (await post(s, "/webhooks/aws/sms", json.dumps(forged).encode(), headers))[0] == 403
+    other_topic = sns_envelope(message, topic="arn:aws:sns:us-east-1:999999999999:attacker")
+    data = json.dumps(other_topic).encode()
+    assert (await post(s, "/webhooks/aws/sms", data, headers))[0] == 403
+    assert len(customer.requests) == 1
 
 
 async def test_unreadable_verified_webhook_is_400(stack, customer):

@@ -21,6 +21,7 @@ from vonage_jwt import verify_signature as vonage_verify
 from proxy.webhooks.signatures import (
     SignatureError,
     WebhookRequest,
+    verify_aws_sns,
     verify_messagebird,
     verify_plivo,
     verify_telnyx,
@@ -378,3 +379,40 @@ def test_url_only_signatures_cannot_carry_another_body():
     }
     with pytest.raises(SignatureError, match="form-encoded"):
         verify_plivo(req(PLIVO_URL, b"Text=START", h), PLIVO_TOKEN, 300)
+
+
+# ---- AWS SNS ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_sns_signature_versions_accepted(version):
+    from tests.webhooks.keys import SNS_CERT_PEM, SNS_TOPIC, sns_envelope
+
+    env = sns_envelope('{"messageBody":"STOP"}', version=version, Subject="hello")
+    r = req("https://proxy.example/webhooks/aws/sms", json.dumps(env).encode(), {})
+    verify_aws_sns(r, SNS_CERT_PEM.decode(), 300, topics=(SNS_TOPIC,))
+
+
+@pytest.mark.parametrize("tamper", ["message", "subject", "version", "key", "topic", "type"])
+def test_sns_tampered_rejected(tamper):
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from tests.webhooks.keys import SNS_CERT_PEM, SNS_TOPIC, sns_envelope
+
+    env = sns_envelope('{"messageBody":"STOP"}')
+    if tamper == "message":
+        env["Message"] = '{"messageBody":"START"}'
+    elif tamper == "subject":
+        env["Subject"] = "added after signing"
+    elif tamper == "version":
+        env["SignatureVersion"] = "1"
+    elif tamper == "key":
+        other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        env = sns_envelope('{"messageBody":"STOP"}', key=other)
+    elif tamper == "topic":
+        env = sns_envelope('{"messageBody":"STOP"}', topic=SNS_TOPIC + "-other")
+    elif tamper == "type":
+        env["Type"] = "SubscriptionConfirmation"
+    r = req("https://proxy.example/webhooks/aws/sms", json.dumps(env).encode(), {})
+    with pytest.raises(SignatureError):
+        verify_aws_sns(r, SNS_CERT_PEM.decode(), 300, topics=(SNS_TOPIC, SNS_TOPIC + "-x"))
