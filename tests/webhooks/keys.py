@@ -101,7 +101,7 @@ def sns_envelope(
     from cryptography.hazmat.primitives.hashes import SHA1, SHA256
 
     env = {
-        "Type": "Notification",
+        "Type": extra.pop("Type", "Notification"),
         "MessageId": str(uuid.uuid4()),
         "TopicArn": topic,
         "Message": message,
@@ -110,7 +110,11 @@ def sns_envelope(
         "SigningCertURL": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-x.pem",
         **extra,
     }
-    order = ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type")
+    order = (
+        ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type")
+        if env["Type"] == "Notification"
+        else ("Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type")
+    )
     material = "".join(f"{k}\n{env[k]}\n" for k in order if k in env).encode()
     digest = SHA1() if version == "1" else SHA256()
     sig = (key or SNS_KEY).sign(material, PKCS1v15(), digest)

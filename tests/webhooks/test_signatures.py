@@ -416,3 +416,20 @@ def test_sns_tampered_rejected(tamper):
     r = req("https://proxy.example/webhooks/aws/sms", json.dumps(env).encode(), {})
     with pytest.raises(SignatureError):
         verify_aws_sns(r, SNS_CERT_PEM.decode(), 300, topics=(SNS_TOPIC, SNS_TOPIC + "-x"))
+
+
+def test_sns_subscription_confirmation_verified():
+    from tests.webhooks.keys import SNS_CERT_PEM, SNS_TOPIC, sns_envelope
+
+    env = sns_envelope(
+        "You have chosen to subscribe to the topic.",
+        Type="SubscriptionConfirmation",
+        Token="2336412f37fb687f5d51e6e2425c464de12884",
+        SubscribeURL="https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=x",
+    )
+    r = req("https://proxy.example/webhooks/aws/sms", json.dumps(env).encode(), {})
+    verify_aws_sns(r, SNS_CERT_PEM.decode(), 300, topics=(SNS_TOPIC,))
+    env["SubscribeURL"] = "https://attacker.example/confirm"
+    r = req("https://proxy.example/webhooks/aws/sms", json.dumps(env).encode(), {})
+    with pytest.raises(SignatureError):
+        verify_aws_sns(r, SNS_CERT_PEM.decode(), 300, topics=(SNS_TOPIC,))
