@@ -243,3 +243,55 @@ async def test_one_confirmation_within_the_window_when_enabled(stack, upstream):
     await send_ok(s, upstream)
     await send_refused(s, upstream)
     assert s.audit_kinds().count("optout.confirmation") == 2
+
+
+async def test_telnyx_stop_then_telnyx_sdk_send_refused_with_40300(stack, upstream):
+    import asyncio
+
+    import telnyx
+    from aiohttp import ClientSession
+
+    from tests.webhooks.keys import telnyx_headers
+
+    s = await stack()
+
+    async def inbound(text: str, msg_id: str) -> int:
+        body = json.dumps(
+            {
+                "data": {
+                    "event_type": "message.received",
+                    "payload": {
+                        "id": msg_id,
+                        "from": {"phone_number": PATIENT},
+                        "to": [{"phone_number": CLINIC}],
+                        "text": text,
+                    },
+                }
+            }
+        ).encode()
+        async with (
+            ClientSession() as c,
+            c.post(s.url("/webhooks/telnyx/sms"), data=body, headers=telnyx_headers(body)) as r,
+        ):
+            return r.status
+
+    assert await inbound("Stop!", "m-1") == 200
+    client = telnyx.Telnyx(api_key="KEYtest0123", base_url=s.url("/v2"), max_retries=0)
+    with pytest.raises(telnyx.APIStatusError) as e:
+        await asyncio.to_thread(client.messages.send, to=PATIENT, from_=CLINIC, text=ADMIN)
+    assert e.value.status_code == 400
+    assert e.value.body["errors"][0]["code"] == "40300"
+    assert upstream.requests == []
+    # the same recipient in another format (no +) is the same person
+    with pytest.raises(telnyx.APIStatusError):
+        await asyncio.to_thread(
+            client.messages.send, to=PATIENT.lstrip("+"), from_=CLINIC, text=ADMIN
+        )
+    assert upstream.requests == []
+
+    assert await inbound("START", "m-2") == 200
+    body = json.dumps({"to": PATIENT, "from": CLINIC, "text": ADMIN}).encode()
+    headers = {"Content-Type": "application/json", "Authorization": "Bearer KEYtest0123"}
+    async with ClientSession() as c, c.post(s.url("/v2/messages"), data=body, headers=headers) as r:
+        assert r.status == 200
+    assert len(upstream.requests) == 1
