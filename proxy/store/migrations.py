@@ -44,6 +44,28 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX audit_log_kind ON audit_log (kind)
         """,
     ),
+    # proxy.optout: the TCPA opt-out registry (pseudonymous recipient and scope, never a number)
+    Migration(
+        "0003_optouts",
+        """
+        CREATE TABLE optouts (
+            recipient TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            state TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            updated_at REAL NOT NULL,
+            confirmed BIGINT NOT NULL DEFAULT 0,
+            PRIMARY KEY (recipient, scope)
+        );
+        CREATE TABLE optout_events (
+            provider TEXT NOT NULL,
+            event TEXT NOT NULL,
+            seen_at REAL NOT NULL,
+            PRIMARY KEY (provider, event)
+        )
+        """,
+    ),
 ]
 
 
