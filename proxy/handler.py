@@ -57,7 +57,7 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         return provider.error(e.status, e.code or provider.bad_request_code, e.message)
 
     # 1b. opt-out (TCPA): an opted-out recipient is refused before any inspection or forwarding
-    refusal = await enforce_optout(request, provider, parsed.messages, request_id)
+    refusal = await enforce_optout(request, provider, parsed, request_id)
     if refusal is not None:
         return refusal
 
