@@ -48,6 +48,7 @@ def make_proxy(
         detector_: TextDetector | None = None,
         policy: Policy | None = None,
         settings: Settings | None = None,
+        port: int | None = None,
     ) -> TestServer:
         s = settings or Settings()
         s = replace(
@@ -58,6 +59,6 @@ def make_proxy(
         )
         s = s.with_upstreams({"twilio": upstream_url})
         app = create_app(s, policy=policy or default_policy, detector=detector_ or detector)
-        return await aiohttp_server(app)
+        return await aiohttp_server(app, port=port) if port else await aiohttp_server(app)
 
     return factory
