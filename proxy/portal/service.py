@@ -113,8 +113,8 @@ class Portal:
         if ps.verification == "dob":
             if dob is None:
                 raise PortalRefused(
-                    f"portal verification is by date of birth: send it in the "
-                    f"{verify.DOB_HEADER} header (YYYY-MM-DD)"
+                    "portal verification is by date of birth and none was given: send it in "
+                    f"the {verify.DOB_HEADER} header (YYYY-MM-DD)"
                 )
             secret["dob"] = dob
         elif ps.verification == "sms_code":
