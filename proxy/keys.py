@@ -182,19 +182,22 @@ class KeyRing:
         new = AESGCM(new_kek)
         new_id = kek_fingerprint(new_kek)
         rows = await self.db.fetch("SELECT key_id FROM vault_keys WHERE state != 'retired'")
+        updates = []
+        for r in rows:
+            key_id = str(r["key_id"])
+            raw = await self._raw(key_id)
+            nonce = secrets.token_bytes(NONCE_BYTES)
+            updates.append((nonce + new.encrypt(nonce, raw, _WRAP_AAD + key_id.encode()), key_id))
         async with self.db.transaction() as tx:
-            for r in rows:
-                key_id = str(r["key_id"])
-                raw = await self._raw(key_id)
-                nonce = secrets.token_bytes(NONCE_BYTES)
-                wrapped = nonce + new.encrypt(nonce, raw, _WRAP_AAD + key_id.encode())
+            for wrapped, key_id in updates:
                 await tx.execute(
                     "UPDATE vault_keys SET wrapped = ?, kek_id = ? WHERE key_id = ?",
                     wrapped,
                     new_id,
                     key_id,
                 )
-        return len(rows)
+        self._cache.clear()
+        return len(updates)
 
     async def _raw(self, key_id: str) -> bytes:
         row = await self.db.fetchrow("SELECT wrapped FROM vault_keys WHERE key_id = ?", key_id)
