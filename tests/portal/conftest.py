@@ -86,7 +86,7 @@ class PortalProxy:
 
 
 @pytest.fixture
-def start_proxy(make_proxy: Any, upstream_server: TestServer) -> Callable[..., Any]:
+def start_proxy(make_proxy: Any, upstream_server: TestServer) -> Callable[..., Any]:  # noqa: F811
     """Start the proxy with ``server.public_base_url`` = its own address (the links' base)."""
 
     async def start(policy: Policy | None = None) -> PortalProxy:
@@ -123,4 +123,5 @@ def clock() -> Clock:
 
 @pytest.fixture
 def portal(db: Database, clock: Clock) -> Portal:
-    return Portal(db, KeyRing(db, KEK), KEK, AuditLog(db), b"p" * 32, "https://portal.example", clock)
+    ring = KeyRing(db, KEK)
+    return Portal(db, ring, KEK, AuditLog(db), b"p" * 32, "https://portal.example", clock)

@@ -201,7 +201,7 @@ async def test_sms_code_flow(portal: Portal, db: Database, clock: Clock) -> None
 
     view = await portal.send_code(i.token, "c", sender)
     assert view.page == "code_form"
-    (d, text), = sent
+    ((d, text),) = sent
     assert d == delivery
     code = text.split("code: ")[1][:6]
     assert code.isdigit() and "cancer" not in text and text.startswith("Lakeview Health")
