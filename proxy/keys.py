@@ -113,6 +113,13 @@ class KeyRing:
             return str(row["key_id"])
         return await self.add_key()
 
+    async def check(self) -> str:
+        """Unwrap the active key (creating one if none): a wrong KEK fails here, before any
+        change, with a message naming both KEK fingerprints."""
+        key_id = await self.active_key_id()
+        await self._key(key_id)
+        return key_id
+
     async def add_key(self) -> str:
         """A new active data key; the previous active key becomes decrypt-only."""
         key_id = "dk_" + uuid.uuid4().hex[:16]

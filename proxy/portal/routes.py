@@ -60,7 +60,7 @@ async def _portal_ctx(app: web.Application) -> AsyncIterator[None]:
     kek = load_kek(settings.storage.data_dir, settings.storage.kek_file)
     db = app[appkeys.STORE]
     keys = KeyRing(db, kek)
-    await keys.active_key_id()  # fails at start-up, not on the first send, if the KEK is wrong
+    await keys.check()  # a wrong KEK fails at start-up, not on the first send
     check_base_url(settings.server.public_base_url)
     portal = Portal(
         db,

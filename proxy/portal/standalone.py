@@ -21,6 +21,7 @@ async def open_portal(settings: Settings) -> AsyncIterator[Portal]:
     db = await open_database(storage.url)
     try:
         keys = KeyRing(db, kek)
+        await keys.check()
         yield Portal(
             db,
             keys,

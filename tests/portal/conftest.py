@@ -89,12 +89,16 @@ class PortalProxy:
 def start_proxy(make_proxy: Any, upstream_server: TestServer) -> Callable[..., Any]:  # noqa: F811
     """Start the proxy with ``server.public_base_url`` = its own address (the links' base)."""
 
-    async def start(policy: Policy | None = None) -> PortalProxy:
+    async def start(policy: Policy | None = None, detector: Any = None) -> PortalProxy:
         port = unused_port()
         base = f"http://127.0.0.1:{port}"
         settings = Settings(server=replace(ServerSettings(), public_base_url=base))
         server = await make_proxy(
-            str(upstream_server.make_url("")), policy=policy, settings=settings, port=port
+            str(upstream_server.make_url("")),
+            policy=policy,
+            settings=settings,
+            port=port,
+            detector_=detector,
         )
         return PortalProxy(server, base)
 
