@@ -227,17 +227,30 @@ class Vault:
                         continue
                     plain = await self.keys.open(old, rid, purpose, blob)
                     sealed.append(await self.keys.seal_with(to_key, rid, purpose, plain))
-                updates.append((to_key, sealed[0], sealed[1], rid, old))
+                updates.append(_reseal_update(to_key, rid, old, sealed[0], sealed[1]))
             async with self.db.transaction() as tx:
-                for u in updates:
-                    done += await tx.execute(
-                        # a view-once read may have destroyed a field meanwhile: keep it gone
-                        "UPDATE portal_links SET key_id = ?,"
-                        " body = CASE WHEN body IS NULL THEN NULL ELSE ? END,"
-                        " secret = CASE WHEN secret IS NULL THEN NULL ELSE ? END"
-                        " WHERE record_id = ? AND key_id = ?",
-                        *u,
-                    )
+                for sql, args in updates:
+                    done += await tx.execute(sql, *args)
+            # a record changed meanwhile (e.g. a view-once read) kept its old key: next round
+
+
+def _reseal_update(
+    to_key: str, record_id: str, old_key: str, body: bytes | None, secret: bytes | None
+) -> tuple[str, list[Any]]:
+    """The UPDATE for one re-sealed record. It applies only if the record still looks as it did
+    when read, so a field a view-once read destroyed meanwhile is never brought back."""
+    sets: list[str] = ["key_id = ?"]
+    args: list[Any] = [to_key]
+    conds, cond_args = ["record_id = ?", "key_id = ?"], [record_id, old_key]
+    for column, blob in (("body", body), ("secret", secret)):
+        if blob is None:
+            conds.append(f"{column} IS NULL")
+        else:
+            sets.append(f"{column} = ?")
+            args.append(blob)
+            conds.append(f"{column} IS NOT NULL")
+    sql = f"UPDATE portal_links SET {', '.join(sets)} WHERE {' AND '.join(conds)}"
+    return sql, [*args, *cond_args]
 
 
 def _link(r: dict[str, Any]) -> Link:

@@ -7,7 +7,6 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -106,8 +105,9 @@ def start_proxy(make_proxy: Any, upstream_server: TestServer) -> Callable[..., A
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_database(f"sqlite:///{tmp_path}/vault.sqlite3")
+async def db(db_url: str) -> AsyncIterator[Database]:
+    """The vault's store, on SQLite and on PostgreSQL (tests/conftest.py ``db_url``)."""
+    database = await open_database(db_url)
     yield database
     await database.close()
 

@@ -222,3 +222,20 @@ async def test_sms_code_flow(portal: Portal, db: Database, clock: Clock) -> None
     last = sent[-1][1].split("code: ")[1][:6]
     clock.t += 601
     assert (await portal.answer(i.token, last, "c")).error == "wrong"
+
+
+async def test_reencryption_never_restores_a_destroyed_original(
+    portal: Portal, db: Database
+) -> None:
+    from proxy.portal.vault import _reseal_update
+
+    i = await stored(portal, portal_policy(view_once=True))
+    row = await db.fetchrow("SELECT record_id, key_id, body, secret FROM portal_links")
+    assert row is not None
+    # rotation read the record, then the patient read it (view-once destroys it), then the
+    # rotation's update arrives: it must not apply
+    sql, args = _reseal_update("dk_new", row["record_id"], row["key_id"], b"x", b"y")
+    assert (await portal.answer(i.token, DOB, "c")).page == "message"
+    assert await db.execute(sql, *args) == 0
+    after = await db.fetchrow("SELECT body, secret, key_id FROM portal_links")
+    assert after == {"body": None, "secret": None, "key_id": row["key_id"]}
