@@ -62,19 +62,24 @@ def load_kek(data_dir: str | Path, kek_file: str = "") -> bytes:
             raise KeyringError(f"{KEK_ENV} must be hex") from None
         return _check_kek(value, KEK_ENV)
     if kek_file:
-        path = Path(kek_file)
-        try:
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except OSError as e:
-            raise KeyringError(f"KEK file {path} is unreadable ({type(e).__name__})") from None
-        if mode & 0o077:
-            raise KeyringError(f"KEK file {path} must not be readable by others (chmod 600)")
-        try:
-            value = bytes.fromhex(path.read_text().strip())
-        except ValueError:
-            raise KeyringError(f"KEK file {path} is not a hex key") from None
-        return _check_kek(value, str(path))
+        return read_kek_file(kek_file)
     return _check_kek(load_or_create("kek", data_dir, 32), f"{data_dir}/kek.key")
+
+
+def read_kek_file(kek_file: str | Path) -> bytes:
+    """A KEK from a hex file that only its owner can read."""
+    path = Path(kek_file)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError as e:
+        raise KeyringError(f"KEK file {path} is unreadable ({type(e).__name__})") from None
+    if mode & 0o077:
+        raise KeyringError(f"KEK file {path} must not be readable by others (chmod 600)")
+    try:
+        value = bytes.fromhex(path.read_text().strip())
+    except ValueError:
+        raise KeyringError(f"KEK file {path} is not a hex key") from None
+    return _check_kek(value, str(path))
 
 
 def _check_kek(value: bytes, where: str) -> bytes:

@@ -11,7 +11,7 @@ import asyncio
 import sys
 import time
 
-from proxy.keys import KeyringError
+from proxy.keys import KEK_ENV, KeyringError, kek_fingerprint, read_kek_file
 from proxy.portal.standalone import open_portal
 from proxy.settings import load_settings
 
@@ -23,6 +23,7 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
         ("list", "list data keys and how many records each protects"),
         ("rotate", "add a new active data key and re-encrypt every record with it"),
         ("retire", "destroy a data key that no record uses any more"),
+        ("rewrap", "re-wrap every data key under a new KEK (then configure the new KEK)"),
     ):
         p = ksub.add_parser(name, help=text)
         p.add_argument("--config", help="service settings (storage URL, data dir, KEK file)")
@@ -34,6 +35,10 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
             )
         if name == "retire":
             p.add_argument("key_id")
+        if name == "rewrap":
+            p.add_argument(
+                "--new-kek-file", required=True, help="the new KEK: 64 hex characters, mode 0600"
+            )
     pt = sub.add_parser("portal", help="portal maintenance")
     psub = pt.add_subparsers(dest="portal_command", required=True)
     pp = psub.add_parser("purge", help="delete portal records past their retention period")
@@ -69,6 +74,14 @@ async def _run(args: argparse.Namespace) -> int:
             if not args.no_reencrypt:
                 n = await portal.vault.reencrypt(new)
                 print(f"re-encrypted {n} record(s) with {new}")
+            return 0
+        if args.keys_command == "rewrap":
+            new_kek = read_kek_file(args.new_kek_file)
+            n = await keys.rewrap_all(new_kek)
+            print(
+                f"re-wrapped {n} data key(s) under KEK {kek_fingerprint(new_kek)}; now point "
+                f"storage.kek_file (or {KEK_ENV}) at the new KEK and restart"
+            )
             return 0
         await keys.retire(args.key_id)
         print(f"retired {args.key_id}")

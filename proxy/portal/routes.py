@@ -17,8 +17,10 @@ from aiohttp import web
 
 from proxy import appkeys
 from proxy.keys import KeyRing, load_kek
+from proxy.policy import Policy
 from proxy.portal import pages, verify
 from proxy.portal.delivery import Delivery, deliver
+from proxy.portal.notice import NoticeTooLong, fill
 from proxy.portal.service import Portal, PortalUnavailable, View
 
 log = logging.getLogger("phi_proxy.portal")
@@ -55,6 +57,22 @@ def check_base_url(url: str) -> None:
         )
 
 
+def check_notice_fits(policy: Policy, base_url: str) -> bool:
+    """Say at start-up, not on the first clinical send, if no notice can ever fit."""
+    link = f"{base_url.rstrip('/')}/portal/" + "x" * 43
+    try:
+        fill(
+            policy.portal.template,
+            org=policy.portal.organization,
+            link=link,
+            max_length=policy.portal.max_length,
+        )
+    except NoticeTooLong as e:
+        log.error("PORTAL NOTICES CANNOT BE SENT: %s; portal-bound texts will be blocked", e)
+        return False
+    return True
+
+
 async def _portal_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[appkeys.SETTINGS]
     kek = load_kek(settings.storage.data_dir, settings.storage.kek_file)
@@ -62,6 +80,7 @@ async def _portal_ctx(app: web.Application) -> AsyncIterator[None]:
     keys = KeyRing(db, kek)
     await keys.check()  # a wrong KEK fails at start-up, not on the first send
     check_base_url(settings.server.public_base_url)
+    check_notice_fits(app[appkeys.POLICY].current, settings.server.public_base_url)
     portal = Portal(
         db,
         keys,

@@ -132,3 +132,20 @@ def test_wrong_kek_is_reported_not_mistaken_for_corruption(
     monkeypatch.delenv("PHI_PROXY_KEK")
     code, after = run(capsys, "keys", "list", "--config", config)
     assert after == before  # nothing was changed under the wrong KEK
+
+
+def test_rewrap_moves_every_data_key_to_a_new_kek(
+    config: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = make_link(config)
+    run(capsys, "keys", "rotate", "--no-reencrypt", "--config", config)  # two live keys
+    new = tmp_path / "new-kek.hex"
+    new.write_text(os.urandom(32).hex())
+    os.chmod(new, 0o600)
+    code, out = run(capsys, "keys", "rewrap", "--new-kek-file", str(new), "--config", config)
+    assert code == 0 and "re-wrapped 2 data key(s)" in out
+    code, out = run(capsys, "keys", "list", "--config", config)
+    assert code == 1 and "wrapped by KEK" in out  # the old KEK no longer opens them
+    switched = tmp_path / "proxy2.yaml"
+    switched.write_text(Path(config).read_text().replace(str(tmp_path / "kek.hex"), str(new)))
+    assert read(str(switched), token) == TEXT

@@ -239,3 +239,23 @@ async def test_reencryption_never_restores_a_destroyed_original(
     assert await db.execute(sql, *args) == 0
     after = await db.fetchrow("SELECT body, secret, key_id FROM portal_links")
     assert after == {"body": None, "secret": None, "key_id": row["key_id"]}
+
+
+async def test_no_verification_only_a_button(portal: Portal) -> None:
+    i = await stored(portal, portal_policy(verification="none", accept_no_verification=True))
+    assert (await portal.open(i.token, "c")).page == "confirm"  # GET shows nothing yet
+    assert (await portal.answer(i.token, "", "c")).text == TEXT
+
+
+def test_start_up_warnings(caplog: Any) -> None:
+    from proxy.portal.routes import check_base_url, check_notice_fits
+
+    caplog.set_level("WARNING")
+    check_base_url("http://127.0.0.1:8080")
+    check_base_url("https://portal.example.org")
+    assert caplog.records == []
+    check_base_url("http://portal.example.org")
+    assert "PLAIN HTTP" in caplog.text
+    assert check_notice_fits(portal_policy(), "https://portal.example.org")
+    assert not check_notice_fits(portal_policy(organization="O" * 120), "https://p.example")
+    assert "CANNOT BE SENT" in caplog.text
