@@ -28,15 +28,15 @@ log = logging.getLogger("phi_proxy.portal")
 PORTAL: web.AppKey[Portal] = web.AppKey("portal", Portal)
 LIMITER: web.AppKey[verify.RateLimiter] = web.AppKey("portal_limiter", verify.RateLimiter)
 PURGE_EVERY_SECONDS = 3600.0
-# Per client address: page loads and answers together. Generous for a person, tight for a guesser.
-REQUESTS_PER_WINDOW = 30
+# Per client address, failures only (unknown/expired links, wrong answers, stale forms).
+FAILURES_PER_WINDOW = 30
 WINDOW_SECONDS = 600.0
 _TOKEN = r"[A-Za-z0-9_-]{16,128}"
 
 
 def setup_portal(app: web.Application) -> None:
     """Register the portal routes and its start-up; call after the store's cleanup context."""
-    app[LIMITER] = verify.RateLimiter(REQUESTS_PER_WINDOW, WINDOW_SECONDS)
+    app[LIMITER] = verify.RateLimiter(FAILURES_PER_WINDOW, WINDOW_SECONDS)
     app.cleanup_ctx.append(_portal_ctx)
     app.on_response_prepare.append(_security_headers)
     app.router.add_get("/portal/{token:" + _TOKEN + "}", page)
@@ -127,6 +127,17 @@ def _paths(request: web.Request, token: str) -> tuple[str, str]:
     return f"{base}/portal/{token}", f"{base}/portal/{token}/code"
 
 
+def _view_response(request: web.Request, token: str, view: View) -> web.Response:
+    if view.page == "unavailable" or view.error == "wrong":
+        request.app[LIMITER].hit(_client(request))
+    return _respond(_render(request, token, view))
+
+
+def _bad_form(request: web.Request) -> web.Response:
+    request.app[LIMITER].hit(_client(request))
+    return _respond(pages.bad_form())
+
+
 def _render(request: web.Request, token: str, view: View) -> pages.Page:
     portal = request.app[PORTAL]
     action, code_action = _paths(request, token)
@@ -151,14 +162,14 @@ def _render(request: web.Request, token: str, view: View) -> pages.Page:
 
 
 async def page(request: web.Request) -> web.Response:
-    if not request.app[LIMITER].allow(_client(request)):
+    if request.app[LIMITER].blocked(_client(request)):
         return _respond(pages.rate_limited())
     token = request.match_info["token"]
     try:
         view = await request.app[PORTAL].open(token, _client(request))
     except PortalUnavailable:
         return _respond(pages.error())
-    return _respond(_render(request, token, view))
+    return _view_response(request, token, view)
 
 
 async def _form(request: web.Request) -> tuple[str, str] | None:
@@ -176,25 +187,25 @@ async def _form(request: web.Request) -> tuple[str, str] | None:
 
 
 async def answer(request: web.Request) -> web.Response:
-    if not request.app[LIMITER].allow(_client(request)):
+    if request.app[LIMITER].blocked(_client(request)):
         return _respond(pages.rate_limited())
     token = request.match_info["token"]
     form = await _form(request)
     if form is None:
-        return _respond(pages.bad_form())
+        return _bad_form(request)
     try:
         view = await request.app[PORTAL].answer(token, form[1], _client(request))
     except PortalUnavailable:
         return _respond(pages.error())
-    return _respond(_render(request, token, view))
+    return _view_response(request, token, view)
 
 
 async def send_code(request: web.Request) -> web.Response:
-    if not request.app[LIMITER].allow(_client(request)):
+    if request.app[LIMITER].blocked(_client(request)):
         return _respond(pages.rate_limited())
     token = request.match_info["token"]
     if await _form(request) is None:
-        return _respond(pages.bad_form())
+        return _bad_form(request)
     app = request.app
 
     async def sender(delivery: Delivery, text: str) -> int:
@@ -206,8 +217,12 @@ async def send_code(request: web.Request) -> web.Response:
         view = await app[PORTAL].send_code(token, _client(request), sender)
     except PortalUnavailable:
         return _respond(pages.error())
-    return _respond(_render(request, token, view))
+    return _view_response(request, token, view)
 
 
 async def not_available(request: web.Request) -> web.Response:
+    limiter = request.app[LIMITER]
+    if limiter.blocked(_client(request)):
+        return _respond(pages.rate_limited())
+    limiter.hit(_client(request))
     return _respond(pages.unavailable())

@@ -83,24 +83,42 @@ def csrf_ok(key: bytes, hashed: str, value: str, now: float | None = None) -> bo
 
 
 class RateLimiter:
-    """A sliding window per client: at most ``limit`` events per ``window`` seconds."""
+    """A sliding window per client: at most ``limit`` events per ``window`` seconds.
+
+    The portal counts failures only (unknown or expired links, wrong answers, stale forms), so
+    patients sharing one address behind a NAT or reverse proxy are not limited by each other's
+    successful reads, while a guesser runs out after ``limit`` misses.
+    """
 
     def __init__(self, limit: int, window: float, max_clients: int = 100_000) -> None:
         self.limit, self.window, self.max_clients = limit, window, max_clients
         self._events: dict[str, deque[float]] = {}
 
-    def allow(self, client: str, now: float | None = None) -> bool:
+    def blocked(self, client: str, now: float | None = None) -> bool:
+        """True when the client has used up its window."""
         t = now if now is not None else time.monotonic()
         q = self._events.get(client)
         if q is None:
-            if len(self._events) >= self.max_clients:
-                self._evict(t)
-            q = self._events.setdefault(client, deque())
+            return False
         while q and q[0] <= t - self.window:
             q.popleft()
-        if len(q) >= self.limit:
+        if not q:
+            del self._events[client]
             return False
-        q.append(t)
+        return len(q) >= self.limit
+
+    def hit(self, client: str, now: float | None = None) -> None:
+        """Count one event for the client."""
+        t = now if now is not None else time.monotonic()
+        if client not in self._events and len(self._events) >= self.max_clients:
+            self._evict(t)
+        self._events.setdefault(client, deque()).append(t)
+
+    def allow(self, client: str, now: float | None = None) -> bool:
+        """Check and count in one step."""
+        if self.blocked(client, now):
+            return False
+        self.hit(client, now)
         return True
 
     def _evict(self, now: float) -> None:

@@ -16,7 +16,7 @@ from twilio.base.exceptions import TwilioRestException
 
 from models.findings import Finding
 from proxy.portal.pages import SECURITY_HEADERS
-from proxy.portal.routes import REQUESTS_PER_WINDOW
+from proxy.portal.routes import FAILURES_PER_WINDOW
 from proxy.portal.standalone import open_portal
 from proxy.scrubber import Scrubber
 from proxy.settings import ServerSettings, Settings, StorageSettings
@@ -132,15 +132,22 @@ async def test_a_form_from_another_link_is_refused(start_proxy: Any, upstream: A
             assert r.status == 200 and "cancer" in await r.text()
 
 
-async def test_guessing_is_rate_limited(start_proxy: Any) -> None:
+async def test_guessing_is_rate_limited_but_reading_is_not(start_proxy: Any, upstream: Any) -> None:
     proxy = await start_proxy()
+    await send(proxy)
+    link = link_of(upstream)
     async with aiohttp.ClientSession() as s:
+        for _ in range(FAILURES_PER_WINDOW + 5):  # successful page loads are not counted
+            async with s.get(link) as r:
+                assert r.status == 200
         statuses = []
-        for _ in range(REQUESTS_PER_WINDOW + 1):
+        for _ in range(FAILURES_PER_WINDOW + 1):
             async with s.get(proxy.url("/portal/" + secrets.token_urlsafe(32))) as r:
                 statuses.append(r.status)
-    assert statuses[:REQUESTS_PER_WINDOW] == [404] * REQUESTS_PER_WINDOW
-    assert statuses[-1] == 429
+        assert statuses[:FAILURES_PER_WINDOW] == [404] * FAILURES_PER_WINDOW
+        assert statuses[-1] == 429
+        async with s.get(link) as r:  # the address is now limited everywhere on the portal
+            assert r.status == 429
 
 
 async def test_links_made_by_scrub_work_on_the_proxy(

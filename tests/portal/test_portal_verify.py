@@ -41,3 +41,12 @@ def test_rate_limiter_window() -> None:
     assert [rl.allow("a", t) for t in (0, 1, 2, 3)] == [True, True, True, False]
     assert rl.allow("b", 3)  # per client
     assert rl.allow("a", 10.5)  # the first event left the window
+
+
+def test_rate_limiter_counts_only_hits() -> None:
+    rl = RateLimiter(limit=2, window=10)
+    assert not rl.blocked("a", 0)
+    rl.hit("a", 0)
+    rl.hit("a", 1)
+    assert rl.blocked("a", 2) and not rl.blocked("b", 2)
+    assert not rl.blocked("a", 10.5)
