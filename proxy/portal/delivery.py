@@ -68,7 +68,9 @@ def capture(
     keep = [
         (k, v)
         for k, v in incoming.headers.items()
-        if k.lower() not in HOP_BY_HOP and not k.lower().startswith("x-phi-proxy-")
+        if k.lower() not in HOP_BY_HOP
+        and not k.lower().startswith("x-phi-proxy-")
+        and "idempotency" not in k.lower()  # a code is a new message, not a retry of the send
     ]
     return Delivery(
         provider=provider.name,

@@ -259,3 +259,29 @@ def test_start_up_warnings(caplog: Any) -> None:
     assert check_notice_fits(portal_policy(), "https://portal.example.org")
     assert not check_notice_fits(portal_policy(organization="O" * 120), "https://p.example")
     assert "CANNOT BE SENT" in caplog.text
+
+
+def test_code_delivery_keeps_auth_but_not_idempotency_or_dob() -> None:
+    from multidict import CIMultiDict, CIMultiDictProxy
+
+    from proxy.portal.delivery import Delivery, capture
+    from proxy.providers import Incoming
+    from proxy.providers.twilio import Twilio
+
+    headers = CIMultiDictProxy(
+        CIMultiDict(
+            {
+                "Authorization": "Basic QUM6dA==",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Content-Length": "10",
+                "Idempotency-Key": "abc",
+                "X-PHI-Proxy-Patient-DOB": DOB,
+            }
+        )
+    )
+    incoming = Incoming("POST", "/2010-04-01/Accounts/AC1/Messages.json", {}, headers, b"")
+    d = capture(Twilio(), incoming, b"To=%2B15550100001&From=%2B15550109999&Body=-", "")
+    names = {k.lower() for k, _ in d.headers}
+    assert names == {"authorization", "content-type"}
+    again = Delivery.from_dict(json.loads(json.dumps(d.as_dict())))
+    assert again == d and again.incoming().body.endswith(b"Body=-")
