@@ -4,8 +4,11 @@ links stay readable across rotation and nothing readable lands on disk or in the
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -149,3 +152,28 @@ def test_rewrap_moves_every_data_key_to_a_new_kek(
     switched = tmp_path / "proxy2.yaml"
     switched.write_text(Path(config).read_text().replace(str(tmp_path / "kek.hex"), str(new)))
     assert read(str(switched), token) == TEXT
+
+
+def test_scrub_cli_issues_links_in_the_configured_store(
+    config: str,
+    detector: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("proxy.scrubber.Detector", lambda settings: detector)
+    lines = [
+        {"id": 1, "text": "Your biopsy results show cancer.", "dob": "03/14/1962"},
+        {"id": 2, "text": "Your biopsy results show cancer."},
+        {"id": 3, "text": "Reminder: your appointment is on Tuesday."},
+    ]
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(json.dumps(x) + "\n" for x in lines)))
+    code, out = run(capsys, "scrub", "--config", config)
+    assert code == 0
+    first, second, third = (json.loads(line) for line in out.splitlines())
+    assert first["action"] == "portal" and first["portal_token_id"].startswith("pt_")
+    assert "cancer" not in first["text"]
+    token = first["text"].rsplit("/portal/", 1)[1]
+    assert second["action"] == "block" and "date of birth" in second["error"]
+    assert second["text"] is None
+    assert third["action"] == "allow"
+    assert read(config, token) == "Your biopsy results show cancer."
