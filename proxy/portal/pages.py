@@ -96,6 +96,7 @@ def dob_form(action: str, csrf: str, org: str, error: str = "", attempts_left: i
     if error == "wrong":
         err = _error(f"That date of birth does not match our records. {_attempts(attempts_left)}")
     described = "answer-hint answer-error" if err else "answer-hint"
+    invalid = ' aria-invalid="true"' if err else ""
     body = (
         "<p>To keep your information private, please confirm your date of birth before we "
         "show your message.</p>\n"
@@ -106,7 +107,7 @@ def dob_form(action: str, csrf: str, org: str, error: str = "", attempts_left: i
         '<p class="hint" id="answer-hint">Month, day and year, for example 07/04/1985</p>\n'
         '<input id="answer" name="answer" type="text" inputmode="numeric" autocomplete="bday" '
         f'required maxlength="20" aria-describedby="{described}"'
-        f"{' aria-invalid=' + chr(34) + 'true' + chr(34) if err else ''}>\n"
+        f"{invalid}>\n"
         '<div><button type="submit">Show my message</button></div>\n</form>'
     )
     return Page(200, "Confirm it's you", _layout("Confirm it's you", org, body))
@@ -140,6 +141,7 @@ def code_form(
     }
     err = _error(messages[error]) if error in messages else ""
     described = "answer-hint answer-error" if err else "answer-hint"
+    invalid = ' aria-invalid="true"' if error == "wrong" else ""
     body = (
         "<p>We sent a 6-digit code by text message. It expires in 10 minutes.</p>\n"
         f"{err}"
@@ -149,7 +151,7 @@ def code_form(
         '<p class="hint" id="answer-hint">The code from the text we just sent you</p>\n'
         '<input id="answer" name="answer" type="text" inputmode="numeric" '
         'autocomplete="one-time-code" pattern="[0-9 ]*" required maxlength="8" '
-        f'aria-describedby="{described}">\n'
+        f'aria-describedby="{described}"{invalid}>\n'
         '<div><button type="submit">Show my message</button></div>\n</form>\n'
         f'<form method="post" action="{escape(resend_action)}">\n'
         f'<input type="hidden" name="csrf" value="{escape(csrf)}">\n'
