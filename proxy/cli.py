@@ -64,9 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--host", default="127.0.0.1")
     sb.add_argument("--port", type=int, default=8025)
 
+    from proxy import optout_cli
     from proxy.portal.cli import add_subcommands
 
     add_subcommands(sub)
+    optout_cli.add_parser(sub)
     return p
 
 
@@ -83,6 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return portal_cli.run(args)
         if args.command == "db":
             return db_upgrade(args)
+        if args.command == "optout":
+            from proxy import optout_cli
+
+            return optout_cli.run(args)
         if args.command == "sandbox":
             from aiohttp import web
 

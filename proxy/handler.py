@@ -14,6 +14,7 @@ from aiohttp import web
 from proxy import appkeys, metrics
 from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
 from proxy.detection import DetectionUnavailable
+from proxy.optout import enforce as enforce_optout
 from proxy.pipeline import Decision, decide
 from proxy.policy import Action
 from proxy.portal.issue import DOB_HEADER, PortalLinks, issue_links
@@ -57,6 +58,11 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         metrics.REQUESTS.labels(provider.name, "bad_request").inc()
         return provider.error(e.status, e.code or provider.bad_request_code, e.message)
 
+    # 1b. opt-out (TCPA): an opted-out recipient is refused before any inspection or forwarding
+    refusal = await enforce_optout(request, provider, parsed.messages, request_id)
+    if refusal is not None:
+        return refusal
+
     # 2. detect (off the event loop, with a deadline)
     texts = [m.text for m in parsed.messages]
     try:
@@ -81,7 +87,7 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
 
     # 4. act, and 5. audit: the record is durable before anything leaves
     blocked = worst == Action.BLOCK
-    refusal = ""
+    portal_refusal = ""
     links = PortalLinks()
     if worst == Action.PORTAL:
         # clinical detail: the original goes into the vault, the text becomes a link notice
@@ -90,7 +96,7 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
                 request, provider, incoming, parsed, decisions, findings, policy, request_id
             )
         except PortalRefused as e:
-            blocked, refusal = True, str(e)
+            blocked, portal_refusal = True, str(e)
         except PortalUnavailable as e:
             log.error("request %s: %s refused: %s", request_id, provider.name, e)
             metrics.ERRORS.labels("portal").inc()
@@ -119,7 +125,7 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         )
     if blocked:
         types = sorted({t for d in decisions for t in d.entity_types})
-        why = f"; {refusal}" if refusal else ""
+        why = f"; {portal_refusal}" if portal_refusal else ""
         metrics.REQUESTS.labels(provider.name, "blocked").inc()
         return provider.error(
             400,

@@ -44,9 +44,31 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX audit_log_kind ON audit_log (kind)
         """,
     ),
+    # proxy.optout: the TCPA opt-out registry (pseudonymous recipient and scope, never a number)
+    Migration(
+        "0003_optouts",
+        """
+        CREATE TABLE optouts (
+            recipient TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            state TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            updated_at REAL NOT NULL,
+            confirmed BIGINT NOT NULL DEFAULT 0,
+            PRIMARY KEY (recipient, scope)
+        );
+        CREATE TABLE optout_events (
+            provider TEXT NOT NULL,
+            event TEXT NOT NULL,
+            seen_at REAL NOT NULL,
+            PRIMARY KEY (provider, event)
+        )
+        """,
+    ),
     # proxy.keys + proxy.portal: wrapped data keys and the portal vault (sealed originals)
     Migration(
-        "0003_portal_vault",
+        "0004_portal_vault",
         """
         CREATE TABLE vault_keys (
             key_id TEXT PRIMARY KEY,
