@@ -9,6 +9,7 @@ The code text carries no PHI: the organisation's name and six digits.
 from __future__ import annotations
 
 import base64
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -83,17 +84,29 @@ def capture(
     )
 
 
+OptOutCheck = Callable[[str, str], Awaitable[bool]]
+OPTED_OUT = 409  # the code was not sent: the recipient has opted out of texts from this sender
+
+
 async def deliver(
     session: aiohttp.ClientSession,
     settings: Settings,
     providers: dict[str, Provider],
     delivery: Delivery,
     text: str,
+    opted_out: OptOutCheck | None = None,
 ) -> int:
-    """Send ``text`` as a new message to the original recipient; returns the upstream status."""
+    """Send ``text`` as a new message to the original recipient; returns the upstream status.
+
+    A recipient who has opted out since the original send gets no code (``OPTED_OUT``)."""
     provider = providers[delivery.provider]
     incoming = delivery.incoming()
     parsed = provider.parse(incoming)
+    if opted_out is not None:
+        for m in parsed.messages:
+            for to in m.to:
+                if await opted_out(to, m.sender):
+                    return OPTED_OUT
     body = provider.rebuild(incoming, parsed, [text] * len(parsed.messages))
     headers = request_headers(
         incoming.headers, parsed.drop_headers, provider.extra_upstream_headers(incoming, body)

@@ -17,6 +17,7 @@ from aiohttp import web
 
 from proxy import appkeys
 from proxy.keys import KeyRing, load_kek
+from proxy.optout import OptOutRegistry
 from proxy.policy import Policy
 from proxy.portal import pages, verify
 from proxy.portal.delivery import Delivery, deliver
@@ -208,9 +209,19 @@ async def send_code(request: web.Request) -> web.Response:
         return _bad_form(request)
     app = request.app
 
+    registry = OptOutRegistry(app[appkeys.STORE], app[appkeys.PSEUDONYM_KEY])
+
+    async def opted_out(to: str, sender: str) -> bool:
+        return (await registry.status(to, sender)).opted_out
+
     async def sender(delivery: Delivery, text: str) -> int:
         return await deliver(
-            app[appkeys.HTTP], app[appkeys.SETTINGS], app[appkeys.PROVIDERS], delivery, text
+            app[appkeys.HTTP],
+            app[appkeys.SETTINGS],
+            app[appkeys.PROVIDERS],
+            delivery,
+            text,
+            opted_out,
         )
 
     try:

@@ -97,3 +97,36 @@ async def test_sms_code_with_several_recipients_is_refused(
     doc = {"to": ["15550100001", "15550100002"], "from": "1", "body": CLINICAL}
     assert await post_json(proxy.url("/xms/v1/plan1/batches"), doc) == 400
     assert upstream.requests == []
+
+
+async def test_no_code_to_a_recipient_who_opted_out(
+    start_proxy: Any, upstream: RecordingUpstream, tmp_path: Any
+) -> None:
+    from proxy.optout import OptOutRegistry
+    from proxy.secrets_store import load_or_create
+    from proxy.store import open_database
+
+    proxy = await start_proxy(portal_policy(verification="sms_code"))
+    doc = {"to": "+15550100001", "from": "+15550109999", "text": CLINICAL}
+    assert await post_json(proxy.url("/v2/messages"), doc) < 300
+    m = LINK.search(notice_in(upstream, "text"))
+    assert m
+    db = await open_database(f"sqlite:///{tmp_path}/proxy.sqlite3")
+    try:
+        registry = OptOutRegistry(db, load_or_create("pseudonym", tmp_path))
+        await registry.record("+15550100001", ["+15550109999"], "out", "telnyx", "STOP")
+    finally:
+        await db.close()
+    async with aiohttp.ClientSession() as s:
+        async with s.get(m.group(0)) as r:
+            html = await r.text()
+        csrf = html.split('name="csrf" value="')[1].split('"')[0]
+        async with s.post(m.group(0) + "/code", data={"csrf": csrf}) as r:
+            assert "could not send a code" in await r.text()
+    assert len(upstream.requests) == 1  # nothing went out after the STOP
+    db = await open_database(f"sqlite:///{tmp_path}/proxy.sqlite3")
+    try:
+        rows = await db.fetch("SELECT body FROM audit_log WHERE kind = 'portal.code_sent'")
+    finally:
+        await db.close()
+    assert [json.loads(r["body"])["outcome"] for r in rows] == ["failed:409"]  # opted out
