@@ -15,6 +15,7 @@ from proxy.detection import DetectionService, TextDetector
 from proxy.handler import outbound, passthrough
 from proxy.policy import Policy
 from proxy.policy_holder import PolicyHolder
+from proxy.portal.routes import setup_portal
 from proxy.providers import Provider, build_providers, mounted_prefixes, mounted_routes
 from proxy.secrets_store import load_or_create
 from proxy.settings import Settings
@@ -44,6 +45,7 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     providers = build_providers(settings.providers, settings.upstream.urls)
     app[appkeys.PROVIDERS] = providers
     app.cleanup_ctx.append(_store)
+    setup_portal(app)  # after the store: the portal's start-up needs it
     app.cleanup_ctx.append(_http_session)
     app.cleanup_ctx.append(_detection_service)
     app.router.add_get("/healthz", health)

@@ -47,6 +47,7 @@ class UpstreamSettings:
 class StorageSettings:
     url: str = "sqlite:///var/phi-proxy.sqlite3"
     data_dir: str = "var"  # generated local keys (mode 0600); never commit it
+    kek_file: str = ""  # vault key-encryption key (hex, mode 0600); default: <data_dir>/kek.key
 
 
 @dataclass(frozen=True)

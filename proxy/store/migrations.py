@@ -66,6 +66,47 @@ MIGRATIONS: list[Migration] = [
         )
         """,
     ),
+    # proxy.keys + proxy.portal: wrapped data keys and the portal vault (sealed originals)
+    Migration(
+        "0004_portal_vault",
+        """
+        CREATE TABLE vault_keys (
+            key_id TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            wrapped BLOB,
+            kek_id TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE portal_links (
+            token_hash TEXT PRIMARY KEY,
+            record_id TEXT NOT NULL UNIQUE,
+            key_id TEXT NOT NULL,
+            body BLOB,
+            secret BLOB,
+            recipient TEXT NOT NULL,
+            organization TEXT NOT NULL,
+            verification TEXT NOT NULL,
+            view_once INTEGER NOT NULL,
+            max_attempts INTEGER NOT NULL,
+            failures INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            purge_after REAL NOT NULL,
+            locked_at REAL,
+            viewed_at REAL,
+            views INTEGER NOT NULL DEFAULT 0,
+            code_hash TEXT,
+            code_expires_at REAL,
+            code_sends INTEGER NOT NULL DEFAULT 0,
+            code_sent_at REAL,
+            request_id TEXT NOT NULL,
+            decision_id TEXT NOT NULL,
+            policy_version TEXT NOT NULL
+        );
+        CREATE INDEX portal_links_key ON portal_links (key_id);
+        CREATE INDEX portal_links_purge ON portal_links (purge_after)
+        """,
+    ),
 ]
 
 
