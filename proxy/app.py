@@ -10,11 +10,13 @@ import aiohttp
 from aiohttp import web
 
 from proxy import appkeys
+from proxy.admin import setup_admin
 from proxy.audit import AuditLog
 from proxy.detection import DetectionService, TextDetector
 from proxy.handler import outbound, passthrough
 from proxy.policy import Policy
 from proxy.policy_holder import PolicyHolder
+from proxy.policy_recognizers import PolicyDetector
 from proxy.providers import REGISTRY, Provider
 from proxy.secrets_store import load_or_create
 from proxy.settings import Settings
@@ -32,10 +34,14 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
         middlewares=[internal_error_middleware],
     )
     app[appkeys.SETTINGS] = settings
-    app[appkeys.POLICY] = PolicyHolder(policy, settings.policy_path or policy.source or None)
+    # the detector follows the live policy (its custom recognizers); see proxy.policy_recognizers
+    policy_detector = PolicyDetector(detector)
+    app[appkeys.POLICY] = PolicyHolder(
+        policy, settings.policy_path or policy.source or None, detector=policy_detector
+    )
     d = settings.detection
     app[appkeys.DETECTION] = DetectionService(
-        detector,
+        policy_detector,
         deadline=d.deadline_seconds,
         batch_size=d.batch_size,
         max_wait=d.max_batch_wait_ms / 1000,
@@ -45,6 +51,7 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     app.cleanup_ctx.append(_store)
     app.cleanup_ctx.append(_http_session)
     app.cleanup_ctx.append(_detection_service)
+    setup_admin(app)  # after _store: it records the start-up policy version
     app.router.add_get("/healthz", health)
     for provider in providers.values():
         for route in provider.routes:

@@ -48,11 +48,21 @@ class StorageSettings:
 
 
 @dataclass(frozen=True)
+class AdminSettings:
+    """The admin console and API (proxy.admin)."""
+
+    enabled: bool = True
+    session_idle_minutes: float = 30.0  # a console session unused this long ends
+    session_max_hours: float = 12.0  # and none lives longer than this
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     detection: DetectionSettings = field(default_factory=DetectionSettings)
     upstream: UpstreamSettings = field(default_factory=UpstreamSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
+    admin: AdminSettings = field(default_factory=AdminSettings)
     policy_path: str | None = None
     source: str = "<defaults>"
 
@@ -68,6 +78,7 @@ _SECTIONS: dict[str, type] = {
     "server": ServerSettings,
     "detection": DetectionSettings,
     "storage": StorageSettings,
+    "admin": AdminSettings,
 }
 
 
@@ -100,7 +111,9 @@ def _section(doc: YamlDoc, name: str, cls: type, raw: Any) -> Any:
 
 
 def parse_settings(doc: YamlDoc) -> Settings:
-    top = check_keys(doc, "", doc.data, {"server", "detection", "upstream", "storage", "policy"})
+    top = check_keys(
+        doc, "", doc.data, {"server", "detection", "upstream", "storage", "admin", "policy"}
+    )
     sections = {k: _section(doc, k, cls, top.get(k)) for k, cls in _SECTIONS.items()}
     up = check_keys(doc, "upstream", top.get("upstream"), {"timeout_seconds", "verify_tls", "urls"})
     urls = up.get("urls") or {}
