@@ -21,14 +21,14 @@ from proxy.app import create_app
 from proxy.detection import TextDetector
 from proxy.policy import default_policy_path, load_policy
 from proxy.settings import Settings, StorageSettings
-from tests.proxy.conftest import (  # noqa: F401  (fixtures)
-    ACCOUNT,
-    SENDS,
-    default_policy,
-    make_proxy,
-    upstream,
-    upstream_server,
-)
+from tests.proxy import conftest as proxy_fixtures
+from tests.proxy.conftest import ACCOUNT, SENDS
+
+# the proxy fixtures, shared with tests/proxy
+default_policy = proxy_fixtures.default_policy
+make_proxy = proxy_fixtures.make_proxy
+upstream = proxy_fixtures.upstream
+upstream_server = proxy_fixtures.upstream_server
 
 
 @pytest.fixture(autouse=True)

@@ -95,13 +95,15 @@ async def test_undeclared_admin_route_is_refused(tmp_path: Any, aiohttp_server: 
     from proxy.admin.keys import AUTH
 
     new = await server.app[AUTH].add_user("root", "admin")
-    async with ClientSession() as s:
-        async with s.get(
+    async with (
+        ClientSession() as s,
+        s.get(
             server.make_url("/admin/api/sneaky"),
             headers={"Authorization": f"Bearer {new.api_key}"},
-        ) as r:
-            assert r.status == 403
-            assert "secret" not in await r.text()
+        ) as r,
+    ):
+        assert r.status == 403
+        assert "secret" not in await r.text()
 
 
 def test_roles_are_least_privilege() -> None:
