@@ -34,14 +34,14 @@ PALETTE = (
 
 
 def _nice_max(v: int) -> int:
-    if v <= 5:
-        return 5
-    mag = 10 ** int(math.log10(v))
-    for step in (1, 2, 2.5, 5, 10):
-        top = int(step * mag)
-        if top >= v:
-            return top
-    return v
+    """Top of the y axis: 4 gridline steps of 1, 2 or 5 × 10^k (whole numbers), covering v."""
+    need = max(v, 1) / 4
+    mag = 1
+    while True:
+        for step in (1, 2, 5):
+            if step * mag >= need:
+                return step * mag * 4
+        mag *= 10
 
 
 def stacked_bars(
@@ -50,11 +50,11 @@ def stacked_bars(
     series: Mapping[str, Counter[str]],
     keys: Sequence[str],
     colours: Mapping[str, str],
-    width: int = 760,
-    height: int = 280,
+    width: int = 1000,
+    height: int = 300,
 ) -> str:
     """One stacked bar per day; ``keys`` in stacking order (bottom first)."""
-    left, right, top, bottom = 44, 150, 28, 42
+    left, right, top, bottom = 44, 230, 28, 42
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(series[d][k] for k in keys) for d in days]
     ymax = _nice_max(max(totals, default=0))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from pathlib import Path
@@ -566,7 +567,10 @@ async def versions_diff_page(request: web.Request) -> web.Response:
     d = await api_diff_records(request, a, b)
     rules = table(
         ["What", "Before", "After"],
-        [[f"<code>{e(c['what'])}</code>", e(c["old"]), e(c["new"])] for c in d["rule_changes"]],
+        [
+            [f"<code>{e(c['what'])}</code>", _fmt_rule(c["old"]), _fmt_rule(c["new"])]
+            for c in d["rule_changes"]
+        ],
     )
     lines = []
     for line in d["text_diff"]:
@@ -576,8 +580,16 @@ async def versions_diff_page(request: web.Request) -> web.Response:
 <p>From <code>{e(d["from"]["version"])}</code> (#{d["from"]["id"]}) to
 <code>{e(d["to"]["version"])}</code> (#{d["to"]["id"]}).</p>
 <h2>What changed in meaning</h2>{rules if d["rule_changes"] else "<p>No rule changes.</p>"}
-<h2>Text</h2><pre class="diff">{chr(10).join(lines) or "identical"}</pre>"""
+<h2>Text</h2><pre class="diff">{"".join(lines) or "identical"}</pre>"""
     return _page(request, "Compare versions", body, active="/admin/versions")
+
+
+def _fmt_rule(value: Any) -> str:
+    if value is None:
+        return '<span class="muted">(not set)</span>'
+    if isinstance(value, dict) and "action" in value:
+        return f"{badge(str(value['action']))} ≥ {e(value.get('min_score'))}"
+    return f"<code>{e(json.dumps(value, sort_keys=True))}</code>"
 
 
 @route("GET", "/admin/versions/{id}", roles=POLICY_READERS, summary="One version's YAML", api=False)
