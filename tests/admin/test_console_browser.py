@@ -1,4 +1,4 @@
-"""The console in headless Chromium, as a person would use it. Screenshots: artifacts/screenshots/."""
+"""The console in headless Chromium, as a person would. Screenshots: artifacts/screenshots/."""
 
 from __future__ import annotations
 
