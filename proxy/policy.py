@@ -310,7 +310,13 @@ def _parse(doc: YamlDoc, text: str = "") -> Policy:
     for ov in overrides:
         ov_action = ov.default_action if ov.default_action is not None else default_action
         ov_min = ov.default_min_score if ov.default_min_score is not None else default_min
-        explicit = {k: r for k, r in rules.items() if k not in custom or k in ents_listed}
+        # An override with its own default is a complete rule set: base rules are not inherited.
+        own_default = ov.default_action is not None or ov.default_min_score is not None
+        explicit = (
+            {}
+            if own_default
+            else {k: r for k, r in rules.items() if k not in custom or k in ents_listed}
+        )
         view = replace(
             base,
             rules=_label_custom({**explicit, **ov.rules}, custom, ov_action, ov_min),

@@ -69,6 +69,12 @@ def test_for_sender_matches_phone_digits_and_service_sid() -> None:
         assert view.rule_for("PERSON").action == Action.BLOCK
         assert view.rule_for("US_SSN").action == Action.BLOCK  # the override's default
         assert view.version == p.version  # decisions cite the one published version
+    # with its own default the override is complete: base rules are not inherited
+    inherits = parse_policy(OVERRIDES.replace("    default: {action: block}\n", ""))
+    assert inherits.for_sender("+15550100200").rule_for("US_SSN").action == Action.REDACT
+    strict = parse_policy(OVERRIDES.replace("      PERSON: block\n", "      US_SSN: mask\n"))
+    assert strict.for_sender("+15550100200").rule_for("PERSON").action == Action.BLOCK
+    assert strict.rule_for("PERSON").action == Action.REDACT
     other = p.for_sender("+15550100999")
     assert other is p and other.rule_for("PERSON").action == Action.REDACT
     assert p.for_sender("MG00000000000000000000000000000002") is p
