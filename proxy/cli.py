@@ -144,7 +144,6 @@ def serve(args: argparse.Namespace) -> int:
     def build() -> web.Application:
         from models.detector import Detector, DetectorSettings
         from proxy.app import create_app
-
         from proxy.policy_holder import sighup_on_startup
 
         detector = Detector(DetectorSettings(model=settings.detection.model))

@@ -45,6 +45,7 @@ class PolicyHolder:
         self._lock = asyncio.Lock()
         self.versions: PolicyVersions | None = None  # set once the store is open
         self.audit: AuditLog | None = None
+        self._seen_id = 0  # newest version row this holder has recorded or adopted
         _warn_if_monitor(policy)
 
     @property
@@ -133,7 +134,48 @@ class PolicyHolder:
                 )
             )
         if self.versions is not None:
-            await self.versions.record(policy, event=event, actor=actor, reason=reason)
+            ident = await self.versions.record(policy, event=event, actor=actor, reason=reason)
+            self._seen_id = max(self._seen_id, ident)
+
+    async def sync_from_store(self) -> bool:
+        """Adopt a policy another worker or instance published or reloaded (the newest wins).
+
+        Workers of ``serve --workers N`` and instances sharing PostgreSQL each hold their own
+        policy; a publish in one reaches the others through the version table.
+        """
+        if self.versions is None:
+            return False
+        row = await self.versions.latest_live()
+        if row is None or row.id <= self._seen_id:
+            return False
+        async with self._lock:
+            if row.id <= self._seen_id:
+                return False
+            self._seen_id = row.id
+            if row.version == self._policy.version:
+                return False
+            policy = parse_policy(row.yaml, str(self.path) if self.path else "<published>")
+            if self.detector is not None:
+                self.detector.use(self.detector.for_policy(policy))
+            old, self._policy = self._policy, policy
+        log.warning(
+            "policy %s replaced by %s (%s by %s elsewhere)",
+            old.version,
+            policy.version,
+            row.event,
+            row.actor,
+        )
+        _warn_if_monitor(policy)
+        return True
+
+    async def follow_store(self, interval: float) -> None:
+        """Poll :meth:`sync_from_store` forever; a bad row is logged and skipped."""
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.sync_from_store()
+            except Exception as e:  # noqa: BLE001 - keep the good policy, keep following
+                log.error("policy sync failed, current policy kept: %s", type(e).__name__)
 
 
 def install_sighup(holder: PolicyHolder) -> None:

@@ -75,6 +75,14 @@ class PolicyVersions:
             )
         return [VersionRecord(**r) for r in rows]
 
+    async def latest_live(self) -> VersionRecord | None:
+        """The newest policy any worker or instance put live (publish or reload)."""
+        row = await self.db.fetchrow(
+            "SELECT * FROM policy_versions WHERE event IN ('publish', 'reload')"
+            " ORDER BY id DESC LIMIT 1"
+        )
+        return VersionRecord(**row) if row else None
+
     async def get(self, ident: int) -> VersionRecord | None:
         row = await self.db.fetchrow("SELECT * FROM policy_versions WHERE id = ?", ident)
         return VersionRecord(**row) if row else None

@@ -54,6 +54,7 @@ class AdminSettings:
     enabled: bool = True
     session_idle_minutes: float = 30.0  # a console session unused this long ends
     session_max_hours: float = 12.0  # and none lives longer than this
+    policy_sync_seconds: float = 2.0  # how soon other workers/instances adopt a publish
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ version stores and records the policy the process started with.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -41,4 +43,8 @@ async def _admin_store(app: web.Application) -> AsyncIterator[None]:
     holder.versions = versions
     holder.audit = app[appkeys.AUDIT]
     await holder.record_load()
+    follower = asyncio.create_task(holder.follow_store(settings.policy_sync_seconds))
     yield
+    follower.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await follower

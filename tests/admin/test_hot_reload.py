@@ -69,3 +69,32 @@ async def test_publishing_while_sending_loses_no_request(admin_env: AdminEnv) ->
     assert len(cited) == SENDS_TOTAL
     assert set(cited) <= versions
     assert len(set(cited)) >= 2, "publishes did not overlap the sends; the test proved nothing"
+
+
+async def test_a_publish_reaches_other_workers_through_the_store(
+    make_proxy, upstream_server, policy_file
+) -> None:
+    """Two proxies sharing one database (like ``serve --workers 2``): publish on one, the other
+    adopts it; a bad row would be skipped, never break the good policy."""
+    from dataclasses import replace as dc_replace
+
+    from proxy.policy import load_policy
+    from proxy.settings import AdminSettings, Settings
+
+    settings = Settings(policy_path=str(policy_file), admin=AdminSettings(policy_sync_seconds=0.05))
+    url = str(upstream_server.make_url(""))
+    a = await make_proxy(url, policy=load_policy(policy_file), settings=settings)
+    b = await make_proxy(url, policy=load_policy(policy_file), settings=dc_replace(settings))
+    ha, hb = a.app[appkeys.POLICY], b.app[appkeys.POLICY]
+    text = ha.current.text.replace(
+        "PERSON: {action: redact, min_score: 0.5}", "PERSON: {action: block, min_score: 0.5}"
+    )
+    published = await ha.publish(text, actor="olivia", reason="block names")
+    for _ in range(100):
+        await asyncio.sleep(0.02)
+        if hb.current.version == published.version:
+            break
+    assert hb.current.version == published.version
+    assert hb.current.rule_for("PERSON").action.label == "block"
+    # A's own publish is not re-adopted as a change
+    assert await ha.sync_from_store() is False
