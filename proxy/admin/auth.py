@@ -19,6 +19,8 @@ from proxy.admin.roles import ROLES
 from proxy.store import Database
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+MAX_FAILURES = 5  # failed sign-ins per user name within LOCKOUT_SECONDS before refusing
+LOCKOUT_SECONDS = 900.0
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 KEY_PREFIX = "phk_"
 
@@ -91,6 +93,17 @@ class AdminAuth:
         self.db = db
         self.idle_seconds = idle_seconds
         self.max_seconds = max_seconds
+        self._failures: dict[str, list[float]] = {}  # user name → recent failed sign-ins
+
+    def locked(self, name: str) -> bool:
+        """Too many failed sign-ins for this name lately (per process)."""
+        now = time.time()
+        recent = [t for t in self._failures.get(name, ()) if now - t < LOCKOUT_SECONDS]
+        if recent:
+            self._failures[name] = recent
+        else:
+            self._failures.pop(name, None)
+        return len(recent) >= MAX_FAILURES
 
     # users ---------------------------------------------------------------------------------
     async def add_user(self, name: str, role: str) -> NewUser:
@@ -187,24 +200,37 @@ class AdminAuth:
         if not key.startswith(KEY_PREFIX) or len(key) > 200:
             return None
         row = await self.db.fetchrow(
-            "SELECT k.id, k.user_name, u.role FROM admin_api_keys k"
+            "SELECT k.id, k.user_name, k.last_used_at, u.role FROM admin_api_keys k"
             " JOIN admin_users u ON u.name = k.user_name"
             " WHERE k.key_hash = ? AND k.revoked_at IS NULL AND u.revoked_at IS NULL",
             sha256(key),
         )
         if row is None:
             return None
+        now = time.time()
+        if (row["last_used_at"] or 0) < now - 60:  # "last used" to the minute; keep writes rare
+            await self.db.execute(
+                "UPDATE admin_api_keys SET last_used_at = ? WHERE id = ?", now, row["id"]
+            )
         return Principal(row["user_name"], row["role"], "key", key_id=row["id"])
 
     # sessions ------------------------------------------------------------------------------
     async def sign_in(self, name: str, password: str) -> tuple[str, Principal] | None:
         """Check the password; on success a new session (cookie value, principal)."""
-        user = await self._active_user(name) if valid_name(name) else None
+        if not valid_name(name) or len(password) > 1024:
+            return None
+        if self.locked(name):
+            return None
+        user = await self._active_user(name)
         if user is None:
             check_password(password, _DUMMY_HASH)  # same work whether or not the user exists
             return None
         if not check_password(password, user["password_hash"]):
+            if len(self._failures) > 10_000:
+                self._failures.clear()
+            self._failures.setdefault(name, []).append(time.time())
             return None
+        self._failures.pop(name, None)
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(24)
         now = time.time()
@@ -246,6 +272,13 @@ class AdminAuth:
             await self.db.execute(
                 "DELETE FROM admin_sessions WHERE id_hash = ?", principal.session_id_hash
             )
+
+    async def is_user(self, name: str) -> bool:
+        return (
+            valid_name(name)
+            and (await self.db.fetchrow("SELECT name FROM admin_users WHERE name = ?", name))
+            is not None
+        )
 
     async def _active_user(self, name: str) -> dict[str, Any] | None:
         return await self.db.fetchrow(

@@ -100,10 +100,19 @@ async def login(request: web.Request) -> web.StreamResponse:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not secrets.compare_digest(cookie, form.get("csrf", "")):
         return _login_page(request, "The form expired; please sign in again.", 403)
-    result = await request.app[AUTH].sign_in(form.get("name", ""), form.get("password", ""))
+    auth = request.app[AUTH]
+    name = form.get("name", "")
+    result = await auth.sign_in(name, form.get("password", ""))
     if result is None:
+        # audit failures only for real user names (a mistyped password in the name field is not
+        # something to keep)
+        known = await auth.is_user(name)
+        await _audit_signin(request, name if known else "", "failed")
+        if known and auth.locked(name):
+            return _login_page(request, "Too many failed attempts; try again later.", 429)
         return _login_page(request, "Wrong user name or password.", 401)
-    token, _ = result
+    token, principal = result
+    await _audit_signin(request, principal.name, "ok")
     resp = web.HTTPSeeOther("/admin/")
     settings = request.app[appkeys.SETTINGS].admin
     resp.set_cookie(
@@ -117,6 +126,15 @@ async def login(request: web.Request) -> web.StreamResponse:
     )
     resp.del_cookie(LOGIN_CSRF_COOKIE, path="/admin/login")
     return resp
+
+
+async def _audit_signin(request: web.Request, actor: str, outcome: str) -> None:
+    try:
+        await request.app[appkeys.AUDIT].append(
+            AuditEvent(kind="admin.signin", outcome=outcome, actor=actor)
+        )
+    except AuditUnavailable:
+        raise web.HTTPServiceUnavailable(text="audit log unavailable") from None
 
 
 @route("POST", "/admin/logout", roles=ANY, summary="Sign out", api=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -183,3 +184,19 @@ async def test_revoked_user_session_stops_working(admin_env: AdminEnv) -> None:
         await admin_env.server.app[AUTH].revoke_user("u_auditor")
         async with s.get(admin_env.url("/admin/audit"), allow_redirects=False) as r:
             assert r.status == 303
+
+
+async def test_repeated_failed_sign_ins_lock_the_name_and_are_audited(admin_env: AdminEnv):
+    async with aiohttp.ClientSession(cookie_jar=jar()) as s:
+        statuses = [(await sign_in(s, admin_env, "auditor", "wrong")).status for _ in range(5)]
+        assert statuses == [401, 401, 401, 401, 429]
+        ok = await sign_in(s, admin_env, "auditor")  # even the right password, for a while
+        assert ok.status == 429
+        assert (await sign_in(s, admin_env, "operator")).status == 303  # other names unaffected
+    rows = await admin_env.server.app[appkeys.STORE].fetch(
+        "SELECT body FROM audit_log WHERE kind = 'admin.signin' ORDER BY seq"
+    )
+    bodies = [json.loads(r["body"]) for r in rows]
+    outcomes = [(b["actor"], b["outcome"]) for b in bodies]
+    assert outcomes == [("u_auditor", "failed")] * 6 + [("u_operator", "ok")]
+    assert all("wrong" not in r["body"] for r in rows)
