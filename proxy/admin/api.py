@@ -295,13 +295,13 @@ async def versions(request: web.Request) -> web.Response:
     tag="policy",
 )
 async def version_get(request: web.Request) -> web.Response:
-    rec = await request.app[VERSIONS].get(_path_id(request))
+    rec = await request.app[VERSIONS].get(path_id(request))
     if rec is None:
         raise bad_request("no such version", 404)
     return web.json_response({**rec.summary(), "yaml": rec.yaml})
 
 
-def _path_id(request: web.Request) -> int:
+def path_id(request: web.Request) -> int:
     try:
         v = int(request.match_info["id"])
     except ValueError:

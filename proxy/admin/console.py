@@ -13,7 +13,7 @@ from aiohttp import web
 from proxy import appkeys
 from proxy.admin import audit_query, charts, policy_ops
 from proxy.admin.access import SESSION_COOKIE, secure_cookies
-from proxy.admin.api import METRICS_READERS, POLICY_READERS, POLICY_WRITERS, audit_filter
+from proxy.admin.api import METRICS_READERS, POLICY_READERS, POLICY_WRITERS, audit_filter, path_id
 from proxy.admin.api import diff_records as api_diff_records
 from proxy.admin.auth import AuthError, Principal
 from proxy.admin.html import badge, csrf_field, e, notice, page, table
@@ -612,7 +612,7 @@ def _fmt_rule(value: Any) -> str:
 
 @route("GET", "/admin/versions/{id}", roles=POLICY_READERS, summary="One version's YAML", api=False)
 async def version_page(request: web.Request) -> web.Response:
-    rec = await request.app[VERSIONS].get(int(request.match_info["id"]))
+    rec = await request.app[VERSIONS].get(path_id(request))
     if rec is None:
         raise web.HTTPNotFound(text="no such version")
     body = f"""<p><code>{e(rec.version)}</code> · {e(rec.event)} by {e(rec.actor)} at

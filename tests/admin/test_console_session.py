@@ -200,3 +200,33 @@ async def test_repeated_failed_sign_ins_lock_the_name_and_are_audited(admin_env:
     outcomes = [(b["actor"], b["outcome"]) for b in bodies]
     assert outcomes == [("u_auditor", "failed")] * 6 + [("u_operator", "ok")]
     assert all("wrong" not in r["body"] for r in rows)
+
+
+async def test_console_pages_refuse_hostile_input_without_server_errors(admin_env: AdminEnv):
+    paths = [
+        "/admin/versions/99999999999999999999999999",
+        "/admin/versions/diff?from=1&to=99999",
+        "/admin/versions/diff?from=abc",
+        "/admin/audit?since=yesterday",
+        "/admin/audit?limit=-1&before=0",
+        "/admin/audit?kind=%25%5F%5C&entity_type=%27%3B--",
+        "/admin/charts?days=0",
+        "/admin/charts?days=100000",
+        "/admin/versions?before=-5",
+    ]
+    async with aiohttp.ClientSession() as s:
+        for path in paths:
+            async with s.get(admin_env.url(path), headers=admin_env.bearer("admin")) as r:
+                assert 400 <= r.status < 500 or r.status == 200, (path, r.status)
+        r = await s.post(
+            admin_env.url("/admin/policy/rule"),
+            data={"entity": "PERSON", "action": "mask", "min_score": "nan"},
+            headers=admin_env.bearer("privacy_officer"),
+        )
+        assert r.status == 400
+        r = await s.post(
+            admin_env.url("/admin/policy/rule"),
+            data={"entity": "NOT_A_TYPE", "action": "mask", "min_score": "0.5"},
+            headers=admin_env.bearer("privacy_officer"),
+        )
+        assert r.status == 422 and "unknown entity type" in await r.text()
