@@ -42,14 +42,27 @@ async def authenticate(request: web.Request) -> Principal | None:
     return await auth.principal_for_session(token) if token else None
 
 
-def _refuse(request: web.Request, spec: RouteSpec | None, status: int, reason: str) -> web.Response:
+def _refuse(
+    request: web.Request,
+    spec: RouteSpec | None,
+    status: int,
+    reason: str,
+    principal: Principal | None = None,
+) -> web.Response:
     if spec is not None and not spec.api and status == 401 and request.method == "GET":
         raise web.HTTPSeeOther("/admin/login")
     headers = {"WWW-Authenticate": 'Bearer realm="phi-proxy admin"'} if status == 401 else {}
     if spec is not None and not spec.api:
-        return web.Response(
-            status=status, text=f"{status}: {reason}", content_type="text/plain", headers=headers
+        from proxy.admin.html import e, notice, page
+
+        body = notice(
+            f"{e(reason)}. Your role cannot open this page; ask an administrator if you need "
+            'it. <a href="/admin/">Back to the console home</a>.',
+            "error",
         )
+        resp = page("Not allowed", body, principal, status=status)
+        resp.headers.update(headers)
+        return resp
     return web.json_response({"error": reason}, status=status, headers=headers)
 
 
@@ -84,13 +97,13 @@ async def access_middleware(request: web.Request, handler: Handler) -> web.Strea
         if principal is None:
             return _refuse(request, spec, 401, "sign in or send an API key")
         if principal.role not in spec.roles:
-            return _refuse(request, spec, 403, f"role {principal.role} may not do this")
+            return _refuse(request, spec, 403, f"Role {principal.role} may not do this", principal)
         if (
             principal.via == "session"
             and request.method not in SAFE_METHODS
             and not await _csrf_ok(request, principal)
         ):
-            return _refuse(request, spec, 403, "missing or wrong CSRF token")
+            return _refuse(request, spec, 403, "Missing or wrong CSRF token", principal)
     return await handler(request)
 
 

@@ -205,14 +205,14 @@ def rules_table(policy: Policy, editable: bool, principal: Principal | None = No
                     e(family),
                     badge(rule.action.label),
                     f"{rule.min_score:g}",
-                    e(rule.label or "")
-                    + ("" if listed else ' <span class="muted">(default)</span>'),
+                    f"<code>[{e(rule.label or (t.label if t else 'removed'))}]</code>"
+                    + ("" if listed else ' <span class="muted">(default rule)</span>'),
                 ]
             )
     headers = (
         ["Entity type", "Family", "Action", "Change"]
         if editable
-        else ["Entity type", "Family", "Action", "Min score", "Label"]
+        else ["Entity type", "Family", "Action", "Min score", "Redacted as"]
     )
     return table(headers, rows, "rules")
 
@@ -268,9 +268,9 @@ async def policy_page(request: web.Request) -> web.Response:
     actions = ""
     if p.role in POLICY_WRITERS:
         actions = (
-            '<p class="actions"><a class="button" href="/admin/policy/edit">Edit &amp; test</a>'
+            '<div class="actions"><a class="button" href="/admin/policy/edit">Edit &amp; test</a>'
             f'<form class="inline" method="post" action="/admin/policy/reload">{csrf_field(p)}'
-            '<button class="secondary" type="submit">Reload from file</button></form></p>'
+            '<button class="secondary" type="submit">Reload from file</button></form></div>'
         )
     body = f"""
 <p>Version <code class="version">{e(policy.version)}</code> · {e(policy.name)} · mode
