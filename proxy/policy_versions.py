@@ -46,9 +46,9 @@ class PolicyVersions:
 
     async def record(self, policy: Policy, *, event: str, actor: str, reason: str) -> int:
         async with self.db.transaction() as tx:
-            await tx.execute(
+            row = await tx.fetchrow(
                 "INSERT INTO policy_versions (version, name, mode, event, actor, reason, ts, yaml)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 policy.version,
                 policy.name,
                 policy.mode,
@@ -58,7 +58,6 @@ class PolicyVersions:
                 time.time(),
                 policy.text,
             )
-            row = await tx.fetchrow("SELECT MAX(id) AS id FROM policy_versions")
         assert row is not None
         return int(row["id"])
 

@@ -23,8 +23,9 @@ def setup_admin(app: web.Application) -> None:
 
     if app[appkeys.SETTINGS].admin.enabled:
         register(app)
-        app.middlewares.append(access_middleware)
-        app.on_response_prepare.append(security_headers)
+    # always: with the console disabled, anything else under /admin is refused too
+    app.middlewares.append(access_middleware)
+    app.on_response_prepare.append(security_headers)
     app.cleanup_ctx.append(_admin_store)
 
 
