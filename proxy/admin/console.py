@@ -399,6 +399,9 @@ async def _edit_page(
   <textarea name="yaml" rows="24" class="code" spellcheck="false">{e(text)}</textarea>
   <button type="submit">Save draft &amp; validate</button>
 </form>
+<form method="post" action="/admin/policy/discard">{csrf}
+  <button class="secondary" type="submit">Discard draft (start again from the live policy)</button>
+</form>
 {_numbered(text, err.line) if err is not None and err.line else ""}
 </section>
 <section class="card"><h2>Publish</h2>
@@ -434,6 +437,31 @@ async def policy_draft(request: web.Request) -> web.Response:
     text = form.get("yaml", "")[: policy_ops.MAX_YAML].replace("\r\n", "\n")
     await _save_draft(request, _who(request), text)
     return await _edit_page(request, text=text, message=notice("Draft saved."))
+
+
+@route(
+    "POST", "/admin/policy/discard", roles=POLICY_WRITERS, summary="Discard the draft", api=False
+)
+async def policy_discard(request: web.Request) -> web.StreamResponse:
+    await request.app[appkeys.STORE].execute(
+        "DELETE FROM admin_drafts WHERE user_name = ?", _who(request).name
+    )
+    raise web.HTTPSeeOther("/admin/policy/edit")
+
+
+@route(
+    "POST",
+    "/admin/versions/{id}/draft",
+    roles=POLICY_WRITERS,
+    summary="Load an old version into the draft (to test and republish it)",
+    api=False,
+)
+async def version_to_draft(request: web.Request) -> web.StreamResponse:
+    rec = await request.app[VERSIONS].get(path_id(request))
+    if rec is None:
+        raise web.HTTPNotFound(text="no such version")
+    await _save_draft(request, _who(request), rec.yaml)
+    raise web.HTTPSeeOther("/admin/policy/edit")
 
 
 @route(
@@ -615,8 +643,16 @@ async def version_page(request: web.Request) -> web.Response:
     rec = await request.app[VERSIONS].get(path_id(request))
     if rec is None:
         raise web.HTTPNotFound(text="no such version")
+    p = _who(request)
+    restore = ""
+    if p.role in POLICY_WRITERS:
+        restore = (
+            f'<form method="post" action="/admin/versions/{rec.id}/draft">{csrf_field(p)}'
+            '<button type="submit">Load into my draft (to test and republish)</button></form>'
+        )
     body = f"""<p><code>{e(rec.version)}</code> · {e(rec.event)} by {e(rec.actor)} at
-{e(audit_query.iso(rec.ts))} UTC — {e(rec.reason)}</p><pre class="code">{e(rec.yaml)}</pre>"""
+{e(audit_query.iso(rec.ts))} UTC — {e(rec.reason)}</p>{restore}
+<pre class="code">{e(rec.yaml)}</pre>"""
     return _page(request, f"Version #{rec.id}", body, active="/admin/versions")
 
 

@@ -230,3 +230,28 @@ async def test_console_pages_refuse_hostile_input_without_server_errors(admin_en
             headers=admin_env.bearer("privacy_officer"),
         )
         assert r.status == 422 and "unknown entity type" in await r.text()
+
+
+async def test_an_old_version_can_be_loaded_into_the_draft_and_discarded(admin_env: AdminEnv):
+    holder = admin_env.server.app[appkeys.POLICY]
+    first = holder.current
+    await holder.publish(
+        first.text.replace("PERSON: {action: redact", "PERSON: {action: block"),
+        actor="olivia",
+        reason="stricter",
+    )
+    officer = admin_env.bearer("privacy_officer")
+    async with aiohttp.ClientSession() as s:
+        r = await s.post(admin_env.url("/admin/versions/1/draft"), headers=officer)
+        assert r.status == 200 and r.url.path == "/admin/policy/edit"
+        assert "Draft is the live policy" not in await r.text()
+        row = await admin_env.server.app[appkeys.STORE].fetchrow(
+            "SELECT yaml FROM admin_drafts WHERE user_name = 'u_privacy_officer'"
+        )
+        assert row is not None and row["yaml"] == first.text
+        r = await s.post(admin_env.url("/admin/policy/discard"), headers=officer)
+        assert "Draft is the live policy" in await r.text()
+        r = await s.post(
+            admin_env.url("/admin/versions/1/draft"), headers=admin_env.bearer("auditor")
+        )
+        assert r.status == 403
