@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from proxy.providers import REGISTRY
+from proxy.providers import REGISTRY, RouteCollision, check_config_routes
+from proxy.providers.config import ProvidersConfig, parse_providers
 from proxy.yamlfile import ConfigError, YamlDoc, check_keys, load_yaml, parse_yaml
 
 
@@ -64,6 +65,7 @@ class Settings:
     upstream: UpstreamSettings = field(default_factory=UpstreamSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
+    providers: ProvidersConfig = field(default_factory=ProvidersConfig)
     policy_path: str | None = None
     source: str = "<defaults>"
 
@@ -113,7 +115,10 @@ def _section(doc: YamlDoc, name: str, cls: type, raw: Any) -> Any:
 
 def parse_settings(doc: YamlDoc) -> Settings:
     top = check_keys(
-        doc, "", doc.data, {"server", "detection", "upstream", "storage", "admin", "policy"}
+        doc,
+        "",
+        doc.data,
+        {"server", "detection", "upstream", "storage", "providers", "admin", "policy"},
     )
     sections = {k: _section(doc, k, cls, top.get(k)) for k, cls in _SECTIONS.items()}
     up = check_keys(doc, "upstream", top.get("upstream"), {"timeout_seconds", "verify_tls", "urls"})
@@ -141,8 +146,14 @@ def parse_settings(doc: YamlDoc) -> Settings:
         raise doc.error("policy", "must be a file path")
     if policy is not None and not Path(policy).is_absolute():
         policy = str(Path(doc.file).resolve().parent / policy)
+    providers = parse_providers(doc, top.get("providers"), set(REGISTRY))
+    try:
+        check_config_routes(providers)
+    except RouteCollision as e:
+        raise doc.error("providers", f"route collision: {e}") from None
     return Settings(
         upstream=UpstreamSettings(float(timeout), verify, dict(urls)),
+        providers=providers,
         policy_path=policy,
         source=doc.file,
         **sections,
