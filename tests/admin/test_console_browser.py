@@ -9,13 +9,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
+import playwright.async_api as playwright_api
 import pytest
 
 from proxy import appkeys
 from tests.admin.conftest import AdminEnv
 from tests.proxy.conftest import SENDS
-
-playwright_api = pytest.importorskip("playwright.async_api")
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"

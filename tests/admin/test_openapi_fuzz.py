@@ -8,15 +8,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pytest
 import requests
+import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis.generation import GenerationMode
 
 from tests.admin.conftest import AdminEnv, ThreadedProxy
-
-schemathesis = pytest.importorskip("schemathesis")
-from schemathesis.generation import GenerationMode  # noqa: E402
 
 EXAMPLES = 10
 BUDGET_S = 60
