@@ -97,17 +97,9 @@ def route(
     return deco
 
 
-def spec_for(method: str, canonical: str) -> RouteSpec | None:
-    return _BY_HANDLER.get((method, canonical))
-
-
 def _route_path(spec: RouteSpec) -> str:
     """aiohttp path: numeric ids constrained so /versions/diff is not taken for an id."""
     return spec.path.replace("{id}", r"{id:\d+}")
-
-
-def canonical(spec: RouteSpec) -> str:
-    return _route_path(spec)
 
 
 def register(app: web.Application) -> None:
