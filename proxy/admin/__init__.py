@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
 from proxy import appkeys
+
+log = logging.getLogger("phi_proxy.admin")
 
 
 def setup_admin(app: web.Application) -> None:
@@ -44,6 +47,11 @@ async def _admin_store(app: web.Application) -> AsyncIterator[None]:
     holder.versions = versions
     holder.audit = app[appkeys.AUDIT]
     await holder.record_load()
+    if settings.enabled and not await db.fetchrow("SELECT name FROM admin_users LIMIT 1"):
+        log.warning(
+            "the admin console has no users yet: create one with "
+            "'phi-proxy users --config <proxy.yaml> add NAME --role admin'"
+        )
     follower = asyncio.create_task(holder.follow_store(settings.policy_sync_seconds))
     yield
     follower.cancel()
