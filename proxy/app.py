@@ -21,6 +21,7 @@ from proxy.providers import Provider, build_providers, mounted_prefixes, mounted
 from proxy.secrets_store import load_or_create
 from proxy.settings import Settings
 from proxy.store import open_database
+from proxy.webhooks.routes import setup as setup_webhooks
 
 log = logging.getLogger("phi_proxy.app")
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     app.cleanup_ctx.append(_detection_service)
     setup_admin(app)  # after _store: it records the start-up policy version
     app.router.add_get("/healthz", health)
+    setup_webhooks(app, settings)
     for provider in providers.values():
         for route in mounted_routes(provider):
             app.router.add_route(route.method, route.path, _bind(outbound, provider))

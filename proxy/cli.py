@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     sb = sub.add_parser("sandbox", help="run only the local sandbox provider")
     sb.add_argument("--host", default="127.0.0.1")
     sb.add_argument("--port", type=int, default=8025)
+
+    from proxy import optout_cli
+
+    optout_cli.add_parser(sub)
     return p
 
 
@@ -84,6 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from proxy.policy_cli import users_command
 
             return users_command(args)
+        if args.command == "optout":
+            from proxy import optout_cli
+
+            return optout_cli.run(args)
         if args.command == "sandbox":
             from aiohttp import web
 

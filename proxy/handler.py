@@ -14,6 +14,7 @@ from aiohttp import web
 from proxy import appkeys, metrics
 from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
 from proxy.detection import DetectionUnavailable
+from proxy.optout import enforce as enforce_optout
 from proxy.pipeline import Decision, decide
 from proxy.policy import Action
 from proxy.providers import BadRequest, Incoming, Message, Provider
@@ -54,6 +55,11 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         log.info("request %s: %s refused: bad request (%s)", request_id, provider.name, e.code)
         metrics.REQUESTS.labels(provider.name, "bad_request").inc()
         return provider.error(e.status, e.code or provider.bad_request_code, e.message)
+
+    # 1b. opt-out (TCPA): an opted-out recipient is refused before any inspection or forwarding
+    refusal = await enforce_optout(request, provider, parsed, request_id)
+    if refusal is not None:
+        return refusal
 
     # 2. detect (off the event loop, with a deadline)
     texts = [m.text for m in parsed.messages]

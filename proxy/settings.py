@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from proxy.providers import REGISTRY, RouteCollision, check_config_routes
 from proxy.providers.config import ProvidersConfig, parse_providers
+from proxy.webhooks.config import WebhookSettings, parse_webhooks
 from proxy.yamlfile import ConfigError, YamlDoc, check_keys, load_yaml, parse_yaml
 
 
@@ -66,6 +67,7 @@ class Settings:
     storage: StorageSettings = field(default_factory=StorageSettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
     providers: ProvidersConfig = field(default_factory=ProvidersConfig)
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     policy_path: str | None = None
     source: str = "<defaults>"
 
@@ -118,7 +120,7 @@ def parse_settings(doc: YamlDoc) -> Settings:
         doc,
         "",
         doc.data,
-        {"server", "detection", "upstream", "storage", "providers", "admin", "policy"},
+        {"server", "detection", "upstream", "storage", "providers", "admin", "policy", "webhooks"},
     )
     sections = {k: _section(doc, k, cls, top.get(k)) for k, cls in _SECTIONS.items()}
     up = check_keys(doc, "upstream", top.get("upstream"), {"timeout_seconds", "verify_tls", "urls"})
@@ -154,6 +156,7 @@ def parse_settings(doc: YamlDoc) -> Settings:
     return Settings(
         upstream=UpstreamSettings(float(timeout), verify, dict(urls)),
         providers=providers,
+        webhooks=parse_webhooks(doc, top.get("webhooks")),
         policy_path=policy,
         source=doc.file,
         **sections,

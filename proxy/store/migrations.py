@@ -44,9 +44,31 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX audit_log_kind ON audit_log (kind)
         """,
     ),
+    # proxy.optout: the TCPA opt-out registry (pseudonymous recipient and scope, never a number)
+    Migration(
+        "0003_optouts",
+        """
+        CREATE TABLE optouts (
+            recipient TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            state TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            updated_at REAL NOT NULL,
+            confirmed BIGINT NOT NULL DEFAULT 0,
+            PRIMARY KEY (recipient, scope)
+        );
+        CREATE TABLE optout_events (
+            provider TEXT NOT NULL,
+            event TEXT NOT NULL,
+            seen_at REAL NOT NULL,
+            PRIMARY KEY (provider, event)
+        )
+        """,
+    ),
     # proxy.policy_versions: every policy loaded or published (hash, YAML, who, when, why)
     Migration(
-        "0003_policy_versions",
+        "0004_policy_versions",
         """
         CREATE TABLE policy_versions (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -64,7 +86,7 @@ MIGRATIONS: list[Migration] = [
     ),
     # proxy.admin.auth: console users, API keys (SHA-256 only), sessions, policy drafts
     Migration(
-        "0004_admin_auth",
+        "0005_admin_auth",
         """
         CREATE TABLE admin_users (
             name TEXT PRIMARY KEY,
