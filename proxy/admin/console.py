@@ -314,7 +314,7 @@ def _numbered(text: str, bad_line: int | None) -> str:
     for i, line in enumerate(text.splitlines(), 1):
         cls = ' class="bad"' if i == bad_line else ""
         out.append(f"<span{cls}><i>{i}</i>{e(line)}</span>")
-    return '<pre class="numbered">' + "\n".join(out) + "</pre>"
+    return '<pre class="numbered">' + "".join(out) + "</pre>"
 
 
 def _test_result(result: dict[str, Any]) -> str:

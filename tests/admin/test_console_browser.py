@@ -29,6 +29,14 @@ ARGS = [
 
 pytestmark = pytest.mark.slow
 
+BROKEN = """version: 1
+name: broken
+default: {action: redact}
+entities:
+  PERSON: {action: redact, min_score: 0.5}
+  DATE: {action: obliterate}
+"""
+
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Any]:
@@ -81,6 +89,17 @@ async def test_privacy_officer_edits_tests_and_publishes(browser: Any, admin_env
     await page.screenshot(path=str(SHOTS / "02-policy.png"), full_page=True)
 
     await page.click("text=Edit & test")
+    # a broken draft: the error names the exact line and key, and publishing is disabled
+    await page.fill("textarea[name=yaml]", BROKEN)
+    await page.click("text=Save draft & validate")
+    error = await page.inner_text(".notice.error")
+    assert "line 6" in error and "entities.DATE.action" in error
+    assert (
+        await page.locator("pre.numbered span.bad").inner_text() == "6  DATE: {action: obliterate}"
+    )
+    assert await page.is_disabled("text=Publish draft")
+    await page.screenshot(path=str(SHOTS / "03a-invalid-draft.png"), full_page=True)
+    await page.click("text=Discard draft")
     row = page.locator("form.inline:has(input[name=entity][value=PERSON])")
     await row.locator("select[name=action]").select_option("mask")
     await row.locator("button[type=submit]").click()
