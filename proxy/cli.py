@@ -1,4 +1,4 @@
-"""phi-proxy: the command line (serve, scrub, sandbox)."""
+"""phi-proxy: the command line (serve, scrub, sandbox, policy, users)."""
 
 from __future__ import annotations
 
@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", help="service settings: portal links go to the same store and keys as serve"
     )
 
+    from proxy.policy_cli import add_parsers
+
+    add_parsers(sub)
+
     sb = sub.add_parser("sandbox", help="run only the local sandbox provider")
     sb.add_argument("--host", default="127.0.0.1")
     sb.add_argument("--port", type=int, default=8025)
@@ -85,6 +89,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return portal_cli.run(args)
         if args.command == "db":
             return db_upgrade(args)
+        if args.command == "policy":
+            from proxy import policy_cli
+
+            return policy_cli.policy_command(args, policy_cli.make_detector)
+        if args.command == "users":
+            from proxy.policy_cli import users_command
+
+            return users_command(args)
         if args.command == "optout":
             from proxy import optout_cli
 
@@ -149,9 +161,12 @@ def serve(args: argparse.Namespace) -> int:
     def build() -> web.Application:
         from models.detector import Detector, DetectorSettings
         from proxy.app import create_app
+        from proxy.policy_holder import sighup_on_startup
 
         detector = Detector(DetectorSettings(model=settings.detection.model))
-        return create_app(settings, policy=policy, detector=detector)
+        app = create_app(settings, policy=policy, detector=detector)
+        app.on_startup.append(sighup_on_startup)  # SIGHUP re-reads the policy file
+        return app
 
     try:
         if args.workers == 1:

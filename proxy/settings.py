@@ -51,11 +51,22 @@ class StorageSettings:
 
 
 @dataclass(frozen=True)
+class AdminSettings:
+    """The admin console and API (proxy.admin)."""
+
+    enabled: bool = True
+    session_idle_minutes: float = 30.0  # a console session unused this long ends
+    session_max_hours: float = 12.0  # and none lives longer than this
+    policy_sync_seconds: float = 2.0  # how soon other workers/instances adopt a publish
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     detection: DetectionSettings = field(default_factory=DetectionSettings)
     upstream: UpstreamSettings = field(default_factory=UpstreamSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
+    admin: AdminSettings = field(default_factory=AdminSettings)
     providers: ProvidersConfig = field(default_factory=ProvidersConfig)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     policy_path: str | None = None
@@ -73,6 +84,7 @@ _SECTIONS: dict[str, type] = {
     "server": ServerSettings,
     "detection": DetectionSettings,
     "storage": StorageSettings,
+    "admin": AdminSettings,
 }
 
 
@@ -109,7 +121,7 @@ def parse_settings(doc: YamlDoc) -> Settings:
         doc,
         "",
         doc.data,
-        {"server", "detection", "upstream", "storage", "providers", "policy", "webhooks"},
+        {"server", "detection", "upstream", "storage", "providers", "admin", "policy", "webhooks"},
     )
     sections = {k: _section(doc, k, cls, top.get(k)) for k, cls in _SECTIONS.items()}
     up = check_keys(doc, "upstream", top.get("upstream"), {"timeout_seconds", "verify_tls", "urls"})
