@@ -14,12 +14,12 @@ from proxy.admin import setup_admin
 from proxy.audit import AuditLog
 from proxy.detection import DetectionService, TextDetector
 from proxy.handler import outbound, passthrough
+from proxy.key_check import load_pseudonym_key
 from proxy.policy import Policy
 from proxy.policy_holder import PolicyHolder
 from proxy.policy_recognizers import PolicyDetector
 from proxy.portal.routes import setup_portal
 from proxy.providers import Provider, build_providers, mounted_prefixes, mounted_routes
-from proxy.secrets_store import load_or_create
 from proxy.settings import Settings
 from proxy.store import open_database
 from proxy.webhooks.routes import setup as setup_webhooks
@@ -114,7 +114,11 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
     db = await open_database(storage.url)
     app[appkeys.STORE] = db
     app[appkeys.AUDIT] = AuditLog(db)
-    app[appkeys.PSEUDONYM_KEY] = load_or_create("pseudonym", storage.data_dir)
+    try:
+        app[appkeys.PSEUDONYM_KEY] = await load_pseudonym_key(db, storage.data_dir)
+    except BaseException:
+        await db.close()
+        raise
     yield
     await db.close()
 

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 from proxy.audit import AuditEvent, AuditLog
+from proxy.key_check import load_pseudonym_key
 from proxy.optout import OUT, OptOutRegistry, recipient_key
-from proxy.secrets_store import load_or_create
 from proxy.settings import load_settings
 from proxy.store import open_database
 
@@ -48,11 +48,11 @@ def _numbers(path: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
-    key = load_or_create("pseudonym", settings.storage.data_dir)
 
     async def go() -> dict[str, object]:
         db = await open_database(settings.storage.url)
         try:
+            key = await load_pseudonym_key(db, settings.storage.data_dir)
             registry = OptOutRegistry(db, key)
             if args.optout_command == "check":
                 st = await registry.status(args.number, args.sender)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from models.detector import Detector, DetectorSettings
+from tests import storage
 
 # Presidio logs every recognizer it loads at INFO; keep test logs readable.
 logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
@@ -21,32 +20,47 @@ def detector() -> Detector:
     return Detector(DetectorSettings())
 
 
-PG_ADMIN_URL = os.environ.get("PHI_PROXY_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    url = storage.create_pg_database()
+    yield url
+    storage.drop_pg_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgres"] if storage.BACKEND == "sqlite" else ["postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Store tests that take this run against both backends (only PostgreSQL on the
+    PHI_PROXY_TEST_STORAGE=postgres pass, which would otherwise repeat them)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/store.sqlite3"
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture(scope="session")
+def pg_schemas() -> Iterator[storage.PgSchemas]:
+    schemas = storage.PgSchemas()
+    yield schemas
+    schemas.close()
 
 
 @pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
-    import asyncpg
-
-    name = f"phi_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(PG_ADMIN_URL)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    admin = await asyncpg.connect(PG_ADMIN_URL)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The proxy's store for one test: SQLite in tmp_path, or with PHI_PROXY_TEST_STORAGE=postgres
+    a fresh, already migrated PostgreSQL store (a schema of its own; see tests.storage.PgSchemas).
+    Tests look inside it with tests.storage.rows and tests.storage.store_bytes (both backends)."""
+    if storage.BACKEND == "sqlite":
+        yield f"sqlite:///{tmp_path}/proxy.sqlite3"
+        return
+    schemas: storage.PgSchemas = request.getfixturevalue("pg_schemas")
+    url = schemas.take()
+    yield url
+    schemas.give_back(url)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Store tests that take this run against both backends."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/store.sqlite3"
+@pytest.fixture
+def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Like ``store_url`` but never migrated: for tests of the migration path itself."""
+    if storage.BACKEND == "sqlite":
+        return f"sqlite:///{tmp_path}/empty.sqlite3"
     return str(request.getfixturevalue("pg_url"))

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from proxy.audit import AuditLog
+from proxy.key_check import load_pseudonym_key
 from proxy.keys import KeyRing, load_kek
 from proxy.portal.service import Portal
-from proxy.secrets_store import load_or_create
 from proxy.settings import Settings
 from proxy.store import open_database
 
@@ -27,7 +27,7 @@ async def open_portal(settings: Settings) -> AsyncIterator[Portal]:
             keys,
             kek,
             AuditLog(db),
-            load_or_create("pseudonym", storage.data_dir),
+            await load_pseudonym_key(db, storage.data_dir),
             settings.server.public_base_url,
         )
     finally:

@@ -158,6 +158,12 @@ MIGRATIONS: list[Migration] = [
         )
         """,
     ),
+    # proxy.key_check: fingerprints of the keys a shared store's data was written with
+    Migration(
+        "0007_key_fingerprints",
+        "CREATE TABLE key_fingerprints"
+        " (name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, created_at REAL NOT NULL)",
+    ),
 ]
 
 

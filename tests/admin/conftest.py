@@ -124,11 +124,11 @@ class ThreadedProxy:
 
 @pytest.fixture
 def threaded_admin(
-    tmp_path: Path, detector: TextDetector, policy_file: Path
+    store_url: str, tmp_path: Path, detector: TextDetector, policy_file: Path
 ) -> Iterator[tuple[ThreadedProxy, AdminEnv]]:
     settings = replace(
         Settings(policy_path=str(policy_file)),
-        storage=StorageSettings(url=f"sqlite:///{tmp_path}/t.sqlite3", data_dir=str(tmp_path)),
+        storage=StorageSettings(url=store_url, data_dir=str(tmp_path)),
     ).with_upstreams({"twilio": "http://127.0.0.1:9"})
     app = create_app(settings, policy=load_policy(policy_file), detector=detector)
     proxy = ThreadedProxy(app)

@@ -102,11 +102,14 @@ def test_policy_diff_reports_a_bad_corpus_line(
 
 
 def test_users_add_list_revoke(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    store_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(auth_mod, "_SCRYPT_N", 2**10)
     cfg = tmp_path / "proxy.yaml"
-    cfg.write_text(f"storage:\n  url: sqlite:///{tmp_path}/u.sqlite3\n  data_dir: {tmp_path}\n")
+    cfg.write_text(f"storage:\n  url: {store_url}\n  data_dir: {tmp_path}\n")
     assert main(["users", "--config", str(cfg), "add", "olivia", "--role", "privacy_officer"]) == 0
     out = capsys.readouterr().out
     assert "password: " in out and "api key:  phk_" in out

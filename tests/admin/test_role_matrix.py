@@ -80,11 +80,11 @@ async def test_role_matrix(admin_env: AdminEnv, spec: RouteSpec) -> None:
             assert status == 403, where
 
 
-async def test_undeclared_admin_route_is_refused(tmp_path: Any, aiohttp_server: Any) -> None:
+async def test_undeclared_admin_route_is_refused(
+    store_url: str, tmp_path: Any, aiohttp_server: Any
+) -> None:
     """Default deny: a handler added under /admin without a role declaration is refused."""
-    settings = Settings(
-        storage=StorageSettings(url=f"sqlite:///{tmp_path}/x.sqlite3", data_dir=str(tmp_path))
-    )
+    settings = Settings(storage=StorageSettings(url=store_url, data_dir=str(tmp_path)))
     app = create_app(settings, policy=load_policy(), detector=RaisingDetector())
 
     async def sneaky(request: web.Request) -> web.Response:

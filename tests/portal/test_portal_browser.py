@@ -68,7 +68,7 @@ async def send_clinical(proxy: Any, upstream: RecordingUpstream, dob: str | None
 
 
 async def test_clinical_text_becomes_link_and_browser_reads_it_after_verifying(
-    start_proxy: Any, upstream: RecordingUpstream, browser: Browser, tmp_path: Path
+    start_proxy: Any, upstream: RecordingUpstream, browser: Browser, store_url: str
 ) -> None:
     proxy = await start_proxy()
     link = await send_clinical(proxy, upstream)
@@ -84,7 +84,7 @@ async def test_clinical_text_becomes_link_and_browser_reads_it_after_verifying(
     assert req.headers["Authorization"].startswith("Basic ")
 
     # The send's audit record carries the link's token id; no record carries text.
-    db = await open_database(f"sqlite:///{tmp_path}/proxy.sqlite3")
+    db = await open_database(store_url)
     try:
         rows = await db.fetch("SELECT kind, body FROM audit_log ORDER BY seq")
     finally:
@@ -135,7 +135,7 @@ async def test_clinical_text_becomes_link_and_browser_reads_it_after_verifying(
 
 
 async def test_locked_viewed_and_unavailable_pages(
-    start_proxy: Any, upstream: RecordingUpstream, browser: Browser, tmp_path: Path
+    start_proxy: Any, upstream: RecordingUpstream, browser: Browser, store_url: str
 ) -> None:
     proxy = await start_proxy(portal_policy(view_once=True, max_attempts=2))
     page, _ = await new_page(browser)
@@ -170,7 +170,7 @@ async def test_locked_viewed_and_unavailable_pages(
     assert resp is not None and resp.status == 404
     unknown_html = await page.content()
     await shot(page, "06-unavailable.png")
-    db = await open_database(f"sqlite:///{tmp_path}/proxy.sqlite3")
+    db = await open_database(store_url)
     try:
         await db.execute("UPDATE portal_links SET expires_at = 0")
     finally:

@@ -151,12 +151,12 @@ async def test_guessing_is_rate_limited_but_reading_is_not(start_proxy: Any, ups
 
 
 async def test_links_made_by_scrub_work_on_the_proxy(
-    start_proxy: Any, detector: Any, tmp_path: Path
+    start_proxy: Any, detector: Any, tmp_path: Path, store_url: str
 ) -> None:
     proxy = await start_proxy()
     settings = Settings(
         server=replace(ServerSettings(), public_base_url=proxy.base),
-        storage=StorageSettings(url=f"sqlite:///{tmp_path}/proxy.sqlite3", data_dir=str(tmp_path)),
+        storage=StorageSettings(url=store_url, data_dir=str(tmp_path)),
     )
     async with open_portal(settings) as portal:
         scrubber = Scrubber(portal_policy(), detector, portal)

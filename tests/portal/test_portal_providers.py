@@ -100,7 +100,7 @@ async def test_sms_code_with_several_recipients_is_refused(
 
 
 async def test_no_code_to_a_recipient_who_opted_out(
-    start_proxy: Any, upstream: RecordingUpstream, tmp_path: Any
+    start_proxy: Any, upstream: RecordingUpstream, tmp_path: Any, store_url: str
 ) -> None:
     from proxy.optout import OptOutRegistry
     from proxy.secrets_store import load_or_create
@@ -111,7 +111,7 @@ async def test_no_code_to_a_recipient_who_opted_out(
     assert await post_json(proxy.url("/v2/messages"), doc) < 300
     m = LINK.search(notice_in(upstream, "text"))
     assert m
-    db = await open_database(f"sqlite:///{tmp_path}/proxy.sqlite3")
+    db = await open_database(store_url)
     try:
         registry = OptOutRegistry(db, load_or_create("pseudonym", tmp_path))
         await registry.record("+15550100001", ["+15550109999"], "out", "telnyx", "STOP")
@@ -124,7 +124,7 @@ async def test_no_code_to_a_recipient_who_opted_out(
         async with s.post(m.group(0) + "/code", data={"csrf": csrf}) as r:
             assert "could not send a code" in await r.text()
     assert len(upstream.requests) == 1  # nothing went out after the STOP
-    db = await open_database(f"sqlite:///{tmp_path}/proxy.sqlite3")
+    db = await open_database(store_url)
     try:
         rows = await db.fetch("SELECT body FROM audit_log WHERE kind = 'portal.code_sent'")
     finally:

@@ -41,7 +41,11 @@ ProxyFactory = Callable[..., Awaitable[TestServer]]
 
 @pytest.fixture
 def make_proxy(
-    aiohttp_server: Any, tmp_path: Path, detector: TextDetector, default_policy: Policy
+    store_url: str,
+    aiohttp_server: Any,
+    tmp_path: Path,
+    detector: TextDetector,
+    default_policy: Policy,
 ) -> ProxyFactory:
     async def factory(
         upstream_url: str,
@@ -54,13 +58,12 @@ def make_proxy(
         port: int | None = None,
     ) -> TestServer:
         """The proxy; every built-in provider forwards to ``upstream_url`` unless ``upstreams``
-        names another base URL for it."""
+        names another base URL for it. The store is ``store_url`` (SQLite in tmp_path, or
+        PostgreSQL with PHI_PROXY_TEST_STORAGE=postgres); keys live in tmp_path."""
         s = settings or Settings()
         s = replace(
             s,
-            storage=StorageSettings(
-                url=f"sqlite:///{tmp_path}/proxy.sqlite3", data_dir=str(tmp_path)
-            ),
+            storage=StorageSettings(url=store_url, data_dir=str(tmp_path)),
         )
         s = s.with_upstreams({name: upstream_url for name in REGISTRY} | (upstreams or {}))
         app = create_app(s, policy=policy or default_policy, detector=detector_ or detector)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from urllib.parse import urlencode
 
 import aiohttp
@@ -10,12 +9,12 @@ import aiohttp
 from proxy import appkeys
 from proxy.audit import AuditEvent, AuditLog, verify
 from proxy.store import open_database
+from tests import storage
 from tests.proxy.conftest import SENDS
 
 
-async def test_chain_verifies_and_catches_edit_delete_reorder(tmp_path):
-    path = tmp_path / "a.sqlite3"
-    db = await open_database(f"sqlite:///{path}")
+async def test_chain_verifies_and_catches_edit_delete_reorder(store_url):
+    db = await open_database(store_url)
     log = AuditLog(db)
     for i in range(5):
         await log.append(AuditEvent(kind="send", outcome="forwarding", request_id=f"r{i}"))
@@ -23,13 +22,10 @@ async def test_chain_verifies_and_catches_edit_delete_reorder(tmp_path):
     await db.close()
 
     def tamper(sql: str) -> None:
-        con = sqlite3.connect(path)
-        con.execute(sql)
-        con.commit()
-        con.close()
+        storage.execute(store_url, sql)
 
     async def problems() -> list[str]:
-        d = await open_database(f"sqlite:///{path}")
+        d = await open_database(store_url)
         try:
             return list((await verify(d)).problems)
         finally:

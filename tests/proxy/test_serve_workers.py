@@ -44,14 +44,15 @@ async def wait_port(port: int, proc: subprocess.Popen[bytes], seconds: float = 6
 
 
 @pytest.mark.slow
-async def test_workers_serve_drain_on_sigterm_and_export_metrics(aiohttp_server, tmp_path):
+async def test_workers_serve_drain_on_sigterm_and_export_metrics(
+    aiohttp_server, tmp_path, store_url
+):
     upstream = RecordingUpstream(delay=1.5)
     up = await aiohttp_server(upstream.app())
     port, metrics_port = free_port(), free_port()
     config = tmp_path / "proxy.yaml"
     config.write_text(
-        f"storage:\n  url: sqlite:///{tmp_path}/p.sqlite3\n  data_dir: {tmp_path}\n"
-        f"policy: {ROOT}/config/policy.yaml\n"
+        f"storage:\n  url: {store_url}\n  data_dir: {tmp_path}\npolicy: {ROOT}/config/policy.yaml\n"
     )
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
     (tmp_path / "metrics").mkdir()
@@ -95,8 +96,8 @@ async def test_workers_serve_drain_on_sigterm_and_export_metrics(aiohttp_server,
             proc.wait()
 
 
-def test_db_upgrade_applies_pending_migrations(tmp_path):
-    url = f"sqlite:///{tmp_path}/x.sqlite3"
+def test_db_upgrade_applies_pending_migrations(empty_store_url):
+    url = empty_store_url
     run = [sys.executable, "-m", "proxy", "db", "upgrade", "--url", url]
     first = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, check=True)
     assert "0002_audit_log" in json.loads(first.stdout)["applied"]

@@ -4,7 +4,6 @@ endpoint (a real aiohttp server) and the recording provider upstream."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from twilio.rest import Client
 
 from proxy.settings import ServerSettings, Settings
 from proxy.webhooks.config import HookSettings, KeywordSettings, WebhookSettings
+from tests import storage
 from tests.proxy.conftest import (  # noqa: F401 - fixtures re-exported for this folder
     ACCOUNT,
     default_policy,
@@ -141,17 +141,13 @@ def hook_settings(
 @dataclass
 class Stack:
     proxy: TestServer
-    db_path: Path
+    store_url: str
 
     def url(self, path: str) -> str:
         return str(self.proxy.make_url(path))
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
-        con = sqlite3.connect(self.db_path)
-        try:
-            return con.execute(sql).fetchall()
-        finally:
-            con.close()
+        return storage.rows(self.store_url, sql)
 
     def optouts(self) -> list[tuple[Any, ...]]:
         return self.rows("SELECT recipient, scope, state, provider, rule FROM optouts")
@@ -160,11 +156,8 @@ class Stack:
         return [r[0] for r in self.rows("SELECT kind FROM audit_log ORDER BY seq")]
 
     def db_bytes(self) -> bytes:
-        """Every byte SQLite holds on disk for this store (main file, WAL, journal)."""
-        out = b""
-        for p in self.db_path.parent.glob(self.db_path.name + "*"):
-            out += p.read_bytes()
-        return out
+        """Everything the store holds (SQLite: every byte on disk; PostgreSQL: every row)."""
+        return storage.store_bytes(self.store_url)
 
 
 StackFactory = Callable[..., Awaitable[Stack]]
@@ -177,6 +170,7 @@ def stack(
     customer_server: TestServer,
     secrets_env: dict[str, str],
     tmp_path: Path,
+    store_url: str,
 ) -> StackFactory:
     from tests.webhooks.keys import SNS_CERT_PEM
 
@@ -192,7 +186,7 @@ def stack(
             webhooks=hook_settings(customer_url, keywords, confirmation_window, str(cert)),
         )
         proxy = await make_proxy(str(upstream_server.make_url("")), settings=settings)
-        return Stack(proxy, tmp_path / "proxy.sqlite3")
+        return Stack(proxy, store_url)
 
     return factory
 

@@ -8,20 +8,19 @@ from pathlib import Path
 import pytest
 
 from proxy.cli import main
+from tests import storage
 
 SENDER = "+15550109999"
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Path:
+def config(tmp_path: Path, store_url: str) -> Path:
     p = tmp_path / "proxy.yaml"
-    p.write_text(
-        f"storage:\n  url: sqlite:///{tmp_path}/store.sqlite3\n  data_dir: {tmp_path}/keys\n"
-    )
+    p.write_text(f"storage:\n  url: {store_url}\n  data_dir: {tmp_path}/keys\n")
     return p
 
 
-def test_import_then_check(config: Path, tmp_path: Path, capsys):
+def test_import_then_check(config: Path, tmp_path: Path, store_url: str, capsys):
     lst = tmp_path / "optouts.csv"
     lst.write_text('phone,date\n"+15550100001",2025-01-01\n(555) 010-0002,2025-01-02\n\n')
     assert main(["optout", "import", str(lst), "--sender", SENDER, "--config", str(config)]) == 0
@@ -42,6 +41,8 @@ def test_import_then_check(config: Path, tmp_path: Path, capsys):
     capsys.readouterr()
     assert '"scope": "global"' in check("+15550100003", "+15550108888")
 
-    data = b"".join(p.read_bytes() for p in tmp_path.glob("store.sqlite3*"))
+    data = storage.store_bytes(store_url)
+    recipients = [r[0] for r in storage.rows(store_url, "SELECT recipient FROM optouts")]
+    assert len(recipients) == 3 and all(r.encode() in data for r in recipients)  # dump is real
     for digits in (b"5550100001", b"5550100002", b"5550100003", b"5550109999"):
         assert digits not in data
