@@ -100,8 +100,7 @@ class AuditLog:
     async def _write(self, records: list[tuple[str, str]]) -> list[str]:
         ids = []
         async with self.db.transaction() as tx:
-            if self.db.dialect == "postgres":
-                await tx.execute("LOCK TABLE audit_log IN EXCLUSIVE MODE")
+            await tx.lock("audit_log")  # one chain, whichever instance writes
             tail = await tx.fetchrow("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
             seq = tail["seq"] if tail else 0
             prev = tail["hash"] if tail else GENESIS

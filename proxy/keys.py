@@ -116,7 +116,7 @@ class KeyRing:
         row = await self.db.fetchrow("SELECT key_id FROM vault_keys WHERE state = 'active'")
         if row is not None:
             return str(row["key_id"])
-        return await self.add_key()
+        return await self.add_key(unless_active=True)
 
     async def check(self) -> str:
         """Unwrap the active key (creating one if none): a wrong KEK fails here, before any
@@ -125,13 +125,20 @@ class KeyRing:
         await self._key(key_id)
         return key_id
 
-    async def add_key(self) -> str:
-        """A new active data key; the previous active key becomes decrypt-only."""
+    async def add_key(self, *, unless_active: bool = False) -> str:
+        """A new active data key; the previous active key becomes decrypt-only. With
+        ``unless_active``, an active key another instance made meanwhile is used instead (so
+        instances starting together on an empty store agree on one key)."""
         key_id = "dk_" + uuid.uuid4().hex[:16]
         raw = AESGCM.generate_key(bit_length=256)
         nonce = secrets.token_bytes(NONCE_BYTES)
         wrapped = nonce + self._kek.encrypt(nonce, raw, _WRAP_AAD + key_id.encode())
         async with self.db.transaction() as tx:
+            await tx.lock("vault_keys")  # one active key, however many instances rotate
+            if unless_active:
+                row = await tx.fetchrow("SELECT key_id FROM vault_keys WHERE state = 'active'")
+                if row is not None:
+                    return str(row["key_id"])
             await tx.execute("UPDATE vault_keys SET state = 'decrypt' WHERE state = 'active'")
             await tx.execute(
                 "INSERT INTO vault_keys (key_id, state, wrapped, kek_id, created_at)"

@@ -101,21 +101,16 @@ class OptOutRegistry:
         r = recipient_key(recipient, self.key)
         scopes = [GLOBAL] if global_ else sorted({scope_key(s, self.key) for s in senders if s})
         async with self.db.transaction() as tx:
-            if event:
-                tag = _event_tag(event)
-                seen = await tx.fetchrow(
-                    "SELECT seen_at FROM optout_events WHERE provider = ? AND event = ?",
-                    provider,
-                    tag,
-                )
-                if seen is not None:
-                    return None
-                await tx.execute(
-                    "INSERT INTO optout_events (provider, event, seen_at) VALUES (?, ?, ?)",
-                    provider,
-                    tag,
-                    ts,
-                )
+            # claimed by inserting it: the same webhook arriving at two instances at once has
+            # one winner (a select-then-insert would let both through on PostgreSQL)
+            if event and not await tx.execute(
+                "INSERT INTO optout_events (provider, event, seen_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (provider, event) DO NOTHING",
+                provider,
+                _event_tag(event),
+                ts,
+            ):
+                return None
             for scope in scopes:
                 await tx.execute(
                     "INSERT INTO optouts (recipient, scope, state, provider, rule, updated_at)"

@@ -112,17 +112,17 @@ class AdminAuth:
             raise AuthError("name: letters, digits, '_', '.', '@', '-' (at most 64)")
         if role not in ROLES:
             raise AuthError(f"role must be one of {', '.join(ROLES)}")
-        if await self.db.fetchrow("SELECT name FROM admin_users WHERE name = ?", name):
-            raise AuthError(f"user {name!r} already exists")
         password = secrets.token_urlsafe(15)
-        await self.db.execute(
+        # the insert is the check: two instances adding one name at once get one user
+        if not await self.db.execute(
             "INSERT INTO admin_users (name, role, password_hash, created_at, revoked_at)"
-            " VALUES (?, ?, ?, ?, NULL)",
+            " VALUES (?, ?, ?, ?, NULL) ON CONFLICT (name) DO NOTHING",
             name,
             role,
             hash_password(password),
             time.time(),
-        )
+        ):
+            raise AuthError(f"user {name!r} already exists")
         key_id, key = await self.add_key(name)
         return NewUser(name, role, password, key, key_id)
 

@@ -20,6 +20,11 @@ class Tx(Protocol):
     async def fetch(self, sql: str, *args: Any) -> list[Row]: ...
     async def fetchrow(self, sql: str, *args: Any) -> Row | None: ...
 
+    async def lock(self, table: str) -> None:
+        """Serialise this transaction against every other writer of ``table``, in any process
+        or instance, until it ends: for read-then-write steps (a chain's tail, "is there an
+        active key yet?") that must see what a concurrent writer just committed."""
+
 
 class Database(Protocol):
     """What feature modules use. ``dialect`` is 'sqlite' or 'postgres'."""

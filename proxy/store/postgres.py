@@ -17,6 +17,7 @@ import asyncpg
 from proxy.store.db import Row, StoreUnavailable
 
 _PLACEHOLDER = re.compile(r"\?")
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 @lru_cache(maxsize=1024)
@@ -43,6 +44,12 @@ class _PgTx:
     async def fetchrow(self, sql: str, *args: Any) -> Row | None:
         r = await self._conn.fetchrow(numbered(sql), *args)
         return dict(r) if r is not None else None
+
+    async def lock(self, table: str) -> None:
+        # EXCLUSIVE blocks other writers (and other lockers) but not plain readers
+        if not _IDENTIFIER.fullmatch(table):
+            raise ValueError("lock: not a table name")
+        await self._conn.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
 
 
 class PostgresDatabase:

@@ -43,6 +43,9 @@ class _SqliteTx:
             r = await cur.fetchone()
             return dict(r) if r is not None else None
 
+    async def lock(self, table: str) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already holds the database's single write lock."""
+
 
 class SqliteDatabase:
     dialect = "sqlite"
