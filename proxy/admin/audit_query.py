@@ -52,8 +52,10 @@ async def search(db: Database, f: AuditFilter) -> AuditPage:
     args: list[Any] = []
     if f.kind:
         if f.kind.endswith("*"):
-            where.append("kind LIKE ? ESCAPE '\\'")
-            args.append(_like_escape(f.kind[:-1]) + "%")
+            # a case-sensitive prefix on both backends (SQLite's LIKE ignores ASCII case)
+            prefix = f.kind[:-1]
+            where.append("substr(kind, 1, ?) = ?")
+            args.extend([len(prefix), prefix])
         else:
             where.append("kind = ?")
             args.append(f.kind)

@@ -85,6 +85,9 @@ async def test_audit_search_and_daily_counts(db_url: str) -> None:
         assert [r["action"] for r in page.records] == ["block"]
         page = await search(db, AuditFilter(kind="policy.*"))
         assert [r["kind"] for r in page.records] == ["policy.publish"]
+        # kinds match exactly on both backends (SQLite's LIKE would ignore case, PostgreSQL's not)
+        assert (await search(db, AuditFilter(kind="POLICY.*"))).records == []
+        assert (await search(db, AuditFilter(kind="policy%.*"))).records == []
         page = await search(db, AuditFilter(kind="send", limit=2))
         assert len(page.records) == 2 and page.next_before is not None
         rest = await search(db, AuditFilter(kind="send", limit=2, before=page.next_before))
