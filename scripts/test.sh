@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Set up everything the tests need on a fresh machine and run the whole suite:
 # Python deps, the test-only npm tools (Prism), Debian's chromium for browser tests,
-# then lint, type checks and pytest.
+# then lint, type checks and pytest twice: on SQLite (the default store), then the same suite
+# with every proxy store on PostgreSQL (PHI_PROXY_TEST_STORAGE=postgres). Both passes need a
+# PostgreSQL server at PHI_PROXY_TEST_PG (default postgresql://postgres@127.0.0.1:5432/postgres,
+# a role allowed to create databases): the store and cluster tests use it in either pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -18,4 +21,6 @@ npm ci --prefix .ci --no-audit --no-fund --silent
 .venv/bin/ruff check proxy models tests bench
 .venv/bin/ruff format --check proxy models tests bench
 .venv/bin/mypy
+.venv/bin/python scripts/pg_ready.py
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+PHI_PROXY_TEST_STORAGE=postgres .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
