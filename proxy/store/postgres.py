@@ -1,7 +1,7 @@
 """PostgreSQL backend (asyncpg with a connection pool): shared state for many proxy instances.
 
 Queries are written once with ``?`` placeholders (see :mod:`proxy.store.db`); they are rewritten
-to ``$1, $2, …`` here. Our SQL never puts ``?`` inside string literals.
+to ``$1, $2, …`` here, leaving any ``?`` inside a quoted literal or identifier alone.
 """
 
 from __future__ import annotations
@@ -16,14 +16,15 @@ import asyncpg
 
 from proxy.store.db import Row, StoreUnavailable
 
-_PLACEHOLDER = re.compile(r"\?")
+# a quoted literal or identifier (kept as is), or a placeholder
+_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?")
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 @lru_cache(maxsize=1024)
 def numbered(sql: str) -> str:
     counter = iter(range(1, 10_000))
-    return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
+    return _TOKEN.sub(lambda m: f"${next(counter)}" if m.group(0) == "?" else m.group(0), sql)
 
 
 def _count(status: str) -> int:

@@ -67,3 +67,12 @@ async def test_concurrent_startup_migrates_once(pg_url):
     finally:
         for d in dbs:
             await d.close()
+
+
+async def test_a_question_mark_in_a_literal_is_not_a_placeholder(db_url):
+    db = await open_database(db_url)
+    try:
+        row = await db.fetchrow("SELECT 'why?' AS a, ? AS b, 'it''s ?' AS c, ? AS d", "x", "y")
+        assert row == {"a": "why?", "b": "x", "c": "it's ?", "d": "y"}
+    finally:
+        await db.close()
