@@ -10,6 +10,7 @@ import aiohttp
 from aiohttp import web
 
 from proxy import appkeys
+from proxy.analytics import wiring as analytics
 from proxy.audit import AuditLog
 from proxy.detection import DetectionService, TextDetector
 from proxy.handler import outbound, passthrough
@@ -45,6 +46,7 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     app.cleanup_ctx.append(_store)
     app.cleanup_ctx.append(_http_session)
     app.cleanup_ctx.append(_detection_service)
+    analytics.setup(app)  # after store + detection: drained before they close
     app.router.add_get("/healthz", health)
     for provider in providers.values():
         for route in provider.routes:

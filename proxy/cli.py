@@ -1,4 +1,4 @@
-"""phi-proxy: the command line (serve, scrub, sandbox)."""
+"""phi-proxy: the command line (serve, scrub, sandbox, deidentify, export)."""
 
 from __future__ import annotations
 
@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     sb = sub.add_parser("sandbox", help="run only the local sandbox provider")
     sb.add_argument("--host", default="127.0.0.1")
     sb.add_argument("--port", type=int, default=8025)
+
+    from proxy.analytics.commands import add_parsers as add_analytics_parsers
+
+    add_analytics_parsers(sub)  # deidentify, export
     return p
 
 
@@ -60,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(args)
         if args.command == "scrub":
             return scrub(args)
+        if args.command in ("deidentify", "export"):
+            from proxy.analytics.commands import run as run_analytics
+
+            return run_analytics(args)
         if args.command == "sandbox":
             from aiohttp import web
 

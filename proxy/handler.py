@@ -12,6 +12,7 @@ import uuid
 from aiohttp import web
 
 from proxy import appkeys
+from proxy.analytics.wiring import record_sends
 from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
 from proxy.detection import DetectionUnavailable
 from proxy.pipeline import Decision, decide
@@ -88,6 +89,7 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
             503, provider.unavailable_code, "Audit log is unavailable; the message was not sent."
         )
     if blocked:
+        record_sends(app, provider.name, parsed.messages, decisions, findings, policy, None)
         # Portal links need the vault; until it is wired, portal fails closed as a block.
         types = sorted({t for d in decisions for t in d.entity_types})
         return provider.error(
@@ -101,6 +103,7 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
     # 6. forward
     response = await forward(request, provider, incoming, body, parsed.drop_headers, request_id)
     await _audit_result(request, provider, request_id, response.status)
+    record_sends(app, provider.name, parsed.messages, decisions, findings, policy, response.status)
     return response
 
 

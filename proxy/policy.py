@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from models import entities
+from proxy.analytics.settings import AnalyticsSettings, parse_analytics
 from proxy.yamlfile import YamlDoc, check_keys, load_yaml, parse_yaml
 
 
@@ -87,6 +88,7 @@ class Policy:
     portal: PortalSettings
     version: str = field(default="")
     source: str = field(default="")
+    analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
 
     def rule_for(self, entity_type: str) -> EntityRule:
         return self.rules.get(entity_type) or EntityRule(
@@ -121,6 +123,7 @@ _TOP_KEYS = {
     "entities",
     "allow",
     "portal",
+    "analytics",
 }
 _ENTITY_KEYS = {"action", "min_score", "label"}
 _ALLOW_KEYS = {"names", "phones", "websites", "emails"}
@@ -230,6 +233,7 @@ def _parse(doc: YamlDoc) -> Policy:
         portal=portal,
         version=version,
         source=doc.file,
+        analytics=parse_analytics(doc, top.get("analytics")),
     )
 
 
