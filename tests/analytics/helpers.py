@@ -1,0 +1,91 @@
+"""Sending texts through the proxy and reading exports back, for the analytics tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import duckdb
+from aiohttp.test_utils import TestServer
+
+from proxy.policy import Policy, default_policy_path, parse_policy
+from proxy.tasks import drain
+from tests.proxy.conftest import SENDS
+
+SENDER = "+12125550199"
+
+
+def policy_with(extra_yaml: str) -> Policy:
+    """The shipped policy plus extra top-level YAML (e.g. an ``analytics:`` section)."""
+    text = default_policy_path().read_text() + "\n" + extra_yaml + "\n"
+    return parse_policy(text, "test-policy.yaml")
+
+
+async def send(proxy: TestServer, text: str, to: str, sender: str = SENDER) -> int:
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(
+            proxy.make_url(SENDS),
+            data={"To": to, "From": sender, "Body": text},
+            headers={"Authorization": "Basic abc"},
+        ) as r,
+    ):
+        await r.read()
+        return r.status
+
+
+async def settle() -> None:
+    """Wait for every background analytics write."""
+    assert await drain("analytics:", timeout=60) == 0
+
+
+def today() -> Any:
+    return datetime.now(UTC).date()
+
+
+def read_parquet_all_as_text(out_dir: Path) -> list[dict[str, str]]:
+    """Every exported row with every column (partition column included) cast to text by DuckDB."""
+    con = duckdb.connect()
+    pattern = str(out_dir / "*" / "*.parquet")
+    cols = [
+        r[0]
+        for r in con.execute(
+            f"DESCRIBE SELECT * FROM read_parquet('{pattern}', hive_partitioning = true)"
+        ).fetchall()
+    ]
+    casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in cols)
+    rows = con.execute(
+        f"SELECT {casts} FROM read_parquet('{pattern}', hive_partitioning = true)"
+    ).fetchall()
+    return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
+def read_parquet_native(out_dir: Path) -> list[dict[str, Any]]:
+    """The export as DuckDB types it (lists stay lists), ordered by time and id."""
+    con = duckdb.connect()
+    pattern = str(out_dir / "*" / "*.parquet")
+    cur = con.execute(
+        f"SELECT * FROM read_parquet('{pattern}', hive_partitioning = true) ORDER BY ts, id"
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def digits(s: str) -> str:
+    return "".join(c for c in s if c.isdigit())
+
+
+def leaks(rows: Iterable[dict[str, Any]], needles: Iterable[str]) -> list[str]:
+    """Needles found in any column of any row; numbers of 7+ digits also by their digits alone
+    (so "(212) 555-0134" is caught as "2125550134" too)."""
+    values = [str(v) for r in rows for v in r.values() if v is not None]
+    value_digits = [digits(v) for v in values]
+    found = []
+    for n in set(needles):
+        d = digits(n)
+        if any(n in v for v in values) or (len(d) >= 7 and any(d in v for v in value_digits)):
+            found.append(n)
+    return sorted(found)
