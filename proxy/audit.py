@@ -8,6 +8,7 @@ PostgreSQL) cannot fork the chain.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -60,38 +61,69 @@ def _hash(prev: str, seq: int, event_id: str, ts: float, kind: str, body: str) -
 
 
 class AuditLog:
-    def __init__(self, db: Database) -> None:
+    """Appends with group commit: records that arrive while a commit is in flight are written
+    together in the next transaction, so durability (one fsync per commit) does not cap
+    throughput at one send per fsync. Each caller still returns only once its record is durable.
+    """
+
+    def __init__(self, db: Database, *, max_batch: int = 256) -> None:
         self.db = db
+        self._max_batch = max_batch
+        self._pending: list[tuple[str, str, asyncio.Future[str]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def append(self, event: AuditEvent) -> str:
         """Write one record durably and return its event id, or raise :class:`AuditUnavailable`."""
         body = json.dumps(asdict(event), sort_keys=True, separators=(",", ":"))
-        event_id = uuid.uuid4().hex
-        ts = time.time()
-        try:
-            async with self.db.transaction() as tx:
-                if self.db.dialect == "postgres":
-                    await tx.execute("LOCK TABLE audit_log IN EXCLUSIVE MODE")
-                tail = await tx.fetchrow(
-                    "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
-                )
-                seq = (tail["seq"] + 1) if tail else 1
-                prev = tail["hash"] if tail else GENESIS
-                h = _hash(prev, seq, event_id, ts, event.kind, body)
+        fut: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._pending.append((event.kind, body, fut))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._drain(), name="audit-writer")
+        return await fut
+
+    async def _drain(self) -> None:
+        while self._pending:
+            batch = self._pending[: self._max_batch]
+            del self._pending[: self._max_batch]
+            try:
+                ids = await self._write([(kind, body) for kind, body, _ in batch])
+            except Exception as e:  # noqa: BLE001 - any failure means "not durable"
+                err = AuditUnavailable(f"audit append failed: {type(e).__name__}")
+                for _, _, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(err)
+                continue
+            for (_, _, fut), event_id in zip(batch, ids, strict=True):
+                if not fut.done():
+                    fut.set_result(event_id)
+
+    async def _write(self, records: list[tuple[str, str]]) -> list[str]:
+        ids = []
+        async with self.db.transaction() as tx:
+            if self.db.dialect == "postgres":
+                await tx.execute("LOCK TABLE audit_log IN EXCLUSIVE MODE")
+            tail = await tx.fetchrow("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            seq = tail["seq"] if tail else 0
+            prev = tail["hash"] if tail else GENESIS
+            for kind, body in records:
+                seq += 1
+                event_id = uuid.uuid4().hex
+                ts = time.time()
+                h = _hash(prev, seq, event_id, ts, kind, body)
                 await tx.execute(
                     "INSERT INTO audit_log (seq, event_id, ts, kind, body, prev_hash, hash)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     seq,
                     event_id,
                     ts,
-                    event.kind,
+                    kind,
                     body,
                     prev,
                     h,
                 )
-        except Exception as e:  # noqa: BLE001 - any failure means "not durable"
-            raise AuditUnavailable(f"audit append failed: {type(e).__name__}") from None
-        return event_id
+                prev = h
+                ids.append(event_id)
+        return ids
 
     async def records(self, since_seq: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
         return await self.db.fetch(

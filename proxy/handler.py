@@ -11,7 +11,7 @@ import uuid
 
 from aiohttp import web
 
-from proxy import appkeys
+from proxy import appkeys, metrics
 from proxy.analytics.wiring import record_sends
 from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
 from proxy.detection import DetectionUnavailable
@@ -53,14 +53,18 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         parsed = provider.parse(incoming)
     except BadRequest as e:
         log.info("request %s: %s refused: bad request (%s)", request_id, provider.name, e.code)
+        metrics.REQUESTS.labels(provider.name, "bad_request").inc()
         return provider.error(e.status, e.code or provider.bad_request_code, e.message)
 
     # 2. detect (off the event loop, with a deadline)
     texts = [m.text for m in parsed.messages]
     try:
-        findings = await app[appkeys.DETECTION].detect(texts, policy.needed_entities())
+        with metrics.DETECTOR_SECONDS.time():
+            findings = await app[appkeys.DETECTION].detect(texts, policy.needed_entities())
     except DetectionUnavailable as e:
         log.error("request %s: %s refused: %s", request_id, provider.name, e)
+        metrics.ERRORS.labels("detection").inc()
+        metrics.REQUESTS.labels(provider.name, "refused").inc()
         return provider.error(
             503,
             provider.unavailable_code,
@@ -70,6 +74,8 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
     # 3. decide
     decisions = [decide(t, f, policy) for t, f in zip(texts, findings, strict=True)]
     worst = max((d.action for d in decisions), default=Action.ALLOW)
+    for d in decisions:
+        metrics.DECISIONS.labels(d.action.label).inc()
     _log_decisions(request_id, provider.name, decisions, policy.monitor)
 
     # 4. act, and 5. audit: the record is durable before anything leaves
@@ -85,6 +91,8 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         )
     except AuditUnavailable as e:
         log.error("request %s: %s refused: %s", request_id, provider.name, e)
+        metrics.ERRORS.labels("audit").inc()
+        metrics.REQUESTS.labels(provider.name, "refused").inc()
         return provider.error(
             503, provider.unavailable_code, "Audit log is unavailable; the message was not sent."
         )
@@ -92,6 +100,7 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         record_sends(app, provider.name, parsed.messages, decisions, findings, policy, None)
         # Portal links need the vault; until it is wired, portal fails closed as a block.
         types = sorted({t for d in decisions for t in d.entity_types})
+        metrics.REQUESTS.labels(provider.name, "blocked").inc()
         return provider.error(
             400,
             provider.blocked_code,
@@ -102,6 +111,9 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
 
     # 6. forward
     response = await forward(request, provider, incoming, body, parsed.drop_headers, request_id)
+    metrics.REQUESTS.labels(
+        provider.name, "forwarded" if response.status < 400 else "upstream_error"
+    ).inc()
     await _audit_result(request, provider, request_id, response.status)
     record_sends(app, provider.name, parsed.messages, decisions, findings, policy, response.status)
     return response
@@ -170,16 +182,12 @@ async def forward(
     headers = request_headers(
         incoming.headers, drop_headers, provider.extra_upstream_headers(incoming, body)
     )
+    timeout = settings.upstream.timeout_seconds
     try:
-        resp = await send(
-            app[appkeys.HTTP],
-            incoming.method,
-            url,
-            headers,
-            body,
-            settings.upstream.timeout_seconds,
-        )
+        with metrics.UPSTREAM_SECONDS.labels(provider.name).time():
+            resp = await send(app[appkeys.HTTP], incoming.method, url, headers, body, timeout)
     except UpstreamError as e:
+        metrics.ERRORS.labels("upstream").inc()
         log.warning("request %s: %s upstream error: %s", request_id, provider.name, e)
         status = 504 if e.timeout else 502
         return provider.error(

@@ -12,6 +12,8 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
+from prometheus_client import Counter as PromCounter
+
 from proxy.analytics import store
 from proxy.analytics.deidentifier import Deidentifier
 from proxy.analytics.records import SendFacts, message_rows
@@ -21,6 +23,11 @@ from proxy.tasks import spawn
 log = logging.getLogger("phi_proxy.analytics")
 
 TASK_PREFIX = "analytics:"
+RECORDS = PromCounter(
+    "phi_proxy_analytics_records_total",
+    "Analytics records by outcome: written, held_back (identifiers left), failed, dropped",
+    ["outcome"],
+)
 
 
 @dataclass
@@ -32,10 +39,14 @@ class AnalyticsRecorder:
     counters: Counter[str] = field(default_factory=Counter)
     _in_flight: int = 0
 
+    def count(self, outcome: str, n: int) -> None:
+        self.counters[outcome] += n
+        RECORDS.labels(outcome).inc(n)
+
     def submit(self, facts: SendFacts) -> None:
         """Schedule the record for one request (returns at once)."""
         if self._in_flight >= self.max_in_flight:
-            self.counters["dropped"] += len(facts.messages)
+            self.count("dropped", len(facts.messages))
             log.warning("analytics backlog full: record dropped")
             return
         self._in_flight += 1
@@ -53,12 +64,12 @@ class AnalyticsRecorder:
             )
             rows, held = message_rows(facts, results, self.key)
             await store.write(self.db, rows, held)
-            self.counters["written"] += len(rows)
-            self.counters["held_back"] += len(held)
+            self.count("written", len(rows))
+            self.count("held_back", len(held))
             if held:
                 log.warning("analytics: %d record(s) held back after the second scan", len(held))
         except Exception as e:  # noqa: BLE001 - best-effort: the send already happened
-            self.counters["failed"] += len(facts.messages)
+            self.count("failed", len(facts.messages))
             log.error("analytics record failed: %s", type(e).__name__)
         finally:
             self._in_flight -= 1

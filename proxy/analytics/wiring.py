@@ -71,5 +71,5 @@ def record_sends(
             )
         )
     except Exception as e:  # noqa: BLE001 - analytics must never fail a send
-        recorder.counters["failed"] += len(messages)
+        recorder.count("failed", len(messages))
         log.error("analytics submit failed: %s", type(e).__name__)

@@ -10,6 +10,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import pytest
+from prometheus_client import REGISTRY
 
 from models.detector import Detector
 from models.findings import Finding
@@ -213,6 +214,11 @@ async def test_pseudonyms_use_the_analytics_key_and_are_stable(
     assert {r["sender"] for r in rows} == {pseudonym("+12125550199", key)}
 
 
+def failed_metric() -> float:
+    value = REGISTRY.get_sample_value("phi_proxy_analytics_records_total", {"outcome": "failed"})
+    return value or 0.0
+
+
 class Exploding:
     async def detect(self, texts, entities):
         raise RuntimeError("scanner down")
@@ -223,10 +229,12 @@ async def test_an_analytics_failure_is_counted_and_never_fails_the_send(
 ):
     proxy = await make_proxy(str(upstream_server.make_url("")), policy=KEEP_TEXT)
     proxy.app[ANALYTICS].deidentifier.scanner = Exploding()
+    before = failed_metric()
     assert await send(proxy, "Your appointment is tomorrow.", "+12125550106") == 201
     await settle()
     assert len(upstream.requests) == 1
     assert proxy.app[ANALYTICS].counters["failed"] == 1
+    assert failed_metric() == before + 1  # exported on /metrics too
     n = await proxy.app[appkeys.STORE].fetchrow("SELECT COUNT(*) AS n FROM analytics_messages")
     assert n == {"n": 0}
 
