@@ -29,8 +29,9 @@ D3 = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def db(tmp_path):
-    database = await open_database(f"sqlite:///{tmp_path}/a.sqlite3")
+async def db(db_url):
+    """The same tests on SQLite and PostgreSQL."""
+    database = await open_database(db_url)
     await put(database, row(D1), row(D1, "allow"), row(D2), row(D3, "block", segments=0))
     yield database
     await database.close()
@@ -135,8 +136,8 @@ def cli(*args: str, tty: bool = False, cwd: Path | None = None) -> tuple[int, st
     return rc, out, b"".join(chunks).decode(errors="replace")
 
 
-async def test_cli_is_quiet_in_a_pipe_and_shows_progress_on_a_terminal(db, tmp_path):
-    url = f"sqlite:///{tmp_path}/a.sqlite3"
+async def test_cli_is_quiet_in_a_pipe_and_shows_progress_on_a_terminal(db, db_url, tmp_path):
+    url = db_url
     common = ["export", "--db", url, "--since", "2026-11-28", "--until", "2026-11-30"]
     rc, out, err = cli(*common, "--format", "parquet", "--out", str(tmp_path / "p"))
     assert (rc, out, err) == (0, "", "")

@@ -25,8 +25,9 @@ TODAY = NOW.date()
 
 
 @pytest.fixture
-async def db(tmp_path):
-    database = await open_database(f"sqlite:///{tmp_path}/a.sqlite3")
+async def db(db_url):
+    """The same tests on SQLite and PostgreSQL."""
+    database = await open_database(db_url)
     yield database
     await database.close()
 
