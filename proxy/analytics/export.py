@@ -8,13 +8,14 @@ half a file. Internal link columns (``decision_id``) are never exported.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -47,27 +48,20 @@ async def fetch_day(db: Database, day: str) -> list[dict[str, Any]]:
     return [r async for r in store.rows_of_day(db, day, EXPORT_COLUMNS)]
 
 
-async def fetch_range(db: Database, since: date, until: date) -> list[dict[str, Any]]:
-    lo, hi = day_bounds(since, until)
-    out: list[dict[str, Any]] = []
-    for day, _ in await store.days(db, lo, hi):
-        out.extend(await fetch_day(db, day))
-    return out
-
-
 def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
 
 
-def encode(rows: list[dict[str, Any]], fmt: str) -> bytes:
-    """The rows as one file's bytes in ``fmt``."""
+def encode(rows: list[dict[str, Any]], fmt: str, header: bool = True) -> bytes:
+    """The rows as one file's bytes in ``fmt`` (``header``: the CSV header line)."""
     if fmt == "jsonl":
         lines = (json.dumps(r | {"ts": _iso(r["ts"])}, ensure_ascii=False) for r in rows)
         return "".join(line + "\n" for line in lines).encode()
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(EXPORT_COLUMNS), lineterminator="\n")
-        w.writeheader()
+        if header:
+            w.writeheader()
         for r in rows:
             w.writerow(
                 {
@@ -77,20 +71,29 @@ def encode(rows: list[dict[str, Any]], fmt: str) -> bytes:
             )
         return buf.getvalue().encode()
     if fmt == "parquet":
-        return _parquet(rows)
+        import pyarrow.parquet as pq
+
+        out = io.BytesIO()
+        pq.write_table(arrow_table(rows), out, compression="zstd")
+        return out.getvalue()
     raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
 
 
-def _parquet(rows: list[dict[str, Any]]) -> bytes:
+def arrow_schema() -> Any:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     string, integer = pa.string(), pa.int64()
-    types: dict[str, pa.DataType] = {c: string for c in EXPORT_COLUMNS}
+    types: dict[str, Any] = {c: string for c in EXPORT_COLUMNS}
     types |= {c: pa.list_(string) for c in _LIST_COLUMNS}
     types |= {"ts": pa.timestamp("us", tz="UTC"), "day": pa.date32()}
     types |= {"segments": integer, "upstream_status": integer}
-    schema = pa.schema([(c, types[c]) for c in EXPORT_COLUMNS])
+    return pa.schema([(c, types[c]) for c in EXPORT_COLUMNS])
+
+
+def arrow_table(rows: list[dict[str, Any]]) -> Any:
+    """Typed columns: timestamps, dates, integers and lists stay typed for pandas and DuckDB."""
+    import pyarrow as pa
+
     columns: dict[str, list[Any]] = {c: [] for c in EXPORT_COLUMNS}
     for r in rows:
         for c in EXPORT_COLUMNS:
@@ -102,10 +105,35 @@ def _parquet(rows: list[dict[str, Any]]) -> bytes:
             elif c == "entity_counts":
                 v = json.dumps(v, sort_keys=True)
             columns[c].append(v)
-    table = pa.table(columns, schema=schema)
-    buf = io.BytesIO()
-    pq.write_table(table, buf, compression="zstd")
-    return buf.getvalue()
+    return pa.table(columns, schema=arrow_schema())
+
+
+async def stream_range(db: Database, since: date, until: date, fmt: str) -> AsyncIterator[bytes]:
+    """One file covering the range, produced a day at a time (for the admin API): JSONL and CSV
+    go out as they are read; Parquet is built in a temporary file, one row group per day."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
+    lo, hi = day_bounds(since, until)
+    days = [d for d, _ in await store.days(db, lo, hi)]
+    if fmt != "parquet":
+        if fmt == "csv" and not days:
+            yield encode([], fmt)
+        for i, day in enumerate(days):
+            yield encode(await fetch_day(db, day), fmt, header=i == 0)
+        return
+    import pyarrow.parquet as pq
+
+    with tempfile.TemporaryFile() as f:
+        writer = pq.ParquetWriter(f, arrow_schema(), compression="zstd")
+        try:
+            for day in days:
+                table = arrow_table(await fetch_day(db, day))
+                await asyncio.to_thread(writer.write_table, table)
+        finally:
+            writer.close()
+        f.seek(0)
+        while chunk := f.read(1 << 16):
+            yield chunk
 
 
 def write_atomic(path: Path, data: bytes) -> None:

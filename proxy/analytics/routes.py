@@ -7,7 +7,6 @@ authentication plugs in unchanged; until it lands, :func:`bearer_key_guard` is a
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
@@ -15,7 +14,7 @@ from datetime import UTC, date, datetime
 from aiohttp import web
 
 from proxy import appkeys
-from proxy.analytics.export import FORMATS, encode, fetch_range
+from proxy.analytics.export import FORMATS, stream_range
 from proxy.analytics.summary import console_summary
 from proxy.secrets_store import load_or_create
 
@@ -58,19 +57,26 @@ def _dates(request: web.Request) -> tuple[date, date]:
 
 
 async def export_handler(request: web.Request) -> web.StreamResponse:
-    """One file covering ``since``..``until`` (inclusive days) in ``format``."""
+    """One file covering ``since``..``until`` (inclusive days) in ``format``, streamed."""
     since, until = _dates(request)
     fmt = request.query.get("format", "jsonl")
     if fmt not in FORMATS:
         raise web.HTTPBadRequest(text=f"format must be one of {', '.join(FORMATS)}")
-    rows = await fetch_range(request.app[appkeys.STORE], since, until)
-    body = await asyncio.to_thread(encode, rows, fmt)
     name = f"analytics_{since.isoformat()}_{until.isoformat()}.{fmt}"
-    return web.Response(
-        body=body,
-        content_type=_CONTENT_TYPES[fmt],
+    resp = web.StreamResponse(
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+    resp.content_type = _CONTENT_TYPES[fmt]
+    started = False
+    async for chunk in stream_range(request.app[appkeys.STORE], since, until, fmt):
+        if not started:
+            await resp.prepare(request)
+            started = True
+        await resp.write(chunk)
+    if not started:
+        await resp.prepare(request)
+    await resp.write_eof()
+    return resp
 
 
 async def summary_handler(request: web.Request) -> web.StreamResponse:

@@ -100,6 +100,27 @@ async def test_a_role_check_dependency_guards_the_export(aiohttp_client, db, tmp
     assert seen == ["analyst"] * 3
 
 
+async def test_api_exports_span_days_in_every_format(aiohttp_client, db, tmp_path):
+    async def allow(request, role):
+        return None
+
+    days = [datetime(2026, 11, d, 10, tzinfo=UTC) for d in (27, 28, 28, 30)]
+    await put(db, *(row(d) for d in days))
+    client = await aiohttp_client(api_app(db, tmp_path, allow))
+    params = {"since": "2026-11-27", "until": "2026-11-30"}
+    r = await client.get("/admin/api/exports", params=params | {"format": "parquet"})
+    table = pq.read_table(io.BytesIO(await r.read()))
+    assert table.num_rows == 4 and table.num_columns == 18
+    r = await client.get("/admin/api/exports", params=params | {"format": "csv"})
+    lines = (await r.text()).splitlines()
+    assert len(lines) == 5 and lines[0].startswith("id,ts,day,")  # one header, four rows
+    r = await client.get("/admin/api/exports", params=params | {"format": "jsonl"})
+    got = [json.loads(x)["day"] for x in (await r.text()).splitlines()]
+    assert got == ["2026-11-27", "2026-11-28", "2026-11-28", "2026-11-30"]
+    r = await client.get("/admin/api/exports", params={"since": "2020-01-01", "format": "parquet"})
+    assert pq.read_table(io.BytesIO(await r.read())).num_rows == 0  # empty but valid
+
+
 async def test_the_stand_in_bearer_key_guard(aiohttp_server, make_proxy, upstream_server):
     proxy = await make_proxy(str(upstream_server.make_url("")))
     key = load_or_create("analytics_api", proxy.app[appkeys.SETTINGS].storage.data_dir).hex()
