@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,14 +79,22 @@ def digits(s: str) -> str:
     return "".join(c for c in s if c.isdigit())
 
 
+_OPAQUE = re.compile(r"(?:r_)?[0-9a-f]{16,}")
+
+
 def leaks(rows: Iterable[dict[str, Any]], needles: Iterable[str]) -> list[str]:
-    """Needles found in any column of any row; numbers of 7+ digits also by their digits alone
-    (so "(212) 555-0134" is caught as "2125550134" too)."""
+    """Needles found in any column of any row, as whole tokens (not inside a longer word or
+    number); numbers of 7+ digits also by their digits alone, so "(212) 555-0134" is caught as
+    "2125550134" too. Opaque hex values (random ids, HMAC pseudonyms) are still searched for the
+    needle itself, but not digit-by-digit: five decimal digits turn up in random hex by chance."""
     values = [str(v) for r in rows for v in r.values() if v is not None]
-    value_digits = [digits(v) for v in values]
+    value_digits = [digits(v) for v in values if not _OPAQUE.fullmatch(v)]
     found = []
     for n in set(needles):
+        token = re.compile(rf"(?<![A-Za-z0-9]){re.escape(n)}(?![A-Za-z0-9])")
         d = digits(n)
-        if any(n in v for v in values) or (len(d) >= 7 and any(d in v for v in value_digits)):
+        if any(token.search(v) for v in values) or (
+            len(d) >= 7 and any(d in v for v in value_digits)
+        ):
             found.append(n)
     return sorted(found)
