@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from proxy.providers import REGISTRY
+from proxy.providers import REGISTRY, RouteCollision, check_config_routes
+from proxy.providers.config import ProvidersConfig, parse_providers
+from proxy.webhooks.config import WebhookSettings, parse_webhooks
 from proxy.yamlfile import ConfigError, YamlDoc, check_keys, load_yaml, parse_yaml
 
 
@@ -45,6 +47,17 @@ class UpstreamSettings:
 class StorageSettings:
     url: str = "sqlite:///var/phi-proxy.sqlite3"
     data_dir: str = "var"  # generated local keys (mode 0600); never commit it
+    kek_file: str = ""  # vault key-encryption key (hex, mode 0600); default: <data_dir>/kek.key
+
+
+@dataclass(frozen=True)
+class AdminSettings:
+    """The admin console and API (proxy.admin)."""
+
+    enabled: bool = True
+    session_idle_minutes: float = 30.0  # a console session unused this long ends
+    session_max_hours: float = 12.0  # and none lives longer than this
+    policy_sync_seconds: float = 2.0  # how soon other workers/instances adopt a publish
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,9 @@ class Settings:
     detection: DetectionSettings = field(default_factory=DetectionSettings)
     upstream: UpstreamSettings = field(default_factory=UpstreamSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
+    admin: AdminSettings = field(default_factory=AdminSettings)
+    providers: ProvidersConfig = field(default_factory=ProvidersConfig)
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     policy_path: str | None = None
     source: str = "<defaults>"
 
@@ -68,6 +84,7 @@ _SECTIONS: dict[str, type] = {
     "server": ServerSettings,
     "detection": DetectionSettings,
     "storage": StorageSettings,
+    "admin": AdminSettings,
 }
 
 
@@ -100,7 +117,12 @@ def _section(doc: YamlDoc, name: str, cls: type, raw: Any) -> Any:
 
 
 def parse_settings(doc: YamlDoc) -> Settings:
-    top = check_keys(doc, "", doc.data, {"server", "detection", "upstream", "storage", "policy"})
+    top = check_keys(
+        doc,
+        "",
+        doc.data,
+        {"server", "detection", "upstream", "storage", "providers", "admin", "policy", "webhooks"},
+    )
     sections = {k: _section(doc, k, cls, top.get(k)) for k, cls in _SECTIONS.items()}
     up = check_keys(doc, "upstream", top.get("upstream"), {"timeout_seconds", "verify_tls", "urls"})
     urls = up.get("urls") or {}
@@ -127,8 +149,15 @@ def parse_settings(doc: YamlDoc) -> Settings:
         raise doc.error("policy", "must be a file path")
     if policy is not None and not Path(policy).is_absolute():
         policy = str(Path(doc.file).resolve().parent / policy)
+    providers = parse_providers(doc, top.get("providers"), set(REGISTRY))
+    try:
+        check_config_routes(providers)
+    except RouteCollision as e:
+        raise doc.error("providers", f"route collision: {e}") from None
     return Settings(
         upstream=UpstreamSettings(float(timeout), verify, dict(urls)),
+        providers=providers,
+        webhooks=parse_webhooks(doc, top.get("webhooks")),
         policy_path=policy,
         source=doc.file,
         **sections,

@@ -20,7 +20,7 @@ from proxy.analytics import clinical, segments
 from proxy.analytics.deidentifier import Result
 from proxy.audit import pseudonym
 from proxy.pipeline import Decision
-from proxy.policy import Action, Policy
+from proxy.policy import Policy
 from proxy.providers import Message
 
 
@@ -36,6 +36,7 @@ class SendFacts:
     policy: Policy
     upstream_status: int | None  # None: nothing was forwarded
     at: float  # epoch seconds
+    sent: Sequence[str] | None = None  # what each message went out as, when forwarded
 
 
 def truncate(ts: float, granularity: str) -> datetime:
@@ -51,9 +52,9 @@ def truncate(ts: float, granularity: str) -> datetime:
     raise ValueError(f"unknown granularity {granularity!r}")
 
 
-def delivery_status(decision: Decision, upstream_status: int | None) -> str:
+def delivery_status(upstream_status: int | None) -> str:
     """What the proxy itself knows; status callbacks may refine it later."""
-    if decision.action in (Action.BLOCK, Action.PORTAL) or upstream_status is None:
+    if upstream_status is None:
         return "blocked"
     return "accepted" if upstream_status < 400 else "rejected"
 
@@ -70,7 +71,7 @@ def message_rows(
     when = truncate(facts.at, facts.policy.analytics.granularity)
     rows: list[dict[str, Any]] = []
     held: list[dict[str, Any]] = []
-    for m, d, r in zip(facts.messages, facts.decisions, results, strict=True):
+    for i, (m, d, r) in enumerate(zip(facts.messages, facts.decisions, results, strict=True)):
         base = {"ts": when.timestamp(), "day": when.date().isoformat(), "provider": facts.provider}
         if keep_text and r.held_back:
             for _ in m.to or ("",):
@@ -84,7 +85,7 @@ def message_rows(
                     }
                 )
             continue
-        sent = d.outgoing if d.outgoing is not None and facts.upstream_status is not None else None
+        sent = _sent(facts, d, i)
         seg = segments.count(sent) if sent is not None else None
         counts = Counter(f.type for f in d.findings)
         common = base | {
@@ -100,7 +101,7 @@ def message_rows(
             "segments": seg.segments if seg else 0,
             "sender": pseudonym(m.sender, key) if m.sender else None,
             "upstream_status": facts.upstream_status,
-            "delivery_status": delivery_status(d, facts.upstream_status),
+            "delivery_status": delivery_status(facts.upstream_status),
             "text": r.text if keep_text else None,
         }
         for to in m.to or ("",):
@@ -108,3 +109,12 @@ def message_rows(
                 common | {"id": uuid.uuid4().hex, "recipient": pseudonym(to, key) if to else None}
             )
     return rows, held
+
+
+def _sent(facts: SendFacts, d: Decision, i: int) -> str | None:
+    """The text that went upstream for message ``i``, or None when nothing was forwarded."""
+    if facts.upstream_status is None:
+        return None
+    if facts.sent is not None and i < len(facts.sent):
+        return facts.sent[i]
+    return d.outgoing

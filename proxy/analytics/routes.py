@@ -1,47 +1,33 @@
-"""The admin API's analytics endpoints, for the ``analyst`` role.
+"""The admin API's analytics endpoints, declared in the admin route table (default deny).
 
-:func:`register_routes` takes the role check as a dependency, so the admin package's real
-authentication plugs in unchanged; until it lands, :func:`bearer_key_guard` is a minimal stand-in
-(one bearer key from ``PHI_PROXY_ANALYTICS_API_KEY`` or ``<data_dir>/analytics_api.key``).
+``GET /admin/api/exports`` (role ``analyst``) streams the de-identified records of a range of
+days; ``GET /admin/api/analytics/summary`` returns the console figures. Authentication and the
+role check are the admin package's access middleware; importing this module declares the routes
+(:mod:`proxy.analytics.wiring` does, so they exist before ``create_app`` registers the table).
 """
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from aiohttp import web
 
 from proxy import appkeys
+from proxy.admin.roles import ANALYST, AUDITOR, OPERATOR, PRIVACY_OFFICER, roles
+from proxy.admin.routes import Param, route
 from proxy.analytics.export import FORMATS, stream_range
 from proxy.analytics.summary import console_summary
-from proxy.secrets_store import load_or_create
 
-RoleCheck = Callable[[web.Request, str], Awaitable[None]]
-ROLE = "analyst"
 _CONTENT_TYPES = {
     "jsonl": "application/x-ndjson",
     "csv": "text/csv",
     "parquet": "application/vnd.apache.parquet",
 }
-
-
-def register_routes(
-    app: web.Application, require_role: RoleCheck, prefix: str = "/admin/api"
-) -> None:
-    """``GET {prefix}/exports`` and ``GET {prefix}/analytics/summary``, both for analysts."""
-
-    async def exports(request: web.Request) -> web.StreamResponse:
-        await require_role(request, ROLE)
-        return await export_handler(request)
-
-    async def summary(request: web.Request) -> web.StreamResponse:
-        await require_role(request, ROLE)
-        return await summary_handler(request)
-
-    app.router.add_get(f"{prefix}/exports", exports)
-    app.router.add_get(f"{prefix}/analytics/summary", summary)
+MAX_DAYS = 3660  # ten years: beyond that a request is a mistake, not an export
+_DATE = {"type": "string", "format": "date"}
+SINCE = Param("since", _DATE, "first day, YYYY-MM-DD (UTC; default today)")
+UNTIL = Param("until", _DATE, "last day, inclusive (default: since)")
+FORMAT = Param("format", {"type": "string", "enum": list(FORMATS)}, "jsonl (default), csv, parquet")
 
 
 def _dates(request: web.Request) -> tuple[date, date]:
@@ -53,9 +39,22 @@ def _dates(request: web.Request) -> tuple[date, date]:
         raise web.HTTPBadRequest(text="since/until must be dates (YYYY-MM-DD)") from None
     if until < since:
         raise web.HTTPBadRequest(text="until is before since")
+    if until - since > timedelta(days=MAX_DAYS) or until >= date.max - timedelta(days=1):
+        raise web.HTTPBadRequest(text=f"at most {MAX_DAYS} days per request")
     return since, until
 
 
+@route(
+    "GET",
+    "/admin/api/exports",
+    roles=roles(ANALYST),
+    summary="De-identified analytics records (Safe Harbor) for a range of days, as one file",
+    api=True,
+    params=(SINCE, UNTIL, FORMAT),
+    response_type="application/octet-stream",
+    response={"type": "string", "format": "binary"},
+    tag="exports",
+)
 async def export_handler(request: web.Request) -> web.StreamResponse:
     """One file covering ``since``..``until`` (inclusive days) in ``format``, streamed."""
     since, until = _dates(request)
@@ -63,9 +62,7 @@ async def export_handler(request: web.Request) -> web.StreamResponse:
     if fmt not in FORMATS:
         raise web.HTTPBadRequest(text=f"format must be one of {', '.join(FORMATS)}")
     name = f"analytics_{since.isoformat()}_{until.isoformat()}.{fmt}"
-    resp = web.StreamResponse(
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    resp = web.StreamResponse(headers={"Content-Disposition": f'attachment; filename="{name}"'})
     resp.content_type = _CONTENT_TYPES[fmt]
     started = False
     async for chunk in stream_range(request.app[appkeys.STORE], since, until, fmt):
@@ -79,24 +76,15 @@ async def export_handler(request: web.Request) -> web.StreamResponse:
     return resp
 
 
+@route(
+    "GET",
+    "/admin/api/analytics/summary",
+    roles=roles(OPERATOR, AUDITOR, PRIVACY_OFFICER),  # as the admin API's other metrics
+    summary="Texts per day by action, top entity types, held back, opt-outs, portal views",
+    api=True,
+    params=(SINCE, UNTIL),
+    tag="metrics",
+)
 async def summary_handler(request: web.Request) -> web.StreamResponse:
     since, until = _dates(request)
     return web.json_response(await console_summary(request.app[appkeys.STORE], since, until))
-
-
-def bearer_key_guard(key_name: str = "analytics_api") -> RoleCheck:
-    """A stand-in role check: any caller holding the one bearer key counts as an analyst."""
-    cache: dict[str, str] = {}
-
-    async def check(request: web.Request, role: str) -> None:
-        if "key" not in cache:
-            data_dir = request.app[appkeys.SETTINGS].storage.data_dir
-            cache["key"] = load_or_create(key_name, data_dir).hex()
-        auth = request.headers.get("Authorization", "")
-        scheme, _, token = auth.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(
-            token.strip().encode(), cache["key"].encode()
-        ):
-            raise web.HTTPUnauthorized(headers={"WWW-Authenticate": "Bearer"})
-
-    return check

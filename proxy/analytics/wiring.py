@@ -1,5 +1,6 @@
 """Plugging analytics into the proxy app: the recorder (built at start-up, drained at shutdown),
-the admin routes, and :func:`record_sends`, the handler's one call after a request is answered."""
+the admin API routes (declared on import), and :func:`record_sends`, the handler's one call
+after a request is answered."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from aiohttp import web
 
 from models.findings import Finding
 from proxy import appkeys
+from proxy.analytics import routes  # noqa: F401  (declares the admin API routes)
 from proxy.analytics.deidentifier import Deidentifier
 from proxy.analytics.recorder import TASK_PREFIX, AnalyticsRecorder
 from proxy.analytics.records import SendFacts
-from proxy.analytics.routes import RoleCheck, bearer_key_guard, register_routes
 from proxy.pipeline import Decision
 from proxy.policy import Policy
 from proxy.providers import Message
@@ -27,10 +28,10 @@ ANALYTICS: web.AppKey[AnalyticsRecorder] = web.AppKey("analytics")
 DRAIN_SECONDS = 10.0
 
 
-def setup(app: web.Application, require_role: RoleCheck | None = None) -> None:
-    """Call from ``create_app`` after the store and detection contexts are registered."""
+def setup(app: web.Application) -> None:
+    """Call from ``create_app`` after the store and detection contexts are registered.
+    (The admin API routes are declared on import and registered with the admin route table.)"""
     app.cleanup_ctx.append(_recorder)
-    register_routes(app, require_role or bearer_key_guard())
 
 
 async def _recorder(app: web.Application) -> AsyncIterator[None]:
@@ -52,8 +53,12 @@ def record_sends(
     findings: Sequence[Sequence[Finding]],
     policy: Policy,
     upstream_status: int | None,
+    sent: Sequence[str] | None = None,
 ) -> None:
-    """Schedule the analytics copy of one answered request. Never raises, never blocks."""
+    """Schedule the analytics copy of one answered request. Never raises, never blocks.
+
+    ``upstream_status`` is None when nothing was forwarded; ``sent`` is the text each message
+    went out as (redacted, or the portal notice), for its segment count."""
     recorder = app.get(ANALYTICS)
     if recorder is None:
         return
@@ -67,6 +72,7 @@ def record_sends(
                 covered=policy.needed_entities(),
                 policy=policy,
                 upstream_status=upstream_status,
+                sent=list(sent) if sent is not None else None,
                 at=time.time(),
             )
         )

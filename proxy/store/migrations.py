@@ -44,9 +44,123 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX audit_log_kind ON audit_log (kind)
         """,
     ),
+    # proxy.optout: the TCPA opt-out registry (pseudonymous recipient and scope, never a number)
+    Migration(
+        "0003_optouts",
+        """
+        CREATE TABLE optouts (
+            recipient TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            state TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            updated_at REAL NOT NULL,
+            confirmed BIGINT NOT NULL DEFAULT 0,
+            PRIMARY KEY (recipient, scope)
+        );
+        CREATE TABLE optout_events (
+            provider TEXT NOT NULL,
+            event TEXT NOT NULL,
+            seen_at REAL NOT NULL,
+            PRIMARY KEY (provider, event)
+        )
+        """,
+    ),
+    # proxy.keys + proxy.portal: wrapped data keys and the portal vault (sealed originals)
+    Migration(
+        "0004_portal_vault",
+        """
+        CREATE TABLE vault_keys (
+            key_id TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            wrapped BLOB,
+            kek_id TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE portal_links (
+            token_hash TEXT PRIMARY KEY,
+            record_id TEXT NOT NULL UNIQUE,
+            key_id TEXT NOT NULL,
+            body BLOB,
+            secret BLOB,
+            recipient TEXT NOT NULL,
+            organization TEXT NOT NULL,
+            verification TEXT NOT NULL,
+            view_once INTEGER NOT NULL,
+            max_attempts INTEGER NOT NULL,
+            failures INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            purge_after REAL NOT NULL,
+            locked_at REAL,
+            viewed_at REAL,
+            views INTEGER NOT NULL DEFAULT 0,
+            code_hash TEXT,
+            code_expires_at REAL,
+            code_sends INTEGER NOT NULL DEFAULT 0,
+            code_sent_at REAL,
+            request_id TEXT NOT NULL,
+            decision_id TEXT NOT NULL,
+            policy_version TEXT NOT NULL
+        );
+        CREATE INDEX portal_links_key ON portal_links (key_id);
+        CREATE INDEX portal_links_purge ON portal_links (purge_after)
+        """,
+    ),
+    # proxy.policy_versions: every policy loaded or published (hash, YAML, who, when, why)
+    Migration(
+        "0005_policy_versions",
+        """
+        CREATE TABLE policy_versions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            version TEXT NOT NULL,
+            name TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            event TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            ts REAL NOT NULL,
+            yaml TEXT NOT NULL
+        );
+        CREATE INDEX policy_versions_version ON policy_versions (version)
+        """,
+    ),
+    # proxy.admin.auth: console users, API keys (SHA-256 only), sessions, policy drafts
+    Migration(
+        "0006_admin_auth",
+        """
+        CREATE TABLE admin_users (
+            name TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            revoked_at REAL
+        );
+        CREATE TABLE admin_api_keys (
+            id TEXT PRIMARY KEY,
+            key_hash TEXT NOT NULL UNIQUE,
+            user_name TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            revoked_at REAL,
+            last_used_at REAL
+        );
+        CREATE TABLE admin_sessions (
+            id_hash TEXT PRIMARY KEY,
+            user_name TEXT NOT NULL,
+            csrf TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            last_seen REAL NOT NULL
+        );
+        CREATE TABLE admin_drafts (
+            user_name TEXT PRIMARY KEY,
+            yaml TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        )
+        """,
+    ),
     # proxy.analytics: the de-identified copy of each message, and the ones held back (no text)
     Migration(
-        "0003_analytics",
+        "0007_analytics",
         """
         CREATE TABLE analytics_messages (
             id TEXT PRIMARY KEY,

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import aiohttp
 import pyarrow.parquet as pq
 import pytest
-from aiohttp import web
 
+import proxy.admin.auth as auth_mod
 from proxy import appkeys
-from proxy.analytics.routes import register_routes
+from proxy.admin.keys import AUTH
+from proxy.admin.roles import ROLES
 from proxy.analytics.summary import console_summary
 from proxy.audit import AuditEvent, AuditLog
-from proxy.secrets_store import load_or_create
-from proxy.settings import Settings, StorageSettings
 from proxy.store import open_database
 from tests.analytics.rows import put, row
 
@@ -66,87 +65,82 @@ async def test_console_summary(db):
     json.dumps(s)  # plain, serialisable
 
 
-def api_app(db, tmp_path, require_role) -> web.Application:
-    app = web.Application()
-    app[appkeys.STORE] = db
-    app[appkeys.SETTINGS] = Settings(storage=StorageSettings(data_dir=str(tmp_path)))
-    register_routes(app, require_role)
-    return app
+@pytest.fixture(autouse=True)
+def fast_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth_mod, "_SCRYPT_N", 2**10)
 
 
-async def test_a_role_check_dependency_guards_the_export(aiohttp_client, db, tmp_path):
-    seen = []
+@pytest.fixture
+async def api(make_proxy, upstream_server):
+    """The real proxy (admin access middleware included) with an analyst and an operator."""
+    server = await make_proxy(str(upstream_server.make_url("")))
+    auth = server.app[AUTH]
+    keys = {role: (await auth.add_user(f"u_{role}", role)).api_key for role in ROLES}
+    return server, keys
 
-    async def require_role(request: web.Request, role: str) -> None:
-        seen.append(role)
-        if request.headers.get("X-Role") != role:
-            raise web.HTTPForbidden()
 
-    await put(db, row(NOW), row(NOW, "allow"))
-    client = await aiohttp_client(api_app(db, tmp_path, require_role))
-    r = await client.get("/admin/api/exports", params={"since": TODAY.isoformat()})
-    assert r.status == 403
-    r = await client.get(
-        "/admin/api/exports",
-        params={"since": TODAY.isoformat(), "format": "parquet"},
-        headers={"X-Role": "analyst"},
-    )
-    assert r.status == 200
-    assert r.headers["Content-Type"] == "application/vnd.apache.parquet"
-    table = pq.read_table(io.BytesIO(await r.read()))
+async def get(server, path: str, key: str | None, **params: str) -> tuple[int, bytes, str]:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    async with (
+        aiohttp.ClientSession() as s,
+        s.get(server.make_url(path), params=params, headers=headers) as r,
+    ):
+        return r.status, await r.read(), r.headers.get("Content-Type", "")
+
+
+async def test_exports_are_for_analysts(api):
+    server, keys = api
+    await put(server.app[appkeys.STORE], row(NOW), row(NOW, "allow"))
+    path = "/admin/api/exports"
+    assert (await get(server, path, None))[0] == 401
+    for role in ("operator", "auditor", "privacy_officer"):
+        assert (await get(server, path, keys[role]))[0] == 403, role
+    status, body, ctype = await get(server, path, keys["analyst"], format="parquet")
+    assert status == 200 and ctype == "application/vnd.apache.parquet"
+    table = pq.read_table(io.BytesIO(body))
     assert table.num_rows == 2 and "decision_id" not in table.column_names
-    r = await client.get("/admin/api/analytics/summary", headers={"X-Role": "analyst"})
-    assert r.status == 200 and (await r.json())["texts"] == 2
-    assert seen == ["analyst"] * 3
+    assert (await get(server, path, keys["admin"], format="csv"))[0] == 200
 
 
-async def test_api_exports_span_days_in_every_format(aiohttp_client, db, tmp_path):
-    async def allow(request, role):
-        return None
+async def test_the_summary_is_for_metrics_readers(api):
+    server, keys = api
+    await put(server.app[appkeys.STORE], row(NOW), row(NOW, "allow"))
+    path = "/admin/api/analytics/summary"
+    for role in ("auditor", "privacy_officer", "operator", "admin"):
+        status, body, _ = await get(server, path, keys[role])
+        assert status == 200 and json.loads(body)["texts"] == 2, role
+    assert (await get(server, path, keys["analyst"]))[0] == 403  # analysts: exports only
+    assert (await get(server, path, None))[0] == 401
 
+
+async def test_api_exports_span_days_in_every_format(api):
+    server, keys = api
     days = [datetime(2026, 11, d, 10, tzinfo=UTC) for d in (27, 28, 28, 30)]
-    await put(db, *(row(d) for d in days))
-    client = await aiohttp_client(api_app(db, tmp_path, allow))
-    params = {"since": "2026-11-27", "until": "2026-11-30"}
-    r = await client.get("/admin/api/exports", params=params | {"format": "parquet"})
-    table = pq.read_table(io.BytesIO(await r.read()))
+    await put(server.app[appkeys.STORE], *(row(d) for d in days))
+    key = keys["analyst"]
+    rng = {"since": "2026-11-27", "until": "2026-11-30"}
+    _, body, _ = await get(server, "/admin/api/exports", key, format="parquet", **rng)
+    table = pq.read_table(io.BytesIO(body))
     assert table.num_rows == 4 and table.num_columns == 18
-    r = await client.get("/admin/api/exports", params=params | {"format": "csv"})
-    lines = (await r.text()).splitlines()
+    _, body, _ = await get(server, "/admin/api/exports", key, format="csv", **rng)
+    lines = body.decode().splitlines()
     assert len(lines) == 5 and lines[0].startswith("id,ts,day,")  # one header, four rows
-    r = await client.get("/admin/api/exports", params=params | {"format": "jsonl"})
-    got = [json.loads(x)["day"] for x in (await r.text()).splitlines()]
+    _, body, _ = await get(server, "/admin/api/exports", key, format="jsonl", **rng)
+    got = [json.loads(x)["day"] for x in body.decode().splitlines()]
     assert got == ["2026-11-27", "2026-11-28", "2026-11-28", "2026-11-30"]
-    r = await client.get("/admin/api/exports", params={"since": "2020-01-01", "format": "parquet"})
-    assert pq.read_table(io.BytesIO(await r.read())).num_rows == 0  # empty but valid
+    _, body, _ = await get(server, "/admin/api/exports", key, since="2020-01-01", format="parquet")
+    assert pq.read_table(io.BytesIO(body)).num_rows == 0  # empty but valid
 
 
-async def test_the_stand_in_bearer_key_guard(aiohttp_server, make_proxy, upstream_server):
-    proxy = await make_proxy(str(upstream_server.make_url("")))
-    key = load_or_create("analytics_api", proxy.app[appkeys.SETTINGS].storage.data_dir).hex()
-    url = proxy.make_url("/admin/api/exports")
-    async with aiohttp.ClientSession() as s:
-        async with s.get(url) as r:
-            assert r.status == 401
-        async with s.get(url, headers={"Authorization": "Bearer " + "0" * 64}) as r:
-            assert r.status == 401
-        async with s.get(url, headers={"Authorization": f"Bearer {key}"}) as r:
-            assert r.status == 200 and await r.text() == ""
-        async with s.get(
-            url, params={"format": "xml"}, headers={"Authorization": f"Bearer {key}"}
-        ) as r:
-            assert r.status == 400
-
-
-async def test_bad_dates_are_a_400(aiohttp_client, db, tmp_path):
-    async def allow(request, role):
-        return None
-
-    client = await aiohttp_client(api_app(db, tmp_path, allow))
-    r = await client.get("/admin/api/exports", params={"since": "yesterday"})
-    assert r.status == 400
-    r = await client.get(
-        "/admin/api/exports", params={"since": "2026-11-29", "until": "2026-11-28"}
-    )
-    assert r.status == 400
-    assert date.fromisoformat("2026-11-29")  # the format the API wants
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"since": "yesterday"},
+        {"since": "2026-11-29", "until": "2026-11-28"},
+        {"since": "0001-01-01", "until": "9999-12-31"},
+        {"format": "xml"},
+    ],
+)
+async def test_bad_requests_are_a_400(api, params):
+    server, keys = api
+    assert (await get(server, "/admin/api/exports", keys["analyst"], **params))[0] == 400
