@@ -25,13 +25,19 @@ def policy_with(extra_yaml: str) -> Policy:
     return parse_policy(text, "test-policy.yaml")
 
 
-async def send(proxy: TestServer, text: str, to: str, sender: str = SENDER) -> int:
+async def send(
+    proxy: TestServer, text: str, to: str, sender: str = SENDER, dob: str | None = None
+) -> int:
+    """One Twilio send; ``dob`` is the portal's date-of-birth header (for clinical texts)."""
+    headers = {"Authorization": "Basic abc"}
+    if dob:
+        headers["X-PHI-Proxy-Patient-DOB"] = dob
     async with (
         aiohttp.ClientSession() as s,
         s.post(
             proxy.make_url(SENDS),
             data={"To": to, "From": sender, "Body": text},
-            headers={"Authorization": "Basic abc"},
+            headers=headers,
         ) as r,
     ):
         await r.read()

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from prometheus_client import REGISTRY
@@ -19,6 +20,7 @@ from proxy import appkeys
 from proxy.analytics import clinical, safe_harbor
 from proxy.analytics.deidentifier import ThreadScanner
 from proxy.analytics.export import export_partitioned
+from proxy.analytics.segments import count as segment_count
 from proxy.analytics.wiring import ANALYTICS
 from proxy.audit import pseudonym
 from proxy.policy import Action, EntityRule
@@ -255,3 +257,22 @@ async def test_blocked_texts_are_recorded_with_segments_zero(
     assert [c[:12] for c in blocked["condition_classes"]] == ["ICD-10 ch.1:"]
     assert blocked["medication_classes"] == ["biguanide"]
     assert len(upstream.requests) == 1
+
+
+async def test_a_portal_notice_counts_its_own_segments(
+    make_proxy, upstream_server, upstream, tmp_path
+):
+    """Clinical text goes out as a portal link notice: the record counts what was sent."""
+    proxy = await make_proxy(str(upstream_server.make_url("")), policy=NO_TEXT)
+    clinical = "Your HIV test came back positive; we started you on metformin. " * 3
+    assert await send(proxy, clinical, "+12125550109", dob="1980-02-03") == 201
+    await settle()
+    sent = parse_qs(upstream.bodies[0].decode())["Body"][0]
+    assert "HIV" not in sent
+    await export_and_read(proxy, tmp_path / "out")
+    [r] = read_parquet_native(tmp_path / "out")
+    assert (r["action"], r["delivery_status"]) == ("portal", "accepted")
+    expected = segment_count(sent)
+    assert (r["segments"], r["encoding"]) == (expected.segments, expected.encoding)
+    assert expected.segments < segment_count(clinical).segments
+    assert r["condition_classes"] and r["medication_classes"] == ["biguanide"]
