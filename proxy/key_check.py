@@ -5,7 +5,8 @@ pseudonym key. An instance started with another key would compute pseudonyms nob
 it would not see opt-outs recorded by its peers and would let sends to opted-out recipients
 through: a silent fail-open. So the first process to use a store records a fingerprint of its
 key there, and any process with a different key refuses to start. (The vault KEK has its own
-check: every data key records the KEK that wrapped it, see :mod:`proxy.keys`.)
+check: every data key records the KEK that wrapped it, see :mod:`proxy.keys`.) The analytics
+key is checked the same way, so that analytics pseudonyms agree across instances.
 """
 
 from __future__ import annotations
@@ -51,8 +52,13 @@ async def check_key(db: Database, name: str, key: bytes) -> None:
         )
 
 
+async def load_shared_key(db: Database, name: str, data_dir: str | Path) -> bytes:
+    """A key every instance on this store must share (environment or data dir), verified."""
+    key = load_or_create(name, data_dir)
+    await check_key(db, name, key)
+    return key
+
+
 async def load_pseudonym_key(db: Database, data_dir: str | Path) -> bytes:
     """The pseudonym key (environment or data dir), verified against the store."""
-    key = load_or_create("pseudonym", data_dir)
-    await check_key(db, "pseudonym", key)
-    return key
+    return await load_shared_key(db, "pseudonym", data_dir)
