@@ -1,8 +1,9 @@
 """Two proxy instances behind one load balancer, sharing one PostgreSQL database.
 
 Each instance is the real app on its own socket with its own Settings and data directory; they
-share only the database URL and the keys (pseudonym key and vault KEK, copied into both data
-directories as an operator would). What one instance learns, the other must enforce.
+share only the database URL and the keys (pseudonym and analytics keys and the vault KEK,
+copied into both data directories as an operator would; config/PROXY.md). What one instance
+learns, the other must enforce.
 """
 
 from __future__ import annotations
@@ -65,11 +66,16 @@ Cluster = Callable[[], Awaitable[tuple[Instance, Instance]]]
 def shared_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """Keys generated for this test only, written as 0600 files into each instance's data dir
     (not the environment, which two in-process instances would share whatever we did)."""
-    for env in ("PHI_PROXY_PSEUDONYM_KEY", "PHI_PROXY_KEK", "PHI_PROXY_KEK_KEY"):
+    for env in (
+        "PHI_PROXY_PSEUDONYM_KEY",
+        "PHI_PROXY_ANALYTICS_KEY",
+        "PHI_PROXY_KEK",
+        "PHI_PROXY_KEK_KEY",
+    ):
         monkeypatch.delenv(env, raising=False)
     monkeypatch.setenv("TEST_TWILIO_TOKEN", TWILIO_TOKEN)
     monkeypatch.setattr(auth_mod, "_SCRYPT_N", 2**10)
-    return {"pseudonym": os.urandom(32).hex(), "kek": os.urandom(32).hex()}
+    return {name: os.urandom(32).hex() for name in ("pseudonym", "analytics", "kek")}
 
 
 def _data_dir(root: Path, keys: dict[str, str]) -> Path:
