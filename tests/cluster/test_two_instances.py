@@ -4,6 +4,11 @@ Each instance is the real app on its own socket with its own Settings and data d
 share only the database URL and the keys (pseudonym and analytics keys and the vault KEK,
 copied into both data directories as an operator would; config/PROXY.md). What one instance
 learns, the other must enforce.
+
+Not here yet: (e) an idempotency key used on A is honoured on B. Idempotency keys are built on
+the ``hardening`` branch (proxy/idempotency.py), not on main when this was written; once merged,
+add a test that sends with one ``I-Twilio-Idempotency-Token`` through A then B and checks that
+the provider saw one request and B answered with A's response.
 """
 
 from __future__ import annotations
