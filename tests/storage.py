@@ -1,7 +1,8 @@
 """Which store the suite runs against, and backend-neutral ways for tests to look inside it.
 
-``PHI_PROXY_TEST_STORAGE=postgres`` runs every proxy test on a fresh PostgreSQL database
-(``PHI_PROXY_TEST_PG`` names the server's admin URL); the default is SQLite in ``tmp_path``.
+``PHI_PROXY_TEST_STORAGE=postgres`` runs every proxy test on a fresh PostgreSQL store (a schema
+of its own, see :class:`PgSchemas`; ``PHI_PROXY_TEST_PG`` names the server's admin URL); the
+default is SQLite in ``tmp_path``.
 The helpers here are synchronous (they run asyncpg on a private loop in a worker thread) so
 that sync tests, CLI tests and sync helpers can use them as well as async tests.
 """
