@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -9,16 +11,20 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import aiohttp
 from aiohttp import web
 
-from proxy import appkeys
-from proxy.audit import AuditLog
+from proxy import appkeys, limits
+from proxy.audit import AuditLog, AuditUnavailable
+from proxy.audit_checkpoints import CheckpointSigner
 from proxy.detection import DetectionService, TextDetector
 from proxy.handler import outbound, passthrough
+from proxy.idempotency import IDEMPOTENCY, IdempotencyStore
+from proxy.limits import concurrency_middleware, rate_limit_middleware
 from proxy.policy import Policy
 from proxy.policy_holder import PolicyHolder
 from proxy.providers import REGISTRY, Provider
 from proxy.secrets_store import load_or_create
 from proxy.settings import Settings
 from proxy.store import open_database
+from proxy.tls import check_upstream_tls
 
 log = logging.getLogger("phi_proxy.app")
 
@@ -29,9 +35,10 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     """The proxy application. The detector is built by the caller (it is slow to load)."""
     app = web.Application(
         client_max_size=settings.server.max_body_bytes,
-        middlewares=[internal_error_middleware],
+        middlewares=[internal_error_middleware, concurrency_middleware, rate_limit_middleware],
     )
     app[appkeys.SETTINGS] = settings
+    limits.install(app, settings)
     app[appkeys.POLICY] = PolicyHolder(policy, settings.policy_path or policy.source or None)
     d = settings.detection
     app[appkeys.DETECTION] = DetectionService(
@@ -100,17 +107,42 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
     storage = app[appkeys.SETTINGS].storage
     db = await open_database(storage.url)
     app[appkeys.STORE] = db
-    app[appkeys.AUDIT] = AuditLog(db)
+    a = app[appkeys.SETTINGS].audit
+    signer = CheckpointSigner.load(a.signing_key_file, storage.data_dir)
+    audit = AuditLog(
+        db,
+        signer,
+        every_records=a.checkpoint_every_records,
+        every_seconds=a.checkpoint_every_seconds,
+    )
+    app[appkeys.AUDIT] = audit
     app[appkeys.PSEUDONYM_KEY] = load_or_create("pseudonym", storage.data_dir)
+    idem = app[appkeys.SETTINGS].idempotency
+    app[IDEMPOTENCY] = IdempotencyStore(db, ttl=idem.ttl_seconds, wait=idem.wait_seconds)
+    ticker = asyncio.create_task(_checkpoint_ticker(audit, a.checkpoint_every_seconds))
     yield
+    ticker.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await ticker
+    with contextlib.suppress(AuditUnavailable):
+        await audit.checkpoint()  # sign the tail on a clean shutdown
     await db.close()
+
+
+async def _checkpoint_ticker(audit: AuditLog, every: float) -> None:
+    """Sign the tail every ``every`` seconds, so a quiet log's last records are covered too."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await audit.checkpoint()
+        except AuditUnavailable as e:
+            log.error("audit checkpoint failed: %s", e)
 
 
 async def _http_session(app: web.Application) -> AsyncIterator[None]:
     s = app[appkeys.SETTINGS].upstream
+    check_upstream_tls(app[appkeys.SETTINGS])
     connector = aiohttp.TCPConnector(ssl=s.verify_tls, limit=100)
-    if not s.verify_tls:
-        log.warning("UPSTREAM TLS VERIFICATION IS DISABLED by %s", app[appkeys.SETTINGS].source)
     async with aiohttp.ClientSession(connector=connector, auto_decompress=False) as session:
         app[appkeys.HTTP] = session
         yield

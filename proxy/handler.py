@@ -6,17 +6,20 @@ carry the request id, provider and entity types, never text or phone numbers.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 
 from aiohttp import web
 
-from proxy import appkeys
+from proxy import appkeys, idempotency
 from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
 from proxy.detection import DetectionUnavailable
+from proxy.idempotency import IDEMPOTENCY, Claim
+from proxy.limits import read_body
 from proxy.pipeline import Decision, decide
-from proxy.policy import Action
-from proxy.providers import BadRequest, Incoming, Message, Provider
+from proxy.policy import Action, Policy
+from proxy.providers import BadRequest, Incoming, Message, Parsed, Provider
 from proxy.upstream import UpstreamError, request_headers, send
 
 log = logging.getLogger("phi_proxy.handler")
@@ -24,12 +27,8 @@ log = logging.getLogger("phi_proxy.handler")
 
 async def read_incoming(request: web.Request) -> Incoming:
     """The request with its body read, within the configured size limit."""
-    limit = request.app[appkeys.SETTINGS].server.max_body_bytes
-    if request.content_length is not None and request.content_length > limit:
-        raise BadRequest(f"Request body exceeds {limit} bytes", status=413)
-    body = await request.content.read(limit + 1)
-    if len(body) > limit:
-        raise BadRequest(f"Request body exceeds {limit} bytes", status=413)
+    server = request.app[appkeys.SETTINGS].server
+    body = await read_body(request, server.max_body_bytes, server.body_read_timeout_seconds)
     return Incoming(
         method=request.method,
         path=request.path,
@@ -54,6 +53,39 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         log.info("request %s: %s refused: bad request (%s)", request_id, provider.name, e.code)
         return provider.error(e.status, e.code or provider.bad_request_code, e.message)
 
+    # Idempotency: a retry with the same key gets the first answer, never a second send.
+    claim = await _idempotency_begin(request, provider, incoming, request_id)
+    if isinstance(claim, web.StreamResponse):
+        return claim
+    forwarded = False
+    try:
+        response, forwarded = await _inspect_and_send(
+            request, provider, incoming, parsed, policy, request_id
+        )
+    finally:
+        if claim is not None and not forwarded:
+            await _idempotency_release(request, claim, request_id)
+    if claim is not None and forwarded:
+        try:
+            await request.app[IDEMPOTENCY].complete(claim, response)
+        except Exception as e:  # noqa: BLE001 - the send happened; say so, don't hide it
+            log.error(
+                "request %s: could not store idempotent answer: %s", request_id, type(e).__name__
+            )
+    return response
+
+
+async def _inspect_and_send(
+    request: web.Request,
+    provider: Provider,
+    incoming: Incoming,
+    parsed: Parsed,
+    policy: Policy,
+    request_id: str,
+) -> tuple[web.Response, bool]:
+    """Steps 2-6; the flag says whether anything may have reached the provider."""
+    app = request.app
+
     # 2. detect (off the event loop, with a deadline)
     texts = [m.text for m in parsed.messages]
     try:
@@ -64,7 +96,7 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
             503,
             provider.unavailable_code,
             "PHI inspection is unavailable; the message was not sent.",
-        )
+        ), False
 
     # 3. decide
     decisions = [decide(t, f, policy) for t, f in zip(texts, findings, strict=True)]
@@ -86,7 +118,7 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         log.error("request %s: %s refused: %s", request_id, provider.name, e)
         return provider.error(
             503, provider.unavailable_code, "Audit log is unavailable; the message was not sent."
-        )
+        ), False
     if blocked:
         # Portal links need the vault; until it is wired, portal fails closed as a block.
         types = sorted({t for d in decisions for t in d.entity_types})
@@ -94,14 +126,57 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
             400,
             provider.blocked_code,
             f"Message blocked by PHI policy {policy.version}: contains {', '.join(types)}.",
-        )
+        ), False
     outgoing = [d.outgoing if d.outgoing is not None else "" for d in decisions]
     body = incoming.body if outgoing == texts else provider.rebuild(incoming, parsed, outgoing)
 
     # 6. forward
-    response = await forward(request, provider, incoming, body, parsed.drop_headers, request_id)
+    sent: list[bool] = []
+    response = await forward(
+        request, provider, incoming, body, parsed.drop_headers, request_id, sent
+    )
     await _audit_result(request, provider, request_id, response.status)
-    return response
+    return response, any(sent)
+
+
+async def _idempotency_begin(
+    request: web.Request, provider: Provider, incoming: Incoming, request_id: str
+) -> Claim | web.StreamResponse | None:
+    """None (no key), a claim to complete, or the response to give now (replay or refusal)."""
+    try:
+        key = idempotency.key_from(incoming.headers)
+    except idempotency.InvalidKey as e:
+        return provider.error(400, provider.bad_request_code, str(e))
+    if key is None:
+        return None
+    store = request.app[IDEMPOTENCY]
+    fp = idempotency.fingerprint(
+        request.app[appkeys.PSEUDONYM_KEY], incoming.method, incoming.path, incoming.body
+    )
+    try:
+        got = await store.begin(idempotency.scope_for(provider.name, incoming.headers), key, fp)
+    except idempotency.KeyConflict as e:
+        return provider.error(e.status, provider.bad_request_code, e.message)
+    except idempotency.IdempotencyUnavailable as e:
+        log.error("request %s: %s refused: %s", request_id, provider.name, e)
+        return provider.error(
+            503,
+            provider.unavailable_code,
+            "Idempotency store is unavailable; the message was not sent.",
+        )
+    if isinstance(got, idempotency.Stored):
+        log.info("request %s: %s idempotent replay", request_id, provider.name)
+        return got.response()
+    return got
+
+
+async def _idempotency_release(request: web.Request, claim: Claim, request_id: str) -> None:
+    try:
+        await request.app[IDEMPOTENCY].release(claim)
+    except Exception as e:  # noqa: BLE001 - a stuck claim only delays retries until its TTL
+        log.error(
+            "request %s: could not release idempotency claim: %s", request_id, type(e).__name__
+        )
 
 
 async def _audit_decisions(
@@ -158,8 +233,12 @@ async def forward(
     body: bytes,
     drop_headers: tuple[str, ...] = (),
     request_id: str = "",
+    sent: list[bool] | None = None,
 ) -> web.Response:
-    """Send upstream through the shared session and hand the provider's answer back unchanged."""
+    """Send upstream through the shared session and hand the provider's answer back unchanged.
+
+    Retried (bounded, with backoff) only when the connection itself failed, which proves the
+    provider received nothing; ``sent`` gets True once the request may have reached it."""
     app = request.app
     settings = app[appkeys.SETTINGS]
     base = settings.upstream.url_for(provider.name).rstrip("/")
@@ -167,16 +246,24 @@ async def forward(
     headers = request_headers(
         incoming.headers, drop_headers, provider.extra_upstream_headers(incoming, body)
     )
+    up = settings.upstream
     try:
-        resp = await send(
-            app[appkeys.HTTP],
-            incoming.method,
-            url,
-            headers,
-            body,
-            settings.upstream.timeout_seconds,
-        )
+        for attempt in range(up.retries + 1):
+            try:
+                resp = await send(
+                    app[appkeys.HTTP], incoming.method, url, headers, body, up.timeout_seconds
+                )
+                break
+            except UpstreamError as e:
+                if e.sent or attempt == up.retries:
+                    raise
+                log.info("request %s: %s not reachable, retrying", request_id, provider.name)
+                await asyncio.sleep(up.retry_backoff_ms / 1000 * (2**attempt))
+        if sent is not None:
+            sent.append(True)
     except UpstreamError as e:
+        if sent is not None:
+            sent.append(e.sent)
         log.warning("request %s: %s upstream error: %s", request_id, provider.name, e)
         status = 504 if e.timeout else 502
         return provider.error(
