@@ -37,6 +37,7 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
         client_max_size=settings.server.max_body_bytes,
         middlewares=[internal_error_middleware, concurrency_middleware, rate_limit_middleware],
     )
+    limits.check_detection_deadline(settings)
     app[appkeys.SETTINGS] = settings
     limits.install(app, settings)
     app[appkeys.POLICY] = PolicyHolder(policy, settings.policy_path or policy.source or None)

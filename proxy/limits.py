@@ -26,6 +26,7 @@ from aiohttp import web
 from proxy import appkeys
 from proxy.providers import BadRequest, Provider
 from proxy.settings import LimitSettings, Settings
+from proxy.yamlfile import ConfigError
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -65,6 +66,21 @@ async def read_body(request: web.Request, limit: int, timeout: float) -> bytes:
             raise
         raise ClientGone(f"incomplete request body ({type(e).__name__})", status=400) from None
     return bytes(buf)
+
+
+def check_detection_deadline(settings: Settings) -> None:
+    """The proxy's detection deadline must fire before Presidio's own regex timeout, because a
+    Presidio pattern that times out is *skipped* (its PHI would go undetected: fail open)."""
+    from presidio_analyzer import pattern_recognizer
+
+    regex_timeout = float(pattern_recognizer.REGEX_TIMEOUT_SECONDS)
+    if settings.detection.deadline_seconds >= regex_timeout:
+        raise ConfigError(
+            settings.source,
+            "detection.deadline_seconds",
+            f"must be below Presidio's regex timeout ({regex_timeout:g} s, env "
+            "REGEX_TIMEOUT_SECONDS): a timed-out pattern is skipped, not failed",
+        )
 
 
 def server_handler_args(settings: Settings) -> dict[str, Any]:
