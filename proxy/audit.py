@@ -94,6 +94,9 @@ class AuditLog:
                     await tx.execute("LOCK TABLE audit_log IN EXCLUSIVE MODE")
                 tail = await tx.fetchrow(
                     "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+                ) or await tx.fetchrow(  # everything purged: go on from the retention anchor
+                    "SELECT seq, hash FROM audit_checkpoints WHERE kind = 'anchor'"
+                    " ORDER BY seq DESC LIMIT 1"
                 )
                 seq = (tail["seq"] + 1) if tail else 1
                 prev = tail["hash"] if tail else GENESIS
@@ -205,6 +208,9 @@ async def verify(
     first = expected_seq = (anchor.seq + 1) if anchor else 1
     count = 0
     last = first - 1
+    stale = await db.fetchrow("SELECT COUNT(*) AS n FROM audit_log WHERE seq < ?", first)
+    if stale and stale["n"]:
+        problems.append(f"{stale['n']} records at or below the retention anchor (seq {first - 1})")
     hashes: dict[int, str] = {}
     stored = [Checkpoint.from_row(r) for r in await db.fetch("SELECT * FROM audit_checkpoints")]
     wanted = {cp.seq for cp in (*stored, *exported)}
