@@ -38,6 +38,7 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
         middlewares=[internal_error_middleware, concurrency_middleware, rate_limit_middleware],
     )
     limits.check_detection_deadline(settings)
+    check_upstream_tls(settings)  # refuse, or warn loudly, before anything starts
     app[appkeys.SETTINGS] = settings
     limits.install(app, settings)
     app[appkeys.POLICY] = PolicyHolder(policy, settings.policy_path or policy.source or None)
@@ -142,7 +143,6 @@ async def _checkpoint_ticker(audit: AuditLog, every: float) -> None:
 
 async def _http_session(app: web.Application) -> AsyncIterator[None]:
     s = app[appkeys.SETTINGS].upstream
-    check_upstream_tls(app[appkeys.SETTINGS])
     connector = aiohttp.TCPConnector(ssl=s.verify_tls, limit=100)
     async with aiohttp.ClientSession(connector=connector, auto_decompress=False) as session:
         app[appkeys.HTTP] = session
