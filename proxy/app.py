@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import aiohttp
 from aiohttp import web
 
-from proxy import appkeys, limits
+from proxy import appkeys, limits, logsafety
 from proxy.audit import AuditLog, AuditUnavailable
 from proxy.audit_checkpoints import CheckpointSigner
 from proxy.detection import DetectionService, TextDetector
@@ -37,6 +37,7 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
         client_max_size=settings.server.max_body_bytes,
         middlewares=[internal_error_middleware, concurrency_middleware, rate_limit_middleware],
     )
+    logsafety.apply()
     limits.check_detection_deadline(settings)
     check_upstream_tls(settings)  # refuse, or warn loudly, before anything starts
     app[appkeys.SETTINGS] = settings

@@ -110,6 +110,9 @@ def _setup_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         stream=sys.stderr,
     )
+    from proxy import logsafety
+
+    logsafety.apply()
 
 
 def serve(args: argparse.Namespace) -> int:
