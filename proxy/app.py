@@ -35,7 +35,7 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     """The proxy application. The detector is built by the caller (it is slow to load)."""
     app = web.Application(
         client_max_size=settings.server.max_body_bytes,
-        middlewares=[internal_error_middleware, concurrency_middleware, rate_limit_middleware],
+        middlewares=[internal_error_middleware, rate_limit_middleware, concurrency_middleware],
     )
     logsafety.apply()
     limits.check_detection_deadline(settings)

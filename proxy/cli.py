@@ -1,4 +1,4 @@
-"""phi-proxy: the command line (serve, scrub, audit, sandbox)."""
+"""phi-proxy: the command line (serve, scrub, audit, db, sandbox)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also run the local sandbox provider and send every provider's traffic there",
     )
+    s.add_argument("--workers", type=int, default=1, help="processes sharing the port (default 1)")
+    s.add_argument(
+        "--metrics-port", type=int, help="serve Prometheus /metrics on this port (127.0.0.1 only)"
+    )
     s.add_argument("--log-level", default="INFO")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="apply pending schema migrations")
+    up.add_argument("--config")
+    up.add_argument("--url", help="storage URL (overrides the config)")
 
     sc = sub.add_parser("scrub", help='JSONL {"id","text"} on stdin → what the proxy would forward')
     sc.add_argument("--policy")
@@ -87,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(args)
         if args.command == "scrub":
             return scrub(args)
+        if args.command == "db":
+            return db_upgrade(args)
         if args.command == "audit":
             from proxy.audit_cli import run
 
@@ -120,9 +132,7 @@ def serve(args: argparse.Namespace) -> int:
 
     from aiohttp import web
 
-    from models.detector import Detector, DetectorSettings
     from models.engine import ModelNotInstalled
-    from proxy.app import create_app
     from proxy.limits import server_handler_args
     from proxy.policy import load_policy
     from proxy.providers import REGISTRY
@@ -144,12 +154,6 @@ def serve(args: argparse.Namespace) -> int:
     settings = settings.with_upstreams(overrides)
     policy = load_policy(args.policy or settings.policy_path)
     settings = replace(settings, policy_path=args.policy or settings.policy_path or policy.source)
-    try:
-        detector = Detector(DetectorSettings(model=settings.detection.model))
-    except ModelNotInstalled as e:
-        print(f"phi-proxy: {e}", file=sys.stderr)
-        return 2
-    app = create_app(settings, policy=policy, detector=detector)
     log.info(
         "policy %s (%s) version %s, mode %s",
         policy.name,
@@ -157,51 +161,141 @@ def serve(args: argparse.Namespace) -> int:
         policy.version,
         policy.mode,
     )
+    if args.workers < 1:
+        print("phi-proxy: --workers must be at least 1", file=sys.stderr)
+        return 2
     check_http_parser()
-    ssl_context = server_ssl_context(settings)
-    if args.sandbox:
-        return asyncio.run(
-            _serve_with_sandbox(app, server.host, server.port, sandbox_port, ssl_context)
-        )
-    web.run_app(
-        app,
-        host=server.host,
-        port=server.port,
-        access_log=None,
-        ssl_context=ssl_context,
+    # Header/line caps and idle timeout for aiohttp's parser, and TLS termination if configured.
+    server_kw: dict[str, Any] = {
         **server_handler_args(settings),
+        "ssl_context": server_ssl_context(settings),
+    }
+
+    def build() -> web.Application:
+        from models.detector import Detector, DetectorSettings
+        from proxy.app import create_app
+
+        detector = Detector(DetectorSettings(model=settings.detection.model))
+        return create_app(settings, policy=policy, detector=detector)
+
+    try:
+        if args.workers == 1:
+            app = build()
+    except ModelNotInstalled as e:
+        print(f"phi-proxy: {e}", file=sys.stderr)
+        return 2
+    if args.workers > 1:
+        import multiprocessing as mp
+
+        from proxy.workers import run_workers
+
+        extra: list[Any] = []
+        ctx = mp.get_context("fork")
+        if args.sandbox:
+            extra.append(
+                ctx.Process(target=_run_sandbox, args=("127.0.0.1", sandbox_port), daemon=True)
+            )
+        if args.metrics_port:
+            extra.append(ctx.Process(target=_run_metrics, args=(args.metrics_port,), daemon=True))
+        return run_workers(
+            build, server.host, server.port, args.workers, extra=extra, server_kw=server_kw
+        )
+    return asyncio.run(
+        _serve_one(
+            app,
+            server.host,
+            server.port,
+            args.sandbox,
+            sandbox_port,
+            args.metrics_port,
+            server_kw,
+        )
     )
+
+
+def _run_sandbox(host: str, port: int) -> None:
+    from aiohttp import web
+
+    from proxy.sandbox import create_sandbox
+
+    web.run_app(create_sandbox(), host=host, port=port, print=None, access_log=None)
+
+
+def _run_metrics(port: int) -> None:
+    from aiohttp import web
+
+    from proxy.metrics import metrics_app
+
+    web.run_app(metrics_app(), host="127.0.0.1", port=port, print=None, access_log=None)
+
+
+async def _serve_one(
+    app: Any,
+    host: str,
+    port: int,
+    sandbox: bool,
+    sandbox_port: int,
+    metrics_port: int | None,
+    server_kw: dict[str, Any] | None = None,
+) -> int:
+    import signal
+
+    from aiohttp import web
+
+    from proxy.metrics import metrics_app
+    from proxy.sandbox import create_sandbox
+
+    runners = []
+    if sandbox:
+        runners.append(
+            (web.AppRunner(create_sandbox(), access_log=None), "127.0.0.1", sandbox_port)
+        )
+    if metrics_port:
+        runners.append((web.AppRunner(metrics_app(), access_log=None), "127.0.0.1", metrics_port))
+    kw = dict(server_kw or {})
+    ssl_context = kw.pop("ssl_context", None)
+    proxy_runner = web.AppRunner(app, access_log=None, shutdown_timeout=30, **kw)
+    runners.append((proxy_runner, host, port))
+    for runner, h, p in runners:
+        await runner.setup()
+        tls = ssl_context if runner is proxy_runner else None
+        await web.TCPSite(runner, h, p, ssl_context=tls).start()
+    extra = (
+        f" (sandbox provider on http://127.0.0.1:{sandbox_port}; see /_sandbox/messages)"
+        if sandbox
+        else ""
+    )
+    scheme = "https" if ssl_context else "http"
+    print(f"phi-proxy listening on {scheme}://{host}:{port}{extra}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        # The proxy first: it stops accepting and drains in-flight sends, which may still need
+        # the sandbox upstream.
+        for runner, _, _ in reversed(runners):
+            await runner.cleanup()
     return 0
 
 
-async def _serve_with_sandbox(
-    app: Any, host: str, port: int, sandbox_port: int, ssl_context: Any = None
-) -> int:
-    from aiohttp import web
+def db_upgrade(args: argparse.Namespace) -> int:
+    from proxy.settings import load_settings
+    from proxy.store import open_database, upgrade
 
-    from proxy.appkeys import SETTINGS
-    from proxy.limits import server_handler_args
-    from proxy.sandbox import create_sandbox
+    url = args.url or load_settings(args.config).storage.url
 
-    runners = [
-        web.AppRunner(create_sandbox()),
-        web.AppRunner(app, access_log=None, **server_handler_args(app[SETTINGS])),
-    ]
-    for r in runners:
-        await r.setup()
-    await web.TCPSite(runners[0], "127.0.0.1", sandbox_port).start()
-    await web.TCPSite(runners[1], host, port, ssl_context=ssl_context).start()
-    scheme = "https" if ssl_context else "http"
-    print(
-        f"phi-proxy listening on {scheme}://{host}:{port} (sandbox provider on "
-        f"http://127.0.0.1:{sandbox_port}; see /_sandbox/messages)",
-        flush=True,
-    )
-    try:
-        await asyncio.Event().wait()
-    finally:
-        for r in reversed(runners):
-            await r.cleanup()
+    async def run() -> list[str]:
+        db = await open_database(url, migrate=False)
+        try:
+            return await upgrade(db)
+        finally:
+            await db.close()
+
+    applied = asyncio.run(run())
+    print(json.dumps({"applied": applied}))
     return 0
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from models.findings import Finding
+from proxy import metrics
 
 log = logging.getLogger("phi_proxy.detection")
 
@@ -85,6 +86,7 @@ class DetectionService:
             raise DetectionUnavailable("detection service is not running")
         fut: asyncio.Future[list[list[Finding]]] = asyncio.get_running_loop().create_future()
         await self._queue.put(_Job(texts, frozenset(entities), fut))
+        metrics.QUEUE_DEPTH.set(self._queue.qsize())
         try:
             return await asyncio.wait_for(asyncio.shield(fut), self._deadline)
         except TimeoutError:

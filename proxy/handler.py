@@ -12,7 +12,7 @@ import uuid
 
 from aiohttp import web
 
-from proxy import appkeys, idempotency
+from proxy import appkeys, idempotency, metrics
 from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
 from proxy.detection import DetectionUnavailable
 from proxy.idempotency import IDEMPOTENCY, Claim
@@ -51,6 +51,7 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         parsed = provider.parse(incoming)
     except BadRequest as e:
         log.info("request %s: %s refused: bad request (%s)", request_id, provider.name, e.code)
+        metrics.REQUESTS.labels(provider.name, "bad_request").inc()
         return provider.error(e.status, e.code or provider.bad_request_code, e.message)
 
     # Idempotency: a retry with the same key gets the first answer, never a second send.
@@ -89,9 +90,12 @@ async def _inspect_and_send(
     # 2. detect (off the event loop, with a deadline)
     texts = [m.text for m in parsed.messages]
     try:
-        findings = await app[appkeys.DETECTION].detect(texts, policy.needed_entities())
+        with metrics.DETECTOR_SECONDS.time():
+            findings = await app[appkeys.DETECTION].detect(texts, policy.needed_entities())
     except DetectionUnavailable as e:
         log.error("request %s: %s refused: %s", request_id, provider.name, e)
+        metrics.ERRORS.labels("detection").inc()
+        metrics.REQUESTS.labels(provider.name, "refused").inc()
         return provider.error(
             503,
             provider.unavailable_code,
@@ -101,6 +105,8 @@ async def _inspect_and_send(
     # 3. decide
     decisions = [decide(t, f, policy) for t, f in zip(texts, findings, strict=True)]
     worst = max((d.action for d in decisions), default=Action.ALLOW)
+    for d in decisions:
+        metrics.DECISIONS.labels(d.action.label).inc()
     _log_decisions(request_id, provider.name, decisions, policy.monitor)
 
     # 4. act, and 5. audit: the record is durable before anything leaves
@@ -116,12 +122,15 @@ async def _inspect_and_send(
         )
     except AuditUnavailable as e:
         log.error("request %s: %s refused: %s", request_id, provider.name, e)
+        metrics.ERRORS.labels("audit").inc()
+        metrics.REQUESTS.labels(provider.name, "refused").inc()
         return provider.error(
             503, provider.unavailable_code, "Audit log is unavailable; the message was not sent."
         ), False
     if blocked:
         # Portal links need the vault; until it is wired, portal fails closed as a block.
         types = sorted({t for d in decisions for t in d.entity_types})
+        metrics.REQUESTS.labels(provider.name, "blocked").inc()
         return provider.error(
             400,
             provider.blocked_code,
@@ -135,6 +144,9 @@ async def _inspect_and_send(
     response = await forward(
         request, provider, incoming, body, parsed.drop_headers, request_id, sent
     )
+    metrics.REQUESTS.labels(
+        provider.name, "forwarded" if response.status < 400 else "upstream_error"
+    ).inc()
     await _audit_result(request, provider, request_id, response.status)
     return response, any(sent)
 
@@ -250,9 +262,10 @@ async def forward(
     try:
         for attempt in range(up.retries + 1):
             try:
-                resp = await send(
-                    app[appkeys.HTTP], incoming.method, url, headers, body, up.timeout_seconds
-                )
+                with metrics.UPSTREAM_SECONDS.labels(provider.name).time():
+                    resp = await send(
+                        app[appkeys.HTTP], incoming.method, url, headers, body, up.timeout_seconds
+                    )
                 break
             except UpstreamError as e:
                 if e.sent or attempt == up.retries:
@@ -262,6 +275,7 @@ async def forward(
         if sent is not None:
             sent.append(True)
     except UpstreamError as e:
+        metrics.ERRORS.labels("upstream").inc()
         if sent is not None:
             sent.append(e.sent)
         log.warning("request %s: %s upstream error: %s", request_id, provider.name, e)

@@ -91,17 +91,23 @@ def adapt(sql: str, dialect: str) -> str:
 
 
 async def upgrade(db: Database) -> list[str]:
-    """Apply every migration not yet applied; returns the ids applied now."""
-    await db.execute(adapt(MIGRATIONS[0].sql, db.dialect))
-    done = {r["id"] for r in await db.fetch("SELECT id FROM schema_migrations")}
+    """Apply every migration not yet applied, each in its own transaction; returns those applied.
+
+    On PostgreSQL a transaction-scoped advisory lock serialises instances that start together.
+    """
     applied = []
-    for m in MIGRATIONS:
-        if m.id in done:
-            continue
+    for i, m in enumerate(MIGRATIONS):
         async with db.transaction() as tx:
-            for stmt in (s.strip() for s in m.sql.split(";")):
-                if stmt:
-                    await tx.execute(adapt(stmt, db.dialect))
+            if db.dialect == "postgres":
+                await tx.execute("SELECT pg_advisory_xact_lock(7011201)")
+            if i == 0:
+                await tx.execute(adapt(m.sql, db.dialect))
+            if await tx.fetchrow("SELECT id FROM schema_migrations WHERE id = ?", m.id):
+                continue
+            if i > 0:
+                for stmt in (s.strip() for s in m.sql.split(";")):
+                    if stmt:
+                        await tx.execute(adapt(stmt, db.dialect))
             await tx.execute(
                 "INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)", m.id, time.time()
             )

@@ -47,13 +47,15 @@ async def test_each_send_is_audited_without_text_or_numbers(make_proxy, upstream
     proxy = await make_proxy(str(upstream_server.make_url("")))
     body = "Hi Maria Lopez, your appointment is Tuesday at 3pm."
     data = urlencode({"To": "+15550100123", "From": "+15550109999", "Body": body}).encode()
-    async with aiohttp.ClientSession() as s:
-        async with s.post(
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(
             proxy.make_url(SENDS),
             data=data,
             headers={"Content-Type": "application/x-www-form-urlencoded"},
-        ) as r:
-            assert r.status == 201
+        ) as r,
+    ):
+        assert r.status == 201
     db = proxy.app[appkeys.STORE]
     rows = await db.fetch("SELECT kind, body FROM audit_log ORDER BY seq")
     assert [r["kind"] for r in rows] == ["send", "send.result"]
@@ -71,12 +73,14 @@ async def test_audit_unavailable_refuses_the_send(make_proxy, upstream_server, u
     data = urlencode(
         {"To": "+15550100123", "From": "+15550109999", "Body": "See you Tuesday."}
     ).encode()
-    async with aiohttp.ClientSession() as s:
-        async with s.post(
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(
             proxy.make_url(SENDS),
             data=data,
             headers={"Content-Type": "application/x-www-form-urlencoded"},
-        ) as r:
-            assert r.status == 503
-            assert (await r.json())["code"] == 90002
+        ) as r,
+    ):
+        assert r.status == 503
+        assert (await r.json())["code"] == 90002
     assert upstream.requests == []
