@@ -143,15 +143,24 @@ class IdempotencyStore:
                     await tx.execute(
                         "DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ?", scope, key
                     )
-                await tx.execute(
+                # Another instance (shared PostgreSQL) may claim it between our read and write:
+                # then nothing is inserted and its row is what we answer from.
+                inserted = await tx.execute(
                     "INSERT INTO idempotency_keys (scope, idem_key, fingerprint, state, created)"
-                    " VALUES (?, ?, ?, 'pending', ?)",
+                    " VALUES (?, ?, ?, 'pending', ?) ON CONFLICT (scope, idem_key) DO NOTHING",
                     scope,
                     key,
                     fp,
                     now,
                 )
-                return None
+                if inserted == 1:
+                    return None
+                return await tx.fetchrow(
+                    "SELECT fingerprint, state, created, status, headers, body"
+                    " FROM idempotency_keys WHERE scope = ? AND idem_key = ?",
+                    scope,
+                    key,
+                ) or {"fingerprint": fp, "state": "pending", "created": now}
         except Exception as e:  # noqa: BLE001 - any store failure: cannot de-duplicate
             raise IdempotencyUnavailable(f"idempotency store failed: {type(e).__name__}") from None
 

@@ -68,19 +68,39 @@ async def read_body(request: web.Request, limit: int, timeout: float) -> bytes:
     return bytes(buf)
 
 
-def check_detection_deadline(settings: Settings) -> None:
-    """The proxy's detection deadline must fire before Presidio's own regex timeout, because a
-    Presidio pattern that times out is *skipped* (its PHI would go undetected: fail open)."""
-    from presidio_analyzer import pattern_recognizer
+_PRESIDIO_REGEX_TIMEOUT: list[float] = []  # the configured value, read once
 
-    regex_timeout = float(pattern_recognizer.REGEX_TIMEOUT_SECONDS)
-    if settings.detection.deadline_seconds >= regex_timeout:
+
+def check_detection_deadline(settings: Settings) -> float:
+    """Make the detection deadline fire before Presidio's own regex timeout, and bound how long
+    a runaway regex can hold the detection thread. Returns the regex timeout now in force.
+
+    Presidio *skips* a pattern that times out (its PHI would go undetected: fail open), so the
+    proxy's deadline must come first; a deadline at or beyond the configured timeout (env
+    ``REGEX_TIMEOUT_SECONDS``, 60 s by default) is refused. The timeout is then lowered to twice
+    the deadline: any batch still running by then has outlived every request waiting on it (all
+    already refused), so skipping changes nothing, and the thread is free again sooner.
+    """
+    from presidio_analyzer import analyzer_engine, pattern_recognizer
+    from presidio_analyzer.predefined_recognizers.generic import iban_recognizer
+
+    modules = (pattern_recognizer, analyzer_engine, iban_recognizer)
+    if not _PRESIDIO_REGEX_TIMEOUT:
+        _PRESIDIO_REGEX_TIMEOUT.append(float(pattern_recognizer.REGEX_TIMEOUT_SECONDS))
+    configured = _PRESIDIO_REGEX_TIMEOUT[0]
+    deadline = settings.detection.deadline_seconds
+    if deadline >= configured:
         raise ConfigError(
             settings.source,
             "detection.deadline_seconds",
-            f"must be below Presidio's regex timeout ({regex_timeout:g} s, env "
+            f"must be below Presidio's regex timeout ({configured:g} s, env "
             "REGEX_TIMEOUT_SECONDS): a timed-out pattern is skipped, not failed",
         )
+    bound = min(configured, 2 * deadline)
+    for m in modules:
+        if hasattr(m, "REGEX_TIMEOUT_SECONDS"):
+            m.REGEX_TIMEOUT_SECONDS = bound  # type: ignore[attr-defined]
+    return bound
 
 
 def server_handler_args(settings: Settings) -> dict[str, Any]:
