@@ -239,3 +239,56 @@ async def test_insecure_upstream_needs_acknowledgement_and_warns(
         proxy = await start(str(upstream_server.make_url("")), acked)
     assert any("VERIFICATION IS DISABLED" in r.getMessage() for r in caplog.records)
     assert (await post(proxy.make_url(SENDS), form("Hi")))[0] == 201
+
+
+async def test_serve_cli_terminates_tls_with_header_limits(tmp_path, upstream_server, upstream):
+    """`phi-proxy serve` itself (subprocess, real detector) serves HTTPS with the limits on."""
+    import subprocess
+    import sys
+
+    cert, key = _self_signed(tmp_path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = tmp_path / "proxy.yaml"
+    config.write_text(
+        f"server: {{port: {port}, tls_cert: {cert}, tls_key: {key}, max_header_bytes: 1024}}\n"
+        f"upstream: {{urls: {{twilio: '{upstream_server.make_url('')}'}}}}\n"
+        f"storage: {{url: 'sqlite:///{tmp_path}/s.sqlite3', data_dir: '{tmp_path}'}}\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "proxy", "serve", "--config", str(config), "--log-level", "WARNING"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    client = ssl.create_default_context(cafile=str(cert))
+    url = f"https://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as s:
+            for _ in range(120):
+                try:
+                    async with s.get(url + "/healthz", ssl=client) as r:
+                        if r.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    await asyncio.sleep(0.25)
+            else:
+                pytest.fail("serve did not come up")
+            async with s.post(
+                url + SENDS, data=form("Hi Maria Lopez"), headers=FORM, ssl=client
+            ) as r:
+                assert r.status == 201
+            async with s.post(
+                url + SENDS, data=form("Hi"), headers={**FORM, "X-Big": "a" * 3000}, ssl=client
+            ) as r:
+                assert r.status in (400, 431)
+            with pytest.raises(aiohttp.ClientError):  # plain HTTP on the TLS port
+                async with s.get(f"http://127.0.0.1:{port}/healthz") as r:
+                    await r.read()
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=30)[0].decode()
+    assert "https://127.0.0.1" in out
+    assert len(upstream.requests) == 1 and b"Maria" not in upstream.requests[0].body
