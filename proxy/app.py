@@ -20,7 +20,7 @@ from proxy.idempotency import IDEMPOTENCY, IdempotencyStore
 from proxy.limits import concurrency_middleware, rate_limit_middleware
 from proxy.policy import Policy
 from proxy.policy_holder import PolicyHolder
-from proxy.providers import REGISTRY, Provider
+from proxy.providers import Provider, build_providers, mounted_prefixes, mounted_routes
 from proxy.secrets_store import load_or_create
 from proxy.settings import Settings
 from proxy.store import open_database
@@ -50,17 +50,19 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
         batch_size=d.batch_size,
         max_wait=d.max_batch_wait_ms / 1000,
     )
-    providers = {name: cls() for name, cls in REGISTRY.items()}
+    providers = build_providers(settings.providers, settings.upstream.urls)
     app[appkeys.PROVIDERS] = providers
     app.cleanup_ctx.append(_store)
     app.cleanup_ctx.append(_http_session)
     app.cleanup_ctx.append(_detection_service)
     app.router.add_get("/healthz", health)
     for provider in providers.values():
-        for route in provider.routes:
+        for route in mounted_routes(provider):
             app.router.add_route(route.method, route.path, _bind(outbound, provider))
-        for prefix in provider.prefixes:
-            app.router.add_route("*", prefix + "{tail:.*}", _bind(passthrough, provider))
+    for provider in providers.values():  # after every inspected route, so none is shadowed
+        for prefix in mounted_prefixes(provider):
+            for method in provider.passthrough_methods:
+                app.router.add_route(method, prefix + "{tail:.*}", _bind(passthrough, provider))
     return app
 
 
@@ -71,6 +73,8 @@ def _bind(
     async def handler(request: web.Request) -> web.StreamResponse:
         request[appkeys.PROVIDER] = provider
         return await fn(request, provider)
+
+    handler.phi_provider = provider  # type: ignore[attr-defined]  # for proxy.limits middlewares
 
     return handler
 

@@ -253,10 +253,13 @@ async def forward(
     provider received nothing; ``sent`` gets True once the request may have reached it."""
     app = request.app
     settings = app[appkeys.SETTINGS]
-    base = settings.upstream.url_for(provider.name).rstrip("/")
-    url = base + incoming.path + (f"?{request.query_string}" if request.query_string else "")
+    base = (provider.upstream or settings.upstream.url_for(provider.name)).rstrip("/")
+    path = provider.upstream_path(incoming.path)
+    url = base + path + (f"?{request.query_string}" if request.query_string else "")
     headers = request_headers(
-        incoming.headers, drop_headers, provider.extra_upstream_headers(incoming, body)
+        incoming.headers,
+        (*drop_headers, *provider.upstream_drop_headers),
+        provider.extra_upstream_headers(incoming, body),
     )
     up = settings.upstream
     try:

@@ -114,11 +114,9 @@ def server_handler_args(settings: Settings) -> dict[str, Any]:
 
 
 def provider_for(request: web.Request) -> Provider | None:
-    """Which provider's API this request is for (by path prefix), if any."""
-    for p in request.app[appkeys.PROVIDERS].values():
-        if any(request.path.startswith(prefix) for prefix in p.prefixes):
-            return p
-    return None
+    """Which provider's API the matched route serves (inspected or pass-through), if any."""
+    provider = getattr(request.match_info.handler, "phi_provider", None)
+    return provider if isinstance(provider, Provider) else None
 
 
 def client_key(request: web.Request) -> str:

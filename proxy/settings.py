@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from proxy.providers import REGISTRY
+from proxy.providers import REGISTRY, RouteCollision, check_config_routes
+from proxy.providers.config import ProvidersConfig, parse_providers
 from proxy.yamlfile import ConfigError, YamlDoc, check_keys, load_yaml, parse_yaml
 
 
@@ -103,6 +104,7 @@ class Settings:
     limits: LimitSettings = field(default_factory=LimitSettings)
     idempotency: IdempotencySettings = field(default_factory=IdempotencySettings)
     audit: AuditSettings = field(default_factory=AuditSettings)
+    providers: ProvidersConfig = field(default_factory=ProvidersConfig)
     policy_path: str | None = None
     source: str = "<defaults>"
 
@@ -171,7 +173,7 @@ def _check_server(doc: YamlDoc, server: ServerSettings) -> ServerSettings:
 
 
 def parse_settings(doc: YamlDoc) -> Settings:
-    top = check_keys(doc, "", doc.data, {*_SECTIONS, "upstream", "policy"})
+    top = check_keys(doc, "", doc.data, {*_SECTIONS, "upstream", "providers", "policy"})
     sections = {k: _section(doc, k, cls, top.get(k)) for k, cls in _SECTIONS.items()}
     sections["server"] = _check_server(doc, sections["server"])
     up = check_keys(
@@ -220,10 +222,16 @@ def parse_settings(doc: YamlDoc) -> Settings:
         raise doc.error("policy", "must be a file path")
     if policy is not None and not Path(policy).is_absolute():
         policy = str(Path(doc.file).resolve().parent / policy)
+    providers = parse_providers(doc, top.get("providers"), set(REGISTRY))
+    try:
+        check_config_routes(providers)
+    except RouteCollision as e:
+        raise doc.error("providers", f"route collision: {e}") from None
     return Settings(
         upstream=UpstreamSettings(
             float(timeout), verify, dict(urls), insecure_ok, retries, float(backoff)
         ),
+        providers=providers,
         policy_path=policy,
         source=doc.file,
         **sections,

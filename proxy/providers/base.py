@@ -77,6 +77,28 @@ class Provider(ABC):
     #: requests on these routes are inspected; anything else under ``prefixes`` passes through
     routes: Sequence[Route] = ()
     prefixes: Sequence[str] = ()
+    #: the methods that may pass through under ``prefixes`` ("*": any). Narrow it when the
+    #: provider's text-free calls are reads and deletes, so no unknown send can slip past.
+    passthrough_methods: Sequence[str] = ("*",)
+    #: path prefix this provider is mounted under on the proxy (``providers.mounts``); the
+    #: prefix is stripped before forwarding. Lets providers that share paths on different hosts
+    #: (the two AWS APIs both POST to "/") live side by side.
+    mount: str = ""
+    #: the base URL requests are forwarded to (``upstream.urls`` or ``default_upstream``)
+    upstream: str = ""
+    #: client headers never forwarded (e.g. a signature the proxy replaces with its own)
+    upstream_drop_headers: tuple[str, ...] = ()
+
+    @classmethod
+    def from_config(cls, config: Any) -> Provider:
+        """An instance configured from :class:`proxy.providers.config.ProvidersConfig`."""
+        return cls()
+
+    def upstream_path(self, path: str) -> str:
+        """The path to request upstream: the proxy path without this provider's mount."""
+        if self.mount and path.startswith(self.mount):
+            path = path[len(self.mount) :]
+        return path or "/"
 
     @abstractmethod
     def parse(self, req: Incoming) -> Parsed:

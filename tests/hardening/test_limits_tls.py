@@ -6,6 +6,7 @@ import asyncio
 import datetime
 import ipaddress
 import logging
+import re
 import socket
 import ssl
 import time
@@ -20,8 +21,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from proxy import appkeys
 from proxy.app import create_app
 from proxy.limits import RateLimiter, server_handler_args
+from proxy.providers import REGISTRY, mounted_routes
 from proxy.settings import LimitSettings, Settings, StorageSettings, settings_from_text
 from proxy.tls import server_ssl_context
 from proxy.yamlfile import ConfigError
@@ -292,3 +295,23 @@ async def test_serve_cli_terminates_tls_with_header_limits(tmp_path, upstream_se
         out = proc.communicate(timeout=30)[0].decode()
     assert "https://127.0.0.1" in out
     assert len(upstream.requests) == 1 and b"Maria" not in upstream.requests[0].body
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+async def test_every_provider_is_rate_limited_in_its_own_shape(name, start, upstream_server):
+    """Limits apply by matched route, so mounted providers (e.g. /aws/sns) are covered too."""
+    settings = replace(Settings(), limits=LimitSettings(requests_per_second=0.01, burst=1))
+    proxy = await start(str(upstream_server.make_url("")), settings)
+    provider = proxy.app[appkeys.PROVIDERS][name]
+    route = mounted_routes(provider)[0]
+    path = re.sub(r"\{[^}]+\}", "p1", route.path)
+    async with aiohttp.ClientSession() as s:
+        for _ in range(2):
+            async with s.request(route.method, proxy.make_url(path), data=b"{}") as r:
+                status = int(r.headers.get("X-PHI-Proxy-Status", r.status))
+                body = await r.text()
+    # 429, or whatever the adapter's own error shape makes of it (MessageBird: 422 for its SDK)
+    shaped = provider.error(429, 0, "x")
+    assert status == int(shaped.headers.get("X-PHI-Proxy-Status", shaped.status)) >= 400
+    assert r.headers["Retry-After"] == "100"
+    assert "slow down" in body

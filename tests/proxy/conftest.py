@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestServer
 from proxy.app import create_app
 from proxy.detection import TextDetector
 from proxy.policy import Policy, load_policy
+from proxy.providers import REGISTRY
 from proxy.settings import Settings, StorageSettings
 from tests.fakes import RecordingUpstream
 
@@ -48,7 +49,11 @@ def make_proxy(
         detector_: TextDetector | None = None,
         policy: Policy | None = None,
         settings: Settings | None = None,
+        upstreams: dict[str, str] | None = None,
+        ssl: Any = None,
     ) -> TestServer:
+        """The proxy; every built-in provider forwards to ``upstream_url`` unless ``upstreams``
+        names another base URL for it."""
         s = settings or Settings()
         s = replace(
             s,
@@ -56,8 +61,8 @@ def make_proxy(
                 url=f"sqlite:///{tmp_path}/proxy.sqlite3", data_dir=str(tmp_path)
             ),
         )
-        s = s.with_upstreams({"twilio": upstream_url})
+        s = s.with_upstreams({name: upstream_url for name in REGISTRY} | (upstreams or {}))
         app = create_app(s, policy=policy or default_policy, detector=detector_ or detector)
-        return await aiohttp_server(app)
+        return await aiohttp_server(app, **({"ssl": ssl} if ssl is not None else {}))
 
     return factory
