@@ -20,6 +20,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -87,9 +88,23 @@ def key_from(headers: CIMultiDictProxy[str]) -> str | None:
     return None
 
 
+_AWS_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
+
+
+def credential_id(headers: CIMultiDictProxy[str]) -> str:
+    """What identifies the caller: the ``Authorization`` header, except for AWS Signature V4,
+    whose header changes with every (re-)signed request — there, the access key id."""
+    auth = headers.get("Authorization", "")
+    if auth.startswith("AWS4-HMAC-SHA256"):
+        m = _AWS_CREDENTIAL.search(auth)
+        if m:
+            return "aws4:" + m.group(1)
+    return auth
+
+
 def scope_for(provider: str, headers: CIMultiDictProxy[str]) -> str:
     """Provider + a hash of the credential: keys never cross tenants or providers."""
-    credential = headers.get("Authorization", "")
+    credential = credential_id(headers)
     return provider + ":" + hashlib.sha256(credential.encode()).hexdigest()[:32]
 
 

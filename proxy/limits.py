@@ -24,6 +24,7 @@ from typing import Any
 from aiohttp import web
 
 from proxy import appkeys
+from proxy.idempotency import credential_id
 from proxy.providers import BadRequest, Provider
 from proxy.settings import LimitSettings, Settings
 from proxy.yamlfile import ConfigError
@@ -121,9 +122,9 @@ def provider_for(request: web.Request) -> Provider | None:
 
 def client_key(request: web.Request) -> str:
     """Hashed credential when present (several clients may share a NAT), else the peer IP."""
-    auth = request.headers.get("Authorization")
-    if auth:
-        return "c:" + hashlib.sha256(auth.encode()).hexdigest()[:32]
+    credential = credential_id(request.headers)
+    if credential:
+        return "c:" + hashlib.sha256(credential.encode()).hexdigest()[:32]
     return "ip:" + (request.remote or "unknown")
 
 

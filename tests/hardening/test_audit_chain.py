@@ -247,3 +247,18 @@ def test_signing_key_from_env_and_file(tmp_path, monkeypatch):
     f.write_text("zz")
     with pytest.raises(Exception, match="not hex"):
         CheckpointSigner.load(str(f), tmp_path)
+
+
+async def test_cli_purge_leaves_a_verifiable_log(tmp_path):
+    path, _ = await _log(tmp_path, 5, every=2)
+    config = tmp_path / "proxy.yaml"
+    config.write_text(f"storage:\n  url: sqlite:///{path}\n  data_dir: {tmp_path / 'keys'}\n")
+    kept = _cli("purge", "--config", str(config), cwd=tmp_path)  # default: six years
+    assert kept.returncode == 0 and "purged 0 audit records" in kept.stdout
+    time.sleep(0.05)
+    gone = _cli("purge", "--config", str(config), "--retention-days", "0.0000001", cwd=tmp_path)
+    assert gone.returncode == 0 and "purged 5 audit records" in gone.stdout
+    assert "anchor at seq 5" in gone.stdout
+    ok = _cli("verify", "--config", str(config), cwd=tmp_path)
+    assert ok.returncode == 0, ok.stdout
+    assert "0 records (seq 6..5)" in ok.stdout

@@ -128,3 +128,29 @@ async def test_expired_keys_are_purged(make_proxy, upstream_server, upstream):
     assert await store.expire(now=10**10) == 1
     await post(proxy.make_url(SENDS), form("Hi"), {**AUTH_A, "Idempotency-Key": "old"})
     assert len(upstream.requests) == 2
+
+
+def test_aws_sigv4_retries_share_a_scope():
+    """An AWS SDK re-signs every retry (new date, new signature): the scope must not change."""
+    from multidict import CIMultiDict, CIMultiDictProxy
+
+    from proxy.idempotency import scope_for
+
+    def headers(auth: str) -> CIMultiDictProxy[str]:
+        return CIMultiDictProxy(CIMultiDict({"Authorization": auth}))
+
+    first = headers(
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/sns/aws4_request, "
+        "SignedHeaders=host;x-amz-date, Signature=" + "a" * 64
+    )
+    retry = headers(
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/sns/aws4_request, "
+        "SignedHeaders=host;x-amz-date, Signature=" + "b" * 64
+    )
+    other = headers(
+        "AWS4-HMAC-SHA256 Credential=AKIDOTHER/20261129/us-east-1/sns/aws4_request, "
+        "SignedHeaders=host;x-amz-date, Signature=" + "a" * 64
+    )
+    assert scope_for("aws_sns", first) == scope_for("aws_sns", retry)
+    assert scope_for("aws_sns", first) != scope_for("aws_sns", other)
+    assert scope_for("aws_sns", first) != scope_for("aws_sms", first)
