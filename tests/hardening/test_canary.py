@@ -26,6 +26,7 @@ from proxy import appkeys, logsafety
 from proxy.app import create_app
 from proxy.limits import server_handler_args
 from proxy.policy import load_policy
+from proxy.providers import REGISTRY
 from proxy.settings import Settings, StorageSettings
 from tests.fakes import RaisingDetector
 from tests.hardening.conftest import ACCOUNT, FORM, SENDS
@@ -57,6 +58,20 @@ TEXT_CANARIES = [
 ]
 # The recipient: never in logs, audit or CLI output (the audit holds a keyed pseudonym). The
 # provider's own stored answer (idempotency) may hold it, as the provider returns it.
+# provider, path, base document, text field (a send each adapter accepts)
+JSON_SENDS: list[tuple[str, str, dict[str, Any], str]] = [
+    ("telnyx", "/v2/messages", {"to": RECIPIENT, "from": "+15550109999"}, "text"),
+    ("plivo", "/v1/Account/MA1/Message/", {"src": "15550109999", "dst": RECIPIENT[1:]}, "text"),
+    ("sinch", "/xms/v1/p/batches", {"to": [RECIPIENT[1:]], "from": "1555"}, "body"),
+    (
+        "vonage_messages",
+        "/v1/messages",
+        {"to": RECIPIENT[1:], "from": "1556", "channel": "sms", "message_type": "text"},
+        "text",
+    ),
+    ("messagebird", "/messages", {"originator": "clinic", "recipients": RECIPIENT[1:]}, "body"),
+    ("vonage_sms", "/sms/json", {"to": RECIPIENT[1:], "from": "1556", "api_key": "k"}, "text"),
+]
 RECIPIENT_CANARIES = ["4155550199", quote_plus(RECIPIENT)]
 
 
@@ -144,7 +159,7 @@ async def test_canary_phi_leaves_no_trace(aiohttp_server, tmp_path, detector, lo
     settings = replace(
         Settings(),
         storage=StorageSettings(url=f"sqlite:///{tmp_path}/canary.sqlite3", data_dir=str(tmp_path)),
-    ).with_upstreams({"twilio": str(upstream.make_url(""))})
+    ).with_upstreams({name: str(upstream.make_url("")) for name in REGISTRY})
 
     async def serve(detector_: Any) -> Any:  # as `phi-proxy serve` runs it: no access log
         app = create_app(settings, policy=policy, detector=detector_)
@@ -171,7 +186,26 @@ async def test_canary_phi_leaves_no_trace(aiohttp_server, tmp_path, detector, lo
         lookup = f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json?To={quote(RECIPIENT)}"
         async with s.get(proxy.make_url(lookup)) as r:
             statuses.append(r.status)
+        # The other providers' JSON sends: redacted, blocked, keyed and replayed.
+        others = []
+        for name, path, doc, field in JSON_SENDS:
+            for i, text in enumerate((TEXTS[0], TEXTS[2])):
+                body = json.dumps({**doc, field: text})
+                for _ in range(2):
+                    async with s.post(
+                        proxy.make_url(path),
+                        data=body,
+                        headers={
+                            "Content-Type": "application/json",
+                            "Idempotency-Key": f"{name}-{i}",
+                        },
+                    ) as r:
+                        others.append((name, i, r.status, r.headers.get("X-PHI-Proxy-Status")))
+                        await r.read()
     assert statuses == [201, 201, 503, 400, 201, 201, 503, 400, 400, 400, 503, 400, 500, 201]
+    forwarded = {n for n, i, st, h in others if i == 0 and int(h or st) < 300}
+    assert forwarded == {c[0] for c in JSON_SENDS}, others
+    assert all(int(h or st) >= 400 for n, i, st, h in others if i == 1)  # the SSN is blocked
 
     db = proxy.app[appkeys.STORE]
     audit = await db.fetch("SELECT * FROM audit_log ORDER BY seq")
