@@ -58,15 +58,16 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
     claim = await _idempotency_begin(request, provider, incoming, request_id)
     if isinstance(claim, web.StreamResponse):
         return claim
-    forwarded = False
+    sent: list[bool] = []  # True once the request may have reached the provider
     try:
-        response, forwarded = await _inspect_and_send(
-            request, provider, incoming, parsed, policy, request_id
+        response = await _inspect_and_send(
+            request, provider, incoming, parsed, policy, request_id, sent
         )
     finally:
-        if claim is not None and not forwarded:
+        # Release only when provably nothing left (even if an exception is on its way out).
+        if claim is not None and not any(sent):
             await _idempotency_release(request, claim, request_id)
-    if claim is not None and forwarded:
+    if claim is not None and any(sent):
         try:
             await request.app[IDEMPOTENCY].complete(claim, response)
         except Exception as e:  # noqa: BLE001 - the send happened; say so, don't hide it
@@ -83,8 +84,9 @@ async def _inspect_and_send(
     parsed: Parsed,
     policy: Policy,
     request_id: str,
-) -> tuple[web.Response, bool]:
-    """Steps 2-6; the flag says whether anything may have reached the provider."""
+    sent: list[bool],
+) -> web.Response:
+    """Steps 2-6; ``sent`` gets True once anything may have reached the provider."""
     app = request.app
 
     # 2. detect (off the event loop, with a deadline)
@@ -100,7 +102,7 @@ async def _inspect_and_send(
             503,
             provider.unavailable_code,
             "PHI inspection is unavailable; the message was not sent.",
-        ), False
+        )
 
     # 3. decide
     decisions = [decide(t, f, policy) for t, f in zip(texts, findings, strict=True)]
@@ -126,7 +128,7 @@ async def _inspect_and_send(
         metrics.REQUESTS.labels(provider.name, "refused").inc()
         return provider.error(
             503, provider.unavailable_code, "Audit log is unavailable; the message was not sent."
-        ), False
+        )
     if blocked:
         # Portal links need the vault; until it is wired, portal fails closed as a block.
         types = sorted({t for d in decisions for t in d.entity_types})
@@ -135,12 +137,11 @@ async def _inspect_and_send(
             400,
             provider.blocked_code,
             f"Message blocked by PHI policy {policy.version}: contains {', '.join(types)}.",
-        ), False
+        )
     outgoing = [d.outgoing if d.outgoing is not None else "" for d in decisions]
     body = incoming.body if outgoing == texts else provider.rebuild(incoming, parsed, outgoing)
 
     # 6. forward
-    sent: list[bool] = []
     response = await forward(
         request, provider, incoming, body, parsed.drop_headers, request_id, sent
     )
@@ -148,7 +149,7 @@ async def _inspect_and_send(
         provider.name, "forwarded" if response.status < 400 else "upstream_error"
     ).inc()
     await _audit_result(request, provider, request_id, response.status)
-    return response, any(sent)
+    return response
 
 
 async def _idempotency_begin(
@@ -286,6 +287,10 @@ async def forward(
         return provider.error(
             status, provider.unavailable_code, f"Provider {e}; see its status page."
         )
+    except BaseException:
+        if sent is not None:
+            sent.append(True)  # unknown: assume it may have left (never re-send on a retry)
+        raise
     return web.Response(status=resp.status, headers=resp.headers, body=resp.body)
 
 

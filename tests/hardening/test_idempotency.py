@@ -154,3 +154,23 @@ def test_aws_sigv4_retries_share_a_scope():
     assert scope_for("aws_sns", first) == scope_for("aws_sns", retry)
     assert scope_for("aws_sns", first) != scope_for("aws_sns", other)
     assert scope_for("aws_sns", first) != scope_for("aws_sms", first)
+
+
+async def test_crash_after_forwarding_never_resends(
+    make_proxy, upstream_server, upstream, monkeypatch
+):
+    """An unexpected error after the provider got the text keeps the key claimed: the retry
+    is not sent again (it waits, then gets 409), so the client never causes a second SMS."""
+    from proxy import handler
+
+    async def explode(*args, **kwargs):
+        raise RuntimeError("crash after forwarding")
+
+    monkeypatch.setattr(handler, "_audit_result", explode)
+    settings = replace(Settings(), idempotency=IdempotencySettings(wait_seconds=0.3))
+    proxy = await make_proxy(str(upstream_server.make_url("")), settings=settings)
+    h = {**AUTH_A, "Idempotency-Key": "crash"}
+    assert (await post(proxy.make_url(SENDS), form("See you Tuesday."), h))[0] == 503
+    status, _ = await post(proxy.make_url(SENDS), form("See you Tuesday."), h)
+    assert status == 409
+    assert len(upstream.requests) == 1
