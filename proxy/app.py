@@ -20,11 +20,13 @@ from proxy.idempotency import IDEMPOTENCY, IdempotencyStore
 from proxy.limits import concurrency_middleware, rate_limit_middleware
 from proxy.policy import Policy
 from proxy.policy_holder import PolicyHolder
+from proxy.portal.routes import setup_portal
 from proxy.providers import Provider, build_providers, mounted_prefixes, mounted_routes
 from proxy.secrets_store import load_or_create
 from proxy.settings import Settings
 from proxy.store import open_database
 from proxy.tls import check_upstream_tls
+from proxy.webhooks.routes import setup as setup_webhooks
 
 log = logging.getLogger("phi_proxy.app")
 
@@ -53,9 +55,11 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     providers = build_providers(settings.providers, settings.upstream.urls)
     app[appkeys.PROVIDERS] = providers
     app.cleanup_ctx.append(_store)
+    setup_portal(app)  # after the store: the portal's start-up needs it
     app.cleanup_ctx.append(_http_session)
     app.cleanup_ctx.append(_detection_service)
     app.router.add_get("/healthz", health)
+    setup_webhooks(app, settings)
     for provider in providers.values():
         for route in mounted_routes(provider):
             app.router.add_route(route.method, route.path, _bind(outbound, provider))
@@ -126,11 +130,15 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
     app[appkeys.PSEUDONYM_KEY] = load_or_create("pseudonym", storage.data_dir)
     idem = app[appkeys.SETTINGS].idempotency
     app[IDEMPOTENCY] = IdempotencyStore(db, ttl=idem.ttl_seconds, wait=idem.wait_seconds)
-    ticker = asyncio.create_task(_checkpoint_ticker(audit, a.checkpoint_every_seconds))
+    tasks = [
+        asyncio.create_task(_checkpoint_ticker(audit, a.checkpoint_every_seconds)),
+        asyncio.create_task(_expire_idempotency(app[IDEMPOTENCY], idem.ttl_seconds)),
+    ]
     yield
-    ticker.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await ticker
+    for task in tasks:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     with contextlib.suppress(AuditUnavailable):
         await audit.checkpoint()  # sign the tail on a clean shutdown
     await db.close()
@@ -144,6 +152,21 @@ async def _checkpoint_ticker(audit: AuditLog, every: float) -> None:
             await audit.checkpoint()
         except AuditUnavailable as e:
             log.error("audit checkpoint failed: %s", e)
+
+
+async def _expire_idempotency(store: IdempotencyStore, ttl: float) -> None:
+    """Delete stored answers past their TTL: they hold provider responses (recipients), so they
+    must not outlive their purpose."""
+    every = min(300.0, max(0.1, ttl / 2))
+    while True:
+        await asyncio.sleep(every)
+        try:
+            n = await store.expire()
+        except Exception as e:  # noqa: BLE001 - retried next round; nothing depends on it
+            log.error("idempotency expiry failed: %s", type(e).__name__)
+        else:
+            if n:
+                log.info("expired %d idempotency keys", n)
 
 
 async def _http_session(app: web.Application) -> AsyncIterator[None]:

@@ -17,8 +17,11 @@ from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
 from proxy.detection import DetectionUnavailable
 from proxy.idempotency import IDEMPOTENCY, Claim
 from proxy.limits import read_body
+from proxy.optout import enforce as enforce_optout
 from proxy.pipeline import Decision, decide
 from proxy.policy import Action, Policy
+from proxy.portal.issue import DOB_HEADER, PortalLinks, issue_links
+from proxy.portal.service import PortalRefused, PortalUnavailable
 from proxy.providers import BadRequest, Incoming, Message, Parsed, Provider
 from proxy.upstream import UpstreamError, request_headers, send
 
@@ -53,6 +56,11 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         log.info("request %s: %s refused: bad request (%s)", request_id, provider.name, e.code)
         metrics.REQUESTS.labels(provider.name, "bad_request").inc()
         return provider.error(e.status, e.code or provider.bad_request_code, e.message)
+
+    # 1b. opt-out (TCPA): an opted-out recipient is refused before any inspection or forwarding
+    refusal = await enforce_optout(request, provider, parsed, request_id)
+    if refusal is not None:
+        return refusal
 
     # Idempotency: a retry with the same key gets the first answer, never a second send.
     claim = await _idempotency_begin(request, provider, incoming, request_id)
@@ -112,7 +120,26 @@ async def _inspect_and_send(
     _log_decisions(request_id, provider.name, decisions, policy.monitor)
 
     # 4. act, and 5. audit: the record is durable before anything leaves
-    blocked = worst in (Action.BLOCK, Action.PORTAL)
+    blocked = worst == Action.BLOCK
+    portal_refusal = ""
+    links = PortalLinks()
+    if worst == Action.PORTAL:
+        # clinical detail: the original goes into the vault, the text becomes a link notice
+        try:
+            links = await issue_links(
+                request, provider, incoming, parsed, decisions, findings, policy, request_id
+            )
+        except PortalRefused as e:
+            blocked, portal_refusal = True, str(e)
+        except PortalUnavailable as e:
+            log.error("request %s: %s refused: %s", request_id, provider.name, e)
+            metrics.ERRORS.labels("portal").inc()
+            metrics.REQUESTS.labels(provider.name, "refused").inc()
+            return provider.error(
+                503,
+                provider.unavailable_code,
+                "The secure portal is unavailable; the message was not sent.",
+            )
     try:
         await _audit_decisions(
             request,
@@ -121,6 +148,7 @@ async def _inspect_and_send(
             decisions,
             request_id,
             "blocked" if blocked else "forwarding",
+            links.token_ids,
         )
     except AuditUnavailable as e:
         log.error("request %s: %s refused: %s", request_id, provider.name, e)
@@ -130,21 +158,23 @@ async def _inspect_and_send(
             503, provider.unavailable_code, "Audit log is unavailable; the message was not sent."
         )
     if blocked:
-        # Portal links need the vault; until it is wired, portal fails closed as a block.
         types = sorted({t for d in decisions for t in d.entity_types})
+        why = f"; {portal_refusal}" if portal_refusal else ""
         metrics.REQUESTS.labels(provider.name, "blocked").inc()
         return provider.error(
             400,
             provider.blocked_code,
-            f"Message blocked by PHI policy {policy.version}: contains {', '.join(types)}.",
+            f"Message blocked by PHI policy {policy.version}: contains {', '.join(types)}{why}.",
         )
-    outgoing = [d.outgoing if d.outgoing is not None else "" for d in decisions]
+    outgoing = [
+        links.texts.get(i, d.outgoing if d.outgoing is not None else "")
+        for i, d in enumerate(decisions)
+    ]
     body = incoming.body if outgoing == texts else provider.rebuild(incoming, parsed, outgoing)
 
-    # 6. forward
-    response = await forward(
-        request, provider, incoming, body, parsed.drop_headers, request_id, sent
-    )
+    # 6. forward (the portal's date-of-birth header never goes upstream)
+    drop = (*parsed.drop_headers, DOB_HEADER)
+    response = await forward(request, provider, incoming, body, drop, request_id, sent)
     metrics.REQUESTS.labels(
         provider.name, "forwarded" if response.status < 400 else "upstream_error"
     ).inc()
@@ -199,10 +229,11 @@ async def _audit_decisions(
     decisions: list[Decision],
     request_id: str,
     outcome: str,
+    token_ids: dict[int, str] | None = None,
 ) -> None:
     audit = request.app[appkeys.AUDIT]
     key = request.app[appkeys.PSEUDONYM_KEY]
-    for m, d in zip(messages, decisions, strict=True):
+    for i, (m, d) in enumerate(zip(messages, decisions, strict=True)):
         for to in m.to:
             await audit.append(
                 AuditEvent(
@@ -217,6 +248,7 @@ async def _audit_decisions(
                     action=d.action.label,
                     entity_types=d.entity_types,
                     policy_version=d.policy_version,
+                    portal_token_id=(token_ids or {}).get(i, ""),
                 )
             )
 

@@ -72,6 +72,8 @@ class PortalSettings:
     expiry_hours: float = 72.0
     view_once: bool = False
     max_length: int = 160
+    max_attempts: int = 5  # failed verifications before the link locks
+    retention_days: float = 30.0  # records are purged this long after creation (or at expiry)
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ _PORTAL_KEYS = {
     "expiry_hours",
     "view_once",
     "max_length",
+    "max_attempts",
+    "retention_days",
 }
 
 
@@ -207,6 +211,7 @@ def _parse(doc: YamlDoc) -> Policy:
 
     portal_raw = check_keys(doc, "portal", top.get("portal"), _PORTAL_KEYS)
     portal = PortalSettings(**portal_raw)
+    _check_portal(doc, portal)
     if portal.verification not in ("dob", "sms_code", "none"):
         raise doc.error("portal.verification", "must be 'dob', 'sms_code' or 'none'")
     if portal.verification == "none" and not portal.accept_no_verification:
@@ -231,6 +236,24 @@ def _parse(doc: YamlDoc) -> Policy:
         version=version,
         source=doc.file,
     )
+
+
+def _check_portal(doc: YamlDoc, portal: PortalSettings) -> None:
+    from proxy.portal.notice import check_template
+
+    defaults = PortalSettings()
+    for name in PortalSettings.__dataclass_fields__:
+        v, want = getattr(portal, name), type(getattr(defaults, name))
+        if want is float and isinstance(v, int) and not isinstance(v, bool):
+            v = float(v)
+        if not isinstance(v, want) or (want is int and isinstance(v, bool)):
+            raise doc.error(f"portal.{name}", f"must be {want.__name__}")
+        if want in (int, float) and v <= 0:
+            raise doc.error(f"portal.{name}", "must be positive")
+    try:
+        check_template(portal.template)
+    except ValueError as e:
+        raise doc.error("portal.template", str(e)) from None
 
 
 def parse_policy(text: str, file: str = "<policy>") -> Policy:

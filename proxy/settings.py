@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from proxy.providers import REGISTRY, RouteCollision, check_config_routes
 from proxy.providers.config import ProvidersConfig, parse_providers
+from proxy.webhooks.config import WebhookSettings, parse_webhooks
 from proxy.yamlfile import ConfigError, YamlDoc, check_keys, load_yaml, parse_yaml
 
 
@@ -63,6 +64,7 @@ class UpstreamSettings:
 class StorageSettings:
     url: str = "sqlite:///var/phi-proxy.sqlite3"
     data_dir: str = "var"  # generated local keys (mode 0600); never commit it
+    kek_file: str = ""  # vault key-encryption key (hex, mode 0600); default: <data_dir>/kek.key
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class Settings:
     idempotency: IdempotencySettings = field(default_factory=IdempotencySettings)
     audit: AuditSettings = field(default_factory=AuditSettings)
     providers: ProvidersConfig = field(default_factory=ProvidersConfig)
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     policy_path: str | None = None
     source: str = "<defaults>"
 
@@ -173,7 +176,7 @@ def _check_server(doc: YamlDoc, server: ServerSettings) -> ServerSettings:
 
 
 def parse_settings(doc: YamlDoc) -> Settings:
-    top = check_keys(doc, "", doc.data, {*_SECTIONS, "upstream", "providers", "policy"})
+    top = check_keys(doc, "", doc.data, {*_SECTIONS, "upstream", "providers", "policy", "webhooks"})
     sections = {k: _section(doc, k, cls, top.get(k)) for k, cls in _SECTIONS.items()}
     sections["server"] = _check_server(doc, sections["server"])
     up = check_keys(
@@ -232,6 +235,7 @@ def parse_settings(doc: YamlDoc) -> Settings:
             float(timeout), verify, dict(urls), insecure_ok, retries, float(backoff)
         ),
         providers=providers,
+        webhooks=parse_webhooks(doc, top.get("webhooks")),
         policy_path=policy,
         source=doc.file,
         **sections,

@@ -44,9 +44,72 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX audit_log_kind ON audit_log (kind)
         """,
     ),
+    # proxy.optout: the TCPA opt-out registry (pseudonymous recipient and scope, never a number)
+    Migration(
+        "0003_optouts",
+        """
+        CREATE TABLE optouts (
+            recipient TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            state TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            updated_at REAL NOT NULL,
+            confirmed BIGINT NOT NULL DEFAULT 0,
+            PRIMARY KEY (recipient, scope)
+        );
+        CREATE TABLE optout_events (
+            provider TEXT NOT NULL,
+            event TEXT NOT NULL,
+            seen_at REAL NOT NULL,
+            PRIMARY KEY (provider, event)
+        )
+        """,
+    ),
+    # proxy.keys + proxy.portal: wrapped data keys and the portal vault (sealed originals)
+    Migration(
+        "0004_portal_vault",
+        """
+        CREATE TABLE vault_keys (
+            key_id TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            wrapped BLOB,
+            kek_id TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE portal_links (
+            token_hash TEXT PRIMARY KEY,
+            record_id TEXT NOT NULL UNIQUE,
+            key_id TEXT NOT NULL,
+            body BLOB,
+            secret BLOB,
+            recipient TEXT NOT NULL,
+            organization TEXT NOT NULL,
+            verification TEXT NOT NULL,
+            view_once INTEGER NOT NULL,
+            max_attempts INTEGER NOT NULL,
+            failures INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            purge_after REAL NOT NULL,
+            locked_at REAL,
+            viewed_at REAL,
+            views INTEGER NOT NULL DEFAULT 0,
+            code_hash TEXT,
+            code_expires_at REAL,
+            code_sends INTEGER NOT NULL DEFAULT 0,
+            code_sent_at REAL,
+            request_id TEXT NOT NULL,
+            decision_id TEXT NOT NULL,
+            policy_version TEXT NOT NULL
+        );
+        CREATE INDEX portal_links_key ON portal_links (key_id);
+        CREATE INDEX portal_links_purge ON portal_links (purge_after)
+        """,
+    ),
     # proxy.audit / proxy.audit_checkpoints: signed checkpoints and retention anchors
     Migration(
-        "0003_audit_checkpoints",
+        "0005_audit_checkpoints",
         """
         CREATE TABLE audit_checkpoints (
             seq BIGINT NOT NULL,
@@ -62,7 +125,7 @@ MIGRATIONS: list[Migration] = [
     ),
     # proxy.idempotency: first response per (provider + credential hash, key)
     Migration(
-        "0004_idempotency",
+        "0006_idempotency",
         """
         CREATE TABLE idempotency_keys (
             scope TEXT NOT NULL,

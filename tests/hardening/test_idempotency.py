@@ -174,3 +174,15 @@ async def test_crash_after_forwarding_never_resends(
     status, _ = await post(proxy.make_url(SENDS), form("See you Tuesday."), h)
     assert status == 409
     assert len(upstream.requests) == 1
+
+
+async def test_stored_answers_are_deleted_after_their_ttl(make_proxy, upstream_server, upstream):
+    """Stored answers hold provider responses (recipient numbers): a background task deletes
+    them once expired, rather than keeping them for ever."""
+    settings = replace(Settings(), idempotency=IdempotencySettings(ttl_seconds=0.4))
+    proxy = await make_proxy(str(upstream_server.make_url("")), settings=settings)
+    await post(proxy.make_url(SENDS), form("Hi"), {**AUTH_A, "Idempotency-Key": "short"})
+    db = proxy.app[appkeys.STORE]
+    assert len(await db.fetch("SELECT * FROM idempotency_keys")) == 1
+    await asyncio.sleep(1.0)
+    assert await db.fetch("SELECT * FROM idempotency_keys") == []
