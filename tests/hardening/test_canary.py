@@ -40,6 +40,7 @@ TEXTS = [
     f"Hi {NAME2}, MRN {MRN}, DOB {DOB}: your appointment is confirmed.",
     f"Patient {NAME} SSN {SSN} on file.",  # blocked by the canary policy
 ]
+CLINICAL = f"Hi {NAME}, your biopsy results show cancer. Call {PHONE}."
 # What must never appear anywhere (the message text's identifiers, in the encodings used).
 TEXT_CANARIES = [
     "Zebulon",
@@ -181,6 +182,9 @@ async def test_canary_phi_leaves_no_trace(aiohttp_server, tmp_path, detector, lo
             await send(proxy, msg, **{"Idempotency-Key": f"canary-{i}"})  # replay
             await send(broken, msg)  # detector failure
             await send(proxy, {"From": "+15550109999", "Body": text})  # malformed: no To
+        # clinical detail: the original goes (sealed) into the portal vault, a link goes out
+        portal_msg = {"To": RECIPIENT, "From": "+15550109999", "Body": CLINICAL}
+        await send(proxy, portal_msg, **{"X-PHI-Proxy-Patient-DOB": "1961-03-14"})
         echo.fail_next = True
         await send(proxy, {"To": RECIPIENT, "From": "+15550109999", "Body": TEXTS[0]})
         lookup = f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json?To={quote(RECIPIENT)}"
@@ -202,7 +206,7 @@ async def test_canary_phi_leaves_no_trace(aiohttp_server, tmp_path, detector, lo
                     ) as r:
                         others.append((name, i, r.status, r.headers.get("X-PHI-Proxy-Status")))
                         await r.read()
-    assert statuses == [201, 201, 503, 400, 201, 201, 503, 400, 400, 400, 503, 400, 500, 201]
+    assert statuses == [201, 201, 503, 400, 201, 201, 503, 400, 400, 400, 503, 400, 201, 500, 201]
     forwarded = {n for n, i, st, h in others if i == 0 and int(h or st) < 300}
     assert forwarded == {c[0] for c in JSON_SENDS}, others
     assert all(int(h or st) >= 400 for n, i, st, h in others if i == 1)  # the SSN is blocked

@@ -152,6 +152,36 @@ async def test_audit_store_unavailable(make_proxy, upstream_server, upstream):
     assert upstream.requests == []
 
 
+class ClinicalDetector:
+    """Marks "cancer" as a CONDITION, so the default policy sends the text to the portal."""
+
+    def detect(
+        self, texts: Sequence[str], entities: Collection[str] | None = None
+    ) -> list[list[Finding]]:
+        out: list[list[Finding]] = []
+        for t in texts:
+            i = t.find("cancer")
+            out.append([Finding("CONDITION", i, i + 6, 0.95, "test")] if i >= 0 else [])
+        return out
+
+
+CLINICAL = "Your biopsy results show cancer, Maria Lopez. Please call us."
+DOB = {"X-PHI-Proxy-Patient-DOB": "1962-03-14"}
+
+
+@pytest.mark.fault("portal vault unavailable")
+async def test_portal_vault_unavailable(make_proxy, upstream_server, upstream):
+    proxy = await make_proxy(str(upstream_server.make_url("")), detector_=ClinicalDetector())
+    status, _ = await post(proxy.make_url(SENDS), form(CLINICAL), DOB)
+    assert status == 201  # control: the vault works, a link notice went out instead
+    assert_no_phi_upstream(upstream.bodies)
+    assert b"cancer" not in upstream.bodies[0] and b"biopsy" not in upstream.bodies[0]
+    await proxy.app[appkeys.STORE].execute("DROP TABLE portal_links")
+    status, payload = await post(proxy.make_url(SENDS), form(CLINICAL), DOB)
+    assert status == 503 and payload["code"] == 90002
+    assert len(upstream.requests) == 1  # nothing more went out
+
+
 @pytest.mark.fault("idempotency store unavailable")
 async def test_idempotency_store_unavailable(make_proxy, upstream_server, upstream):
     proxy = await make_proxy(str(upstream_server.make_url("")))
