@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from presidio_analyzer import AnalyzerEngine, RecognizerResult
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 
 from models import entities
 from models.engine import build_analyzer, load_spacy
@@ -33,8 +34,9 @@ class Detector:
 
         self.settings = settings or DetectorSettings()
         self._nlp = load_spacy(self.settings.model)
+        self._builtin: list[EntityRecognizer] = recognizers.build_all()
         self._analyzer: AnalyzerEngine = build_analyzer(
-            self._nlp, self.settings.model, recognizers.build_all()
+            self._nlp, self.settings.model, self._builtin
         )
         known = entities.all_types()
         wanted = self.settings.entities
@@ -47,6 +49,14 @@ class Detector:
         self.entities: frozenset[str] = (
             frozenset(wanted if wanted is not None else known) & supported
         )
+
+    def with_recognizers(self, extra: Sequence[EntityRecognizer]) -> Detector:
+        """A detector sharing this one's spaCy pipeline and built-in recognizers, plus ``extra``
+        (e.g. a policy's own patterns). Cheap; this detector is left unchanged."""
+        clone = copy.copy(self)
+        clone._analyzer = build_analyzer(self._nlp, self.settings.model, [*self._builtin, *extra])
+        clone.entities = self.entities | {e for r in extra for e in r.supported_entities}
+        return clone
 
     def detect(
         self, texts: Sequence[str], entities: Collection[str] | None = None

@@ -12,6 +12,7 @@ import aiohttp
 from aiohttp import web
 
 from proxy import appkeys, limits, logsafety
+from proxy.admin import setup_admin
 from proxy.audit import AuditLog, AuditUnavailable
 from proxy.audit_checkpoints import CheckpointSigner
 from proxy.detection import DetectionService, TextDetector
@@ -20,6 +21,7 @@ from proxy.idempotency import IDEMPOTENCY, IdempotencyStore
 from proxy.limits import concurrency_middleware, rate_limit_middleware
 from proxy.policy import Policy
 from proxy.policy_holder import PolicyHolder
+from proxy.policy_recognizers import PolicyDetector
 from proxy.portal.routes import setup_portal
 from proxy.providers import Provider, build_providers, mounted_prefixes, mounted_routes
 from proxy.secrets_store import load_or_create
@@ -44,10 +46,14 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     check_upstream_tls(settings)  # refuse, or warn loudly, before anything starts
     app[appkeys.SETTINGS] = settings
     limits.install(app, settings)
-    app[appkeys.POLICY] = PolicyHolder(policy, settings.policy_path or policy.source or None)
+    # the detector follows the live policy (its custom recognizers); see proxy.policy_recognizers
+    policy_detector = PolicyDetector(detector)
+    app[appkeys.POLICY] = PolicyHolder(
+        policy, settings.policy_path or policy.source or None, detector=policy_detector
+    )
     d = settings.detection
     app[appkeys.DETECTION] = DetectionService(
-        detector,
+        policy_detector,
         deadline=d.deadline_seconds,
         batch_size=d.batch_size,
         max_wait=d.max_batch_wait_ms / 1000,
@@ -58,6 +64,7 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     setup_portal(app)  # after the store: the portal's start-up needs it
     app.cleanup_ctx.append(_http_session)
     app.cleanup_ctx.append(_detection_service)
+    setup_admin(app)  # after _store: it records the start-up policy version
     app.router.add_get("/healthz", health)
     setup_webhooks(app, settings)
     for provider in providers.values():

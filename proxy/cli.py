@@ -1,4 +1,4 @@
-"""phi-proxy: the command line (serve, scrub, audit, db, sandbox)."""
+"""phi-proxy: the command line (serve, scrub, sandbox, policy, users, audit, db)."""
 
 from __future__ import annotations
 
@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap = ausub.add_parser("purge", help="delete records past retention, keeping a signed anchor")
     ap.add_argument("--config")
     ap.add_argument("--retention-days", type=float, help="default: audit.retention_days")
+    from proxy.policy_cli import add_parsers
+
+    add_parsers(sub)
 
     sb = sub.add_parser("sandbox", help="run only the local sandbox provider")
     sb.add_argument("--host", default="127.0.0.1")
@@ -116,6 +119,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from proxy.audit_cli import run
 
             return asyncio.run(run(args))
+        if args.command == "policy":
+            from proxy import policy_cli
+
+            return policy_cli.policy_command(args, policy_cli.make_detector)
+        if args.command == "users":
+            from proxy.policy_cli import users_command
+
+            return users_command(args)
         if args.command == "optout":
             from proxy import optout_cli
 
@@ -191,9 +202,12 @@ def serve(args: argparse.Namespace) -> int:
     def build() -> web.Application:
         from models.detector import Detector, DetectorSettings
         from proxy.app import create_app
+        from proxy.policy_holder import sighup_on_startup
 
         detector = Detector(DetectorSettings(model=settings.detection.model))
-        return create_app(settings, policy=policy, detector=detector)
+        app = create_app(settings, policy=policy, detector=detector)
+        app.on_startup.append(sighup_on_startup)  # SIGHUP re-reads the policy file
+        return app
 
     try:
         if args.workers == 1:

@@ -113,7 +113,10 @@ async def _inspect_and_send(
         )
 
     # 3. decide
-    decisions = [decide(t, f, policy) for t, f in zip(texts, findings, strict=True)]
+    decisions = [
+        decide(m.text, f, policy.for_sender(m.sender))  # per-sender overrides
+        for m, f in zip(parsed.messages, findings, strict=True)
+    ]
     worst = max((d.action for d in decisions), default=Action.ALLOW)
     for d in decisions:
         metrics.DECISIONS.labels(d.action.label).inc()

@@ -98,6 +98,16 @@ class AuditSettings:
 
 
 @dataclass(frozen=True)
+class AdminSettings:
+    """The admin console and API (proxy.admin)."""
+
+    enabled: bool = True
+    session_idle_minutes: float = 30.0  # a console session unused this long ends
+    session_max_hours: float = 12.0  # and none lives longer than this
+    policy_sync_seconds: float = 2.0  # how soon other workers/instances adopt a publish
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     detection: DetectionSettings = field(default_factory=DetectionSettings)
@@ -106,6 +116,7 @@ class Settings:
     limits: LimitSettings = field(default_factory=LimitSettings)
     idempotency: IdempotencySettings = field(default_factory=IdempotencySettings)
     audit: AuditSettings = field(default_factory=AuditSettings)
+    admin: AdminSettings = field(default_factory=AdminSettings)
     providers: ProvidersConfig = field(default_factory=ProvidersConfig)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     policy_path: str | None = None
@@ -126,6 +137,7 @@ _SECTIONS: dict[str, type] = {
     "limits": LimitSettings,
     "idempotency": IdempotencySettings,
     "audit": AuditSettings,
+    "admin": AdminSettings,
 }
 
 

@@ -107,9 +107,60 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX portal_links_purge ON portal_links (purge_after)
         """,
     ),
+    # proxy.policy_versions: every policy loaded or published (hash, YAML, who, when, why)
+    Migration(
+        "0005_policy_versions",
+        """
+        CREATE TABLE policy_versions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            version TEXT NOT NULL,
+            name TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            event TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            ts REAL NOT NULL,
+            yaml TEXT NOT NULL
+        );
+        CREATE INDEX policy_versions_version ON policy_versions (version)
+        """,
+    ),
+    # proxy.admin.auth: console users, API keys (SHA-256 only), sessions, policy drafts
+    Migration(
+        "0006_admin_auth",
+        """
+        CREATE TABLE admin_users (
+            name TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            revoked_at REAL
+        );
+        CREATE TABLE admin_api_keys (
+            id TEXT PRIMARY KEY,
+            key_hash TEXT NOT NULL UNIQUE,
+            user_name TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            revoked_at REAL,
+            last_used_at REAL
+        );
+        CREATE TABLE admin_sessions (
+            id_hash TEXT PRIMARY KEY,
+            user_name TEXT NOT NULL,
+            csrf TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            last_seen REAL NOT NULL
+        );
+        CREATE TABLE admin_drafts (
+            user_name TEXT PRIMARY KEY,
+            yaml TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        )
+        """,
+    ),
     # proxy.audit / proxy.audit_checkpoints: signed checkpoints and retention anchors
     Migration(
-        "0005_audit_checkpoints",
+        "0007_audit_checkpoints",
         """
         CREATE TABLE audit_checkpoints (
             seq BIGINT NOT NULL,
@@ -125,7 +176,7 @@ MIGRATIONS: list[Migration] = [
     ),
     # proxy.idempotency: first response per (provider + credential hash, key)
     Migration(
-        "0006_idempotency",
+        "0008_idempotency",
         """
         CREATE TABLE idempotency_keys (
             scope TEXT NOT NULL,

@@ -225,7 +225,11 @@ async def test_canary_phi_leaves_no_trace(aiohttp_server, tmp_path, detector, lo
         f"storage:\n  url: sqlite:///{tmp_path}/canary.sqlite3\n  data_dir: {tmp_path}\n"
     )
     jsonl = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(TEXTS))
-    scrub = _cli(["scrub", "--policy", str(tmp_path / "canary-policy.yaml")], jsonl, root)
+    scrub = _cli(
+        ["scrub", "--policy", str(tmp_path / "canary-policy.yaml"), "--config", str(config)],
+        jsonl,
+        root,
+    )
     assert scrub.returncode == 0, scrub.stderr[-2000:]
     out = [json.loads(line) for line in scrub.stdout.splitlines()]
     assert [o["action"] for o in out] == ["redact", "redact", "block"]
