@@ -11,6 +11,7 @@ from aiohttp import web
 
 from proxy import appkeys
 from proxy.admin import setup_admin
+from proxy.analytics import wiring as analytics
 from proxy.audit import AuditLog
 from proxy.detection import DetectionService, TextDetector
 from proxy.handler import outbound, passthrough
@@ -55,6 +56,7 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     app.cleanup_ctx.append(_http_session)
     app.cleanup_ctx.append(_detection_service)
     setup_admin(app)  # after _store: it records the start-up policy version
+    analytics.setup(app)  # after store + detection: drained before they close
     app.router.add_get("/healthz", health)
     setup_webhooks(app, settings)
     for provider in providers.values():

@@ -1,4 +1,4 @@
-"""phi-proxy: the command line (serve, scrub, sandbox, policy, users)."""
+"""phi-proxy: the command line (serve, scrub, sandbox, policy, users, deidentify, export)."""
 
 from __future__ import annotations
 
@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_subcommands(sub)
     optout_cli.add_parser(sub)
+
+    from proxy.analytics.commands import add_parsers as add_analytics_parsers
+
+    add_analytics_parsers(sub)  # deidentify, export
     return p
 
 
@@ -101,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from proxy import optout_cli
 
             return optout_cli.run(args)
+        if args.command in ("deidentify", "export"):
+            from proxy.analytics.commands import run as run_analytics
+
+            return run_analytics(args)
         if args.command == "sandbox":
             from aiohttp import web
 

@@ -12,6 +12,7 @@ import uuid
 from aiohttp import web
 
 from proxy import appkeys, metrics
+from proxy.analytics.wiring import record_sends
 from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
 from proxy.detection import DetectionUnavailable
 from proxy.optout import enforce as enforce_optout
@@ -127,6 +128,7 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
             503, provider.unavailable_code, "Audit log is unavailable; the message was not sent."
         )
     if blocked:
+        record_sends(app, provider.name, parsed.messages, decisions, findings, policy, None)
         types = sorted({t for d in decisions for t in d.entity_types})
         why = f"; {portal_refusal}" if portal_refusal else ""
         metrics.REQUESTS.labels(provider.name, "blocked").inc()
@@ -148,6 +150,9 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         provider.name, "forwarded" if response.status < 400 else "upstream_error"
     ).inc()
     await _audit_result(request, provider, request_id, response.status)
+    record_sends(
+        app, provider.name, parsed.messages, decisions, findings, policy, response.status, outgoing
+    )
     return response
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from models import entities
+from proxy.analytics.settings import AnalyticsSettings, parse_analytics
 from proxy.policy_rules import (
     CustomType,
     Override,
@@ -103,6 +104,7 @@ class Policy:
     text: str = field(default="", repr=False, compare=False)  # the YAML as written
     view: str = ""  # name of the override this policy is the effective view of ("" = base)
     _views: dict[str, Policy] = field(default_factory=dict, repr=False, compare=False)
+    analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
 
     def for_sender(self, sender: str | None) -> Policy:
         """The effective policy for messages from ``sender`` (a From number or a
@@ -148,6 +150,7 @@ _TOP_KEYS = {
     "portal",
     "overrides",
     "recognizers",
+    "analytics",
 }
 _ENTITY_KEYS = {"action", "min_score", "label"}
 _ALLOW_KEYS = {"names", "phones", "websites", "emails"}
@@ -311,6 +314,7 @@ def _parse(doc: YamlDoc, text: str = "") -> Policy:
         recognizers=recognizers,
         custom_types=custom,
         text=text,
+        analytics=parse_analytics(doc, top.get("analytics")),
     )
     for ov in overrides:
         ov_action = ov.default_action if ov.default_action is not None else default_action

@@ -158,6 +158,46 @@ MIGRATIONS: list[Migration] = [
         )
         """,
     ),
+    # proxy.analytics: the de-identified copy of each message, and the ones held back (no text)
+    Migration(
+        "0007_analytics",
+        """
+        CREATE TABLE analytics_messages (
+            id TEXT PRIMARY KEY,
+            decision_id TEXT NOT NULL,
+            ts REAL NOT NULL,
+            day TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            action TEXT NOT NULL,
+            enforce_action TEXT NOT NULL,
+            policy_version TEXT NOT NULL,
+            entity_types TEXT NOT NULL,
+            entity_counts TEXT NOT NULL,
+            condition_classes TEXT NOT NULL,
+            medication_classes TEXT NOT NULL,
+            encoding TEXT NOT NULL,
+            segments BIGINT NOT NULL,
+            sender TEXT,
+            recipient TEXT,
+            upstream_status BIGINT,
+            delivery_status TEXT,
+            text TEXT
+        );
+        CREATE INDEX analytics_messages_ts ON analytics_messages (ts);
+        CREATE INDEX analytics_messages_day ON analytics_messages (day);
+        CREATE INDEX analytics_messages_decision ON analytics_messages (decision_id);
+        CREATE TABLE analytics_held_back (
+            id TEXT PRIMARY KEY,
+            ts REAL NOT NULL,
+            day TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            action TEXT NOT NULL,
+            policy_version TEXT NOT NULL,
+            residual_types TEXT NOT NULL
+        );
+        CREATE INDEX analytics_held_back_ts ON analytics_held_back (ts)
+        """,
+    ),
 ]
 
 
