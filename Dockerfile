@@ -2,15 +2,16 @@
 #
 #   docker build -t phi-proxy .
 #   docker run -p 8080:8080 -v phi-var:/app/var \
-#     -e PHI_PROXY_KEK=<64 hex> -e PHI_PROXY_PSEUDONYM_KEY=<64 hex> phi-proxy
+#     -e PHI_PROXY_KEK=<64 hex> -e PHI_PROXY_PSEUDONYM_KEY=<64 hex> \
+#     -e PHI_PROXY_ANALYTICS_KEY=<64 hex> phi-proxy
 #
 # Keys and secrets come from the environment or from files mounted into the container, never
-# from the image: PHI_PROXY_KEK (or storage.kek_file), PHI_PROXY_PSEUDONYM_KEY, and the
-# variables config/proxy.yaml names (provider and webhook secrets). Without them the proxy
-# generates kek.key / pseudonym.key into /app/var on first start: keep that volume. To use
-# your own settings and policy, mount a directory over /app/config (the console's policy
-# publish rewrites policy.yaml there, so it must be writable by uid 10001). See README,
-# "Operations".
+# from the image: PHI_PROXY_KEK (or storage.kek_file), PHI_PROXY_PSEUDONYM_KEY,
+# PHI_PROXY_ANALYTICS_KEY, and the variables config/proxy.yaml names (provider and webhook
+# secrets). Without them the proxy generates kek.key / pseudonym.key / analytics.key into
+# /app/var on first start: keep that volume. To use your own settings and policy, mount a
+# directory over /app/config (the console's policy publish rewrites policy.yaml there, so it
+# must be writable by uid 10001). See README, "Operations".
 FROM python:3.11-slim
 
 # Nothing at run time may reach the network: the spaCy package is installed below, tldextract
