@@ -7,10 +7,15 @@ any provider's client), and ``/_sandbox/messages`` must show the text as it left
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import signal
+import subprocess
+import sys
 from typing import Any
 
 import aiohttp
+import boto3
 import plivo.rest.client
 import pytest
 from aiohttp.test_utils import TestServer
@@ -310,3 +315,42 @@ async def test_every_inspected_route_is_answered(sandbox, provider, method, path
         assert 200 <= r.status < 300, await r.text()
     (item,) = await received(sandbox)
     assert item["provider"] == provider
+
+
+@pytest.mark.slow
+async def test_serve_sandbox_end_to_end(tmp_path):
+    """`phi-proxy serve --sandbox` as a new user runs it: embedded defaults, no AWS identity."""
+    from tests.proxy.test_serve_workers import ROOT, free_port, wait_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PHI_PROXY_")}
+    env["PYTHONPATH"] = str(ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "proxy", "serve", "--sandbox", "--port", str(port),
+         "--log-level", "WARNING"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        await wait_port(port, proc)
+        await wait_port(port + 1, proc)
+        sns = boto3.client(
+            "sns",
+            region_name="us-east-1",
+            endpoint_url=f"http://127.0.0.1:{port}/aws/sns",
+            aws_access_key_id="AKIDCLIENTKEY0000001",
+            aws_secret_access_key="client-secret",
+        )
+        resp = await asyncio.to_thread(sns.publish, PhoneNumber="+15550100001", Message=WITH_NAME)
+        assert len(resp["MessageId"]) == 36
+        async with (
+            aiohttp.ClientSession() as s,
+            s.get(f"http://127.0.0.1:{port + 1}/_sandbox/messages") as r,
+        ):
+            (item,) = await r.json()
+        assert item["provider"] == "aws_sns" and item["texts"] == [REDACTED]
+        assert (tmp_path / "var" / "phi-proxy.sqlite3").exists()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out = proc.communicate(timeout=30)[0].decode()
+    assert proc.returncode == 0, out
+    assert NAME not in out
