@@ -172,7 +172,6 @@ def serve(args: argparse.Namespace) -> int:
     from models.engine import ModelNotInstalled
     from proxy.limits import server_handler_args
     from proxy.policy import load_policy
-    from proxy.providers import REGISTRY
     from proxy.settings import load_settings
     from proxy.tls import check_http_parser, server_ssl_context
 
@@ -185,10 +184,11 @@ def serve(args: argparse.Namespace) -> int:
         server = replace(server, port=args.port)
     settings = replace(settings, server=server)
     sandbox_port = server.port + 1
-    overrides = dict(args.upstream)
     if args.sandbox:
-        overrides = {name: f"http://127.0.0.1:{sandbox_port}" for name in REGISTRY} | overrides
-    settings = settings.with_upstreams(overrides)
+        from proxy.sandbox import sandbox_settings
+
+        settings = sandbox_settings(settings, f"http://127.0.0.1:{sandbox_port}")
+    settings = settings.with_upstreams(dict(args.upstream))
     policy = load_policy(args.policy or settings.policy_path)
     settings = replace(settings, policy_path=args.policy or settings.policy_path or policy.source)
     log.info(
