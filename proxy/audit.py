@@ -168,17 +168,7 @@ class AuditLog:
     async def _write_checkpoint(self, tx: Tx, seq: int, h: str, ts: float, kind: str) -> Checkpoint:
         assert self.signer is not None
         cp = self.signer.sign(seq, h, ts, kind)
-        await tx.execute(
-            "INSERT INTO audit_checkpoints (seq, hash, ts, kind, key_id, public_key, signature)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            cp.seq,
-            cp.hash,
-            cp.ts,
-            cp.kind,
-            cp.key_id,
-            cp.public_key,
-            cp.signature,
-        )
+        await _insert_checkpoint(tx, cp)
         self._last_cp = (seq, ts)
         return cp
 
@@ -316,17 +306,7 @@ async def purge(
             return PurgeReport(0, None)
         cp = signer.sign(last["seq"], last["hash"], last["ts"], "anchor")
         await tx.execute("DELETE FROM audit_checkpoints WHERE seq = ? AND kind = 'anchor'", cp.seq)
-        await tx.execute(
-            "INSERT INTO audit_checkpoints (seq, hash, ts, kind, key_id, public_key, signature)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            cp.seq,
-            cp.hash,
-            cp.ts,
-            cp.kind,
-            cp.key_id,
-            cp.public_key,
-            cp.signature,
-        )
+        await _insert_checkpoint(tx, cp)
         n = await tx.execute("DELETE FROM audit_log WHERE seq <= ?", cp.seq)
     return PurgeReport(n, cp.seq)
 
@@ -334,3 +314,17 @@ async def purge(
 async def all_checkpoints(db: Database) -> list[Checkpoint]:
     rows = await db.fetch("SELECT * FROM audit_checkpoints ORDER BY seq, kind")
     return [Checkpoint.from_row(r) for r in rows]
+
+
+async def _insert_checkpoint(tx: Tx, cp: Checkpoint) -> None:
+    await tx.execute(
+        "INSERT INTO audit_checkpoints (seq, hash, ts, kind, key_id, public_key, signature)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        cp.seq,
+        cp.hash,
+        cp.ts,
+        cp.kind,
+        cp.key_id,
+        cp.public_key,
+        cp.signature,
+    )
