@@ -4,11 +4,6 @@ Each instance is the real app on its own socket with its own Settings and data d
 share only the database URL and the keys (pseudonym and analytics keys and the vault KEK,
 copied into both data directories as an operator would; config/PROXY.md). What one instance
 learns, the other must enforce.
-
-Not here yet: (e) an idempotency key used on A is honoured on B. Idempotency keys are built on
-the ``hardening`` branch (proxy/idempotency.py), not on main when this was written; once merged,
-add a test that sends with one ``I-Twilio-Idempotency-Token`` through A then B and checks that
-the provider saw one request and B answered with A's response.
 """
 
 from __future__ import annotations
@@ -42,7 +37,7 @@ from proxy.store import open_database
 from proxy.webhooks.config import HookSettings, KeywordSettings, WebhookSettings
 from tests.fakes import RecordingUpstream
 from tests.portal.conftest import CLINICAL, CLINICAL_WORDS, DOB, LINK, send_sdk
-from tests.proxy.conftest import SENDS, upstream, upstream_server  # noqa: F401
+from tests.proxy.conftest import ACCOUNT, SENDS, upstream, upstream_server  # noqa: F401
 from tests.webhooks.conftest import PUBLIC, TWILIO_TOKEN, Customer, post_twilio, sdk_send
 
 pytestmark = pytest.mark.postgres
@@ -214,6 +209,37 @@ async def test_audit_chain_stays_valid_with_both_writing_at_once(
     assert report.ok, report.problems
     assert report.records == before + 4 * per_instance  # a send and its result, every one
     assert kinds.count("send") == kinds.count("send.result") == 2 * per_instance
+
+
+async def test_an_idempotency_key_used_on_a_is_honoured_on_b(
+    cluster: Cluster,
+    upstream: RecordingUpstream,  # noqa: F811
+) -> None:
+    a, b = await cluster()
+    auth = aiohttp.BasicAuth(ACCOUNT, "test-auth-token")
+    form = {"To": PATIENT, "From": CLINIC, "Body": NOTICE}
+
+    async def send(s: aiohttp.ClientSession, node: Instance, key: str, **changes: str) -> Any:
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Idempotency-Key": key}
+        data = urlencode(form | changes)
+        async with s.post(node.url(SENDS), data=data, headers=headers, auth=auth) as r:
+            return r.status, r.headers.get("Idempotent-Replayed"), await r.read()
+
+    async with aiohttp.ClientSession() as s:
+        first = await send(s, a, "retry-1")
+        again = await send(s, b, "retry-1")  # the client's retry lands on the other instance
+        assert first[0] == 201 and first[1] is None
+        assert again == (201, "true", first[2])  # A's answer, replayed by B
+        assert len(upstream.requests) == 1
+        reused = await send(s, b, "retry-1", Body="A different text, same key.")
+        assert reused[0] == 422 and len(upstream.requests) == 1
+
+        # the same key sent to both at the same moment: one SMS, one answer for both
+        together = await asyncio.gather(send(s, a, "race-1"), send(s, b, "race-1"))
+    assert [t[0] for t in together] == [201, 201]
+    assert together[0][2] == together[1][2]
+    assert sorted(str(t[1]) for t in together) == ["None", "true"]
+    assert len(upstream.requests) == 2
 
 
 async def test_a_policy_published_on_a_is_adopted_by_b(
