@@ -28,6 +28,7 @@ from proxy.limits import server_handler_args
 from proxy.policy import load_policy
 from proxy.providers import REGISTRY
 from proxy.settings import Settings, StorageSettings
+from tests import storage
 from tests.fakes import RaisingDetector
 from tests.hardening.conftest import ACCOUNT, FORM, SENDS
 
@@ -153,13 +154,13 @@ def _cli(args: list[str], stdin: str, cwd: Path) -> subprocess.CompletedProcess[
     )
 
 
-async def test_canary_phi_leaves_no_trace(aiohttp_server, tmp_path, detector, logs):
+async def test_canary_phi_leaves_no_trace(store_url, aiohttp_server, tmp_path, detector, logs):
     echo = EchoUpstream()
     upstream = await aiohttp_server(echo.app())
     policy = _canary_policy(tmp_path)
     settings = replace(
         Settings(),
-        storage=StorageSettings(url=f"sqlite:///{tmp_path}/canary.sqlite3", data_dir=str(tmp_path)),
+        storage=StorageSettings(url=store_url, data_dir=str(tmp_path)),
     ).with_upstreams({name: str(upstream.make_url("")) for name in REGISTRY})
 
     async def serve(detector_: Any) -> Any:  # as `phi-proxy serve` runs it: no access log
@@ -221,9 +222,7 @@ async def test_canary_phi_leaves_no_trace(aiohttp_server, tmp_path, detector, lo
     # CLIs, on the same data
     root = Path(__file__).resolve().parents[2]
     config = tmp_path / "proxy.yaml"
-    config.write_text(
-        f"storage:\n  url: sqlite:///{tmp_path}/canary.sqlite3\n  data_dir: {tmp_path}\n"
-    )
+    config.write_text(f"storage:\n  url: {store_url}\n  data_dir: {tmp_path}\n")
     jsonl = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(TEXTS))
     scrub = _cli(
         ["scrub", "--policy", str(tmp_path / "canary-policy.yaml"), "--config", str(config)],
@@ -250,11 +249,10 @@ async def test_canary_phi_leaves_no_trace(aiohttp_server, tmp_path, detector, lo
     ):
         if h := hits(text, everything):
             found[name] = h
-    files = sorted(tmp_path.glob("canary.sqlite3*"))
-    assert files
-    for f in files:
-        if h := hits(f.read_bytes(), TEXT_CANARIES):
-            found[f.name] = h
+    stored = storage.store_bytes(store_url)  # SQLite: every byte on disk; PostgreSQL: every row
+    assert audit[-1]["event_id"].encode() in stored  # the dump does hold the audit records
+    if h := hits(stored, TEXT_CANARIES):
+        found["store"] = h
     assert len(logs.lines) > 10  # the logs were really captured
     assert found == {}, found
 

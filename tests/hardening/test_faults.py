@@ -195,9 +195,22 @@ async def test_idempotency_store_unavailable(make_proxy, upstream_server, upstre
 async def test_disk_full(make_proxy, upstream_server, upstream):
     proxy = await make_proxy(str(upstream_server.make_url("")))
     db = proxy.app[appkeys.STORE]
-    pages = (await db.fetchrow("PRAGMA page_count"))["page_count"]
-    await db.execute(f"PRAGMA max_page_count = {pages}")
-    # The file may not grow: fill what free space is left in the audit table's pages.
+    if db.dialect == "sqlite":
+        pages = (await db.fetchrow("PRAGMA page_count"))["page_count"]
+        await db.execute(f"PRAGMA max_page_count = {pages}")
+        # The file may not grow: fill what free space is left in the audit table's pages.
+    else:
+        # PostgreSQL: every write to the audit table fails with the server's own disk-full
+        # error (SQLSTATE 53100, what a full volume gives), as the proxy would see it.
+        await db.execute(
+            "CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            " RAISE EXCEPTION 'could not extend file: No space left on device'"
+            " USING ERRCODE = 'disk_full'; END $$"
+        )
+        await db.execute(
+            "CREATE TRIGGER disk_full BEFORE INSERT ON audit_log"
+            " FOR EACH ROW EXECUTE FUNCTION disk_full()"
+        )
     audit = proxy.app[appkeys.AUDIT]
     with pytest.raises(AuditUnavailable):
         for i in range(10_000):

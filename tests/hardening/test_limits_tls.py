@@ -35,13 +35,13 @@ AUTH = {"Authorization": "Basic QUNhYWE6dG9rZW5h"}
 
 
 @pytest.fixture
-def start(aiohttp_server: Any, tmp_path: Path, detector: Any, default_policy: Any):
+def start(store_url: str, aiohttp_server: Any, tmp_path: Path, detector: Any, default_policy: Any):
     """The proxy app served exactly as ``phi-proxy serve`` does (handler args, optional TLS)."""
 
     async def factory(upstream_url: str, settings: Settings, **server_kw: Any) -> Any:
         s = replace(
             settings,
-            storage=StorageSettings(url=f"sqlite:///{tmp_path}/p.sqlite3", data_dir=str(tmp_path)),
+            storage=StorageSettings(url=store_url, data_dir=str(tmp_path)),
         ).with_upstreams({"twilio": upstream_url})
         app = create_app(s, policy=default_policy, detector=detector)
         return await aiohttp_server(app, **server_handler_args(s), **server_kw)
@@ -244,7 +244,9 @@ async def test_insecure_upstream_needs_acknowledgement_and_warns(
     assert (await post(proxy.make_url(SENDS), form("Hi")))[0] == 201
 
 
-async def test_serve_cli_terminates_tls_with_header_limits(tmp_path, upstream_server, upstream):
+async def test_serve_cli_terminates_tls_with_header_limits(
+    store_url, tmp_path, upstream_server, upstream
+):
     """`phi-proxy serve` itself (subprocess, real detector) serves HTTPS with the limits on."""
     import subprocess
     import sys
@@ -257,7 +259,7 @@ async def test_serve_cli_terminates_tls_with_header_limits(tmp_path, upstream_se
     config.write_text(
         f"server: {{port: {port}, tls_cert: {cert}, tls_key: {key}, max_header_bytes: 1024}}\n"
         f"upstream: {{urls: {{twilio: '{upstream_server.make_url('')}'}}}}\n"
-        f"storage: {{url: 'sqlite:///{tmp_path}/s.sqlite3', data_dir: '{tmp_path}'}}\n"
+        f"storage: {{url: '{store_url}', data_dir: '{tmp_path}'}}\n"
     )
     root = Path(__file__).resolve().parents[2]
     proc = subprocess.Popen(
