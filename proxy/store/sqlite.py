@@ -26,6 +26,21 @@ def _path(url: str) -> str:
     return rest
 
 
+async def _wal(conn: aiosqlite.Connection, seconds: float = 5.0) -> None:
+    """Switch to WAL. Processes opening a new file together (``serve --workers N``) can get
+    "database is locked" here without the busy handler being consulted, so retry briefly."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        try:
+            await conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or asyncio.get_running_loop().time() > deadline:
+                await conn.close()
+                raise StoreUnavailable(f"sqlite: {type(e).__name__}") from None
+            await asyncio.sleep(0.02)
+
+
 class _SqliteTx:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -62,10 +77,10 @@ class SqliteDatabase:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = sqlite3.Row
-        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA busy_timeout=5000")
+        await _wal(conn)
         await conn.execute("PRAGMA synchronous=FULL")
         await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=5000")
         return cls(conn, path)
 
     @asynccontextmanager
