@@ -20,6 +20,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.tokens import Doc
 
 from models import entities
+from models.allow import AllowList
 from models.engine import load_spacy, make_tldextract_offline
 from models.findings import Finding
 from models.normalize import Normalized, normalize
@@ -42,6 +43,9 @@ class DetectorSettings:
     min_score: float = 0.3
     entities: frozenset[str] | None = field(default=None)
     workers: int = 1
+    # The organisation's own name, phone numbers and web addresses: findings that are exactly
+    # one of these are dropped (see models.allow).
+    allow: tuple[str, ...] = ()
 
 
 class Detector:
@@ -62,6 +66,7 @@ class Detector:
         self._nlp = load_spacy(self.settings.model)
         lexicons.load()
         self._recognizers: list[EntityRecognizer] = recognizers.build_all()
+        self._allow = AllowList.of(self.settings.allow)
         self._pool: ProcessPoolExecutor | None = None
         workers = self.settings.workers or (os.cpu_count() or 1)
         if workers > 1:
@@ -72,6 +77,7 @@ class Detector:
                 min_score=self.settings.min_score,
                 entities=self.settings.entities,
                 workers=1,
+                allow=self.settings.allow,
             )
             self._pool = ProcessPoolExecutor(workers, ctx, initializer=_init_worker,
                                              initargs=(child,))
@@ -122,8 +128,15 @@ class Detector:
             results: list[RecognizerResult] = []
             for recognizer, types in active:
                 results.extend(recognizer.analyze(norm.text, types, artifacts))
-            kept = [r for r in results if r.score >= self.settings.min_score and r.entity_type
-                    in wanted]
+            allowed = self._allow.spans(norm.text) if self._allow else []
+            kept = [
+                r
+                for r in results
+                if r.score >= self.settings.min_score
+                and r.entity_type in wanted
+                and not (self._allow and self._allow.allows(norm.text[r.start : r.end]))
+                and not any(r.start < e and s < r.end for s, e in allowed)
+            ]
             out.append(resolve(_to_findings(kept, norm)))
         return out
 

@@ -1,6 +1,8 @@
 """Undo the Unicode tricks that hide PHI from pattern matching, keeping a map back to the original.
 
-NFKC folds full-width digits and letters; zero-width characters and soft hyphens are dropped. The
+NFKC folds full-width digits and letters; zero-width characters and soft hyphens are dropped;
+Cyrillic/Greek look-alike letters are folded to Latin; digits typed one by one with spaces are
+joined. The
 detector matches on the normalised text and maps every span back through :class:`Normalized`, so
 what gets redacted is always the caller's original characters.
 """
@@ -17,6 +19,13 @@ INVISIBLE = frozenset(
     "\u034f\u061c\u115f\u1160\u17b4\u17b5\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
 
+
+# Cyrillic and Greek letters that look exactly like Latin ones ("Camіlа" with a Cyrillic і and
+# а): NFKC leaves them alone, so they are folded one-for-one (offsets are unchanged).
+HOMOGLYPHS = str.maketrans(
+    "аеорсухѕіјԁһӏԛԝ" "АВЕКМНОРСТХУІЈЅ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ" "οαικνρυχ" "ı",
+    "aeopcyxsijdhlqw" "ABEKMHOPCTXYIJS" "ABEZHIKMNOPTYX" "oaikvpux" "i",
+)
 
 # Seven or more digits typed one at a time with spaces, dashes or dots between them
 # ("5 5 5 0 1 2 3 4 5 6 7"): the separators are dropped so number patterns see one number.
@@ -56,7 +65,7 @@ def normalize(original: str) -> Normalized:
     for i, ch in enumerate(original):
         if ch in INVISIBLE or unicodedata.category(ch) == "Cf":
             continue
-        folded = unicodedata.normalize("NFKC", ch)
+        folded = unicodedata.normalize("NFKC", ch).translate(HOMOGLYPHS)
         for f in folded:
             out.append(f)
             origin.append(i)

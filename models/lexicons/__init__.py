@@ -78,7 +78,10 @@ class Lexicon:
         self.first_names: dict[str, float] = {str(k): float(v) for k, v in firsts.items()}
         self.surnames: frozenset[str] = frozenset(strings("surnames"))
         self.ambiguous_names: frozenset[str] = frozenset(strings("ambiguous_names"))
+        # Frequent words in English or Spanish text (names included: wordfreq is case-blind).
         self.common_words: frozenset[str] = frozenset(strings("common_words"))
+        # Frequent words a dictionary lists in lower case ("hope", "hall"; not "sofia").
+        self.everyday_words: frozenset[str] = frozenset(strings("everyday_words"))
         states = data["states"]
         assert isinstance(states, dict)
         self.state_codes: frozenset[str] = frozenset(str(k) for k in states)
@@ -100,6 +103,7 @@ class Lexicon:
             self._add(category, strings(key))
         self._add(CITY, strings("cities"))
         self._fuzzy = self._fuzzy_index()
+        self._common_deletions: frozenset[str] | None = None
 
     def _add(self, category: str, phrases: Iterable[str]) -> None:
         for phrase in phrases:
@@ -125,6 +129,18 @@ class Lexicon:
                 for variant in _deletions(first):
                     index.setdefault(variant, (first, category))
         return index
+
+    def near_common(self, word: str) -> bool:
+        """Is ``word`` (6+ letters) one typo away from an everyday word ("paitnet", "Spanih")?"""
+        if len(word) < 6:
+            return False
+        if self._common_deletions is None:
+            self._common_deletions = frozenset(
+                v for w in self.common_words if len(w) >= 5 for v in _deletions(w)
+            )
+        if word in self._common_deletions:
+            return True
+        return any(v in self.common_words or v in self._common_deletions for v in _deletions(word))
 
     def categories(self, phrase: str) -> set[str]:
         key = _key(phrase)

