@@ -128,13 +128,18 @@ class Detector:
             results: list[RecognizerResult] = []
             for recognizer, types in active:
                 results.extend(recognizer.analyze(norm.text, types, artifacts))
-            allowed = self._allow.spans(norm.text) if self._allow else []
+            allowed: list[tuple[int, int]] = []
+            if self._allow:
+                # The organisation's own details, and anything else found over them.
+                allowed = self._allow.spans(norm.text) + [
+                    (r.start, r.end) for r in results
+                    if self._allow.allows(norm.text[r.start : r.end])
+                ]
             kept = [
                 r
                 for r in results
                 if r.score >= self.settings.min_score
                 and r.entity_type in wanted
-                and not (self._allow and self._allow.allows(norm.text[r.start : r.end]))
                 and not any(r.start < e and s < r.end for s, e in allowed)
             ]
             out.append(resolve(_to_findings(kept, norm)))

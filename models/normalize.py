@@ -29,7 +29,10 @@ HOMOGLYPHS = str.maketrans(
 
 # Seven or more digits typed one at a time with spaces, dashes or dots between them
 # ("5 5 5 0 1 2 3 4 5 6 7"): the separators are dropped so number patterns see one number.
-SPACED_DIGITS = re.compile(r"(?<![\w.])\d(?:[ .\-]{1,3}\d){6,}(?![\w])")
+SPACED_DIGITS = re.compile(
+    r"(?<![\w.])\d(?:[ .\-]{1,3}\d){6,}(?![\w])"
+    r"|(?<![\w.])[A-Za-z0-9](?:[ .\-]{1,3}[A-Za-z0-9]){4,}(?![\w])"
+)
 _SEPARATOR = re.compile(r"[ .\-]{1,3}")
 
 
@@ -80,9 +83,13 @@ def _join_spaced_digits(norm: Normalized) -> Normalized:
         return norm
     drop: set[int] = set()
     for run in runs:
+        parts = _SEPARATOR.split(run.group())
+        if not all(len(part) == 1 for part in parts):
+            continue
+        if sum(p.isdigit() for p in parts) < 3:
+            continue  # "A - B - C": letters alone are left as they are
         for sep in _SEPARATOR.finditer(norm.text, run.start(), run.end()):
-            if all(len(part) == 1 for part in _SEPARATOR.split(run.group())):
-                drop.update(range(sep.start(), sep.end()))
+            drop.update(range(sep.start(), sep.end()))
     if not drop:
         return norm
     text = "".join(ch for i, ch in enumerate(norm.text) if i not in drop)

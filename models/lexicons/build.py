@@ -43,8 +43,14 @@ DISEASE_HEADS = frozenset(
     ["disease", "disorder", "syndrome", "cancer", "carcinoma", "infection", "failure", "fever", "deficiency", "fracture", "sprain", "dislocation", "poisoning", "dependence", "abuse", "neoplasm", "tumor", "ulcer", "insufficiency", "hernia", "anemia", "palsy", "dystrophy", "atrophy", "stenosis", "embolism", "thrombosis", "aneurysm", "cyst", "polyp", "lesion", "infarction", "hemorrhage", "retardation", "degeneration", "malformation"]
 )
 MEDICAL_SUFFIX = re.compile(
-    r"(?:itis|osis|oma|omas|emia|aemia|pathy|algia|plegia|trophy|iasis|ectasis|uria|rrhea|rrhoea"
-    r"|cele|phobia|mania|penia|cytosis|ism|esis)$"
+    r"(?:itis|itus|osis|oma|omas|emia|aemia|pathy|algia|plegia|trophy|iasis|ectasis|uria|rrhea"
+    r"|rrhoea|cele|phobia|mania|penia|cytosis|ism|esis|axis|igo|acea|enia|thenia|phoria|ptysis"
+    r"|ia)$"
+)
+# Qualifiers that end ICD-10-CM descriptions ("Vitiligo, unspecified").
+ICD_TAIL = re.compile(
+    r",\s*(?:unspecified|not elsewhere classified|other specified|unspecified site|"
+    r"initial encounter|subsequent encounter|sequela)\b.*$"
 )
 ICD_SPLIT = re.compile(
     r",|;|:|\(|\)|\[|\]|\b(?:with|without|due to|in|of|following|complicating|associated with|"
@@ -168,15 +174,26 @@ def icd_conditions(common: set[str]) -> list[str]:
     import simple_icd_10_cm as icd
 
     counts: Counter[str] = Counter()
+    tokens: Counter[str] = Counter()
+    whole: set[str] = set()
     for code in icd.get_all_codes():
         if code[:1] not in ICD_CHAPTER_LETTERS:
             continue
         desc = icd.get_description(code).lower()
+        short = ICD_TAIL.sub("", desc).strip()
+        if len(code) <= 5 and 1 <= len(short.split()) <= 3 and not any(c.isdigit() for c in short):
+            if "," not in short and " of " not in short and not short.startswith("other "):
+                whole.add(short)
+        tokens.update(set(re.findall(r"[a-z]{6,}", desc)))
         for frag in ICD_SPLIT.split(desc):
             words = frag.split()
             if 1 <= len(words) <= 4 and not any(ch.isdigit() for ch in frag):
                 counts[" ".join(words)] += 1
-    out = set()
+    out = {w for w in whole if all(re.fullmatch(r"[a-z'\-]+", t) for t in w.split())}
+    out = {w for w in out if not (len(w.split()) == 1 and (w in common or _zipf(w) >= 3.5))}
+    for token, n in tokens.items():
+        if n >= 2 and MEDICAL_SUFFIX.search(token) and token not in common and _zipf(token) < 3.5:
+            out.add(token)
     for phrase, n in counts.items():
         words = phrase.split()
         if len(phrase) < 4 or not all(re.fullmatch(r"[a-z'\-]+", w) for w in words):

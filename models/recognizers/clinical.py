@@ -53,7 +53,8 @@ _VALUE = (
 RESULT_AFTER = regex.compile(
     r"\s*(?:levels?|results?|tests?|counts?|readings?|scores?|values?|panels?|numbers?|screens?)?"
     r"\s*(?:(?:was|is|are|were|came\s+back|come\s+back|returned|showed|shows|looks?|looked|"
-    r"reads?|read|measured|of|at|:|=|-|–|went)\s*){0,2}(?:as\s+)?" + _QUALIFIER
+    r"reads?|read|measured|of|at|:|=|-|–|went|up\s+to|down\s+to|now|still|back|rose\s+to|"
+    r"fell\s+to|dropped\s+to|increased\s+to|decreased\s+to)\s*){0,3}(?:as\s+)?" + _QUALIFIER
     + r"(?P<r>" + _VALUE + r")",
     regex.IGNORECASE,
 )
@@ -74,6 +75,38 @@ _DEPARTMENT_TAIL = regex.compile(
 _STATE_CODES = frozenset(
     ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR"]
 )
+
+
+_SERVICE_TAIL = regex.compile(
+    r"(?:\s+[A-Za-z]+){0,2}?\s+(?:clinic|center|centre|program|unit|service|services|"
+    r"department|ward|team|group|specialists?)\b",
+    regex.IGNORECASE,
+)
+_UPPER_ABBREVS: dict[int, frozenset[str]] = {}
+
+
+def _upper(abbrevs: frozenset[str]) -> frozenset[str]:
+    found = frozenset(a.upper() for a in abbrevs)
+    _UPPER_ABBREVS[id(abbrevs)] = found
+    return found
+
+
+# A condition word used about something other than a patient ("Tropical Depression Ida",
+# "stroke of luck", "diabetes prevention talk", "cancer awareness walk").
+_NOT_PATIENT_BEFORE = regex.compile(r"\b(?:tropical|great|economic)\s+$", regex.IGNORECASE)
+_NOT_PATIENT_AFTER = regex.compile(
+    r"^\s+(?:of\s+luck|prevention|awareness|education|month|week|walk|run|fundraiser|talk|"
+    r"class|classes|seminar|fair|event|support\s+group|research|foundation|association|society|"
+    r"screening\s+event)\b",
+    regex.IGNORECASE,
+)
+
+
+def _not_a_patients_condition(text: str, start: int, end: int) -> bool:
+    return bool(
+        _NOT_PATIENT_BEFORE.search(text[max(0, start - 20) : start])
+        or _NOT_PATIENT_AFTER.match(text[end : end + 30])
+    )
 
 
 class ClinicalLexiconRecognizer(LexiconRecognizer):
@@ -100,16 +133,32 @@ class ClinicalLexiconRecognizer(LexiconRecognizer):
             if entity is None or entity not in entities:
                 continue
             phrase = text[h.start : h.end].lower()
-            if phrase == "stroke" and regex.match(r"\s+of\b", text[h.end :]):
-                continue  # "stroke of luck"
+            if entity == CONDITION.name and _not_a_patients_condition(text, h.start, h.end):
+                continue
             end = h.end
             if entity == CLINICAL_DEPARTMENT.name:
                 tail = _DEPARTMENT_TAIL.match(text, end)
                 end = tail.end() if tail else end
             score = _SCORES[entity] - (0.1 if h.fuzzy else 0.0)
             out.append(self.result(entity, h.start, end, score, "fuzzy" if h.fuzzy else "lexicon"))
-        if CONDITION.name in entities:
-            out.extend(self._abbreviations(text, words, lex.condition_abbrevs))
+        if CONDITION.name in entities or CLINICAL_DEPARTMENT.name in entities:
+            conditions = [r for r in out if r.entity_type == CONDITION.name]
+            conditions += self._abbreviations(text, words, lex.condition_abbrevs)
+            out.extend(r for r in conditions if r not in out and CONDITION.name in entities)
+            if CLINICAL_DEPARTMENT.name in entities:
+                out.extend(self._condition_services(text, conditions))
+        return out
+
+    def _condition_services(
+        self, text: str, conditions: list[RecognizerResult]
+    ) -> list[RecognizerResult]:
+        """"<condition> clinic/center/program": the service names the condition."""
+        out = []
+        for r in conditions:
+            tail = _SERVICE_TAIL.match(text, r.end)
+            if tail is not None:
+                out.append(self.result(CLINICAL_DEPARTMENT.name, r.start, tail.end(), 0.85,
+                                       "condition_service"))
         return out
 
     @staticmethod
@@ -133,10 +182,20 @@ class ClinicalLexiconRecognizer(LexiconRecognizer):
         self, text: str, words: tuple[lexicons.Word, ...], abbrevs: frozenset[str]
     ) -> list[RecognizerResult]:
         out = []
+        lex = lexicons.load()
         for w in words:
             token = w.text
             if token not in abbrevs and token.rstrip("+") not in abbrevs:
-                continue
+                # Lower-case texts: long or digit-bearing abbreviations ("copd", "dm2") still
+                # count unless the lower-case form is an everyday word ("aids").
+                upper = token.upper().rstrip("+")
+                if upper not in _UPPER_ABBREVS.get(id(abbrevs), _upper(abbrevs)):
+                    continue
+                low = token.lower().rstrip("+")
+                if (len(low) < 4 and not any(c.isdigit() for c in low)) or (
+                    low in lex.common_words or low in lex.everyday_words
+                ):
+                    continue
             if token in _STATE_CODES and regex.match(r"[\s,]*\d{5}", text[w.end :]):
                 continue  # "Jackson, MS 39201"
             if token in _STATE_CODES and text[max(0, w.start - 2) : w.start] == ", ":
@@ -177,10 +236,185 @@ def _drug_suffix(m: regex.Match[str], text: str) -> float | None:
     return 0.6
 
 
+# Results that are findings whatever the test is called ("negative for HSV-2", "no C. diff
+# detected", "THC positive", "screen: reactive"); X is up to three words of the test's name.
+_X = r"(?:[A-Za-z0-9][\w.+\-/']*)(?:\s[A-Za-z0-9][\w.+\-/']*){0,2}?"
+_FINDING = (
+    r"(?:positive|negative|reactive|non-?reactive|nonreactive|detected|not\s+detected|"
+    r"undetectable|elevated|abnormal|indeterminate|equivocal)"
+)
+LAB_PATTERNS = [
+    # positive for X / tested negative for X
+    r"(?<![\w])(?P<v>(?:tested\s+|came\s+back\s+|screened\s+|was\s+|is\s+)?(?:positive|"
+    r"negative|reactive|non-?reactive|detected)\s+(?:for|on)\s+(?:the\s+|a\s+|an\s+)?" + _X
+    + r")(?=\s*(?:[.,;:!?)\n]|$|\s(?:on|and|but|so|in|from|at|-)\b))",
+    # no X detected / no evidence of X
+    r"(?<![\w])(?P<v>no\s+" + _X + r"\s+(?:detected|found|seen|identified))(?![\w])",
+    # X (screen|test|...)? (: | was | came back)? positive
+    r"(?<![\w])(?P<v>" + _X + r"(?:\s+(?:screen|test|panel|culture|swab|result|results|antibody|"
+    r"antigen|pcr|titer|level|levels|study))?\s*(?::|=|-|\s(?:was|is|are|were|came\s+back|"
+    r"returned|showed))?\s*" + _FINDING + r")(?![\w])",
+    # a positive X test / low sperm count
+    r"(?<![\w])(?P<v>(?:positive|negative|abnormal|low|high|elevated|raised|reactive)\s+" + _X
+    + r"\s+(?:test|screen|count|result|level|panel|culture|swab|uds|pcr)s?)(?![\w])",
+    r"(?<![\w])(?P<v>(?:positive|negative)\s+(?:UDS|PCR|culture|swab|screen|test))(?![\w])",
+    # X+ ("C. diff+", "hpv+")
+    r"(?<![\w])(?P<v>(?:[A-Za-z]\.\s?)?[A-Za-z][\w\-]{1,20}\+)(?![\w+])",
+]
+# Words that cannot be (the start of) a test's name in those patterns.
+_NOT_TEST = frozenset(
+    "stay be is are was were your you we our the a an it this that and or but please so very "
+    "still not all everyone results result labs lab test tests screening new good great think "
+    "keep remain stays staying thinking".split()
+)
+
+
+def _lab_pattern(m: regex.Match[str], text: str) -> float | None:
+    words = m.group("v").split()
+    if not words:
+        return None
+    head = words[0].lower().strip(".,:")
+    if head in ("positive", "negative", "reactive", "detected", "tested", "came", "screened",
+                "was", "is", "no", "non-reactive", "nonreactive"):
+        # The test name follows: it must not be an everyday function word ("positive for you").
+        tail = [w.lower().strip(".,:") for w in words if w.lower() not in ("for", "on", "the")]
+        if tail and tail[-1] in _NOT_TEST | {"me", "us", "him", "her", "them", "life", "sure"}:
+            return None
+        return 0.85
+    if head in _NOT_TEST:
+        return None
+    if m.group("v").endswith("+"):
+        lex = lexicons.load()
+        low = m.group("v")[:-1].lower()
+        cats = lex.categories(low)
+        if not cats & {lexicons.LAB_TEST, lexicons.CONDITION} and not (
+            low.replace(".", "").replace(" ", "").isalnum() and low not in lex.everyday_words
+            and len(low) <= 8
+        ):
+            return None
+    return 0.85
+
+
+PROCEDURE_SUFFIX = (
+    r"(?<![\w\-])(?P<v>[a-z]{3,}(?:ectomy|ectomies|otomy|ostomy|oscopy|oscopies|oplasty|ography|"
+    r"ocentesis|odesis|opexy|orrhaphy|otripsy))(?![\w\-])"
+)
+# Body parts that turn "<part> repair/biopsy/surgery" into a procedure whatever the part's name.
+_ANATOMY = (
+    "knee|knees|hip|hips|shoulder|back|spine|spinal|neck|breast|skin|prostate|liver|kidney|lung|"
+    "heart|cardiac|brain|thyroid|bladder|colon|bowel|uterus|uterine|ovary|ovarian|cervix|"
+    "cervical|eye|cataract|retina|retinal|ear|nose|nasal|sinus|tonsil|gallbladder|appendix|"
+    "hernia|marrow|bone|joint|wrist|hand|foot|ankle|elbow|acl|mcl|meniscus|cuff|tunnel|disc|"
+    "vertebral|lumbar|cervical|carotid|vein|artery|valve|mitral|aortic|pelvic|vaginal|"
+    "rectal|anal|stomach|gastric|esophageal|lymph|node|parathyroid|adrenal|pancreas|tooth|"
+    "teeth|dental|gum|jaw|facial|cosmetic|mole|cyst|lesion|tumor|polyp|fibroid|varicose|"
+    "bunion|tendon|ligament|achilles|labrum|hamstring|trigger|finger|toe|nail|scalp|chest|"
+    "abdominal|cochlear|corneal|lasik|tubal|testicular|penile|embryo|egg|sperm|fetal|wound"
+)
+PROCEDURE_PHRASE = (
+    r"(?<![\w\-])(?P<v>(?:(?:left|right|bilateral|total|partial|minimally\s+invasive)\s+)?"
+    r"(?:[A-Za-z][\w'\-]*\s){0,2}?(?:" + _ANATOMY + r")\s+(?:[A-Za-z][\w'\-]*\s)?"
+    r"(?:repair|release|reconstruction|replacement|removal|resection|ablation|biopsy|transplant|"
+    r"fusion|surgery|implant|implantation|placement|graft|bypass|catheterization|cath|"
+    r"debridement|amputation|excision|aspiration|injection|extraction|scope|scan|ultrasound|"
+    r"x-ray|mri|ct|procedure|reduction|augmentation|lift|stimulation|retrieval|transfer|"
+    r"freezing))(?![\w\-])"
+)
+
+
+IMAGING_OF = (
+    r"(?<![\w\-])(?P<v>(?:ct|cat|mri|pet|x-?ray|ultrasound|scan|biopsy|imaging|ct\s+scan|"
+    r"mri\s+scan)\s+of\s+(?:the\s+|your\s+|his\s+|her\s+)?(?:left\s+|right\s+)?"
+    r"[A-Za-z]{3,})(?![\w\-])"
+)
+
+
+def _procedure(m: regex.Match[str], text: str) -> float | None:
+    lex = lexicons.load()
+    word = m.group("v").split()[0].lower()
+    if m.re.pattern == PROCEDURE_SUFFIX and (word in lex.common_words):
+        return None
+    return 0.75
+
+
+class ProcedurePhraseRecognizer(RuleRecognizer):
+    """"<body part> <action>" phrases; leading sentence words are trimmed off the span."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        out = []
+        for r in super().analyze(text, entities, nlp_artifacts):
+            span = text[r.start : r.end]
+            for word in regex.finditer(r"\S+", span):
+                if word.group().lower() not in _LEADING:
+                    r.start += word.start()
+                    break
+            out.append(r)
+        return out
+
+
+_LEADING = frozenset(
+    "your the a an my his her their our for of to and or with after before from on at in "
+    "this that is was".split()
+)
+
+
+# Phrases that say "what follows (or precedes) is the patient's condition", whatever it is called.
+_COND = r"(?P<v>[A-Za-z][\w'\-]*(?:\s[A-Za-z][\w'\-]*){0,3}?)"
+CONDITION_CONTEXT = [
+    r"\b(?:consistent\s+with|signs\s+of|diagnosed\s+with|diagnosis\s+of|history\s+of|hx\s+of|"
+    r"hx|dx|dx\s+of|treatment\s+for|treated\s+for|go\s+over\s+your|living\s+with|"
+    r"suffering\s+from|prior\s+auth(?:orization)?\s+for|flare\s+of|managing\s+your)\s+" + _COND
+    + r"(?=\s*(?:[.,;:!?)\n]|$|\s(?:and|but|so|needs?|results?|meds|treatment|is|was|has|at|"
+    r"on|in|with|for|today|tomorrow)\b))",
+    r"\b(?:your|ur|his|her|their)\s+" + _COND + r"\s+(?:meds|medications?|treatment|flare-?up|"
+    r"flare|symptoms|diagnosis|care\s+plan)\b",
+]
+_NOT_CONDITION = frozenset(
+    "test tests lab labs new recent blood your the a an my his her this that these all any some "
+    "prescription prescriptions refill refills visit appointment care health daily regular "
+    "current usual monthly weekly other same next last first follow-up follow up pharmacy "
+    "insurance bill billing payment it them results result".split()
+)
+
+
+def _condition_context(m: regex.Match[str], text: str) -> float | None:
+    words = [w.lower() for w in m.group("v").split()]
+    lex = lexicons.load()
+    if not words or words[0] in _NOT_CONDITION or words[-1] in _NOT_CONDITION:
+        return None
+    if all(w in lex.everyday_words or w in lex.common_words for w in words) and not any(
+        lex.categories(w) & {lexicons.CONDITION} for w in words
+    ):
+        return None  # "go over your plan", "history of falls" is not enough to say
+    return 0.65
+
+
 def recognizers() -> list[EntityRecognizer]:
+    conditions = RuleRecognizer(
+        "ConditionContextRecognizer",
+        [CONDITION.name],
+        [Rule(f"context{i}", p, 0.65, _condition_context)
+         for i, p in enumerate(CONDITION_CONTEXT)],
+    )
+    procedures = ProcedurePhraseRecognizer(
+        "ProcedurePatternRecognizer",
+        [PROCEDURE.name],
+        [
+            Rule("suffix", PROCEDURE_SUFFIX, 0.75, _procedure),
+            Rule("phrase", PROCEDURE_PHRASE, 0.75, _procedure),
+            Rule("imaging_of", IMAGING_OF, 0.75, _procedure),
+        ],
+    )
+    labs = RuleRecognizer(
+        "LabFindingRecognizer",
+        [LAB_RESULT.name],
+        [Rule(f"finding{i}", p, 0.85, _lab_pattern) for i, p in enumerate(LAB_PATTERNS)],
+    )
     patterns = RuleRecognizer(
         "MedicationPatternRecognizer",
         [MEDICATION.name],
         [Rule("dose", DOSE, 0.7, _unknown_word), Rule("drug_suffix", DRUG_SUFFIX, 0.6, _drug_suffix)],
     )
-    return [ClinicalLexiconRecognizer(), patterns]
+    return [ClinicalLexiconRecognizer(), labs, procedures, conditions, patterns]

@@ -22,7 +22,7 @@ URL = EntityType("URL", "link", "identifier", True, "A web address tied to a per
 IP_ADDRESS = EntityType("IP_ADDRESS", "IP address", "identifier", True, "An IP address")
 ENTITIES = (PHONE_NUMBER, FAX_NUMBER, EMAIL_ADDRESS, URL, IP_ADDRESS)
 
-_SEP = r"[ \t.\-‐‑–]?"
+_SEP = r"[ \t.\-‐‑–/]?"
 _EXT = r"(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?"
 FORMATTED = (
     r"(?<![\w+])(?:\+?1" + _SEP + r")?(?:\(\s?\d{3}\s?\)\s?|\d{3}" + _SEP + r")\d{3}" + _SEP
@@ -88,7 +88,9 @@ EMAIL = r"(?<![\w.+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9\-]{1,63}(?:
 _TLD = r"(?:com|org|net|edu|gov|io|us|info|health|care|me|co|biz|ly|app|link|page|site|online)"
 URL_PATTERN = (
     r"(?<![\w@.])(?:https?://[^\s<>\"']+|www\.[^\s<>\"']+|"
-    r"[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63})*\." + _TLD + r"(?:/[^\s<>\"']*)?)"
+    r"[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63})*\." + _TLD + r"(?:/[^\s<>\"']*)?"
+    # any other domain, but only with a path: "photos.example/@dawn72"
+    r"|[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63})*\.[a-z]{2,12}/[^\s<>\"']+)"
     r"(?<![.,;:!?)\]'\"])"
 )
 

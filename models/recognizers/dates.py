@@ -15,6 +15,7 @@ import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from models import lexicons
 from models.entities import EntityType
 from models.recognizers.base import Rule, RuleRecognizer
 
@@ -36,17 +37,20 @@ _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d{2}"
 _NUMERIC = (
     r"(?:(?:0?[1-9]|1[0-2])[/\-.](?:0?[1-9]|[12]\d|3[01])[/\-.](?:(?:19|20)\d{2}|\d{2})"
-    r"|(?:19|20)\d{2}-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:1[3-9]|2\d|3[01])[/\-.](?:0?[1-9]|1[0-2])[/\-.](?:(?:19|20)\d{2}|\d{2})"
+    r"|(?:0?[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:19|20)\d{2}"
+    r"|(?:19|20)\d{2}[\-/. ](?:0?[1-9]|1[0-2])[\-/. ](?:0?[1-9]|[12]\d|3[01])"
     r"|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01]))"
 )
 _TEXTUAL = (
     r"(?:" + _MONTH + r"\s+" + _DAY + r"(?:,?\s+" + _YEAR + r")?"
     r"|" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+" + _YEAR + r")?"
-    r"|" + _MONTH + r",?\s+" + _YEAR + r")"
+    r"|" + _MONTH + r",?\s+" + _YEAR
+    + r"|" + _DAY + r"[\-/.\s]" + _MONTH + r"[\-/.\s](?:" + _YEAR + r"|\d{2}))"
 )
 _TIME = (
-    r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?(?:[ap]\.?m\.?))?|(?:1[0-2]|0?[1-9])\s?(?:[ap]\.?m\.?)"
-    r"|noon|midnight)(?!\w)"
+    r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?(?:[ap]\.?(?:m\.?)?))?|(?:1[0-2]|0?[1-9])\s?(?:[ap]\.?m\.?)"
+    r"|(?:1[0-2]|0?[1-9])\s?o'?clock|noon|midnight)(?!\w)"
 )
 _RELATIVE = r"(?:today|tomorrow|tonight|this\s+(?:morning|afternoon|evening)|next\s+" + _WEEKDAY_FULL + r")"
 _DAYPART = r"(?:(?:" + _WEEKDAY + r",?\s+)?(?:" + _NUMERIC + r"|" + _TEXTUAL + r")|" + _RELATIVE + r"|" + _WEEKDAY_FULL + r")"  # noqa: E501
@@ -60,7 +64,8 @@ DATETIME = (
 
 DOB_CUE = r"\b(?:dob|d\.o\.b|date\s+of\s+birth|birth\s*date|birthdate|born|birthday|bday|b-day|b\.)"
 DATE_CUE = (
-    r"\b(?:admit(?:ted)?|admission|admissions|discharg\w*|passed|died|death|deceased|expired|"
+    r"\b(?:admit(?:ted)?|admission|admissions|discharg\w*|d/c'?d|d/c|dc'd|passed|died|death|"
+    r"deceased|expired|"
     r"collected|drawn|tested|test(?:s|ing)?|specimen|sample|results?|labs?|bloodwork|surgery|"
     r"operat\w*|procedure|diagnos\w*|seen|treated|visited|visit\s+on|er|ed|emergency|"
     r"hospitali[sz]ed|stay|injur\w*|accident|fell|fall|delivered|gave\s+birth|delivery|lmp|"
@@ -81,11 +86,12 @@ CUES = regex.compile(
     r"(?P<dob>" + DOB_CUE + r")|(?P<date>" + DATE_CUE + r")|(?P<appt>" + APPT_CUE + r")",
     regex.IGNORECASE,
 )
-# A cue must be in the same clause: stop at sentence ends and semicolons.
-CLAUSE_END = regex.compile(r"[.!?;]\s|\n")
-PAST_TENSE = regex.compile(
-    r"\b(?:was|were|had|on|from|since)\s*$|\b(?:ago|last)\b", regex.IGNORECASE
+# A cue must be in the same clause: stop at sentence ends and semicolons (not "Dr. ").
+CLAUSE_END = regex.compile(
+    r"(?<!\b(?:dr|mr|mrs|ms|mx|st|jr|sr|vs|no|apt|ste|inc|[a-z]))[.!?;]\s|\n|\|", regex.IGNORECASE
 )
+PAST_TENSE = regex.compile(r"\b(?:was|were|had|from|since)\s*$|\b(?:ago|last)\b", regex.IGNORECASE)
+_CLINICAL = frozenset({"procedure", "lab_test", "condition"})
 
 
 class DateRecognizer(RuleRecognizer):
@@ -119,25 +125,30 @@ def _classify(m: regex.Match[str], text: str) -> tuple[str, float] | None:
             cue = follow
     has_time = bool(m.group("t") or m.group("t2"))
     has_day = bool(m.group("d") or m.group("d2"))
-    if cue is not None:
-        kind = cue.lastgroup
-        if kind == "dob":
-            return DATE_OF_BIRTH.name, 0.95
-        if kind == "date":
-            return DATE.name, 0.85
-        return APPOINTMENT_DATETIME.name, 0.9
+    kind = cue.lastgroup if cue is not None else None
     if not has_day:
-        return APPOINTMENT_DATETIME.name, 0.6  # a bare clock time
+        return APPOINTMENT_DATETIME.name, 0.6  # a clock time alone dates nothing
+    if kind == "dob":
+        return DATE_OF_BIRTH.name, 0.95
+    if kind == "date":
+        return DATE.name, 0.85
+    if kind == "appt":
+        return APPOINTMENT_DATETIME.name, 0.9
+    if has_time:
+        return APPOINTMENT_DATETIME.name, 0.7
+    # A procedure, test or condition named just before a bare date: the date it happened.
+    offset = start - len(window)
+    _, hits = lexicons.analyse(text)
+    if any(h.category in _CLINICAL and offset <= h.start and h.end <= start for h in hits):
+        return DATE.name, 0.75
     year = regex.search(r"(?:19|20)\d{2}|(?<=[/\-.])\d{2}$", m.group("d") or m.group("d2") or "")
     if year is not None:
         y = int(year.group())
         y = y if y > 100 else (1900 + y if y > dt.date.today().year % 100 + 1 else 2000 + y)
         if y <= dt.date.today().year - 10:
             return DATE_OF_BIRTH.name, 0.7  # long ago, tied to a person: most likely a birth date
-        if y < dt.date.today().year and not has_time:
+        if y < dt.date.today().year:
             return DATE.name, 0.6
-    if has_time:
-        return APPOINTMENT_DATETIME.name, 0.7
     if PAST_TENSE.search(window[-25:]):
         return DATE.name, 0.55
     return APPOINTMENT_DATETIME.name, 0.5
@@ -149,10 +160,25 @@ AGE_PATTERNS = [
     r"\b(?:age[ds]?|aged)\s*(?:of\s*|is\s*|:\s*)?" + _AGE_NUM + r"\b",
     r"\b(?:turn(?:s|ed|ing)?|is\s+now|celebrat\w+\s+(?:her|his|their))\s+" + _AGE_NUM + r"\b",
     _AGE_NUM + r"(?=(?:st|nd|rd|th)\s+birthday)",
+    r"(?:\b(?:is|are|was|were|now|'re|’re)\s+)" + _AGE_NUM + r"(?![\w.,]\d)(?!\s*(?:%|\$|mg|mcg|ml|"
+    r"units?|min|mins|minutes|hours?|hrs?|days?|lbs?|pounds|kg|degrees|°|mm|cm|bpm|percent|"
+    r"dollars|cents|copies|cells|/))",
+    r"(?<=\b[A-Z][a-z]+\s)\(" + _AGE_NUM + r"\)",
+    r"\b" + _AGE_NUM + r"(?=\s+and\s+counting\b)",
 ]
 
 
+_NOT_AGE_BEFORE = regex.compile(
+    r"\b(?:score|level|levels|glucose|sugar|weight|temp|temperature|bp|pressure|rate|pulse|"
+    r"balance|copay|total|amount|count|a1c|ldl|hdl|cholesterol|reading|number|room|suite|"
+    r"result|saturation|o2|spo2|ox)\b[^.\n]{0,12}$",
+    regex.IGNORECASE,
+)
+
+
 def _age(m: regex.Match[str], text: str) -> float | None:
+    if _NOT_AGE_BEFORE.search(text[max(0, m.start() - 30) : m.start()]):
+        return None  # "glucose is 95": a value, not an age
     return 0.9
 
 

@@ -37,15 +37,18 @@ ENTITIES = (
 )
 
 # Between a cue and its identifier: "#", "no.", "number", "ID", ":", "is", dashes.
-_GLUE = r"(?:\s*(?:\#|no\.?|num(?:ber)?\.?|nbr|id|is|was|of|:|-|=)\s*){0,3}\s*"
+_GLUE = (
+    r"(?:\s*(?:\#|no\.?|num(?:ber)?\.?|nbr|id|is|was|of|it|on\s+file|:|-|=|\?)\s*){0,4}\s*"
+)
 # An identifier: letters, digits and inner dashes/spaces-between-digit-groups, with a digit in it.
-_ID = r"(?P<v>(?=[A-Z0-9\-]*\d)[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])|\s(?=\d)(?<=\d\s)){2,24})"
+_ID = r"(?P<v>(?=[A-Z0-9\-]*\d)[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])|\s(?=\d)(?<=\d\s)){3,24})"
 # ... ending at a word boundary so "12345abc" is never half-taken.
 _END = r"(?![A-Z0-9])"
 
 CUES: dict[str, str] = {
     MEDICAL_RECORD_NUMBER.name: (
-        r"\b(?:mrn|medical\s+record|med\s*rec|record|chart|patient\s+(?:id|number|no)|pt\s+id|"
+        r"\b(?:mrn|mr(?=\s*\#|\s+[A-Z]?\-?\d)|medical\s+record|med\s*rec|record|chart|"
+        r"patient\s+(?:id|number|no)|pt\s+id|"
         r"hospital\s+(?:id|number)|case\s+number|encounter)"
     ),
     HEALTH_PLAN_ID.name: (
@@ -65,17 +68,21 @@ CUES: dict[str, str] = {
         r"\b(?:vin|vehicle\s+(?:id|identification)|licen[cs]e\s+plate|plate|tag|car)"
     ),
     DEVICE_ID.name: (
-        r"\b(?:serial|s/n|sn|device|imei|udi|meid|pacemaker|implant|pump|monitor|cgm|"
+        r"\b(?:serial|serail|seiral|s/n|sn|dev|device|imei|udi|meid|pacemaker|implant|pump|"
+        r"monitor|cgm|"
         r"hearing\s+aid|defibrillator|icd|cpap|model)"
     ),
 }
 
 
 def _cued(entity: str) -> Rule:
+    loose = entity in (DEVICE_ID.name, VEHICLE_ID.name, LICENSE_NUMBER.name)
+
     def check(m: regex.Match[str], text: str) -> float | None:
         value = m.group("v")
         digits = sum(ch.isdigit() for ch in value)
-        if digits < 3 or len(value.replace(" ", "")) < 4:
+        # Serials and plates may have a single digit ("G7JKAR"); record numbers have more.
+        if digits < (1 if loose else 3) or len(value.replace(" ", "")) < (5 if loose else 4):
             return None
         if entity == VEHICLE_ID.name and "plate" not in m.group().lower() and len(value) == 17:
             return 0.9
@@ -87,7 +94,7 @@ def _cued(entity: str) -> Rule:
     return Rule(f"cue_{entity.lower()}", pattern, 0.85, check, entity=entity)
 
 
-SSN_DASHED = r"(?<![\w\-])(?P<v>\d{3}([\- ])\d{2}\2\d{4})(?![\w\-])"
+SSN_DASHED = r"(?<![\w\-.])(?P<v>\d{3}([\- .])\d{2}\2\d{4})(?![\w\-]|\.\d)"
 SSN_BARE = r"(?<![\w\-])(?P<v>\d{9})(?![\w\-])"
 SSN_CUE = regex.compile(r"\b(?:ssn|ss#|ss\s*no|social|social\s+security|soc\s+sec|ss)\b")
 
@@ -150,11 +157,64 @@ def vin_check_ok(vin: str) -> bool:
 
 def _vin(m: regex.Match[str], text: str) -> float | None:
     v = m.group("v")
-    if not any(c.isdigit() for c in v) or not any(c.isalpha() for c in v):
+    digits = sum(c.isdigit() for c in v)
+    cued = m.re.pattern.startswith(r"\bvin")
+    if not cued and (digits < 3 or digits > 14):
         return None
     if vin_check_ok(v):
         return 0.9
-    return 0.85 if regex.search(r"\b(?:vin|vehicle)\b", before(text, m.start(), 30)) else None
+    if m.re.pattern.startswith(r"\bvin") or regex.search(
+        r"\b(?:vin|vehicle)\b", before(text, m.start(), 30)
+    ):
+        return 0.85
+    # 17 characters from the VIN alphabet, letters and digits mixed: nothing else looks so.
+    return 0.6
+
+
+# Licence plates: a vehicle cue in front, or a plate shape that is hard to mistake.
+PLATE_CUE = (
+    r"\b(?:plate|plates|licen[cs]e\s+plate|tag|car|van|truck|vehicle|parked|parking)\b"
+    r"[^\n.?!]{0,25}?(?<![\w\-])(?P<v>(?=[A-Z]*[ \-]?[A-Z]*\d[A-Z]*\d)"
+    r"[A-Z0-9]{2,4}[ \-]?[A-Z0-9]{2,4})(?![\w\-])"
+)
+PLATE_SHAPES = [
+    r"(?<![\w\-])(?P<v>\d[A-Za-z]{3}\d{3})(?![\w\-])",  # 7ABC123 (California style)
+    r"(?<![\w\-/])(?P<v>[A-Z]{3}[ \-]?\d{3,4}|\d{3}[ \-][A-Z]{3})(?![\w\-])",
+]
+_NOT_PLATE = frozenset(
+    "apt ste box ext rm fl bldg lot dec jan feb mar apr may jun jul aug sep oct nov mon tue wed "
+    "thu fri sat sun mg ml mcg iu am pm est pst cst mst edt pdt hrs min sec usd npi dea mrn "
+    "ssn dob vin acct icd cpt ndc pin opt the and for you".split()
+)
+
+
+def _plate(m: regex.Match[str], text: str) -> float | None:
+    v = m.group("v")
+    letters = "".join(c for c in v if c.isalpha()).lower()
+    digits = sum(c.isdigit() for c in v)
+    if digits < 2 or len(letters) < 2 or letters in _NOT_PLATE:
+        return None
+    if m.re.pattern == PLATE_CUE:
+        return 0.8
+    return 0.6
+
+
+# Anything that looks like an identifier (7+ digits, maybe with letters and separators) that no
+# labelled rule claimed: redacted rather than guessed at.
+UNLABELLED_ID = (
+    r"(?<![\w\-/.$])(?<!\(\d{3}\)\s?)(?<!\d[ .])(?P<v>[A-Z]{0,3}\-?\d[\d\-]{5,}\d[A-Z]{0,2}|\d{3}\s\d{4,}|\d{3,4}(?:\s\d{3,4}){2})"
+    r"(?![\w\-/]|\.\d)"
+)
+
+
+def _unlabelled(m: regex.Match[str], text: str) -> float | None:
+    v = m.group("v")
+    digits = only_digits(v)
+    if len(digits) < 7 or len(set(digits)) == 1:
+        return None
+    if regex.fullmatch(r"(?:19|20)\d{2}-\d{2}-\d{2}", v):
+        return None  # a date
+    return 0.4
 
 
 def _card(m: regex.Match[str], text: str) -> float | None:
@@ -192,8 +252,21 @@ def recognizers() -> list[EntityRecognizer]:
                  entity=LICENSE_NUMBER.name),
             Rule("vin", r"(?<![\w\-])(?P<v>[A-HJ-NPR-Z0-9]{17})(?![\w\-])", 0.9, _vin,
                  entity=VEHICLE_ID.name),
+            Rule("vin_cued", r"\bvin\W{0,4}(?P<v>[A-HJ-NPR-Z0-9]{17})(?![\w\-])", 0.9, _vin,
+                 entity=VEHICLE_ID.name),
             Rule("card", r"(?<![\w\-])(?P<v>\d{4}(?:[ \-]?\d{4}){2}[ \-]?\d{1,7})(?![\w\-])", 0.85,
                  _card, entity=ACCOUNT_NUMBER.name),
         ],
     )
-    return [ssn, cued, checked]
+    plates = RuleRecognizer(
+        "PlateRecognizer",
+        [VEHICLE_ID.name],
+        [Rule("plate_cue", PLATE_CUE, 0.8, _plate)]
+        + [Rule(f"plate_shape{i}", p, 0.6, _plate, flags=0) for i, p in enumerate(PLATE_SHAPES)],
+    )
+    unlabelled = RuleRecognizer(
+        "UnlabelledIdRecognizer",
+        [MEDICAL_RECORD_NUMBER.name],
+        [Rule("unlabelled", UNLABELLED_ID, 0.4, _unlabelled)],
+    )
+    return [ssn, cued, checked, plates, unlabelled]

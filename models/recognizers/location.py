@@ -63,8 +63,15 @@ _STATE_NAMES = (
 _STATE = r"(?:" + "|".join(_STATE_CODES) + r"|" + _STATE_NAMES + r")"
 _CITY_WORD = r"(?:(?:St|Ft|Mt)\.?|[A-Z][a-z]+(?:['\-][A-Za-z]+)?|[A-Z]{2,})"
 CITY_STATE = (
-    r"(?<![A-Za-z])(?P<city>" + _CITY_WORD + r"(?:\s" + _CITY_WORD + r"){0,2}),\s*(?P<state>"
-    + _STATE + r")\b\.?(?:\s+(?P<zip>\d{5}(?:-\d{4})?))?(?!\w)"
+    r"(?<![A-Za-z])(?P<city>" + _CITY_WORD + r"(?:\s" + _CITY_WORD + r"){0,2})(?:,\s*(?P<state>"
+    + _STATE + r")\b\.?(?:\s+(?P<zip>\d{5}(?:-\d{4})?))?|\s+(?P<state2>" + "|".join(_STATE_CODES)
+    + r")\s+(?P<zip2>\d{5}(?:-\d{4})?))(?!\w)"
+)
+# "Toledo 95957" after a street line: a gazetteer city (or any name right after an address
+# line) followed by a ZIP.
+CITY_ZIP = (
+    r"(?<![A-Za-z])(?P<city>" + _CITY_WORD + r"(?:\s" + _CITY_WORD + r"){0,2}),?\s+"
+    r"(?P<zip>\d{5}(?:-\d{4})?)(?![\w\-])"
 )
 ZIP_PLUS4 = r"(?<![\w\-])(?P<v>\d{5}-\d{4})(?![\w\-])"
 ZIP_CUED = r"\b(?:zip|zip\s*code|zipcode|postal\s+code)\W{0,4}(?P<v>\d{5}(?:-\d{4})?)(?!\w)"
@@ -127,6 +134,19 @@ class FacilityRecognizer(RuleRecognizer):
         return out
 
 
+def _city_zip(m: regex.Match[str], text: str) -> tuple[str, float] | None:
+    city = m.group("city")
+    lex = lexicons.load()
+    if city.lower() in lex.state_names or city.split()[0].lower() in _FACILITY_STOP:
+        return None
+    after_address = regex.search(
+        r"(?i:" + _SUFFIX + r"|" + _UNIT + r")\.?\s*[,\n]\s*$", text[max(0, m.start() - 40) : m.start()]
+    )
+    if city.lower() in lex.cities or after_address:
+        return LOCATION.name, 0.85
+    return None
+
+
 def _city_state(m: regex.Match[str], text: str) -> tuple[str, float] | None:
     city = m.group("city")
     lex = lexicons.load()
@@ -134,10 +154,10 @@ def _city_state(m: regex.Match[str], text: str) -> tuple[str, float] | None:
     if first in _FACILITY_STOP or city.lower() in lex.state_names:
         return None
     if m.group("state") in ("IN", "OR", "ME", "OK", "HI", "PA", "MD", "DO", "DE", "CO", "MA") and (
-        city.lower() not in lex.cities and not city.isupper()
+        city.lower() not in lex.cities and not m.group("zip")
     ):
         # "Smith, MD", "Jones, PA": credentials look like state codes; trust only known cities.
-        if city.lower() in lex.surnames or city.lower() in lex.first_names:
+        if any(w.lower() in lex.surnames or w.lower() in lex.first_names for w in city.split()):
             return None
     return LOCATION.name, 0.85
 
@@ -150,15 +170,17 @@ class CityStateRecognizer(RuleRecognizer):
     ) -> list[RecognizerResult]:
         out = []
         for r in super().analyze(text, [LOCATION.name], nlp_artifacts):
-            m = regex.match(CITY_STATE, text[r.start :])
+            m = regex.match(CITY_STATE, text[r.start :]) or regex.match(CITY_ZIP, text[r.start :])
             if m is None:
                 continue
             if LOCATION.name in entities:
                 out.append(self.result(LOCATION.name, r.start, r.start + m.end("city"), 0.85,
                                        "city_state"))
-            if m.group("zip") and ZIP_CODE.name in entities:
-                out.append(self.result(ZIP_CODE.name, r.start + m.start("zip"),
-                                       r.start + m.end("zip"), 0.9, "city_state_zip"))
+            zip_group = next((g for g in ("zip", "zip2") if g in m.re.groupindex and m.group(g)),
+                             None)
+            if zip_group and ZIP_CODE.name in entities:
+                out.append(self.result(ZIP_CODE.name, r.start + m.start(zip_group),
+                                       r.start + m.end(zip_group), 0.9, "city_state_zip"))
         return out
 
 
@@ -188,9 +210,15 @@ class CityRecognizer(LexiconRecognizer):
             if h.category != lexicons.CITY:
                 continue
             span_words = words[h.first : h.last]
-            if not all(w.text[0].isupper() for w in span_words if w.lower not in ("de", "la")):
-                continue
             name = text[h.start : h.end].lower()
+            lower = not all(w.text[0].isupper() for w in span_words if w.lower not in ("de", "la"))
+            if lower:
+                # "r u still in tulsa?": a lower-case city needs a place cue and must not be
+                # an everyday word ("mobile").
+                if not LOCATION_CUE.search(before(text, h.start, 20)) or any(
+                    w.lower in lex.common_words for w in span_words
+                ):
+                    continue
             if name in lex.state_names:
                 continue
             single = len(span_words) == 1
@@ -238,7 +266,10 @@ def recognizers() -> list[EntityRecognizer]:
     city_state = CityStateRecognizer(
         "CityStateRecognizer",
         [LOCATION.name, ZIP_CODE.name],
-        [Rule("city_state", CITY_STATE, 0.85, _city_state, flags=0)],
+        [
+            Rule("city_state", CITY_STATE, 0.85, _city_state, flags=0),
+            Rule("city_zip", CITY_ZIP, 0.85, _city_zip, flags=0),
+        ],
     )
     facility = FacilityRecognizer(
         "FacilityRecognizer", [FACILITY.name], [Rule("facility", FACILITY_PATTERN, 0.8, _facility,

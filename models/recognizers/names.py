@@ -38,7 +38,7 @@ def _set(words: str) -> frozenset[str]:
 # Words right before a name that make it one: greetings, honorifics, relations, "patient".
 GREETINGS = _set(
     "hi hello hey dear hola oye hiya morning afternoon evening buenos buenas querido querida "
-    "estimado estimada bonjour greetings"
+    "estimado estimada bonjour greetings dias días tardes noches"
 )
 HONORIFICS = _set("mr mrs ms miss mx mister sr sra srta")
 RELATIONS = _set(
@@ -63,12 +63,13 @@ NOT_NAMES = _set(
     "dr doctor nurse np pa rn md do the a an your our my his her their this that you we i it "
     "reminder appointment appt pharmacy clinic hospital office center patient patients team "
     "portal reply stop help text call please thank thanks hi hello hey dear today tomorrow "
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december ok okay yes no am pm sorry welcome "
+    "monday tuesday wednesday thursday friday saturday sunday january february march "
+    "july september october november december ok okay yes no am pm sorry welcome "
     "gracias hola saludos important update fyi note urgent notice alert re fwd attn good "
     "morning afternoon evening night family friend friends everyone all there folks mon tue "
     "tues wed thu thur thurs fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec "
-    "cheers regards best sincerely love xoxo greetings"
+    "cheers regards best sincerely love xoxo greetings dias días tardes noches hon honey "
+    "sweetie buddy"
 )
 _VOCATIVE_END = regex.compile(r"[ \t]*(?:[,!.:;?)]|$|\n|\s-\s)")
 _WORD_SHAPE = regex.compile(r"[a-z][a-z'\-]*")
@@ -195,6 +196,8 @@ class _NameScan:
                 prev = ""
             if prev in RELATIONS and gap.strip(" :") or prev in HONORIFICS and gap.strip(" ."):
                 prev = ""  # "patient, Due to..." is not "patient Due"
+            if ("!" in gap or "." in gap) and words[i].text[:1].isupper():
+                prev = ""  # "Hey! Mark your calendar": a new sentence, not a name
             prev2 = (words[i - 2].lower, prev) if i > 1 and prev else ("", "")
             if prev in NOT_PERSON_BEFORE:
                 continue
@@ -214,7 +217,8 @@ class _NameScan:
             if known and (cap or not everyday or greeting):
                 self.emit(i, self.extend(i), 0.85, "cue")
                 return
-            if lexical and (cap and not self.upper_text or greeting and self.vocative_end(i)):
+            if lexical and (cap and not self.upper_text or greeting and self.vocative_end(i)
+                            or self.extend(i) > i + 1):
                 self.emit(i, self.extend(i), 0.8, "cue_ambiguous")
                 return
             j = self.extend(i)
@@ -224,9 +228,12 @@ class _NameScan:
             ):
                 self.emit(i, j, 0.75, "cue_unknown")
                 return
-            if greeting and not cap and self.vocative_end(i) and len(low) > 2 and (
-                low not in self.lex.common_words and not self.lex.near_common(low)
-            ):
+            if greeting and not cap and len(low) > 2 and (
+                self.vocative_end(i) or regex.match(
+                    r"\s+(?:its|it's|this|ur|your|u|you|please|we|i|i'm|im)\b",
+                    self.text[self.words[i].end :],
+                )
+            ) and low not in self.lex.common_words and not self.lex.near_common(low):
                 self.emit(i, i + 1, 0.6, "greeting_lower")
                 return
         j = self.extend(i)
@@ -240,8 +247,13 @@ class _NameScan:
         if i == 0 or regex.fullmatch(r"\s*\n\s*|\s*[.!?|:\-(\[]\s*", self.gap(i - 1, i)):
             # Start of the text, line or sentence, then "!" or ",": "Grace!", "Brook, please".
             after = self.text[_base(self.words[j - 1])[1] :]
-            if lexical and (cap or not everyday) and regex.match(r"[ \t]*[!,]", after):
+            if lexical and (cap or not everyday) and regex.match(r"[ \t]*[!,:]", after):
                 self.emit(i, j, 0.75, "opening_vocative")
+                return
+            if self.unknown_cap(i) and regex.match(
+                r"[ \t]*,\s*(?:please|your|you|we|this|it|u|ur)\b", after, regex.IGNORECASE
+            ):
+                self.emit(i, j, 0.7, "opening_vocative_unknown")
                 return
         if self.cap(i) and j > i + 1 and self.low(i) in self.lex.first_names:
             second = self.low(i + 1)
@@ -249,6 +261,20 @@ class _NameScan:
                 second in self.lex.surnames and second not in self.lex.everyday_words
             ):
                 self.emit(i, j, 0.8, "full_name")
+                return
+        if self.unknown_cap(i) and j > i + 1 and not self.upper_text:
+            second = self.low(i + 1)
+            if second in self.lex.surnames and second not in self.lex.everyday_words:
+                self.emit(i, j, 0.7, "unknown_full_name")
+                return
+        upper_pair = (
+            self.words[i].text.isupper() and len(low) > 1 and i + 1 < len(self.words)
+            and self.gap(i, i + 1) == " " and self.words[i + 1].text.isupper()
+        )
+        if upper_pair and low in self.lex.first_names and not everyday and self.usable(i + 1):
+            second = self.low(i + 1)
+            if second in self.lex.surnames and not self.upper_text:
+                self.emit(i, i + 2, 0.75, "upper_full_name")
                 return
         if not cap and low in self.lex.first_names and not amb and i + 1 < len(self.words):
             if self.gap(i, i + 1) == " " and self.usable(i + 1) and not self.cap(i + 1):
@@ -331,8 +357,8 @@ PROVIDER_TITLED = (
     + r"){0,2})"
 )
 PROVIDER_CREDENTIAL = (
-    r"(?<![\w])(?P<v>" + _PNAME + r"(?:\s+" + _PNAME + r"){0,2}),?\s+(?i:" + _CREDENTIAL
-    + r")(?![\w\-])(?!,?\s*\d{5})(?!\s+[A-Z][a-z])"
+    r"(?<![\w])(?P<v>" + _PNAME + r"(?:[ \t]+" + _PNAME + r"){0,2}),?[ \t]+(?i:" + _CREDENTIAL
+    + r")(?![\w\-])(?!,?\s*\d{5})(?P<next>[ \t]+[A-Z][a-z]+)?"
 )
 
 
@@ -362,7 +388,13 @@ class ProviderRecognizer(LexiconRecognizer):
                 matches = list(pattern.finditer(text, overlapped=True, timeout=REGEX_TIMEOUT))
             except TimeoutError as exc:
                 raise DetectionTimeout("provider pattern timed out") from exc
+            lex = lexicons.load()
             for m in matches:
+                nxt = m.group("next") if "next" in pattern.groupindex else None
+                if nxt and nxt.strip().lower() in lex.surnames and nxt.strip().lower() not in (
+                    lex.everyday_words
+                ):
+                    continue  # "Bill PA Kapoor": the credential is a title for the next name
                 span = self._names(text, m.start("v"), m.end("v"), titled)
                 if span is None:
                     continue
@@ -370,7 +402,7 @@ class ProviderRecognizer(LexiconRecognizer):
                 if titled:
                     start = m.start()
                 else:
-                    end = m.end()
+                    end = m.start("next") if nxt else m.end()
                 rule = "titled" if titled else "credential"
                 out.append(self.result(PROVIDER_NAME.name, start, end, 0.92, rule))
         return out
@@ -386,7 +418,7 @@ class ProviderRecognizer(LexiconRecognizer):
                 return False
             named = low in lex.first_names or low in lex.surnames
             if not t.group()[:1].isupper():
-                return named
+                return named or (low not in lex.common_words and not lex.near_common(low))
             return named or low not in lex.common_words or len(t.group()) == 2
 
         if titled:  # the name follows the title: keep the run from the left
