@@ -12,9 +12,9 @@ import gzip
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 DATA = Path(__file__).resolve().parent / "data.json.gz"
 
@@ -33,16 +33,16 @@ CITY = "city"
 FUZZY_MIN_LEN = 7
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
+    """One word of a text (a tuple: built tens of thousands of times per second)."""
+
     text: str
     lower: str
     start: int
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A lexicon phrase found in a text: character span, category, words [first, last)."""
 
     category: str
@@ -89,6 +89,9 @@ class Lexicon:
         self.cities: frozenset[str] = frozenset(c.lower() for c in strings("cities"))
         # Case-sensitive abbreviations ("AIDS" but not "aids").
         self.condition_abbrevs: frozenset[str] = frozenset(strings("condition_abbrevs"))
+        self.condition_abbrevs_upper: frozenset[str] = frozenset(
+            a.upper() for a in self.condition_abbrevs
+        )
 
         self._index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self._max_len = 1
@@ -210,7 +213,7 @@ def load() -> Lexicon:
         return Lexicon(json.loads(fh.read()))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=4096)
 def analyse(text: str) -> tuple[tuple[Word, ...], tuple[Hit, ...]]:
     """Words and lexicon hits of one text; cached so every recognizer shares one scan."""
     words = words_of(text)

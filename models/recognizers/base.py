@@ -9,6 +9,7 @@ without its cue words).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -40,9 +41,15 @@ class Rule:
     validate: Validator | None = None
     flags: int = regex.IGNORECASE
     entity: str | None = None
+    # A cheap pattern the text must contain for ``pattern`` to possibly match (e.g. the finding
+    # word of a lab result); texts without it skip the costly pattern entirely.
+    require: str | None = None
 
     def compile(self) -> regex.Pattern[str]:
         return regex.compile(self.pattern, self.flags | regex.VERSION0)
+
+    def prefilter(self) -> re.Pattern[str] | None:
+        return re.compile(self.require, re.IGNORECASE) if self.require else None
 
 
 class RuleRecognizer(EntityRecognizer):
@@ -50,6 +57,8 @@ class RuleRecognizer(EntityRecognizer):
 
     def __init__(self, name: str, entities: Sequence[str], rules: Sequence[Rule]) -> None:
         self._rules = [(r, r.compile()) for r in rules]
+        self._has_v = [("v" in p.groupindex) for _, p in self._rules]
+        self._require = [r.prefilter() for r in rules]
         super().__init__(supported_entities=list(entities), name=name, supported_language="en")
 
     def load(self) -> None:
@@ -60,7 +69,11 @@ class RuleRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         out: list[RecognizerResult] = []
         default = self.supported_entities[0]
-        for rule, pattern in self._rules:
+        for (rule, pattern), has_v, need in zip(
+            self._rules, self._has_v, self._require, strict=True
+        ):
+            if need is not None and need.search(text) is None:
+                continue
             try:
                 matches = list(pattern.finditer(text, timeout=REGEX_TIMEOUT))
             except TimeoutError as exc:
@@ -77,7 +90,7 @@ class RuleRecognizer(EntityRecognizer):
                         score = verdict
                 if not score or entity not in entities:
                     continue
-                start, end = m.span("v") if "v" in pattern.groupindex else m.span()
+                start, end = m.span("v") if has_v else m.span()
                 if end > start:
                     out.append(self.result(entity, start, end, score, rule.name))
         return out

@@ -82,15 +82,6 @@ _SERVICE_TAIL = regex.compile(
     r"department|ward|team|group|specialists?)\b",
     regex.IGNORECASE,
 )
-_UPPER_ABBREVS: dict[int, frozenset[str]] = {}
-
-
-def _upper(abbrevs: frozenset[str]) -> frozenset[str]:
-    found = frozenset(a.upper() for a in abbrevs)
-    _UPPER_ABBREVS[id(abbrevs)] = found
-    return found
-
-
 # A condition word used about something other than a patient ("Tropical Depression Ida",
 # "stroke of luck", "diabetes prevention talk", "cancer awareness walk").
 _NOT_PATIENT_BEFORE = regex.compile(r"\b(?:tropical|great|economic)\s+$", regex.IGNORECASE)
@@ -189,7 +180,7 @@ class ClinicalLexiconRecognizer(LexiconRecognizer):
                 # Lower-case texts: long or digit-bearing abbreviations ("copd", "dm2") still
                 # count unless the lower-case form is an everyday word ("aids").
                 upper = token.upper().rstrip("+")
-                if upper not in _UPPER_ABBREVS.get(id(abbrevs), _upper(abbrevs)):
+                if upper not in lex.condition_abbrevs_upper:
                     continue
                 low = token.lower().rstrip("+")
                 if (len(low) < 4 and not any(c.isdigit() for c in low)) or (
@@ -261,11 +252,17 @@ LAB_PATTERNS = [
     # X+ ("C. diff+", "hpv+")
     r"(?<![\w])(?P<v>(?:[A-Za-z]\.\s?)?[A-Za-z][\w\-]{1,20}\+)(?![\w+])",
 ]
+LAB_REQUIRE = [
+    r"positive|negative|reactive|detected",
+    r"\bno\s",
+    r"positive|negative|reactive|detected|elevated|abnormal|indeterminate|equivocal",
+    r"positive|negative|abnormal|low|high|elevated|raised|reactive",
+    r"positive|negative",
+    r"\w\+",
+]
 # Words that cannot be (the start of) a test's name in those patterns.
 _NOT_TEST = frozenset(
-    "stay be is are was were your you we our the a an it this that and or but please so very "
-    "still not all everyone results result labs lab test tests screening new good great think "
-    "keep remain stays staying thinking".split()
+    ["stay", "be", "is", "are", "was", "were", "your", "you", "we", "our", "the", "a", "an", "it", "this", "that", "and", "or", "but", "please", "so", "very", "still", "not", "all", "everyone", "results", "result", "labs", "lab", "test", "tests", "screening", "new", "good", "great", "think", "keep", "remain", "stays", "staying", "thinking"]
 )
 
 
@@ -311,6 +308,12 @@ _ANATOMY = (
     "bunion|tendon|ligament|achilles|labrum|hamstring|trigger|finger|toe|nail|scalp|chest|"
     "abdominal|cochlear|corneal|lasik|tubal|testicular|penile|embryo|egg|sperm|fetal|wound"
 )
+_PROCEDURE_ACTIONS = (
+    r"repair|release|reconstruction|replacement|removal|resection|ablation|biopsy|transplant|"
+    r"fusion|surgery|implant|placement|graft|bypass|cath|debridement|amputation|excision|"
+    r"aspiration|injection|extraction|scope|scan|ultrasound|x-ray|mri|\bct\b|procedure|"
+    r"reduction|augmentation|lift|stimulation|retrieval|transfer|freezing"
+)
 PROCEDURE_PHRASE = (
     r"(?<![\w\-])(?P<v>(?:(?:left|right|bilateral|total|partial|minimally\s+invasive)\s+)?"
     r"(?:[A-Za-z][\w'\-]*\s){0,2}?(?:" + _ANATOMY + r")\s+(?:[A-Za-z][\w'\-]*\s)?"
@@ -355,8 +358,7 @@ class ProcedurePhraseRecognizer(RuleRecognizer):
 
 
 _LEADING = frozenset(
-    "your the a an my his her their our for of to and or with after before from on at in "
-    "this that is was".split()
+    ["your", "the", "a", "an", "my", "his", "her", "their", "our", "for", "of", "to", "and", "or", "with", "after", "before", "from", "on", "at", "in", "this", "that", "is", "was"]
 )
 
 
@@ -372,10 +374,7 @@ CONDITION_CONTEXT = [
     r"flare|symptoms|diagnosis|care\s+plan)\b",
 ]
 _NOT_CONDITION = frozenset(
-    "test tests lab labs new recent blood your the a an my his her this that these all any some "
-    "prescription prescriptions refill refills visit appointment care health daily regular "
-    "current usual monthly weekly other same next last first follow-up follow up pharmacy "
-    "insurance bill billing payment it them results result".split()
+    ["test", "tests", "lab", "labs", "new", "recent", "blood", "your", "the", "a", "an", "my", "his", "her", "this", "that", "these", "all", "any", "some", "prescription", "prescriptions", "refill", "refills", "visit", "appointment", "care", "health", "daily", "regular", "current", "usual", "monthly", "weekly", "other", "same", "next", "last", "first", "follow-up", "follow", "up", "pharmacy", "insurance", "bill", "billing", "payment", "it", "them", "results", "result"]
 )
 
 
@@ -395,26 +394,38 @@ def recognizers() -> list[EntityRecognizer]:
     conditions = RuleRecognizer(
         "ConditionContextRecognizer",
         [CONDITION.name],
-        [Rule(f"context{i}", p, 0.65, _condition_context)
-         for i, p in enumerate(CONDITION_CONTEXT)],
+        [
+            Rule("context0", CONDITION_CONTEXT[0], 0.65, _condition_context,
+                 require=r"with|signs|diagnos|history|hx|dx|treat|over|living|suffering|prior|"
+                 r"flare|managing"),
+            Rule("context1", CONDITION_CONTEXT[1], 0.65, _condition_context,
+                 require=r"meds|medication|treatment|flare|symptom|diagnosis|care plan"),
+        ],
     )
     procedures = ProcedurePhraseRecognizer(
         "ProcedurePatternRecognizer",
         [PROCEDURE.name],
         [
-            Rule("suffix", PROCEDURE_SUFFIX, 0.75, _procedure),
-            Rule("phrase", PROCEDURE_PHRASE, 0.75, _procedure),
-            Rule("imaging_of", IMAGING_OF, 0.75, _procedure),
+            Rule("suffix", PROCEDURE_SUFFIX, 0.75, _procedure,
+                 require=r"(?:tomy|tomies|scop|plasty|graphy|centesis|desis|pexy|rrhaphy|tripsy)"),
+            Rule("phrase", PROCEDURE_PHRASE, 0.75, _procedure, require=_PROCEDURE_ACTIONS),
+            Rule("imaging_of", IMAGING_OF, 0.75, _procedure, require=r"\sof\s"),
         ],
     )
     labs = RuleRecognizer(
         "LabFindingRecognizer",
         [LAB_RESULT.name],
-        [Rule(f"finding{i}", p, 0.85, _lab_pattern) for i, p in enumerate(LAB_PATTERNS)],
+        [
+            Rule(f"finding{i}", p, 0.85, _lab_pattern, require=need)
+            for i, (p, need) in enumerate(zip(LAB_PATTERNS, LAB_REQUIRE, strict=True))
+        ],
     )
     patterns = RuleRecognizer(
         "MedicationPatternRecognizer",
         [MEDICATION.name],
-        [Rule("dose", DOSE, 0.7, _unknown_word), Rule("drug_suffix", DRUG_SUFFIX, 0.6, _drug_suffix)],
+        [
+            Rule("dose", DOSE, 0.7, _unknown_word, require=r"\d\s?(?:m|u|µ|g|i|t|c|p|d)"),
+            Rule("drug_suffix", DRUG_SUFFIX, 0.6, _drug_suffix),
+        ],
     )
     return [ClinicalLexiconRecognizer(), labs, procedures, conditions, patterns]

@@ -186,11 +186,13 @@ def recognizers() -> list[EntityRecognizer]:
     dates = DateRecognizer(
         "DateRecognizer",
         [APPOINTMENT_DATETIME.name, DATE_OF_BIRTH.name, DATE.name],
-        [Rule("datetime", DATETIME, 0.7, _classify)],
+        [Rule("datetime", DATETIME, 0.7, _classify,
+              require=r"\d|today|tomorrow|tonight|this\s|day\b|noon|midnight")],
     )
     ages = RuleRecognizer(
         "AgeOver89Recognizer",
         [AGE_OVER_89.name],
-        [Rule(f"age{i}", p, 0.9, _age) for i, p in enumerate(AGE_PATTERNS)],
+        [Rule(f"age{i}", p, 0.9, _age, require=r"\b(?:9\d|1[01]\d|120)")
+         for i, p in enumerate(AGE_PATTERNS)],
     )
     return [dates, ages]

@@ -182,9 +182,7 @@ PLATE_SHAPES = [
     r"(?<![\w\-/])(?P<v>[A-Z]{3}[ \-]?\d{3,4}|\d{3}[ \-][A-Z]{3})(?![\w\-])",
 ]
 _NOT_PLATE = frozenset(
-    "apt ste box ext rm fl bldg lot dec jan feb mar apr may jun jul aug sep oct nov mon tue wed "
-    "thu fri sat sun mg ml mcg iu am pm est pst cst mst edt pdt hrs min sec usd npi dea mrn "
-    "ssn dob vin acct icd cpt ndc pin opt the and for you".split()
+    ["apt", "ste", "box", "ext", "rm", "fl", "bldg", "lot", "dec", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "mg", "ml", "mcg", "iu", "am", "pm", "est", "pst", "cst", "mst", "edt", "pdt", "hrs", "min", "sec", "usd", "npi", "dea", "mrn", "ssn", "dob", "vin", "acct", "icd", "cpt", "ndc", "pin", "opt", "the", "and", "for", "you"]
 )
 
 

@@ -14,6 +14,8 @@ PROVIDER_NAME instead; it outscores the overlapping PERSON finding, so the name 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -71,6 +73,9 @@ NOT_NAMES = _set(
     "cheers regards best sincerely love xoxo greetings dias días tardes noches hon honey "
     "sweetie buddy"
 )
+_CUE_GAP = regex.compile(r"[\s,.:;!\-]*")
+_SENTENCE_GAP = regex.compile(r"\s*\n\s*|\s*[.!?|:\-(\[]\s*")
+_VOCATIVE_MARK = regex.compile(r"[ \t]*[!,:]")
 _VOCATIVE_END = regex.compile(r"[ \t]*(?:[,!.:;?)]|$|\n|\s-\s)")
 _WORD_SHAPE = regex.compile(r"[a-z][a-z'\-]*")
 
@@ -97,7 +102,7 @@ class PatientNameRecognizer(LexiconRecognizer):
         clinical = {i for h in hits if h.category != lexicons.CITY for i in range(h.first, h.last)}
         scan = _NameScan(self, text, words, clinical)
         # Words of titled providers are not patient names, nor seeds for other mentions.
-        for r in _PROVIDERS.analyze(text, [PROVIDER_NAME.name]):
+        for r in _provider_spans(text):
             scan.taken.update(i for i, w in enumerate(words) if w.start >= r.start and w.end <= r.end)
         scan.run()
         scan.spacy(nlp_artifacts)
@@ -192,7 +197,7 @@ class _NameScan:
                 continue
             gap = self.gap(i - 1, i) if i > 0 else ""
             prev = words[i - 1].lower.rstrip(".") if i > 0 and len(gap) <= 4 else ""
-            if prev and not regex.fullmatch(r"[\s,.:;!\-]*", gap):
+            if prev and not _CUE_GAP.fullmatch(gap):
                 prev = ""
             if prev in RELATIONS and gap.strip(" :") or prev in HONORIFICS and gap.strip(" ."):
                 prev = ""  # "patient, Due to..." is not "patient Due"
@@ -244,10 +249,10 @@ class _NameScan:
             if lexical and cap and not self.upper_text and self.vocative_end(j - 1):
                 self.emit(i, j, 0.6, "weak_cue_ambiguous")
                 return
-        if i == 0 or regex.fullmatch(r"\s*\n\s*|\s*[.!?|:\-(\[]\s*", self.gap(i - 1, i)):
+        if i == 0 or _SENTENCE_GAP.fullmatch(self.gap(i - 1, i)):
             # Start of the text, line or sentence, then "!" or ",": "Grace!", "Brook, please".
             after = self.text[_base(self.words[j - 1])[1] :]
-            if lexical and (cap or not everyday) and regex.match(r"[ \t]*[!,:]", after):
+            if lexical and (cap or not everyday) and _VOCATIVE_MARK.match(after):
                 self.emit(i, j, 0.75, "opening_vocative")
                 return
             if self.unknown_cap(i) and regex.match(
@@ -382,6 +387,9 @@ class ProviderRecognizer(LexiconRecognizer):
     ) -> list[RecognizerResult]:
         if PROVIDER_NAME.name not in entities:
             return []
+        return list(_provider_spans(text))
+
+    def _find(self, text: str) -> list[RecognizerResult]:
         out = []
         for pattern, titled in ((_TITLED, True), (_CREDENTIALED, False)):
             try:
@@ -450,6 +458,12 @@ class ProviderRecognizer(LexiconRecognizer):
 
 
 _PROVIDERS = ProviderRecognizer()
+
+
+@lru_cache(maxsize=4096)
+def _provider_spans(text: str) -> tuple[RecognizerResult, ...]:
+    """Titled-provider spans of a text, shared by both name recognizers."""
+    return tuple(_PROVIDERS._find(text))
 
 
 def recognizers() -> list[EntityRecognizer]:
