@@ -52,17 +52,29 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         super().__init__(
             models=[{"lang_code": "en", "model_name": model}],
             ner_model_configuration=NerModelConfiguration(
-                labels_to_ignore=["CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "LANGUAGE",
-                                  "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"],
+                labels_to_ignore=[
+                    "CARDINAL",
+                    "ORDINAL",
+                    "QUANTITY",
+                    "MONEY",
+                    "PERCENT",
+                    "LANGUAGE",
+                    "PRODUCT",
+                    "EVENT",
+                    "WORK_OF_ART",
+                    "LAW",
+                ],
             ),
         )
-        self.nlp = {"en": nlp}
+        self.nlp = {"en": nlp}  # type: ignore[assignment]
 
     def load(self) -> None:  # pragma: no cover - the pipeline is injected, never fetched
         """Already loaded in ``__init__``."""
 
 
-def build_analyzer(nlp: Language, model: str, recognizers: Iterable[EntityRecognizer]) -> AnalyzerEngine:
+def build_analyzer(
+    nlp: Language, model: str, recognizers: Iterable[EntityRecognizer]
+) -> AnalyzerEngine:
     """An AnalyzerEngine over exactly the recognizers given (no predefined ones, no fallbacks)."""
     make_tldextract_offline()
     registry = RecognizerRegistry(supported_languages=["en"])

@@ -19,4 +19,9 @@ class Finding:
         return self.start < other.end and other.start < self.end
 
     def as_dict(self) -> dict[str, object]:
-        return {"type": self.type, "start": self.start, "end": self.end, "score": round(self.score, 3)}
+        return {
+            "type": self.type,
+            "start": self.start,
+            "end": self.end,
+            "score": round(self.score, 3),
+        }

@@ -1,0 +1,127 @@
+"""create_app: wire settings, policy, detector and providers into one aiohttp application."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import aiohttp
+from aiohttp import web
+
+from proxy import appkeys
+from proxy.audit import AuditLog
+from proxy.detection import DetectionService, TextDetector
+from proxy.handler import outbound, passthrough
+from proxy.policy import Policy
+from proxy.policy_holder import PolicyHolder
+from proxy.providers import Provider, build_providers, mounted_prefixes, mounted_routes
+from proxy.secrets_store import load_or_create
+from proxy.settings import Settings
+from proxy.store import open_database
+from proxy.webhooks.routes import setup as setup_webhooks
+
+log = logging.getLogger("phi_proxy.app")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) -> web.Application:
+    """The proxy application. The detector is built by the caller (it is slow to load)."""
+    app = web.Application(
+        client_max_size=settings.server.max_body_bytes,
+        middlewares=[internal_error_middleware],
+    )
+    app[appkeys.SETTINGS] = settings
+    app[appkeys.POLICY] = PolicyHolder(policy, settings.policy_path or policy.source or None)
+    d = settings.detection
+    app[appkeys.DETECTION] = DetectionService(
+        detector,
+        deadline=d.deadline_seconds,
+        batch_size=d.batch_size,
+        max_wait=d.max_batch_wait_ms / 1000,
+    )
+    providers = build_providers(settings.providers, settings.upstream.urls)
+    app[appkeys.PROVIDERS] = providers
+    app.cleanup_ctx.append(_store)
+    app.cleanup_ctx.append(_http_session)
+    app.cleanup_ctx.append(_detection_service)
+    app.router.add_get("/healthz", health)
+    setup_webhooks(app, settings)
+    for provider in providers.values():
+        for route in mounted_routes(provider):
+            app.router.add_route(route.method, route.path, _bind(outbound, provider))
+    for provider in providers.values():  # after every inspected route, so none is shadowed
+        for prefix in mounted_prefixes(provider):
+            for method in provider.passthrough_methods:
+                app.router.add_route(method, prefix + "{tail:.*}", _bind(passthrough, provider))
+    return app
+
+
+def _bind(
+    fn: Callable[[web.Request, Provider], Awaitable[web.StreamResponse]], provider: Provider
+) -> Handler:
+    @functools.wraps(fn)
+    async def handler(request: web.Request) -> web.StreamResponse:
+        request[appkeys.PROVIDER] = provider
+        return await fn(request, provider)
+
+    return handler
+
+
+@web.middleware
+async def internal_error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Any unexpected error becomes a provider-shaped 503; nothing was forwarded, no text logged."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as e:  # noqa: BLE001 - the fail-closed boundary
+        log.error("internal error on %s %s: %s", request.method, request.path, type(e).__name__)
+        provider: Provider | None = request.get(appkeys.PROVIDER)
+        if provider is not None:
+            return provider.error(
+                503,
+                provider.unavailable_code,
+                "Internal error in PHI proxy; the message was not sent.",
+            )
+        return web.json_response({"error": "internal error"}, status=503)
+
+
+async def health(request: web.Request) -> web.Response:
+    detection = request.app[appkeys.DETECTION]
+    return web.json_response(
+        {
+            "status": "ok",
+            "policy_version": request.app[appkeys.POLICY].current.version,
+            "policy_mode": request.app[appkeys.POLICY].current.mode,
+            "detection_queue": detection.queue_depth,
+        }
+    )
+
+
+async def _store(app: web.Application) -> AsyncIterator[None]:
+    storage = app[appkeys.SETTINGS].storage
+    db = await open_database(storage.url)
+    app[appkeys.STORE] = db
+    app[appkeys.AUDIT] = AuditLog(db)
+    app[appkeys.PSEUDONYM_KEY] = load_or_create("pseudonym", storage.data_dir)
+    yield
+    await db.close()
+
+
+async def _http_session(app: web.Application) -> AsyncIterator[None]:
+    s = app[appkeys.SETTINGS].upstream
+    connector = aiohttp.TCPConnector(ssl=s.verify_tls, limit=100)
+    if not s.verify_tls:
+        log.warning("UPSTREAM TLS VERIFICATION IS DISABLED by %s", app[appkeys.SETTINGS].source)
+    async with aiohttp.ClientSession(connector=connector, auto_decompress=False) as session:
+        app[appkeys.HTTP] = session
+        yield
+
+
+async def _detection_service(app: web.Application) -> AsyncIterator[None]:
+    service = app[appkeys.DETECTION]
+    await service.start()
+    yield
+    await service.stop()

