@@ -17,6 +17,18 @@ _HOST = re.compile(r"^(?:[a-z][a-z0-9+.\-]*://)?(?:www\.)?([^/\s?#:@]+)(?::\d+)?
 _ID_IN_PATH = re.compile(r"\d{3,}|/(?:u|p|user|users|patient|patients|profile|~)[/\-_]", re.I)
 
 
+def _names_in(path: str) -> bool:
+    """Does a URL path carry a person's name ("/r/Ava-taylor")?"""
+    from models import lexicons
+
+    lex = lexicons.load()
+    for part in re.findall(r"[A-Za-z]{2,}", path):
+        low = part.lower()
+        if (low in lex.first_names or low in lex.surnames) and low not in lex.everyday_words:
+            return True
+    return False
+
+
 def _digits(s: str) -> str:
     return "".join(ch for ch in s if ch.isdigit())
 
@@ -69,7 +81,10 @@ class AllowList:
             m = _HOST.match(value.strip())
             if m and m.group(1).lower() in self.hosts:
                 path = m.group(2)
-                return not _ID_IN_PATH.search(path) and path.count("/") <= 2
+                return (
+                    not _ID_IN_PATH.search(path) and path.count("/") <= 2
+                    and not _names_in(path)
+                )
             at = value.rfind("@")
             if at > 0 and value[at + 1 :].lower() in self.hosts and not _digits(value[:at]):
                 return value[:at].lower() in ("info", "billing", "frontdesk", "help", "support",

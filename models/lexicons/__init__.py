@@ -134,8 +134,8 @@ class Lexicon:
         return index
 
     def near_common(self, word: str) -> bool:
-        """Is ``word`` (6+ letters) one typo away from an everyday word ("paitnet", "Spanih")?"""
-        if len(word) < 6:
+        """Is ``word`` (5+ letters) one typo away from an everyday word ("agani", "Spanih")?"""
+        if len(word) < 5:
             return False
         if self._common_deletions is None:
             self._common_deletions = frozenset(

@@ -390,7 +390,25 @@ def _condition_context(m: regex.Match[str], text: str) -> float | None:
     return 0.65
 
 
+# "<topic> health clinic": services named after a body part or a population's care.
+DEPARTMENT_PHRASE = (
+    r"(?<![\w\-])(?P<v>(?:gender|breast|sexual|mental|behavioral|behavioural|women'?s|men'?s|"
+    r"reproductive|transgender|trans|lgbtq\+?|heart|lung|kidney|liver|bone|skin|eye|brain|spine|"
+    r"memory|addiction|recovery|wound|sleep|pain|weight|fertility|pelvic|prostate|cancer|"
+    r"diabetes|cardiac|vascular|infusion|dialysis|transplant|hiv|std|sti|detox|rehab|"
+    r"methadone|suboxone|opioid|eating\s+disorders?|psychiatric|oncology)\s+(?:health\s+|care\s+|"
+    r"medicine\s+|treatment\s+|wellness\s+)?(?:clinic|center|centre|program|unit|service|"
+    r"services|institute|practice))(?![\w\-])"
+)
+
+
 def recognizers() -> list[EntityRecognizer]:
+    departments = RuleRecognizer(
+        "DepartmentPatternRecognizer",
+        [CLINICAL_DEPARTMENT.name],
+        [Rule("topic_service", DEPARTMENT_PHRASE, 0.8,
+              require=r"clinic|cent|program|unit|servic|institut|practic")],
+    )
     conditions = RuleRecognizer(
         "ConditionContextRecognizer",
         [CONDITION.name],
@@ -428,4 +446,4 @@ def recognizers() -> list[EntityRecognizer]:
             Rule("drug_suffix", DRUG_SUFFIX, 0.6, _drug_suffix),
         ],
     )
-    return [ClinicalLexiconRecognizer(), labs, procedures, conditions, patterns]
+    return [ClinicalLexiconRecognizer(), labs, procedures, conditions, departments, patterns]

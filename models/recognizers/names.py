@@ -70,8 +70,21 @@ NOT_NAMES = _set(
     "gracias hola saludos important update fyi note urgent notice alert re fwd attn good "
     "morning afternoon evening night family friend friends everyone all there folks mon tue "
     "tues wed thu thur thurs fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec "
-    "cheers regards best sincerely love xoxo greetings dias días tardes noches hon honey "
+    "cheers regards best sincerely xoxo greetings dias días tardes noches hon honey "
     "sweetie buddy"
+)
+SIGN_OFFS = _set("love thanks cheers regards best sincerely xoxo hugs")
+_AMBIGUOUS_VOCATIVE = regex.compile(
+    r"[ \t]*(?:!|,[ \t]*(?:please|pls|your|ur|you|u|we|it|this|i|the|just|hi|hello|hey)\b)",
+    regex.IGNORECASE,
+)
+_HI_AFTER = regex.compile(r"[ \t]*,[ \t]*(?:hi|hello|hey|hola)\b", regex.IGNORECASE)
+_POSSESSION = regex.compile(
+    r"\s+(?:follow-?up|appointment|appt|results?|meds|medications?|prescriptions?|refills?|"
+    r"surgery|procedure|tests?|labs?|visit|treatment|care|insurance|account|balance|statement|"
+    r"bill|records?|chart|dob|birthday|diagnosis|therapy|infusion|scan|biopsy|referral|"
+    r"pharmacy|rx)\b",
+    regex.IGNORECASE,
 )
 _CUE_GAP = regex.compile(r"[\s,.:;!\-]*")
 _SENTENCE_GAP = regex.compile(r"\s*\n\s*|\s*[.!?|:\-(\[]\s*")
@@ -168,7 +181,17 @@ class _NameScan:
         """Index after the name run starting at ``i`` (up to three words, single spaces)."""
         j = i + 1
         lower = not self.cap(i)
-        while j < len(self.words) and j - i < 3 and self.gap(j - 1, j) == " " and self.usable(j):
+        while j < len(self.words) and j - i < 4 and self.gap(j - 1, j) in (" ", ". "):
+            if self.gap(j - 1, j) == ". " and len(self.words[j - 1].text) != 1:
+                break  # only an initial ("Ruby A. Ivanova") may be followed by a full stop
+            if len(self.words[j].text) == 1 and self.words[j].text.isupper() and (
+                self.text[self.words[j].end : self.words[j].end + 1] == "."
+                and j + 1 < len(self.words)
+            ):
+                j += 1  # a middle initial
+                continue
+            if not self.usable(j):
+                break
             low = self.low(j)
             if self.upper_text or not lower:
                 ok = self.cap(j) and (
@@ -185,6 +208,8 @@ class _NameScan:
     def emit(self, i: int, j: int, score: float, rule: str) -> None:
         if any(k in self.taken for k in range(i, j)):
             return
+        if j == i + 1 and len(self.low(i)) < 3 and not self.cap(i):
+            return  # "ty!!", "Su cita": two letters alone are not enough
         self.taken.update(range(i, j))
         end = _base(self.words[j - 1])[1]
         self.out.append(self.owner.result(PERSON.name, self.words[i].start, end, score, rule))
@@ -213,12 +238,26 @@ class _NameScan:
         lexical, amb = self.lexical(i), self.ambiguous(i)
         known = lexical and not amb
         everyday = low in self.lex.everyday_words
+        after_word = self.text[_base(self.words[i])[1] :]
+        if lexical and _HI_AFTER.match(after_word):
+            self.emit(i, self.extend(i), 0.8, "vocative_hi")  # "RUBY, HI." / "Heather, hi"
+            return
+        if lexical and cap and self.words[i].lower.endswith("'s") and _POSSESSION.match(after_word):
+            self.emit(i, i + 1, 0.75, "possessive")  # "Pearl's follow-up", "Ruby's results"
+            return
+        if self.unknown_cap(i) and self.words[i].lower.endswith("'s") and _POSSESSION.match(
+            after_word
+        ):
+            self.emit(i, i + 1, 0.7, "possessive_unknown")
+            return
         if self.upper_text and everyday and prev not in STRONG_CUES:
             return  # in an all-caps text, "CANCEL" and "BRING" are just words        if prev in HONORIFICS and (cap or lexical):
             self.emit(i, self.extend(i), 0.9, "honorific")
             return
         if prev in STRONG_CUES or prev2 in TWO_WORD_CUES:
             greeting = prev in GREETINGS or prev2 in TWO_WORD_CUES
+            if greeting and "," in self.gap(i - 1, i) and everyday and not self.vocative_end(i):
+                return  # "Hi, Bring a photo ID": a sentence after the greeting, not a name
             if known and (cap or not everyday or greeting):
                 self.emit(i, self.extend(i), 0.85, "cue")
                 return
@@ -246,13 +285,21 @@ class _NameScan:
             if known and (cap or not everyday):
                 self.emit(i, j, 0.7, "weak_cue")
                 return
+            if lexical and cap and not self.upper_text and j > i + 1:
+                self.emit(i, j, 0.7, "weak_cue_full_name")  # "for Hunter Cho", "To Honey Barnes"
+                return
             if lexical and cap and not self.upper_text and self.vocative_end(j - 1):
                 self.emit(i, j, 0.6, "weak_cue_ambiguous")
                 return
         if i == 0 or _SENTENCE_GAP.fullmatch(self.gap(i - 1, i)):
             # Start of the text, line or sentence, then "!" or ",": "Grace!", "Brook, please".
             after = self.text[_base(self.words[j - 1])[1] :]
-            if lexical and (cap or not everyday) and _VOCATIVE_MARK.match(after):
+            if amb and not _AMBIGUOUS_VOCATIVE.match(after):
+                pass  # "Grace, Mark and the team": an ambiguous name needs "Grace, please ..."
+            elif (
+                lexical and (cap or not everyday or self.words[i].text.isupper())
+                and low not in SIGN_OFFS and _VOCATIVE_MARK.match(after)
+            ):
                 self.emit(i, j, 0.75, "opening_vocative")
                 return
             if self.unknown_cap(i) and regex.match(
