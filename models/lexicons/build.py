@@ -267,7 +267,10 @@ def build() -> dict[str, object]:
         "surnames": surnames(faker_last),
         "conditions": conditions,
         "condition_abbrevs": _curated("condition_abbrevs.txt"),
-        "medications": medications(common_set),
+        # A brand that is also a given name ("Camila") would turn patients into prescriptions.
+        "medications": sorted(
+            set(medications(common_set)) - (set(firsts) - set(_curated("medications_extra.txt")))
+        ),
         "lab_tests": _curated("lab_tests.txt"),
         "procedures": procedures(common_set),
         "departments": _curated("departments.txt"),

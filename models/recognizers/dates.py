@@ -32,7 +32,7 @@ _MONTH = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _WEEKDAY_FULL = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-_WEEKDAY = r"(?:" + _WEEKDAY_FULL + r"|(?:mon|tue|wed|thu|fri|sat|sun)\.?)"
+_WEEKDAY = r"(?:" + _WEEKDAY_FULL + r"|(?:mon|tues|tue|weds|wed|thurs|thur|thu|fri|sat|sun)\.?)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d{2}"
 _NUMERIC = (

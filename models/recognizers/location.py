@@ -63,14 +63,14 @@ _STATE_NAMES = (
 _STATE = r"(?:" + "|".join(_STATE_CODES) + r"|" + _STATE_NAMES + r")"
 _CITY_WORD = r"(?:(?:St|Ft|Mt)\.?|[A-Z][a-z]+(?:['\-][A-Za-z]+)?|[A-Z]{2,})"
 CITY_STATE = (
-    r"(?<![A-Za-z])(?P<city>" + _CITY_WORD + r"(?:\s" + _CITY_WORD + r"){0,2})(?:,\s*(?P<state>"
+    r"(?<![A-Za-z])(?P<city>" + _CITY_WORD + r"(?:[ \t]" + _CITY_WORD + r"){0,2})(?:,\s*(?P<state>"
     + _STATE + r")\b\.?(?:\s+(?P<zip>\d{5}(?:-\d{4})?))?|\s+(?P<state2>" + "|".join(_STATE_CODES)
     + r")\s+(?P<zip2>\d{5}(?:-\d{4})?))(?!\w)"
 )
 # "Toledo 95957" after a street line: a gazetteer city (or any name right after an address
 # line) followed by a ZIP.
 CITY_ZIP = (
-    r"(?<![A-Za-z])(?P<city>" + _CITY_WORD + r"(?:\s" + _CITY_WORD + r"){0,2}),?\s+"
+    r"(?<![A-Za-z])(?P<city>" + _CITY_WORD + r"(?:[ \t]" + _CITY_WORD + r"){0,2}),?\s+"
     r"(?P<zip>\d{5}(?:-\d{4})?)(?![\w\-])"
 )
 ZIP_PLUS4 = r"(?<![\w\-])(?P<v>\d{5}-\d{4})(?![\w\-])"
@@ -216,7 +216,7 @@ class CityRecognizer(LexiconRecognizer):
                 # "r u still in tulsa?": a lower-case city needs a place cue and must not be
                 # an everyday word ("mobile").
                 if not LOCATION_CUE.search(before(text, h.start, 20)) or any(
-                    w.lower in lex.common_words for w in span_words
+                    w.lower in lex.everyday_words for w in span_words
                 ):
                     continue
             if name in lex.state_names:
@@ -231,6 +231,8 @@ class CityRecognizer(LexiconRecognizer):
                 score = 0.8 if (cue or in_gpe or not single) else 0.6
             elif in_gpe and cue:
                 score = 0.6
+            elif cue and name not in lex.everyday_words and name not in lex.first_names:
+                score = 0.75  # "relocated to Albuquerque": a surname too, but after a place cue
             else:
                 continue
             out.append(self.result(LOCATION.name, h.start, h.end, score, "gazetteer"))

@@ -73,6 +73,7 @@ NOT_NAMES = _set(
     "cheers regards best sincerely xoxo greetings dias días tardes noches hon honey "
     "sweetie buddy"
 )
+_PLACE_PREPOSITIONS = _set("to from in near at")
 SIGN_OFFS = _set("love thanks cheers regards best sincerely xoxo hugs")
 _AMBIGUOUS_VOCATIVE = regex.compile(
     r"[ \t]*(?:!|,[ \t]*(?:please|pls|your|ur|you|u|we|it|this|i|the|just|hi|hello|hey)\b)",
@@ -194,8 +195,14 @@ class _NameScan:
                 break
             low = self.low(j)
             if self.upper_text or not lower:
+                strong_first = (
+                    self.low(j - 1) in self.lex.first_names
+                    and self.low(j - 1) not in self.lex.ambiguous_names
+                )
                 ok = self.cap(j) and (
-                    self.lexical(j) and not (self.upper_text and low in self.lex.everyday_words)
+                    self.lexical(j) and not (
+                        self.upper_text and low in self.lex.everyday_words and not strong_first
+                    )
                     or (not self.upper_text and low not in self.lex.common_words)
                 )
             else:
@@ -239,14 +246,15 @@ class _NameScan:
         known = lexical and not amb
         everyday = low in self.lex.everyday_words
         after_word = self.text[_base(self.words[i])[1] :]
+        after_full = self.text[self.words[i].end :]
         if lexical and _HI_AFTER.match(after_word):
             self.emit(i, self.extend(i), 0.8, "vocative_hi")  # "RUBY, HI." / "Heather, hi"
             return
-        if lexical and cap and self.words[i].lower.endswith("'s") and _POSSESSION.match(after_word):
+        if lexical and cap and self.words[i].lower.endswith("'s") and _POSSESSION.match(after_full):
             self.emit(i, i + 1, 0.75, "possessive")  # "Pearl's follow-up", "Ruby's results"
             return
         if self.unknown_cap(i) and self.words[i].lower.endswith("'s") and _POSSESSION.match(
-            after_word
+            after_full
         ):
             self.emit(i, i + 1, 0.7, "possessive_unknown")
             return
@@ -281,6 +289,8 @@ class _NameScan:
                 self.emit(i, i + 1, 0.6, "greeting_lower")
                 return
         j = self.extend(i)
+        if prev in _PLACE_PREPOSITIONS and low in self.lex.cities and j == i + 1:
+            return  # "relocated to Albuquerque": the city recognizer's
         if prev in WEAK_CUES:
             if known and (cap or not everyday):
                 self.emit(i, j, 0.7, "weak_cue")
@@ -403,10 +413,10 @@ _CREDENTIAL = (
     r"(?:M\.?D\.?|D\.?O\.?|NP|FNP(?:-C|-BC)?|AGNP|PNP|DNP|APRN|PA-C|PA|RN|BSN|LPN|CNM|CRNA|DDS|"
     r"DMD|OD|PharmD|PhD|PsyD|LCSW|LMFT|LPC|LMHC|MSW|DPT|OTR|CNP|ANP|RD)"
 )
-_PNAME = r"(?:[A-Za-z][A-Za-z'\-]+|[A-Z]\.)"
+_PNAME = r"(?:[A-Za-z][A-Za-z'\-]{1,30}|[A-Z]\.)"  # bounded: overlapped scans stay linear
 PROVIDER_TITLED = (
-    r"(?<![\w])(?i:" + _TITLE + r"|" + _ROLE + r")\s+(?P<v>" + _PNAME + r"(?:\s+" + _PNAME
-    + r"){0,2})"
+    r"(?<![\w])(?i:" + _TITLE + r"|" + _ROLE + r")[ \t]+(?P<v>" + _PNAME + r"(?:[ \t]+"
+    + _PNAME + r"){0,2})"
 )
 PROVIDER_CREDENTIAL = (
     r"(?<![\w])(?P<v>" + _PNAME + r"(?:[ \t]+" + _PNAME + r"){0,2}),?[ \t]+(?i:" + _CREDENTIAL
@@ -414,6 +424,9 @@ PROVIDER_CREDENTIAL = (
 )
 
 
+_HOUSE_NUMBER = regex.compile(
+    r"(?<![\w\-/.:])\d{1,6}[A-Za-z]?(?:[ \t]+[A-Z][A-Za-z.']*){1,4}[ \t]+$"
+)
 _TITLED = regex.compile(PROVIDER_TITLED)
 _CREDENTIALED = regex.compile(PROVIDER_CREDENTIAL)
 _NAME_TOKEN = regex.compile(r"[A-Za-z][A-Za-z'\-]+|[A-Z]\.")
@@ -445,6 +458,10 @@ class ProviderRecognizer(LexiconRecognizer):
                 raise DetectionTimeout("provider pattern timed out") from exc
             lex = lexicons.load()
             for m in matches:
+                if titled and m.group().lower().startswith("dr") and _HOUSE_NUMBER.search(
+                    text, max(0, m.start() - 60), m.start()
+                ):
+                    continue  # "27775 NW Mill Dr Duluth": a street suffix, not a title
                 nxt = m.group("next") if "next" in pattern.groupindex else None
                 if nxt and nxt.strip().lower() in lex.surnames and nxt.strip().lower() not in (
                     lex.everyday_words
@@ -473,6 +490,8 @@ class ProviderRecognizer(LexiconRecognizer):
                 return False
             named = low in lex.first_names or low in lex.surnames
             if not t.group()[:1].isupper():
+                if low in lex.everyday_words:
+                    return False  # "in", "will": lower-case words are names only if not words
                 return named or (low not in lex.common_words and not lex.near_common(low))
             return named or low not in lex.common_words or len(t.group()) == 2
 
@@ -501,7 +520,10 @@ class ProviderRecognizer(LexiconRecognizer):
                 return None  # "Erie, PA", "Bethesda, MD"
         if not keep:
             return None
-        return keep[0].start(), keep[-1].end()
+        end = keep[-1].end()
+        if text[end - 2 : end].lower() in ("'s", "’s"):
+            end -= 2  # "Dr. Lee's office": the possessive is not part of the name
+        return keep[0].start(), end
 
 
 _PROVIDERS = ProviderRecognizer()
