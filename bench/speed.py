@@ -27,7 +27,7 @@ from pathlib import Path
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "corpus" / "dev.jsonl"
 SYNTHETIC = [
-    "Hi Maria, your appointment with Dr. Lee is on March 3 at 2pm. Call 555-010-1234 to reschedule.",
+    "Hi Maria, your appointment with Dr. Lee is on March 3 at 2pm. Call 555-010-1234 to change.",
     "Your A1c was 9.2; please start metformin 500 mg. DOB 01/02/1950 confirmed.",
     "Reminder: lab results are available in the portal. Reply STOP to opt out.",
     "JOHN SMITH, 92 years old, lives at 12 Oak St Apt 4B, Springfield, IL 62704.",
@@ -74,9 +74,7 @@ def our_engine(workers: int, allow: Sequence[str] = ()) -> Callable[[Sequence[st
     return detector.detect
 
 
-def rates(
-    run: Callable[[Sequence[str]], object], texts: Sequence[str]
-) -> tuple[float, float]:
+def rates(run: Callable[[Sequence[str]], object], texts: Sequence[str]) -> tuple[float, float]:
     """(messages per wall-second, messages per CPU-second of this process) for one pass."""
     c0, t0 = time.process_time(), time.perf_counter()
     run(texts)

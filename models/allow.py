@@ -66,9 +66,11 @@ class AllowList:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Where the organisation's name occurs in ``text`` (any case, any spacing)."""
-        out = []
+        out: list[tuple[int, int]] = []
         for name in self.names:
-            pattern = r"(?<![a-z0-9])" + r"[\W_]+".join(map(re.escape, name.split())) + r"(?![a-z0-9])"
+            pattern = (
+                r"(?<![a-z0-9])" + r"[\W_]+".join(map(re.escape, name.split())) + r"(?![a-z0-9])"
+            )
             out.extend(m.span() for m in re.finditer(pattern, text, re.I))
         return out
 
@@ -81,14 +83,21 @@ class AllowList:
             m = _HOST.match(value.strip())
             if m and m.group(1).lower() in self.hosts:
                 path = m.group(2)
-                return (
-                    not _ID_IN_PATH.search(path) and path.count("/") <= 2
-                    and not _names_in(path)
-                )
+                return not _ID_IN_PATH.search(path) and path.count("/") <= 2 and not _names_in(path)
             at = value.rfind("@")
             if at > 0 and value[at + 1 :].lower() in self.hosts and not _digits(value[:at]):
-                return value[:at].lower() in ("info", "billing", "frontdesk", "help", "support",
-                                              "appointments", "noreply", "no-reply", "contact")
+                return value[:at].lower() in (
+                    "info",
+                    "billing",
+                    "frontdesk",
+                    "help",
+                    "support",
+                    "appointments",
+                    "noreply",
+                    "no-reply",
+                    "contact",
+                )
         words = _words(value)
-        return bool(words) and any(words == n or (words in n and len(words) > 3)
-                                   for n in self.names)
+        return bool(words) and any(
+            words == n or (words in n and len(words) > 3) for n in self.names
+        )

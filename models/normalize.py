@@ -23,8 +23,8 @@ INVISIBLE = frozenset(
 # Cyrillic and Greek letters that look exactly like Latin ones ("Camіlа" with a Cyrillic і and
 # а): NFKC leaves them alone, so they are folded one-for-one (offsets are unchanged).
 HOMOGLYPHS = str.maketrans(
-    "аеорсухѕіјԁһӏԛԝ" "АВЕКМНОРСТХУІЈЅ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ" "οαικνρυχ" "ı",
-    "aeopcyxsijdhlqw" "ABEKMHOPCTXYIJS" "ABEZHIKMNOPTYX" "oaikvpux" "i",
+    "аеорсухѕіјԁһӏԛԝАВЕКМНОРСТХУІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαικνρυχı",
+    "aeopcyxsijdhlqwABEKMHOPCTXYIJSABEZHIKMNOPTYXoaikvpuxi",
 )
 
 # Seven or more digits typed one at a time with spaces, dashes or dots between them

@@ -40,7 +40,44 @@ SURNAME_LIMIT = 40000
 # ICD chapters about causes, encounters and status (V-Z) are not conditions a text would name.
 ICD_CHAPTER_LETTERS = "ABCDEFGHIJKLMNOPQRST"
 DISEASE_HEADS = frozenset(
-    ["disease", "disorder", "syndrome", "cancer", "carcinoma", "infection", "failure", "fever", "deficiency", "fracture", "sprain", "dislocation", "poisoning", "dependence", "abuse", "neoplasm", "tumor", "ulcer", "insufficiency", "hernia", "anemia", "palsy", "dystrophy", "atrophy", "stenosis", "embolism", "thrombosis", "aneurysm", "cyst", "polyp", "lesion", "infarction", "hemorrhage", "retardation", "degeneration", "malformation"]
+    [
+        "disease",
+        "disorder",
+        "syndrome",
+        "cancer",
+        "carcinoma",
+        "infection",
+        "failure",
+        "fever",
+        "deficiency",
+        "fracture",
+        "sprain",
+        "dislocation",
+        "poisoning",
+        "dependence",
+        "abuse",
+        "neoplasm",
+        "tumor",
+        "ulcer",
+        "insufficiency",
+        "hernia",
+        "anemia",
+        "palsy",
+        "dystrophy",
+        "atrophy",
+        "stenosis",
+        "embolism",
+        "thrombosis",
+        "aneurysm",
+        "cyst",
+        "polyp",
+        "lesion",
+        "infarction",
+        "hemorrhage",
+        "retardation",
+        "degeneration",
+        "malformation",
+    ]
 )
 MEDICAL_SUFFIX = re.compile(
     r"(?:itis|itus|osis|oma|omas|emia|aemia|pathy|algia|plegia|trophy|iasis|ectasis|uria|rrhea"
@@ -78,7 +115,8 @@ def common_words() -> list[str]:
 
     words = {w for w in top_n_list("en", 60000) if w.isalpha() and _zipf(w) >= COMMON_ZIPF}
     words |= {
-        w for w in top_n_list("es", 20000)
+        w
+        for w in top_n_list("es", 20000)
         if w.isalpha() and zipf_frequency(w, "es") >= SPANISH_ZIPF
     }
     return sorted(words)
@@ -103,8 +141,11 @@ def faker_names() -> tuple[set[str], set[str]]:
     for module in pkgutil.iter_modules(person.__path__):
         provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
         for attr, into in (
-            ("first_names", firsts), ("first_names_male", firsts), ("first_names_female", firsts),
-            ("first_romanized_names", firsts), ("last_names", lasts),
+            ("first_names", firsts),
+            ("first_names_male", firsts),
+            ("first_names_female", firsts),
+            ("first_romanized_names", firsts),
+            ("last_names", lasts),
             ("last_romanized_names", lasts),
         ):
             values = getattr(provider, attr, ())
@@ -181,9 +222,15 @@ def icd_conditions(common: set[str]) -> list[str]:
             continue
         desc = icd.get_description(code).lower()
         short = ICD_TAIL.sub("", desc).strip()
-        if len(code) <= 5 and 1 <= len(short.split()) <= 3 and not any(c.isdigit() for c in short):
-            if "," not in short and " of " not in short and not short.startswith("other "):
-                whole.add(short)
+        if (
+            len(code) <= 5
+            and 1 <= len(short.split()) <= 3
+            and not any(c.isdigit() for c in short)
+            and "," not in short
+            and " of " not in short
+            and not short.startswith("other ")
+        ):
+            whole.add(short)
         tokens.update(set(re.findall(r"[a-z]{6,}", desc)))
         for frag in ICD_SPLIT.split(desc):
             words = frag.split()

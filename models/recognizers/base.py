@@ -56,6 +56,7 @@ class RuleRecognizer(EntityRecognizer):
     """Runs :class:`Rule` patterns; fails closed on timeouts."""
 
     def __init__(self, name: str, entities: Sequence[str], rules: Sequence[Rule]) -> None:
+        self.label: str = name
         self._rules = [(r, r.compile()) for r in rules]
         self._has_v = [("v" in p.groupindex) for _, p in self._rules]
         self._require = [r.prefilter() for r in rules]
@@ -77,7 +78,7 @@ class RuleRecognizer(EntityRecognizer):
             try:
                 matches = list(pattern.finditer(text, timeout=REGEX_TIMEOUT))
             except TimeoutError as exc:
-                raise DetectionTimeout(f"pattern {self.name}/{rule.name} timed out") from exc
+                raise DetectionTimeout(f"pattern {self.label}/{rule.name} timed out") from exc
             for m in matches:
                 entity, score = rule.entity or default, rule.score
                 if rule.validate is not None:
@@ -95,14 +96,16 @@ class RuleRecognizer(EntityRecognizer):
                     out.append(self.result(entity, start, end, score, rule.name))
         return out
 
-    def result(self, entity: str, start: int, end: int, score: float, rule: str) -> RecognizerResult:
+    def result(
+        self, entity: str, start: int, end: int, score: float, rule: str
+    ) -> RecognizerResult:
         return RecognizerResult(
             entity,
             start,
             end,
             score,
             recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.name}:{rule}",
+                RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.label}:{rule}",
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             },
         )
@@ -135,19 +138,22 @@ class LexiconRecognizer(EntityRecognizer):
     """Base for recognizers that work from the shared lexicon scan rather than one regex."""
 
     def __init__(self, name: str, entities: Sequence[str]) -> None:
+        self.label: str = name
         super().__init__(supported_entities=list(entities), name=name, supported_language="en")
 
     def load(self) -> None:
         """The lexicon loads lazily, once per process (:func:`models.lexicons.load`)."""
 
-    def result(self, entity: str, start: int, end: int, score: float, rule: str) -> RecognizerResult:
+    def result(
+        self, entity: str, start: int, end: int, score: float, rule: str
+    ) -> RecognizerResult:
         return RecognizerResult(
             entity,
             start,
             end,
             score,
             recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.name}:{rule}",
+                RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.label}:{rule}",
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             },
         )

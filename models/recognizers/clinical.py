@@ -23,7 +23,11 @@ MEDICATION = EntityType("MEDICATION", "medication", "clinical", False, "A medica
 LAB_RESULT = EntityType("LAB_RESULT", "test result", "clinical", False, "A test name with a result")
 PROCEDURE = EntityType("PROCEDURE", "procedure", "clinical", False, "A procedure")
 CLINICAL_DEPARTMENT = EntityType(
-    "CLINICAL_DEPARTMENT", "clinic", "clinical", False, "A clinic or department revealing a condition"
+    "CLINICAL_DEPARTMENT",
+    "clinic",
+    "clinical",
+    False,
+    "A clinic or department revealing a condition",
 )
 ENTITIES = (CONDITION, MEDICATION, LAB_RESULT, PROCEDURE, CLINICAL_DEPARTMENT)
 
@@ -40,7 +44,9 @@ _SCORES = {
     CLINICAL_DEPARTMENT.name: 0.8,
 }
 
-_QUALIFIER = r"(?:(?:very|a\s+bit|a\s+little|slightly|still|too|quite|mildly|critically|now|back)\s+)?"
+_QUALIFIER = (
+    r"(?:(?:very|a\s+bit|a\s+little|slightly|still|too|quite|mildly|critically|now|back)\s+)?"
+)
 _VALUE = (
     r"(?:\d+(?:\.\d+)?(?:\s*/\s*\d+)?(?:\s*(?:%|mg/dl|mmol/l|mmol|mg|ng/ml|ng/dl|pg/ml|meq/l|u/l|"
     r"iu/l|iu/ml|g/dl|k/ul|x10\^?9/l|copies(?:/ml)?|cells(?:/mm3)?|mm\s*hg|bpm|ml/min))?"
@@ -54,8 +60,11 @@ RESULT_AFTER = regex.compile(
     r"\s*(?:levels?|results?|tests?|counts?|readings?|scores?|values?|panels?|numbers?|screens?)?"
     r"\s*(?:(?:was|is|are|were|came\s+back|come\s+back|returned|showed|shows|looks?|looked|"
     r"reads?|read|measured|of|at|:|=|-|–|went|up\s+to|down\s+to|now|still|back|rose\s+to|"
-    r"fell\s+to|dropped\s+to|increased\s+to|decreased\s+to)\s*){0,3}(?:as\s+)?" + _QUALIFIER
-    + r"(?P<r>" + _VALUE + r")",
+    r"fell\s+to|dropped\s+to|increased\s+to|decreased\s+to)\s*){0,3}(?:as\s+)?"
+    + _QUALIFIER
+    + r"(?P<r>"
+    + _VALUE
+    + r")",
     regex.IGNORECASE,
 )
 RESULT_BEFORE = regex.compile(
@@ -73,7 +82,60 @@ _DEPARTMENT_TAIL = regex.compile(
     regex.IGNORECASE,
 )
 _STATE_CODES = frozenset(
-    ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR"]
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "DC",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "PR",
+    ]
 )
 
 
@@ -123,7 +185,6 @@ class ClinicalLexiconRecognizer(LexiconRecognizer):
             entity = _CATEGORY_ENTITY.get(h.category)
             if entity is None or entity not in entities:
                 continue
-            phrase = text[h.start : h.end].lower()
             if entity == CONDITION.name and _not_a_patients_condition(text, h.start, h.end):
                 continue
             end = h.end
@@ -143,13 +204,16 @@ class ClinicalLexiconRecognizer(LexiconRecognizer):
     def _condition_services(
         self, text: str, conditions: list[RecognizerResult]
     ) -> list[RecognizerResult]:
-        """"<condition> clinic/center/program": the service names the condition."""
+        """ "<condition> clinic/center/program": the service names the condition."""
         out = []
         for r in conditions:
             tail = _SERVICE_TAIL.match(text, r.end)
             if tail is not None:
-                out.append(self.result(CLINICAL_DEPARTMENT.name, r.start, tail.end(), 0.85,
-                                       "condition_service"))
+                out.append(
+                    self.result(
+                        CLINICAL_DEPARTMENT.name, r.start, tail.end(), 0.85, "condition_service"
+                    )
+                )
         return out
 
     @staticmethod
@@ -237,7 +301,8 @@ _FINDING = (
 LAB_PATTERNS = [
     # positive for X / tested negative for X
     r"(?<![\w])(?P<v>(?:tested\s+|came\s+back\s+|screened\s+|was\s+|is\s+)?(?:positive|"
-    r"negative|reactive|non-?reactive|detected)\s+(?:for|on)\s+(?:the\s+|a\s+|an\s+)?" + _X
+    r"negative|reactive|non-?reactive|detected)\s+(?:for|on)\s+(?:the\s+|a\s+|an\s+)?"
+    + _X
     + r")(?=\s*(?:[.,;:!?)\n]|$|\s(?:on|and|but|so|in|from|at|-)\b))",
     # no X detected / no evidence of X
     r"(?<![\w])(?P<v>no\s+" + _X + r"\s+(?:detected|found|seen|identified))(?![\w])",
@@ -246,7 +311,8 @@ LAB_PATTERNS = [
     r"antigen|pcr|titer|level|levels|study))?\s*(?::|=|-|\s(?:was|is|are|were|came\s+back|"
     r"returned|showed))?\s*" + _FINDING + r")(?![\w])",
     # a positive X test / low sperm count
-    r"(?<![\w])(?P<v>(?:positive|negative|abnormal|low|high|elevated|raised|reactive)\s+" + _X
+    r"(?<![\w])(?P<v>(?:positive|negative|abnormal|low|high|elevated|raised|reactive)\s+"
+    + _X
     + r"\s+(?:test|screen|count|result|level|panel|culture|swab|uds|pcr)s?)(?![\w])",
     r"(?<![\w])(?P<v>(?:positive|negative)\s+(?:UDS|PCR|culture|swab|screen|test))(?![\w])",
     # X+ ("C. diff+", "hpv+")
@@ -262,7 +328,50 @@ LAB_REQUIRE = [
 ]
 # Words that cannot be (the start of) a test's name in those patterns.
 _NOT_TEST = frozenset(
-    ["stay", "be", "is", "are", "was", "were", "your", "you", "we", "our", "the", "a", "an", "it", "this", "that", "and", "or", "but", "please", "so", "very", "still", "not", "all", "everyone", "results", "result", "labs", "lab", "test", "tests", "screening", "new", "good", "great", "think", "keep", "remain", "stays", "staying", "thinking"]
+    [
+        "stay",
+        "be",
+        "is",
+        "are",
+        "was",
+        "were",
+        "your",
+        "you",
+        "we",
+        "our",
+        "the",
+        "a",
+        "an",
+        "it",
+        "this",
+        "that",
+        "and",
+        "or",
+        "but",
+        "please",
+        "so",
+        "very",
+        "still",
+        "not",
+        "all",
+        "everyone",
+        "results",
+        "result",
+        "labs",
+        "lab",
+        "test",
+        "tests",
+        "screening",
+        "new",
+        "good",
+        "great",
+        "think",
+        "keep",
+        "remain",
+        "stays",
+        "staying",
+        "thinking",
+    ]
 )
 
 
@@ -271,8 +380,20 @@ def _lab_pattern(m: regex.Match[str], text: str) -> float | None:
     if not words:
         return None
     head = words[0].lower().strip(".,:")
-    if head in ("positive", "negative", "reactive", "detected", "tested", "came", "screened",
-                "was", "is", "no", "non-reactive", "nonreactive"):
+    if head in (
+        "positive",
+        "negative",
+        "reactive",
+        "detected",
+        "tested",
+        "came",
+        "screened",
+        "was",
+        "is",
+        "no",
+        "non-reactive",
+        "nonreactive",
+    ):
         # The test name follows: it must not be an everyday function word ("positive for you").
         tail = [w.lower().strip(".,:") for w in words if w.lower() not in ("for", "on", "the")]
         if tail and tail[-1] in _NOT_TEST | {"me", "us", "him", "her", "them", "life", "sure"}:
@@ -285,7 +406,8 @@ def _lab_pattern(m: regex.Match[str], text: str) -> float | None:
         low = m.group("v")[:-1].lower()
         cats = lex.categories(low)
         if not cats & {lexicons.LAB_TEST, lexicons.CONDITION} and not (
-            low.replace(".", "").replace(" ", "").isalnum() and low not in lex.everyday_words
+            low.replace(".", "").replace(" ", "").isalnum()
+            and low not in lex.everyday_words
             and len(low) <= 8
         ):
             return None
@@ -341,7 +463,7 @@ def _procedure(m: regex.Match[str], text: str) -> float | None:
 
 
 class ProcedurePhraseRecognizer(RuleRecognizer):
-    """"<body part> <action>" phrases; leading sentence words are trimmed off the span."""
+    """ "<body part> <action>" phrases; leading sentence words are trimmed off the span."""
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -358,7 +480,33 @@ class ProcedurePhraseRecognizer(RuleRecognizer):
 
 
 _LEADING = frozenset(
-    ["your", "the", "a", "an", "my", "his", "her", "their", "our", "for", "of", "to", "and", "or", "with", "after", "before", "from", "on", "at", "in", "this", "that", "is", "was"]
+    [
+        "your",
+        "the",
+        "a",
+        "an",
+        "my",
+        "his",
+        "her",
+        "their",
+        "our",
+        "for",
+        "of",
+        "to",
+        "and",
+        "or",
+        "with",
+        "after",
+        "before",
+        "from",
+        "on",
+        "at",
+        "in",
+        "this",
+        "that",
+        "is",
+        "was",
+    ]
 )
 
 
@@ -367,14 +515,67 @@ _COND = r"(?P<v>[A-Za-z][\w'\-]*(?:\s[A-Za-z][\w'\-]*){0,3}?)"
 CONDITION_CONTEXT = [
     r"\b(?:consistent\s+with|signs\s+of|diagnosed\s+with|diagnosis\s+of|history\s+of|hx\s+of|"
     r"hx|dx|dx\s+of|treatment\s+for|treated\s+for|go\s+over\s+your|living\s+with|"
-    r"suffering\s+from|prior\s+auth(?:orization)?\s+for|flare\s+of|managing\s+your)\s+" + _COND
+    r"suffering\s+from|prior\s+auth(?:orization)?\s+for|flare\s+of|managing\s+your)\s+"
+    + _COND
     + r"(?=\s*(?:[.,;:!?)\n]|$|\s(?:and|but|so|needs?|results?|meds|treatment|is|was|has|at|"
     r"on|in|with|for|today|tomorrow)\b))",
     r"\b(?:your|ur|his|her|their)\s+" + _COND + r"\s+(?:meds|medications?|treatment|flare-?up|"
     r"flare|symptoms|diagnosis|care\s+plan)\b",
 ]
 _NOT_CONDITION = frozenset(
-    ["test", "tests", "lab", "labs", "new", "recent", "blood", "your", "the", "a", "an", "my", "his", "her", "this", "that", "these", "all", "any", "some", "prescription", "prescriptions", "refill", "refills", "visit", "appointment", "care", "health", "daily", "regular", "current", "usual", "monthly", "weekly", "other", "same", "next", "last", "first", "follow-up", "follow", "up", "pharmacy", "insurance", "bill", "billing", "payment", "it", "them", "results", "result"]
+    [
+        "test",
+        "tests",
+        "lab",
+        "labs",
+        "new",
+        "recent",
+        "blood",
+        "your",
+        "the",
+        "a",
+        "an",
+        "my",
+        "his",
+        "her",
+        "this",
+        "that",
+        "these",
+        "all",
+        "any",
+        "some",
+        "prescription",
+        "prescriptions",
+        "refill",
+        "refills",
+        "visit",
+        "appointment",
+        "care",
+        "health",
+        "daily",
+        "regular",
+        "current",
+        "usual",
+        "monthly",
+        "weekly",
+        "other",
+        "same",
+        "next",
+        "last",
+        "first",
+        "follow-up",
+        "follow",
+        "up",
+        "pharmacy",
+        "insurance",
+        "bill",
+        "billing",
+        "payment",
+        "it",
+        "them",
+        "results",
+        "result",
+    ]
 )
 
 
@@ -406,26 +607,47 @@ def recognizers() -> list[EntityRecognizer]:
     departments = RuleRecognizer(
         "DepartmentPatternRecognizer",
         [CLINICAL_DEPARTMENT.name],
-        [Rule("topic_service", DEPARTMENT_PHRASE, 0.8,
-              require=r"clinic|cent|program|unit|servic|institut|practic")],
+        [
+            Rule(
+                "topic_service",
+                DEPARTMENT_PHRASE,
+                0.8,
+                require=r"clinic|cent|program|unit|servic|institut|practic",
+            )
+        ],
     )
     conditions = RuleRecognizer(
         "ConditionContextRecognizer",
         [CONDITION.name],
         [
-            Rule("context0", CONDITION_CONTEXT[0], 0.65, _condition_context,
-                 require=r"with|signs|diagnos|history|hx|dx|treat|over|living|suffering|prior|"
-                 r"flare|managing"),
-            Rule("context1", CONDITION_CONTEXT[1], 0.65, _condition_context,
-                 require=r"meds|medication|treatment|flare|symptom|diagnosis|care plan"),
+            Rule(
+                "context0",
+                CONDITION_CONTEXT[0],
+                0.65,
+                _condition_context,
+                require=r"with|signs|diagnos|history|hx|dx|treat|over|living|suffering|prior|"
+                r"flare|managing",
+            ),
+            Rule(
+                "context1",
+                CONDITION_CONTEXT[1],
+                0.65,
+                _condition_context,
+                require=r"meds|medication|treatment|flare|symptom|diagnosis|care plan",
+            ),
         ],
     )
     procedures = ProcedurePhraseRecognizer(
         "ProcedurePatternRecognizer",
         [PROCEDURE.name],
         [
-            Rule("suffix", PROCEDURE_SUFFIX, 0.75, _procedure,
-                 require=r"(?:tomy|tomies|scop|plasty|graphy|centesis|desis|pexy|rrhaphy|tripsy)"),
+            Rule(
+                "suffix",
+                PROCEDURE_SUFFIX,
+                0.75,
+                _procedure,
+                require=r"(?:tomy|tomies|scop|plasty|graphy|centesis|desis|pexy|rrhaphy|tripsy)",
+            ),
             Rule("phrase", PROCEDURE_PHRASE, 0.75, _procedure, require=_PROCEDURE_ACTIONS),
             Rule("imaging_of", IMAGING_OF, 0.75, _procedure, require=r"\sof\s"),
         ],

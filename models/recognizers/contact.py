@@ -25,8 +25,15 @@ ENTITIES = (PHONE_NUMBER, FAX_NUMBER, EMAIL_ADDRESS, URL, IP_ADDRESS)
 _SEP = r"[ \t.\-‐‑–/]?"
 _EXT = r"(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?"
 FORMATTED = (
-    r"(?<![\w+])(?:\+?1" + _SEP + r")?(?:\(\s?\d{3}\s?\)\s?|\d{3}" + _SEP + r")\d{3}" + _SEP
-    + r"\d{4}" + _EXT + r"(?![\w])"
+    r"(?<![\w+])(?:\+?1"
+    + _SEP
+    + r")?(?:\(\s?\d{3}\s?\)\s?|\d{3}"
+    + _SEP
+    + r")\d{3}"
+    + _SEP
+    + r"\d{4}"
+    + _EXT
+    + r"(?![\w])"
 )
 BARE = r"(?<![\w+.\-/])\+?\d{10,11}(?![\w.\-/])"
 LOCAL = r"(?<![\w.\-/])\d{3}[.\-]\d{4}(?![\w.\-/])"

@@ -45,15 +45,38 @@ _NUMERIC = (
 _TEXTUAL = (
     r"(?:" + _MONTH + r"\s+" + _DAY + r"(?:,?\s+" + _YEAR + r")?"
     r"|" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+" + _YEAR + r")?"
-    r"|" + _MONTH + r",?\s+" + _YEAR
-    + r"|" + _DAY + r"[\-/.\s]" + _MONTH + r"[\-/.\s](?:" + _YEAR + r"|\d{2}))"
+    r"|"
+    + _MONTH
+    + r",?\s+"
+    + _YEAR
+    + r"|"
+    + _DAY
+    + r"[\-/.\s]"
+    + _MONTH
+    + r"[\-/.\s](?:"
+    + _YEAR
+    + r"|\d{2}))"
 )
 _TIME = (
     r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?(?:[ap]\.?(?:m\.?)?))?|(?:1[0-2]|0?[1-9])\s?(?:[ap]\.?m\.?)"
     r"|(?:1[0-2]|0?[1-9])\s?o'?clock|noon|midnight)(?!\w)"
 )
-_RELATIVE = r"(?:today|tomorrow|tonight|this\s+(?:morning|afternoon|evening)|next\s+" + _WEEKDAY_FULL + r")"
-_DAYPART = r"(?:(?:" + _WEEKDAY + r",?\s+)?(?:" + _NUMERIC + r"|" + _TEXTUAL + r")|" + _RELATIVE + r"|" + _WEEKDAY_FULL + r")"  # noqa: E501
+_RELATIVE = (
+    r"(?:today|tomorrow|tonight|this\s+(?:morning|afternoon|evening)|next\s+" + _WEEKDAY_FULL + r")"
+)
+_DAYPART = (
+    r"(?:(?:"
+    + _WEEKDAY
+    + r",?\s+)?(?:"
+    + _NUMERIC
+    + r"|"
+    + _TEXTUAL
+    + r")|"
+    + _RELATIVE
+    + r"|"
+    + _WEEKDAY_FULL
+    + r")"
+)  # noqa: E501
 _JOIN = r"(?:\s*(?:,|at|@|from|between|by|-|–)?\s*)"
 DATETIME = (
     r"(?<![\w/.\-])(?:"
@@ -186,13 +209,22 @@ def recognizers() -> list[EntityRecognizer]:
     dates = DateRecognizer(
         "DateRecognizer",
         [APPOINTMENT_DATETIME.name, DATE_OF_BIRTH.name, DATE.name],
-        [Rule("datetime", DATETIME, 0.7, _classify,
-              require=r"\d|today|tomorrow|tonight|this\s|day\b|noon|midnight")],
+        [
+            Rule(
+                "datetime",
+                DATETIME,
+                0.7,
+                _classify,
+                require=r"\d|today|tomorrow|tonight|this\s|day\b|noon|midnight",
+            )
+        ],
     )
     ages = RuleRecognizer(
         "AgeOver89Recognizer",
         [AGE_OVER_89.name],
-        [Rule(f"age{i}", p, 0.9, _age, require=r"\b(?:9\d|1[01]\d|120)")
-         for i, p in enumerate(AGE_PATTERNS)],
+        [
+            Rule(f"age{i}", p, 0.9, _age, require=r"\b(?:9\d|1[01]\d|120)")
+            for i, p in enumerate(AGE_PATTERNS)
+        ],
     )
     return [dates, ages]

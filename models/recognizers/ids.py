@@ -1,4 +1,5 @@
-"""Numbers that identify a person or their records: SSN, MRN, plan, account, licence, vehicle, device.
+"""Numbers that identify a person or their records: SSN, MRN, plan, account, licence, vehicle,
+device.
 
 Most of these are only recognisable by the words in front of them ("MRN", "member ID", "VIN"), so
 each type is a cue pattern followed by an identifier; identifiers with a check digit (NPI, DEA,
@@ -25,7 +26,9 @@ LICENSE_NUMBER = EntityType(
     "LICENSE_NUMBER", "licence number", "identifier", True, "A certificate or licence number"
 )
 VEHICLE_ID = EntityType("VEHICLE_ID", "vehicle ID", "identifier", True, "A VIN or licence plate")
-DEVICE_ID = EntityType("DEVICE_ID", "device ID", "identifier", True, "A device identifier or serial")
+DEVICE_ID = EntityType(
+    "DEVICE_ID", "device ID", "identifier", True, "A device identifier or serial"
+)
 ENTITIES = (
     US_SSN,
     MEDICAL_RECORD_NUMBER,
@@ -37,9 +40,7 @@ ENTITIES = (
 )
 
 # Between a cue and its identifier: "#", "no.", "number", "ID", ":", "is", dashes.
-_GLUE = (
-    r"(?:\s*(?:\#|no\.?|num(?:ber)?\.?|nbr|id|is|was|of|it|on\s+file|:|-|=|\?)\s*){0,4}\s*"
-)
+_GLUE = r"(?:\s*(?:\#|no\.?|num(?:ber)?\.?|nbr|id|is|was|of|it|on\s+file|:|-|=|\?)\s*){0,4}\s*"
 # An identifier: letters, digits and inner dashes/spaces-between-digit-groups, with a digit in it.
 _ID = r"(?P<v>(?=[A-Z0-9\-]*\d)[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])|\s(?=\d)(?<=\d\s)){3,24})"
 # ... ending at a word boundary so "12345abc" is never half-taken.
@@ -182,7 +183,67 @@ PLATE_SHAPES = [
     r"(?<![\w\-/])(?P<v>[A-Z]{3}[ \-]?\d{3,4}|\d{3}[ \-][A-Z]{3})(?![\w\-])",
 ]
 _NOT_PLATE = frozenset(
-    ["apt", "ste", "box", "ext", "rm", "fl", "bldg", "lot", "dec", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "mg", "ml", "mcg", "iu", "am", "pm", "est", "pst", "cst", "mst", "edt", "pdt", "hrs", "min", "sec", "usd", "npi", "dea", "mrn", "ssn", "dob", "vin", "acct", "icd", "cpt", "ndc", "pin", "opt", "the", "and", "for", "you"]
+    [
+        "apt",
+        "ste",
+        "box",
+        "ext",
+        "rm",
+        "fl",
+        "bldg",
+        "lot",
+        "dec",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "oct",
+        "nov",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "mg",
+        "ml",
+        "mcg",
+        "iu",
+        "am",
+        "pm",
+        "est",
+        "pst",
+        "cst",
+        "mst",
+        "edt",
+        "pdt",
+        "hrs",
+        "min",
+        "sec",
+        "usd",
+        "npi",
+        "dea",
+        "mrn",
+        "ssn",
+        "dob",
+        "vin",
+        "acct",
+        "icd",
+        "cpt",
+        "ndc",
+        "pin",
+        "opt",
+        "the",
+        "and",
+        "for",
+        "you",
+    ]
 )
 
 
@@ -200,7 +261,8 @@ def _plate(m: regex.Match[str], text: str) -> float | None:
 # Anything that looks like an identifier (7+ digits, maybe with letters and separators) that no
 # labelled rule claimed: redacted rather than guessed at.
 UNLABELLED_ID = (
-    r"(?<![\w\-/.$])(?<!\(\d{3}\)\s?)(?<!\d[ .])(?P<v>[A-Z]{0,3}\-?\d[\d\-]{5,}\d[A-Z]{0,2}|\d{3}\s\d{4,}|\d{3,4}(?:\s\d{3,4}){2})"
+    r"(?<![\w\-/.$])(?<!\(\d{3}\)\s?)(?<!\d[ .])(?P<v>[A-Z]{0,3}\-?\d[\d\-]{5,}\d[A-Z]{0,2}"
+    r"|\d{3}\s\d{4,}|\d{3,4}(?:\s\d{3,4}){2})"
     r"(?![\w\-/]|\.\d)"
 )
 
@@ -244,16 +306,41 @@ def recognizers() -> list[EntityRecognizer]:
         "CheckDigitIdRecognizer",
         [LICENSE_NUMBER.name, VEHICLE_ID.name, ACCOUNT_NUMBER.name],
         [
-            Rule("npi", r"(?<![\w\-])(?P<v>[12]\d{9})(?![\w\-])", 0.55, _verhoeff_free_npi,
-                 entity=LICENSE_NUMBER.name),
-            Rule("dea", r"(?<![\w\-])(?P<v>[A-Z][A-Z9]\d{7})(?![\w\-])", 0.9, _dea,
-                 entity=LICENSE_NUMBER.name),
-            Rule("vin", r"(?<![\w\-])(?P<v>[A-HJ-NPR-Z0-9]{17})(?![\w\-])", 0.9, _vin,
-                 entity=VEHICLE_ID.name),
-            Rule("vin_cued", r"\bvin\W{0,4}(?P<v>[A-HJ-NPR-Z0-9]{17})(?![\w\-])", 0.9, _vin,
-                 entity=VEHICLE_ID.name),
-            Rule("card", r"(?<![\w\-])(?P<v>\d{4}(?:[ \-]?\d{4}){2}[ \-]?\d{1,7})(?![\w\-])", 0.85,
-                 _card, entity=ACCOUNT_NUMBER.name),
+            Rule(
+                "npi",
+                r"(?<![\w\-])(?P<v>[12]\d{9})(?![\w\-])",
+                0.55,
+                _verhoeff_free_npi,
+                entity=LICENSE_NUMBER.name,
+            ),
+            Rule(
+                "dea",
+                r"(?<![\w\-])(?P<v>[A-Z][A-Z9]\d{7})(?![\w\-])",
+                0.9,
+                _dea,
+                entity=LICENSE_NUMBER.name,
+            ),
+            Rule(
+                "vin",
+                r"(?<![\w\-])(?P<v>[A-HJ-NPR-Z0-9]{17})(?![\w\-])",
+                0.9,
+                _vin,
+                entity=VEHICLE_ID.name,
+            ),
+            Rule(
+                "vin_cued",
+                r"\bvin\W{0,4}(?P<v>[A-HJ-NPR-Z0-9]{17})(?![\w\-])",
+                0.9,
+                _vin,
+                entity=VEHICLE_ID.name,
+            ),
+            Rule(
+                "card",
+                r"(?<![\w\-])(?P<v>\d{4}(?:[ \-]?\d{4}){2}[ \-]?\d{1,7})(?![\w\-])",
+                0.85,
+                _card,
+                entity=ACCOUNT_NUMBER.name,
+            ),
         ],
     )
     plates = RuleRecognizer(

@@ -41,17 +41,90 @@ _NUMBER = r"\d{1,6}[A-Z]?(?:-\d{1,4})?\s+"
 _AFTER = r"\b\.?(?:\s+(?:[NSEW]|NE|NW|SE|SW)\b\.?)?(?:,?\s*(?i:" + _UNIT + r"))?)(?![\w])"
 # Capitalised street names may end in any suffix; lower-case ones only in an unmistakable one.
 STREET = (
-    r"(?<![\w\-/.])(?P<v>" + _NUMBER + r"(?i:" + _DIRECTION + r")(?:" + _CAP_WORD + r"\s+){0,3}?"
-    + _CAP_WORD + r"\s+(?i:" + _SUFFIX + r")" + _AFTER
+    r"(?<![\w\-/.])(?P<v>"
+    + _NUMBER
+    + r"(?i:"
+    + _DIRECTION
+    + r")(?:"
+    + _CAP_WORD
+    + r"\s+){0,3}?"
+    + _CAP_WORD
+    + r"\s+(?i:"
+    + _SUFFIX
+    + r")"
+    + _AFTER
 )
 STREET_LOWER = (
-    r"(?<![\w\-/.])(?P<v>" + _NUMBER + r"(?i:" + _DIRECTION + r"(?:" + _ANY_WORD + r"\s+){0,2}?"
-    + _ANY_WORD + r"\s+" + _STRONG_SUFFIX + r")" + _AFTER
+    r"(?<![\w\-/.])(?P<v>"
+    + _NUMBER
+    + r"(?i:"
+    + _DIRECTION
+    + r"(?:"
+    + _ANY_WORD
+    + r"\s+){0,2}?"
+    + _ANY_WORD
+    + r"\s+"
+    + _STRONG_SUFFIX
+    + r")"
+    + _AFTER
 )
 PO_BOX = r"\b(?P<v>p\.?\s?o\.?\s+box\s+\d{1,6})\b"
 UNIT_ALONE = r"\b(?P<v>(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,5}[A-Z]?)(?![\w])"
 
-_STATE_CODES = ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR"]
+_STATE_CODES = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "DC",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+    "PR",
+]
 _STATE_NAMES = (
     "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|"
     "Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|"
@@ -63,8 +136,14 @@ _STATE_NAMES = (
 _STATE = r"(?:" + "|".join(_STATE_CODES) + r"|" + _STATE_NAMES + r")"
 _CITY_WORD = r"(?:(?:St|Ft|Mt)\.?|[A-Z][a-z]+(?:['\-][A-Za-z]+)?|[A-Z]{2,})"
 CITY_STATE = (
-    r"(?<![A-Za-z])(?P<city>" + _CITY_WORD + r"(?:[ \t]" + _CITY_WORD + r"){0,2})(?:,\s*(?P<state>"
-    + _STATE + r")\b\.?(?:\s+(?P<zip>\d{5}(?:-\d{4})?))?|\s+(?P<state2>" + "|".join(_STATE_CODES)
+    r"(?<![A-Za-z])(?P<city>"
+    + _CITY_WORD
+    + r"(?:[ \t]"
+    + _CITY_WORD
+    + r"){0,2})(?:,\s*(?P<state>"
+    + _STATE
+    + r")\b\.?(?:\s+(?P<zip>\d{5}(?:-\d{4})?))?|\s+(?P<state2>"
+    + "|".join(_STATE_CODES)
     + r")\s+(?P<zip2>\d{5}(?:-\d{4})?))(?!\w)"
 )
 # "Toledo 95957" after a street line: a gazetteer city (or any name right after an address
@@ -89,15 +168,81 @@ _FACILITY_TAIL = (
 )
 _PROPER = r"(?:St\.|Saint|Mt\.|[A-Z][A-Za-z'\-&]+|[A-Z]\.)"
 FACILITY_PATTERN = (
-    r"(?P<v>(?:" + _PROPER + r"\s+){1,4}(?:of\s+(?:the\s+)?(?:" + _PROPER + r"\s+){1,3})?"
-    + _FACILITY_TAIL + r"(?:\s+(?:of|at)\s+(?:" + _PROPER + r"(?:\s+|(?=\W|$))){1,3})?)(?!\w)"
+    r"(?P<v>(?:"
+    + _PROPER
+    + r"\s+){1,4}(?:of\s+(?:the\s+)?(?:"
+    + _PROPER
+    + r"\s+){1,3})?"
+    + _FACILITY_TAIL
+    + r"(?:\s+(?:of|at)\s+(?:"
+    + _PROPER
+    + r"(?:\s+|(?=\W|$))){1,3})?)(?!\w)"
 )
 # Words that start sentences or name generic services, never the proper part of a facility name.
 _FACILITY_STOP = frozenset(
-    ["please", "call", "visit", "your", "our", "the", "at", "to", "from", "reminder", "welcome", "thank", "thanks", "you", "with", "hi", "hello", "dear", "in", "a", "an", "this", "is", "on", "for", "and", "of", "we", "new", "go", "come", "see", "contact", "text", "reply", "by", "via", "near"]
+    [
+        "please",
+        "call",
+        "visit",
+        "your",
+        "our",
+        "the",
+        "at",
+        "to",
+        "from",
+        "reminder",
+        "welcome",
+        "thank",
+        "thanks",
+        "you",
+        "with",
+        "hi",
+        "hello",
+        "dear",
+        "in",
+        "a",
+        "an",
+        "this",
+        "is",
+        "on",
+        "for",
+        "and",
+        "of",
+        "we",
+        "new",
+        "go",
+        "come",
+        "see",
+        "contact",
+        "text",
+        "reply",
+        "by",
+        "via",
+        "near",
+    ]
 )
 _GENERIC_FACILITY = frozenset(
-    ["family", "primary", "general", "community", "local", "main", "our", "your", "the", "urgent", "walk-in", "same-day", "medical", "health", "care", "clinic", "center", "pediatrics", "medicine"]
+    [
+        "family",
+        "primary",
+        "general",
+        "community",
+        "local",
+        "main",
+        "our",
+        "your",
+        "the",
+        "urgent",
+        "walk-in",
+        "same-day",
+        "medical",
+        "health",
+        "care",
+        "clinic",
+        "center",
+        "pediatrics",
+        "medicine",
+    ]
 )
 
 
@@ -107,8 +252,12 @@ def _facility(m: regex.Match[str], text: str) -> tuple[str, float] | None:
         words.pop(0)
     proper = [w for w in words if w.lower().strip(".,'s") not in _GENERIC_FACILITY]
     lex = lexicons.load()
-    if not proper or all(w.lower() in lex.common_words and w.lower() not in lex.cities
-                         and w.lower() not in lex.surnames for w in proper):
+    if not proper or all(
+        w.lower() in lex.common_words
+        and w.lower() not in lex.cities
+        and w.lower() not in lex.surnames
+        for w in proper
+    ):
         return None
     return FACILITY.name, 0.8
 
@@ -140,11 +289,15 @@ def _city_zip(m: regex.Match[str], text: str) -> tuple[str, float] | None:
     if city.lower() in lex.state_names or city.split()[0].lower() in _FACILITY_STOP:
         return None
     after_address = regex.search(
-        r"(?i:" + _SUFFIX + r"|" + _UNIT + r")\.?\s*[,\n]\s*$", text[max(0, m.start() - 40) : m.start()]
+        r"(?i:" + _SUFFIX + r"|" + _UNIT + r")\.?\s*[,\n]\s*$",
+        text[max(0, m.start() - 40) : m.start()],
     )
     if city.lower() in lex.cities or after_address:
         return LOCATION.name, 0.85
     return None
+
+
+_CREDENTIAL_STATES = frozenset({"IN", "OR", "ME", "OK", "HI", "PA", "MD", "DO", "DE", "CO", "MA"})
 
 
 def _city_state(m: regex.Match[str], text: str) -> tuple[str, float] | None:
@@ -153,17 +306,19 @@ def _city_state(m: regex.Match[str], text: str) -> tuple[str, float] | None:
     first = city.split()[0].lower()
     if first in _FACILITY_STOP or city.lower() in lex.state_names:
         return None
-    if m.group("state") in ("IN", "OR", "ME", "OK", "HI", "PA", "MD", "DO", "DE", "CO", "MA") and (
-        city.lower() not in lex.cities and not m.group("zip")
+    credential_like = m.group("state") in _CREDENTIAL_STATES
+    if (
+        credential_like
+        and city.lower() not in lex.cities
+        and not m.group("zip")
+        and any(w.lower() in lex.surnames or w.lower() in lex.first_names for w in city.split())
     ):
-        # "Smith, MD", "Jones, PA": credentials look like state codes; trust only known cities.
-        if any(w.lower() in lex.surnames or w.lower() in lex.first_names for w in city.split()):
-            return None
+        return None  # "Smith, MD", "Jones, PA": credentials look like state codes
     return LOCATION.name, 0.85
 
 
 class CityStateRecognizer(RuleRecognizer):
-    """"City, ST 12345": the city as LOCATION, the ZIP as ZIP_CODE (the state may stay)."""
+    """ "City, ST 12345": the city as LOCATION, the ZIP as ZIP_CODE (the state may stay)."""
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -174,13 +329,22 @@ class CityStateRecognizer(RuleRecognizer):
             if m is None:
                 continue
             if LOCATION.name in entities:
-                out.append(self.result(LOCATION.name, r.start, r.start + m.end("city"), 0.85,
-                                       "city_state"))
-            zip_group = next((g for g in ("zip", "zip2") if g in m.re.groupindex and m.group(g)),
-                             None)
+                out.append(
+                    self.result(LOCATION.name, r.start, r.start + m.end("city"), 0.85, "city_state")
+                )
+            zip_group = next(
+                (g for g in ("zip", "zip2") if g in m.re.groupindex and m.group(g)), None
+            )
             if zip_group and ZIP_CODE.name in entities:
-                out.append(self.result(ZIP_CODE.name, r.start + m.start(zip_group),
-                                       r.start + m.end(zip_group), 0.9, "city_state_zip"))
+                out.append(
+                    self.result(
+                        ZIP_CODE.name,
+                        r.start + m.start(zip_group),
+                        r.start + m.end(zip_group),
+                        0.9,
+                        "city_state_zip",
+                    )
+                )
         return out
 
 
@@ -212,13 +376,13 @@ class CityRecognizer(LexiconRecognizer):
             span_words = words[h.first : h.last]
             name = text[h.start : h.end].lower()
             lower = not all(w.text[0].isupper() for w in span_words if w.lower not in ("de", "la"))
-            if lower:
-                # "r u still in tulsa?": a lower-case city needs a place cue and must not be
-                # an everyday word ("mobile").
-                if not LOCATION_CUE.search(before(text, h.start, 20)) or any(
-                    w.lower in lex.everyday_words for w in span_words
-                ):
-                    continue
+            # "r u still in tulsa?": a lower-case city needs a place cue and must not be an
+            # everyday word ("mobile").
+            if lower and (
+                not LOCATION_CUE.search(before(text, h.start, 20))
+                or any(w.lower in lex.everyday_words for w in span_words)
+            ):
+                continue
             if name in lex.state_names:
                 continue
             single = len(span_words) == 1
@@ -239,7 +403,9 @@ class CityRecognizer(LexiconRecognizer):
         return out
 
 
-def _spacy_spans(nlp_artifacts: NlpArtifacts | None, labels: tuple[str, ...]) -> set[tuple[int, int]]:
+def _spacy_spans(
+    nlp_artifacts: NlpArtifacts | None, labels: tuple[str, ...]
+) -> set[tuple[int, int]]:
     if nlp_artifacts is None or not nlp_artifacts.entities:
         return set()
     return {(e.start_char, e.end_char) for e in nlp_artifacts.entities if e.label_ in labels}
@@ -274,7 +440,8 @@ def recognizers() -> list[EntityRecognizer]:
         ],
     )
     facility = FacilityRecognizer(
-        "FacilityRecognizer", [FACILITY.name], [Rule("facility", FACILITY_PATTERN, 0.8, _facility,
-                                                     flags=0)]
+        "FacilityRecognizer",
+        [FACILITY.name],
+        [Rule("facility", FACILITY_PATTERN, 0.8, _facility, flags=0)],
     )
     return [street, zips, city_state, CityRecognizer(), facility]

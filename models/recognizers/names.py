@@ -27,10 +27,13 @@ from models.recognizers.base import REGEX_TIMEOUT, DetectionTimeout, LexiconReco
 
 PERSON = EntityType("PERSON", "name", "identifier", True, "A patient's or relative's name")
 PROVIDER_NAME = EntityType(
-    "PROVIDER_NAME", "provider", "administrative", False, "A clinician's name with a title (Dr., NP)"
+    "PROVIDER_NAME",
+    "provider",
+    "administrative",
+    False,
+    "A clinician's name with a title (Dr., NP)",
 )
 ENTITIES = (PERSON, PROVIDER_NAME)
-
 
 
 def _set(words: str) -> frozenset[str]:
@@ -117,7 +120,9 @@ class PatientNameRecognizer(LexiconRecognizer):
         scan = _NameScan(self, text, words, clinical)
         # Words of titled providers are not patient names, nor seeds for other mentions.
         for r in _provider_spans(text):
-            scan.taken.update(i for i, w in enumerate(words) if w.start >= r.start and w.end <= r.end)
+            scan.taken.update(
+                i for i, w in enumerate(words) if w.start >= r.start and w.end <= r.end
+            )
         scan.run()
         scan.spacy(nlp_artifacts)
         scan.propagate()
@@ -161,15 +166,22 @@ class _NameScan:
     def usable(self, i: int) -> bool:
         low = self.low(i)
         return (
-            i not in self.taken and i not in self.clinical and low not in NOT_NAMES
+            i not in self.taken
+            and i not in self.clinical
+            and low not in NOT_NAMES
             and _WORD_SHAPE.fullmatch(low) is not None
         )
 
     def unknown_cap(self, i: int) -> bool:
         """Capitalised, not in the name lexicon, and not an everyday word: an unusual name?"""
         low = self.low(i)
-        return (self.cap(i) and not self.lexical(i) and len(low) > 2
-                and low not in self.lex.common_words and not self.lex.near_common(low))
+        return (
+            self.cap(i)
+            and not self.lexical(i)
+            and len(low) > 2
+            and low not in self.lex.common_words
+            and not self.lex.near_common(low)
+        )
 
     def gap(self, i: int, j: int) -> str:
         return self.text[self.words[i].end : self.words[j].start]
@@ -185,9 +197,13 @@ class _NameScan:
         while j < len(self.words) and j - i < 4 and self.gap(j - 1, j) in (" ", ". "):
             if self.gap(j - 1, j) == ". " and len(self.words[j - 1].text) != 1:
                 break  # only an initial ("Ruby A. Ivanova") may be followed by a full stop
-            if len(self.words[j].text) == 1 and self.words[j].text.isupper() and (
-                self.text[self.words[j].end : self.words[j].end + 1] == "."
-                and j + 1 < len(self.words)
+            if (
+                len(self.words[j].text) == 1
+                and self.words[j].text.isupper()
+                and (
+                    self.text[self.words[j].end : self.words[j].end + 1] == "."
+                    and j + 1 < len(self.words)
+                )
             ):
                 j += 1  # a middle initial
                 continue
@@ -200,7 +216,8 @@ class _NameScan:
                     and self.low(j - 1) not in self.lex.ambiguous_names
                 )
                 ok = self.cap(j) and (
-                    self.lexical(j) and not (
+                    self.lexical(j)
+                    and not (
                         self.upper_text and low in self.lex.everyday_words and not strong_first
                     )
                     or (not self.upper_text and low not in self.lex.common_words)
@@ -253,13 +270,16 @@ class _NameScan:
         if lexical and cap and self.words[i].lower.endswith("'s") and _POSSESSION.match(after_full):
             self.emit(i, i + 1, 0.75, "possessive")  # "Pearl's follow-up", "Ruby's results"
             return
-        if self.unknown_cap(i) and self.words[i].lower.endswith("'s") and _POSSESSION.match(
-            after_full
+        if (
+            self.unknown_cap(i)
+            and self.words[i].lower.endswith("'s")
+            and _POSSESSION.match(after_full)
         ):
             self.emit(i, i + 1, 0.7, "possessive_unknown")
             return
         if self.upper_text and everyday and prev not in STRONG_CUES:
-            return  # in an all-caps text, "CANCEL" and "BRING" are just words        if prev in HONORIFICS and (cap or lexical):
+            return  # in an all-caps text, "CANCEL" and "BRING" are just words
+        if prev in HONORIFICS and (cap or lexical):
             self.emit(i, self.extend(i), 0.9, "honorific")
             return
         if prev in STRONG_CUES or prev2 in TWO_WORD_CUES:
@@ -269,23 +289,35 @@ class _NameScan:
             if known and (cap or not everyday or greeting):
                 self.emit(i, self.extend(i), 0.85, "cue")
                 return
-            if lexical and (cap and not self.upper_text or greeting and self.vocative_end(i)
-                            or self.extend(i) > i + 1):
+            if lexical and (
+                cap
+                and not self.upper_text
+                or greeting
+                and self.vocative_end(i)
+                or self.extend(i) > i + 1
+            ):
                 self.emit(i, self.extend(i), 0.8, "cue_ambiguous")
                 return
             j = self.extend(i)
             if self.unknown_cap(i) and (
-                not greeting or self.vocative_end(j - 1) or (j < len(self.words)
-                                                             and self.cap(j))
+                not greeting or self.vocative_end(j - 1) or (j < len(self.words) and self.cap(j))
             ):
                 self.emit(i, j, 0.75, "cue_unknown")
                 return
-            if greeting and not cap and len(low) > 2 and (
-                self.vocative_end(i) or regex.match(
-                    r"\s+(?:its|it's|this|ur|your|u|you|please|we|i|i'm|im)\b",
-                    self.text[self.words[i].end :],
+            if (
+                greeting
+                and not cap
+                and len(low) > 2
+                and (
+                    self.vocative_end(i)
+                    or regex.match(
+                        r"\s+(?:its|it's|this|ur|your|u|you|please|we|i|i'm|im)\b",
+                        self.text[self.words[i].end :],
+                    )
                 )
-            ) and low not in self.lex.common_words and not self.lex.near_common(low):
+                and low not in self.lex.common_words
+                and not self.lex.near_common(low)
+            ):
                 self.emit(i, i + 1, 0.6, "greeting_lower")
                 return
         j = self.extend(i)
@@ -307,8 +339,10 @@ class _NameScan:
             if amb and not _AMBIGUOUS_VOCATIVE.match(after):
                 pass  # "Grace, Mark and the team": an ambiguous name needs "Grace, please ..."
             elif (
-                lexical and (cap or not everyday or self.words[i].text.isupper())
-                and low not in SIGN_OFFS and _VOCATIVE_MARK.match(after)
+                lexical
+                and (cap or not everyday or self.words[i].text.isupper())
+                and low not in SIGN_OFFS
+                and _VOCATIVE_MARK.match(after)
             ):
                 self.emit(i, j, 0.75, "opening_vocative")
                 return
@@ -330,23 +364,38 @@ class _NameScan:
                 self.emit(i, j, 0.7, "unknown_full_name")
                 return
         upper_pair = (
-            self.words[i].text.isupper() and len(low) > 1 and i + 1 < len(self.words)
-            and self.gap(i, i + 1) == " " and self.words[i + 1].text.isupper()
+            self.words[i].text.isupper()
+            and len(low) > 1
+            and i + 1 < len(self.words)
+            and self.gap(i, i + 1) == " "
+            and self.words[i + 1].text.isupper()
         )
         if upper_pair and low in self.lex.first_names and not everyday and self.usable(i + 1):
             second = self.low(i + 1)
             if second in self.lex.surnames and not self.upper_text:
                 self.emit(i, i + 2, 0.75, "upper_full_name")
                 return
-        if not cap and low in self.lex.first_names and not amb and i + 1 < len(self.words):
-            if self.gap(i, i + 1) == " " and self.usable(i + 1) and not self.cap(i + 1):
-                nxt = self.low(i + 1)
-                if nxt in self.lex.surnames and nxt not in NOT_NAMES:
-                    self.emit(i, i + 2, 0.65, "lower_full_name")
-                    return
-        if cap and low in self.lex.first_names and not amb and len(low) >= 3:
-            if low not in self.lex.cities and not (self.upper_text and everyday):
-                self.emit(i, j, 0.6, "given_name")
+        lower_pair = (
+            not cap
+            and low in self.lex.first_names
+            and not amb
+            and i + 1 < len(self.words)
+            and self.gap(i, i + 1) == " "
+            and self.usable(i + 1)
+            and not self.cap(i + 1)
+        )
+        if lower_pair and self.low(i + 1) in self.lex.surnames:
+            self.emit(i, i + 2, 0.65, "lower_full_name")  # "maria lopez"
+            return
+        if (
+            cap
+            and low in self.lex.first_names
+            and not amb
+            and len(low) >= 3
+            and low not in self.lex.cities
+            and not (self.upper_text and everyday)
+        ):
+            self.emit(i, j, 0.6, "given_name")
 
     def spacy(self, nlp_artifacts: NlpArtifacts | None) -> None:
         """spaCy PERSON entities with at least one word that is clearly a name."""
@@ -355,17 +404,28 @@ class _NameScan:
         for ent in nlp_artifacts.entities:
             if ent.label_ != "PERSON":
                 continue
-            inside = [i for i, w in enumerate(self.words)
-                      if w.start >= ent.start_char and w.end <= ent.end_char]
+            inside = [
+                i
+                for i, w in enumerate(self.words)
+                if w.start >= ent.start_char and w.end <= ent.end_char
+            ]
             if not inside or not all(self.usable(i) and self.cap(i) for i in inside):
                 continue
             strong = [
-                i for i in inside
-                if len(self.low(i)) > 1 and (
-                    (self.lexical(i) and not self.ambiguous(i)
-                     and self.low(i) not in self.lex.everyday_words)
-                    or (self.low(i) not in self.lex.common_words and len(self.low(i)) > 2
-                        and not self.lex.near_common(self.low(i)))
+                i
+                for i in inside
+                if len(self.low(i)) > 1
+                and (
+                    (
+                        self.lexical(i)
+                        and not self.ambiguous(i)
+                        and self.low(i) not in self.lex.everyday_words
+                    )
+                    or (
+                        self.low(i) not in self.lex.common_words
+                        and len(self.low(i)) > 2
+                        and not self.lex.near_common(self.low(i))
+                    )
                 )
             ]
             if not strong or self.upper_text and not any(self.lexical(i) for i in inside):
@@ -388,8 +448,10 @@ class _NameScan:
             return
 
         def surname_like(k: int) -> bool:
-            return self.usable(k) and self.cap(k) and (
-                self.low(k) in self.lex.surnames or self.low(k) not in self.lex.common_words
+            return (
+                self.usable(k)
+                and self.cap(k)
+                and (self.low(k) in self.lex.surnames or self.low(k) not in self.lex.common_words)
             )
 
         for i in range(len(self.words)):
@@ -415,11 +477,23 @@ _CREDENTIAL = (
 )
 _PNAME = r"(?:[A-Za-z][A-Za-z'\-]{1,30}|[A-Z]\.)"  # bounded: overlapped scans stay linear
 PROVIDER_TITLED = (
-    r"(?<![\w])(?i:" + _TITLE + r"|" + _ROLE + r")[ \t]+(?P<v>" + _PNAME + r"(?:[ \t]+"
-    + _PNAME + r"){0,2})"
+    r"(?<![\w])(?i:"
+    + _TITLE
+    + r"|"
+    + _ROLE
+    + r")[ \t]+(?P<v>"
+    + _PNAME
+    + r"(?:[ \t]+"
+    + _PNAME
+    + r"){0,2})"
 )
 PROVIDER_CREDENTIAL = (
-    r"(?<![\w])(?P<v>" + _PNAME + r"(?:[ \t]+" + _PNAME + r"){0,2}),?[ \t]+(?i:" + _CREDENTIAL
+    r"(?<![\w])(?P<v>"
+    + _PNAME
+    + r"(?:[ \t]+"
+    + _PNAME
+    + r"){0,2}),?[ \t]+(?i:"
+    + _CREDENTIAL
     + r")(?![\w\-])(?!,?\s*\d{5})(?P<next>[ \t]+[A-Z][a-z]+)?"
 )
 
@@ -458,13 +532,17 @@ class ProviderRecognizer(LexiconRecognizer):
                 raise DetectionTimeout("provider pattern timed out") from exc
             lex = lexicons.load()
             for m in matches:
-                if titled and m.group().lower().startswith("dr") and _HOUSE_NUMBER.search(
-                    text, max(0, m.start() - 60), m.start()
+                if (
+                    titled
+                    and m.group().lower().startswith("dr")
+                    and _HOUSE_NUMBER.search(text, max(0, m.start() - 60), m.start())
                 ):
                     continue  # "27775 NW Mill Dr Duluth": a street suffix, not a title
                 nxt = m.group("next") if "next" in pattern.groupindex else None
-                if nxt and nxt.strip().lower() in lex.surnames and nxt.strip().lower() not in (
-                    lex.everyday_words
+                if (
+                    nxt
+                    and nxt.strip().lower() in lex.surnames
+                    and nxt.strip().lower() not in (lex.everyday_words)
                 ):
                     continue  # "Bill PA Kapoor": the credential is a title for the next name
                 span = self._names(text, m.start("v"), m.end("v"), titled)
@@ -501,7 +579,11 @@ class ProviderRecognizer(LexiconRecognizer):
                 if not ok(t):
                     break
                 keep.append(t)
-            while len(keep) > 1 and keep[-1].group().lower() in lex.everyday_words and keep[-1].group().lower() not in lex.surnames:
+            while (
+                len(keep) > 1
+                and keep[-1].group().lower() in lex.everyday_words
+                and keep[-1].group().lower() not in lex.surnames
+            ):
                 keep.pop()
         else:  # the name precedes the credential: keep the run from the right
             keep = []
@@ -509,13 +591,19 @@ class ProviderRecognizer(LexiconRecognizer):
                 if not ok(t):
                     break
                 keep.insert(0, t)
-            known = [t for t in keep if t.group().lower().strip(".") in lex.first_names
-                     or t.group().lower() in lex.surnames]
+            known = [
+                t
+                for t in keep
+                if t.group().lower().strip(".") in lex.first_names
+                or t.group().lower() in lex.surnames
+            ]
             if not known:
                 return None  # "Erie, PA" is a place: a credential needs a known name before it
             credential = text[end:].lstrip(", ").split()[0].upper() if text[end:].strip() else ""
-            if credential in ("PA", "MD") and len(keep) == 1 and keep[0].group().lower() in (
-                lex.cities
+            if (
+                credential in ("PA", "MD")
+                and len(keep) == 1
+                and keep[0].group().lower() in (lex.cities)
             ):
                 return None  # "Erie, PA", "Bethesda, MD"
         if not keep:

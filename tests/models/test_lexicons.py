@@ -16,8 +16,10 @@ def test_data_has_every_list() -> None:
 
 def test_scan_finds_longest_phrases_and_categories() -> None:
     words = lexicons.words_of("type 2 diabetes; metformin; HIV clinic; MRI")
-    cats = {(h.category, " ".join(w.text for w in words[h.first : h.last]))
-            for h in lexicons.load().scan(words)}
+    cats = {
+        (h.category, " ".join(w.text for w in words[h.first : h.last]))
+        for h in lexicons.load().scan(words)
+    }
     assert ("condition", "type 2 diabetes") in cats
     assert ("medication", "metformin") in cats
     assert ("department", "HIV clinic") in cats

@@ -46,7 +46,9 @@ def test_cities(detector: Detector, text: str, value: str) -> None:
     assert ("LOCATION", value) in spans(detector, text)
 
 
-@pytest.mark.parametrize("text,value", [("zip 04592 please", "04592"), ("ZIP+4 62704-1234", "62704-1234")])
+@pytest.mark.parametrize(
+    "text,value", [("zip 04592 please", "04592"), ("ZIP+4 62704-1234", "62704-1234")]
+)
 def test_zip_codes(detector: Detector, text: str, value: str) -> None:
     assert ("ZIP_CODE", value) in spans(detector, text)
 

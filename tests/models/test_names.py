@@ -71,8 +71,9 @@ def test_words_that_look_like_names(detector: Detector, text: str) -> None:
 )
 def test_titled_providers_are_administrative(detector: Detector, text: str, value: str) -> None:
     found = spans(detector, text)
-    assert any(t == "PROVIDER_NAME" and value.startswith(v[: len(v)]) and v in value
-               for t, v in found), found
+    assert any(
+        t == "PROVIDER_NAME" and value.startswith(v[: len(v)]) and v in value for t, v in found
+    ), found
     assert not any(t == "PERSON" for t, _ in found)
 
 
