@@ -122,11 +122,22 @@ def common_words() -> list[str]:
     return sorted(words)
 
 
-def function_words() -> set[str]:
-    """The few hundred most frequent English words: never a name on their own ("from", "for")."""
-    from wordfreq import top_n_list
+FUNCTION_WORDS = frozenset(
+    "a an the this that these those my your his her its our their me you him us them i we he "
+    "she it they who whom whose which what where when why how and or but nor so yet if then "
+    "than because while as at by for from in into of off on onto out over to up upon with "
+    "within without about above after against along among around before behind below beneath "
+    "beside between beyond down during except inside near past since through throughout till "
+    "toward under until via is am are was were be been being do does did done have has had "
+    "will would shall should can could may might must not no yes all any each every some "
+    "such own same other another both either neither more most much many few less least very "
+    "just only also too here there now again once ever never always soon".split()
+)
 
-    return set(top_n_list("en", 400))
+
+def function_words() -> set[str]:
+    """Grammatical words that are never a name on their own ("from", "for", "will")."""
+    return set(FUNCTION_WORDS)
 
 
 def faker_names() -> tuple[set[str], set[str]]:

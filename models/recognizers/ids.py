@@ -58,7 +58,7 @@ CUES: dict[str, str] = {
         r"united\s*healthcare|kaiser|anthem)(?:\s+(?:card|plan|policy|member))?"
     ),
     ACCOUNT_NUMBER.name: (
-        r"\b(?:account|acct|a/c|billing|invoice|statement|claim|card\s+ending(?:\s+in)?|"
+        r"\b(?:account|acct|a/c|billing|invoice|statement|claim|card\s+ending(?:\s+in)?|cuenta|"
         r"card|routing|iban|bank|balance\s+on|payment\s+ref(?:erence)?|ref(?:erence)?)"
     ),
     LICENSE_NUMBER.name: (

@@ -154,6 +154,10 @@ CITY_ZIP = (
 )
 ZIP_PLUS4 = r"(?<![\w\-])(?P<v>\d{5}-\d{4})(?![\w\-])"
 ZIP_CUED = r"\b(?:zip|zip\s*code|zipcode|postal\s+code)\W{0,4}(?P<v>\d{5}(?:-\d{4})?)(?!\w)"
+# A ZIP right after a street line: "75 Juniper Street, Apt. 12 83937".
+ZIP_AFTER_STREET = (
+    r"(?i:\b" + _SUFFIX + r"|" + _UNIT + r")\.?,?[ \t]+(?P<v>\d{5}(?:-\d{4})?)(?![\w\-])"
+)
 ZIP_AFTER_STATE = r"\b" + _STATE + r"\.?,?\s+(?P<v>\d{5}(?:-\d{4})?)(?!\w)"
 
 _FACILITY_TAIL = (
@@ -348,6 +352,11 @@ class CityStateRecognizer(RuleRecognizer):
         return out
 
 
+STRONG_PLACE_CUE = regex.compile(
+    r"\b(?:moved|moving|relocated|relocating|lives|living|live|still|located|based|resides|"
+    r"residing)\s+(?:back\s+)?(?:to|in|near)\s*$",
+    regex.IGNORECASE,
+)
 LOCATION_CUE = regex.compile(
     r"\b(?:in|from|to|near|at|of|lives?|living|moved|visiting|located|outside|downtown|"
     r"resident|residing|stays?|staying|home)\s*$",
@@ -378,7 +387,7 @@ class CityRecognizer(LexiconRecognizer):
             lower = not all(w.text[0].isupper() for w in span_words if w.lower not in ("de", "la"))
             # "r u still in tulsa?": a lower-case city needs a place cue and must not be an
             # everyday word ("mobile").
-            if lower and (
+            if lower and not STRONG_PLACE_CUE.search(before(text, h.start, 30)) and (
                 not LOCATION_CUE.search(before(text, h.start, 20))
                 or any(w.lower in lex.everyday_words for w in span_words)
             ):
@@ -397,6 +406,8 @@ class CityRecognizer(LexiconRecognizer):
                 score = 0.6
             elif cue and name not in lex.everyday_words and name not in lex.first_names:
                 score = 0.75  # "relocated to Albuquerque": a surname too, but after a place cue
+            elif STRONG_PLACE_CUE.search(before(text, h.start, 30)):
+                score = 0.75  # "moved to Savannah", "still in mobile": whatever else it means
             else:
                 continue
             out.append(self.result(LOCATION.name, h.start, h.end, score, "gazetteer"))
@@ -429,6 +440,7 @@ def recognizers() -> list[EntityRecognizer]:
             Rule("zip4", ZIP_PLUS4, 0.8),
             Rule("zip_cue", ZIP_CUED, 0.9),
             Rule("zip_state", ZIP_AFTER_STATE, 0.9, flags=0),
+            Rule("zip_street", ZIP_AFTER_STREET, 0.85, flags=0),
         ],
     )
     city_state = CityStateRecognizer(

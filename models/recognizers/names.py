@@ -190,7 +190,7 @@ class _NameScan:
         return _VOCATIVE_END.match(self.text, _base(self.words[i])[1]) is not None
 
     # -- spans -----------------------------------------------------------------------------
-    def extend(self, i: int) -> int:
+    def extend(self, i: int, cued: bool = False) -> int:
         """Index after the name run starting at ``i`` (up to three words, single spaces)."""
         j = i + 1
         lower = not self.cap(i)
@@ -223,7 +223,9 @@ class _NameScan:
                     or (not self.upper_text and low not in self.lex.common_words)
                 )
             else:
-                ok = low in self.lex.surnames and low not in self.lex.everyday_words
+                # "maria lopez", "mark patel": a surname after a lower-case given name; an
+                # everyday word too ("harper wells") only when the given name was cued.
+                ok = low in self.lex.surnames and (cued or low not in self.lex.everyday_words)
             if not ok:
                 break
             j += 1
@@ -250,7 +252,9 @@ class _NameScan:
                 prev = ""
             if prev in RELATIONS and gap.strip(" :") or prev in HONORIFICS and gap.strip(" ."):
                 prev = ""  # "patient, Due to..." is not "patient Due"
-            if ("!" in gap or "." in gap) and words[i].text[:1].isupper():
+            if ("!" in gap or "." in gap) and words[i].text[:1].isupper() and not (
+                prev in HONORIFICS or prev in RELATIONS and "!" not in gap
+            ):
                 prev = ""  # "Hey! Mark your calendar": a new sentence, not a name
             prev2 = (words[i - 2].lower, prev) if i > 1 and prev else ("", "")
             if prev in NOT_PERSON_BEFORE:
@@ -287,16 +291,16 @@ class _NameScan:
             if greeting and "," in self.gap(i - 1, i) and everyday and not self.vocative_end(i):
                 return  # "Hi, Bring a photo ID": a sentence after the greeting, not a name
             if known and (cap or not everyday or greeting):
-                self.emit(i, self.extend(i), 0.85, "cue")
+                self.emit(i, self.extend(i, cued=True), 0.85, "cue")
                 return
             if lexical and (
                 cap
                 and not self.upper_text
                 or greeting
                 and self.vocative_end(i)
-                or self.extend(i) > i + 1
+                or self.extend(i, cued=True) > i + 1
             ):
-                self.emit(i, self.extend(i), 0.8, "cue_ambiguous")
+                self.emit(i, self.extend(i, cued=True), 0.8, "cue_ambiguous")
                 return
             j = self.extend(i)
             if self.unknown_cap(i) and (
