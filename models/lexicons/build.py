@@ -123,15 +123,17 @@ def common_words() -> list[str]:
 
 
 FUNCTION_WORDS = frozenset(
-    "a an the this that these those my your his her its our their me you him us them i we he "
-    "she it they who whom whose which what where when why how and or but nor so yet if then "
-    "than because while as at by for from in into of off on onto out over to up upon with "
-    "within without about above after against along among around before behind below beneath "
-    "beside between beyond down during except inside near past since through throughout till "
-    "toward under until via is am are was were be been being do does did done have has had "
-    "will would shall should can could may might must not no yes all any each every some "
-    "such own same other another both either neither more most much many few less least very "
-    "just only also too here there now again once ever never always soon".split()
+    str.split(
+        "a an the this that these those my your his her its our their me you him us them i we he "
+        "she it they who whom whose which what where when why how and or but nor so yet if then "
+        "than because while as at by for from in into of off on onto out over to up upon with "
+        "within without about above after against along among around before behind below beneath "
+        "beside between beyond down during except inside near past since through throughout till "
+        "toward under until via is am are was were be been being do does did done have has had "
+        "will would shall should can could may might must not no yes all any each every some "
+        "such own same other another both either neither more most much many few less least very "
+        "just only also too here there now again once ever never always soon"
+    )
 )
 
 

@@ -76,6 +76,41 @@ RESULT_BEFORE = regex.compile(
 # Results too bland to reveal anything about a generic test ("your labs are normal").
 _BLAND = frozenset({"normal", "within normal limits", "stable", "fine", "clear", "unremarkable"})
 _GENERIC_TESTS = frozenset({"labs", "blood work", "bloodwork", "culture", "results"})
+# Case-sensitive test abbreviations ("K 5.5", "Mg was 2.3"; never the unit "mg").
+LAB_ABBREVIATIONS = frozenset(
+    [
+        "K",
+        "Mg",
+        "Na",
+        "Cr",
+        "Ca",
+        "Cl",
+        "Hgb",
+        "Hct",
+        "Plt",
+        "WBC",
+        "RBC",
+        "GFR",
+        "eGFR",
+        "BUN",
+        "CRP",
+        "ESR",
+        "TSH",
+        "PSA",
+        "INR",
+        "LDL",
+        "HDL",
+        "AST",
+        "ALT",
+        "ALP",
+        "BMI",
+        "BP",
+        "HR",
+        "O2",
+        "SpO2",
+        "A1C",
+    ]
+)
 _DEPARTMENT_TAIL = regex.compile(
     r"\s+(?:clinic|center|centre|department|dept\.?|unit|ward|office|team|program|services|"
     r"floor|practice|specialist|provider|group|suite|wing|doctor|appointment|appt)\b",
@@ -193,6 +228,16 @@ class ClinicalLexiconRecognizer(LexiconRecognizer):
                 end = tail.end() if tail else end
             score = _SCORES[entity] - (0.1 if h.fuzzy else 0.0)
             out.append(self.result(entity, h.start, end, score, "fuzzy" if h.fuzzy else "lexicon"))
+        if LAB_RESULT.name in entities:
+            for w in words:
+                if w.text in LAB_ABBREVIATIONS:
+                    value = RESULT_AFTER.match(text, w.end)
+                    if value is not None and value.group("r")[:1].isdigit():
+                        out.append(
+                            self.result(
+                                LAB_RESULT.name, w.start, value.end(), 0.85, "lab_abbreviation"
+                            )
+                        )
         if CONDITION.name in entities or CLINICAL_DEPARTMENT.name in entities:
             conditions = [r for r in out if r.entity_type == CONDITION.name]
             conditions += self._abbreviations(text, words, lex.condition_abbrevs)
@@ -294,6 +339,11 @@ def _drug_suffix(m: regex.Match[str], text: str) -> float | None:
 # Results that are findings whatever the test is called ("negative for HSV-2", "no C. diff
 # detected", "THC positive", "screen: reactive"); X is up to three words of the test's name.
 _X = r"(?:[A-Za-z0-9][\w.+\-/']*)(?:\s[A-Za-z0-9][\w.+\-/']*){0,2}?"
+# A test name never starts with these ("your E. coli positive" → "E. coli positive").
+_X_START = (
+    r"(?!(?:your|ur|the|a|an|my|his|her|their|our|and|or|but|is|was|are|were|you|we|it|this|"
+    r"that|still|stay|be|so|very|not|all|results?|labs?|tests?)\b)"
+)
 _FINDING = (
     r"(?:positive|negative|reactive|non-?reactive|nonreactive|detected|not\s+detected|"
     r"undetectable|elevated|abnormal|indeterminate|equivocal)"
@@ -306,8 +356,12 @@ LAB_PATTERNS = [
     + r")(?=\s*(?:[.,;:!?)\n]|$|\s(?:on|and|but|so|in|from|at|-)\b))",
     # no X detected / no evidence of X
     r"(?<![\w])(?P<v>no\s+" + _X + r"\s+(?:detected|found|seen|identified))(?![\w])",
+    # "urine culture grew E. coli"
+    r"(?<![\w])(?P<v>(?:culture|cultures|swab|specimen|sample|biopsy|pathology|test)\s+"
+    r"(?:grew|showed|shows|revealed|found)\s+" + _X_START + _X + r")(?=\s*(?:[.,;:!?)\n]|$))",
     # X (screen|test|...)? (: | was | came back)? positive
-    r"(?<![\w])(?P<v>" + _X + r"(?:\s+(?:screen|test|panel|culture|swab|result|results|antibody|"
+    r"(?<![\w])(?P<v>" + _X_START + _X + r"(?:\s+(?:screen|test|panel|culture|swab|result|"
+    r"results|antibody|"
     r"antigen|pcr|titer|level|levels|study))?\s*(?::|=|-|\s(?:was|is|are|were|came\s+back|"
     r"returned|showed))?\s*" + _FINDING + r")(?![\w])",
     # a positive X test / low sperm count
@@ -321,6 +375,7 @@ LAB_PATTERNS = [
 LAB_REQUIRE = [
     r"positive|negative|reactive|detected",
     r"\bno\s",
+    r"grew|showed|shows|revealed|found",
     r"positive|negative|reactive|detected|elevated|abnormal|indeterminate|equivocal",
     r"positive|negative|abnormal|low|high|elevated|raised|reactive",
     r"positive|negative",
@@ -379,6 +434,8 @@ def _lab_pattern(m: regex.Match[str], text: str) -> float | None:
     words = m.group("v").split()
     if not words:
         return None
+    if any(w[-1] in ".,:;!?" and len(w) > 2 for w in words[:-1]):
+        return None  # crossed a sentence end ("portal. Stay positive")
     head = words[0].lower().strip(".,:")
     if head in (
         "positive",

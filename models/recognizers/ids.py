@@ -70,6 +70,7 @@ CUES: dict[str, str] = {
     ),
     DEVICE_ID.name: (
         r"\b(?:serial|serail|seiral|s/n|sn|dev|device|imei|udi|meid|pacemaker|implant|pump|"
+        r"transmitter|sensor|concentrator|glucometer|meter|oximeter|nebulizer|wheelchair|"
         r"monitor|cgm|"
         r"hearing\s+aid|defibrillator|icd|cpap|model)"
     ),
@@ -263,7 +264,7 @@ def _plate(m: regex.Match[str], text: str) -> float | None:
 UNLABELLED_ID = (
     r"(?<![\w\-/.$])(?<!\(\d{3}\)\s?)(?<!\d[ .])(?P<v>[A-Z]{0,3}\-?\d[\d\-]{5,}\d[A-Z]{0,2}"
     r"|\d{3}\s\d{4,}|\d{3,4}(?:\s\d{3,4}){2})"
-    r"(?![\w\-/]|\.\d)"
+    r"(?![\w/]|-\d|\.\d)"
 )
 
 

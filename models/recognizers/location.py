@@ -387,9 +387,13 @@ class CityRecognizer(LexiconRecognizer):
             lower = not all(w.text[0].isupper() for w in span_words if w.lower not in ("de", "la"))
             # "r u still in tulsa?": a lower-case city needs a place cue and must not be an
             # everyday word ("mobile").
-            if lower and not STRONG_PLACE_CUE.search(before(text, h.start, 30)) and (
-                not LOCATION_CUE.search(before(text, h.start, 20))
-                or any(w.lower in lex.everyday_words for w in span_words)
+            if (
+                lower
+                and not STRONG_PLACE_CUE.search(before(text, h.start, 30))
+                and (
+                    not LOCATION_CUE.search(before(text, h.start, 20))
+                    or any(w.lower in lex.everyday_words for w in span_words)
+                )
             ):
                 continue
             if name in lex.state_names:

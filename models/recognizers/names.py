@@ -252,8 +252,10 @@ class _NameScan:
                 prev = ""
             if prev in RELATIONS and gap.strip(" :") or prev in HONORIFICS and gap.strip(" ."):
                 prev = ""  # "patient, Due to..." is not "patient Due"
-            if ("!" in gap or "." in gap) and words[i].text[:1].isupper() and not (
-                prev in HONORIFICS or prev in RELATIONS and "!" not in gap
+            if (
+                ("!" in gap or "." in gap)
+                and words[i].text[:1].isupper()
+                and not (prev in HONORIFICS or prev in RELATIONS and "!" not in gap)
             ):
                 prev = ""  # "Hey! Mark your calendar": a new sentence, not a name
             prev2 = (words[i - 2].lower, prev) if i > 1 and prev else ("", "")
