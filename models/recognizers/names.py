@@ -77,9 +77,17 @@ NOT_NAMES = _set(
     "sweetie buddy"
 )
 _PLACE_PREPOSITIONS = _set("to from in near at")
+# What follows a person's name in a sentence (and not "Grace Period" or "Will Call").
+_PERSON_CONTEXT = regex.compile(
+    r"(?:'s\b|[ \t]*(?:[:(]|,[ \t]+(?:your|ur|you|please|dob|born|mrn|we)\b|[ \t]+"
+    r"(?:has|had|have|is|was|needs|called|left|no-showed|missed|relocated|moved|owes|needs|will|can|says|said|"
+    r"asked|wants|came|did|does|declined|cancelled|canceled|confirmed|completed)\b))",
+    regex.IGNORECASE,
+)
 SIGN_OFFS = _set("love thanks cheers regards best sincerely xoxo hugs")
 _AMBIGUOUS_VOCATIVE = regex.compile(
-    r"[ \t]*(?:!|,[ \t]*(?:please|pls|your|ur|you|u|we|it|this|i|the|just|hi|hello|hey)\b)",
+    r"[ \t]*(?:!|,[ \t]*(?:please|pls|your|ur|you|u|we|it|this|i|the|just|hi|hello|hey|dr|"
+    r"doctor|nurse)\b)",
     regex.IGNORECASE,
 )
 _HI_AFTER = regex.compile(r"[ \t]*,[ \t]*(?:hi|hello|hey|hola)\b", regex.IGNORECASE)
@@ -336,6 +344,18 @@ class _NameScan:
             if lexical and cap and not self.upper_text and j > i + 1:
                 self.emit(i, j, 0.7, "weak_cue_full_name")  # "for Hunter Cho", "To Honey Barnes"
                 return
+            nxt_surname = (
+                not cap
+                and low in self.lex.first_names
+                and i + 1 < len(self.words)
+                and self.gap(i, i + 1) == " "
+                and self.usable(i + 1)
+                and self.low(i + 1) in self.lex.surnames
+                and self.low(i + 1) not in self.lex.everyday_words
+            )
+            if nxt_surname:
+                self.emit(i, i + 2, 0.65, "weak_cue_lower_pair")  # "for april farouk"
+                return
             if lexical and cap and not self.upper_text and self.vocative_end(j - 1):
                 self.emit(i, j, 0.6, "weak_cue_ambiguous")
                 return
@@ -352,7 +372,8 @@ class _NameScan:
             ):
                 self.emit(i, j, 0.75, "opening_vocative")
                 return
-            if self.unknown_cap(i) and regex.match(
+            unknown = cap and not lexical and len(low) > 2 and low not in self.lex.common_words
+            if unknown and regex.match(
                 r"[ \t]*,\s*(?:please|your|you|we|this|it|u|ur)\b", after, regex.IGNORECASE
             ):
                 self.emit(i, j, 0.7, "opening_vocative_unknown")
@@ -364,6 +385,9 @@ class _NameScan:
             ):
                 self.emit(i, j, 0.8, "full_name")
                 return
+        if self._person_pair(i, prev):
+            self.emit(i, i + 2, 0.7, "name_pair_in_context")
+            return
         if self.unknown_cap(i) and j > i + 1 and not self.upper_text:
             second = self.low(i + 1)
             if second in self.lex.surnames and second not in self.lex.everyday_words:
@@ -402,6 +426,22 @@ class _NameScan:
             and not (self.upper_text and everyday)
         ):
             self.emit(i, j, 0.6, "given_name")
+
+    def _person_pair(self, i: int, prev: str) -> bool:
+        """ "Ginger Gray has...", "for Nizhoni Ford (chart...": given name + surname, both
+        written like names, where the sentence treats them as a person. Either word may be an
+        everyday word; the context decides."""
+        if i + 1 >= len(self.words) or self.gap(i, i + 1) != " " or not self.usable(i + 1):
+            return False
+        first, second = self.words[i], self.words[i + 1]
+        titled = first.text[:1].isupper() and second.text[:1].isupper()
+        if not titled or self.low(i + 1) not in self.lex.surnames:
+            return False
+        low = self.low(i)
+        if not (low in self.lex.first_names or (low not in self.lex.common_words and len(low) > 2)):
+            return False
+        after = self.text[_base(second)[1] :]
+        return prev in WEAK_CUES or _PERSON_CONTEXT.match(after) is not None
 
     def spacy(self, nlp_artifacts: NlpArtifacts | None) -> None:
         """spaCy PERSON entities with at least one word that is clearly a name."""
