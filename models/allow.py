@@ -24,7 +24,7 @@ def _names_in(path: str) -> bool:
     lex = lexicons.load()
     for part in re.findall(r"[A-Za-z]{2,}", path):
         low = part.lower()
-        if (low in lex.first_names or low in lex.surnames) and low not in lex.everyday_words:
+        if (low in lex.first_names or low in lex.surnames) and low not in lex.common_words:
             return True
     return False
 

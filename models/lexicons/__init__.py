@@ -20,7 +20,7 @@ DATA = Path(__file__).resolve().parent / "data.json.gz"
 
 # A "word": letters/digits joined by apostrophes, hyphens, slashes, dots or ampersands, with an
 # optional trailing plus ("HIV+"). Linear: each joiner must be followed by a word character.
-WORD = re.compile(r"[A-Za-z0-9]+(?:['’\-/.&][A-Za-z0-9]+)*\+?")
+WORD = re.compile(r"[^\W_]+(?:['’\-/.&][^\W_]+)*\+?")
 
 # Phrase categories in the combined matcher.
 CONDITION = "condition"

@@ -185,7 +185,8 @@ _NOT_PATIENT_BEFORE = regex.compile(r"\b(?:tropical|great|economic)\s+$", regex.
 _NOT_PATIENT_AFTER = regex.compile(
     r"^\s+(?:of\s+luck|prevention|awareness|education|month|week|walk|run|fundraiser|talk|"
     r"class|classes|seminar|fair|event|support\s+group|research|foundation|association|society|"
-    r"screening\s+event)\b",
+    r"screening\s+event|vaccines?|shots?|boosters?|warning\s+signs|signs|season|testing\s+site|"
+    r"resources|hotline|and\s+flu\s+vaccines?|risk\s+factors)\b",
     regex.IGNORECASE,
 )
 
@@ -220,7 +221,9 @@ class ClinicalLexiconRecognizer(LexiconRecognizer):
             entity = _CATEGORY_ENTITY.get(h.category)
             if entity is None or entity not in entities:
                 continue
-            if entity == CONDITION.name and _not_a_patients_condition(text, h.start, h.end):
+            if entity in (CONDITION.name, CLINICAL_DEPARTMENT.name) and _not_a_patients_condition(
+                text, h.start, h.end
+            ):
                 continue
             end = h.end
             if entity == CLINICAL_DEPARTMENT.name:

@@ -115,6 +115,11 @@ CLAUSE_END = regex.compile(
 )
 PAST_TENSE = regex.compile(r"\b(?:was|were|had|from|since)\s*$|\b(?:ago|last)\b", regex.IGNORECASE)
 _CLINICAL = frozenset({"procedure", "lab_test", "condition"})
+_ONLY_WEEKDAY = regex.compile(
+    r"(?:next\s+|this\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|tonight|"
+    r"this\s+(?:morning|afternoon|evening))",
+    regex.IGNORECASE,
+)
 
 
 class DateRecognizer(RuleRecognizer):
@@ -151,6 +156,9 @@ def _classify(m: regex.Match[str], text: str) -> tuple[str, float] | None:
     kind = cue.lastgroup if cue is not None else None
     if not has_day:
         return APPOINTMENT_DATETIME.name, 0.6  # a clock time alone dates nothing
+    day = m.group("d") or m.group("d2") or ""
+    if _ONLY_WEEKDAY.fullmatch(day.strip()):
+        return APPOINTMENT_DATETIME.name, 0.6  # "Monday", "tomorrow": no calendar date
     if kind == "dob":
         return DATE_OF_BIRTH.name, 0.95
     if kind == "date":

@@ -86,6 +86,8 @@ def _cued(entity: str) -> Rule:
         # Serials and plates may have a single digit ("G7JKAR"); record numbers have more.
         if digits < (1 if loose else 3) or len(value.replace(" ", "")) < (5 if loose else 4):
             return None
+        if entity == ACCOUNT_NUMBER.name and len(value.replace(" ", "")) < 5:
+            return None  # "card ending in 4471": four digits identify no one
         if entity == VEHICLE_ID.name and "plate" not in m.group().lower() and len(value) == 17:
             return 0.9
         if regex.fullmatch(r"\d{1,2}[/\-]\d{1,2}[/\-]\d{2,4}", value):

@@ -250,6 +250,20 @@ _GENERIC_FACILITY = frozenset(
 )
 
 
+_OWN_PREMISES = regex.compile(
+    r"\b(?:our|the\s+clinic'?s?|we\s+are|we're|located)\s+(?:[\w\-]+\s+){0,3}"
+    r"(?:office|clinic|location|building|campus|pharmacy|at|in)?\W{0,3}$",
+    regex.IGNORECASE,
+)
+
+
+def _street(m: regex.Match[str], text: str) -> float | None:
+    """The organisation's own premises ("our Eastside office, 1200 Commerce Pkwy") may stay."""
+    if _OWN_PREMISES.search(text, max(0, m.start() - 40), m.start()):
+        return None
+    return 0.85
+
+
 def _facility(m: regex.Match[str], text: str) -> tuple[str, float] | None:
     words = m.group("v").split()
     while words and words[0].lower().rstrip(".,") in _FACILITY_STOP:
@@ -431,10 +445,9 @@ def recognizers() -> list[EntityRecognizer]:
         "StreetAddressRecognizer",
         [STREET_ADDRESS.name],
         [
-            Rule("street", STREET, 0.85, flags=0),
-            Rule("street_lower", STREET_LOWER, 0.8, flags=0),
+            Rule("street", STREET, 0.85, _street, flags=0),
+            Rule("street_lower", STREET_LOWER, 0.8, _street, flags=0),
             Rule("po_box", PO_BOX, 0.85),
-            Rule("unit", UNIT_ALONE, 0.6),
         ],
     )
     zips = RuleRecognizer(

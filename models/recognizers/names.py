@@ -73,7 +73,9 @@ NOT_NAMES = _set(
     "gracias hola saludos important update fyi note urgent notice alert re fwd attn good "
     "morning afternoon evening night family friend friends everyone all there folks mon tue "
     "tues wed thu thur thurs fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec "
-    "cheers regards best sincerely xoxo greetings dias días tardes noches hon honey "
+    "cheers regards best sincerely xoxo greetings dias días tardes noches hon honey new free "
+    "congrats congratulations yay wow great english spanish español french chinese arabic "
+    "vietnamese korean russian portuguese "
     "sweetie buddy"
 )
 _PLACE_PREPOSITIONS = _set("to from in near at")
@@ -90,6 +92,8 @@ _AMBIGUOUS_VOCATIVE = regex.compile(
     r"doctor|nurse)\b)",
     regex.IGNORECASE,
 )
+_HOLIDAY_AFTER = regex.compile(r"(?:\s+Jr\.?|'s)?\s+Day\b")
+_ADDRESSED = regex.compile(r"[!\s]*[^\n]{0,60}?\b(?:you|your|ur|u)\b", regex.IGNORECASE)
 _HI_AFTER = regex.compile(r"[ \t]*,[ \t]*(?:hi|hello|hey|hola)\b", regex.IGNORECASE)
 _POSSESSION = regex.compile(
     r"\s+(?:follow-?up|appointment|appt|results?|meds|medications?|prescriptions?|refills?|"
@@ -242,6 +246,8 @@ class _NameScan:
     def emit(self, i: int, j: int, score: float, rule: str) -> None:
         if any(k in self.taken for k in range(i, j)):
             return
+        if _HOLIDAY_AFTER.match(self.text, self.words[j - 1].end):
+            return  # "Martin Luther King Jr. Day", "Presidents Day"
         if j == i + 1 and len(self.low(i)) < 3 and not self.cap(i):
             return  # "ty!!", "Su cita": two letters alone are not enough
         self.taken.update(range(i, j))
@@ -347,6 +353,7 @@ class _NameScan:
             nxt_surname = (
                 not cap
                 and low in self.lex.first_names
+                and not everyday
                 and i + 1 < len(self.words)
                 and self.gap(i, i + 1) == " "
                 and self.usable(i + 1)
@@ -362,8 +369,14 @@ class _NameScan:
         if i == 0 or _SENTENCE_GAP.fullmatch(self.gap(i - 1, i)):
             # Start of the text, line or sentence, then "!" or ",": "Grace!", "Brook, please".
             after = self.text[_base(self.words[j - 1])[1] :]
-            if amb and not _AMBIGUOUS_VOCATIVE.match(after):
+            if (amb or everyday) and not _AMBIGUOUS_VOCATIVE.match(after):
                 pass  # "Grace, Mark and the team": an ambiguous name needs "Grace, please ..."
+            elif (
+                (amb or everyday)
+                and after.lstrip().startswith("!")
+                and not _ADDRESSED.match(after.lstrip()[1:])
+            ):
+                pass  # "Joy!" as an exclamation; "Grace!\nYour ride..." addresses someone
             elif (
                 lexical
                 and (cap or not everyday or self.words[i].text.isupper())
@@ -519,7 +532,8 @@ _ROLE = (
 )
 _CREDENTIAL = (
     r"(?:M\.?D\.?|D\.?O\.?|NP|FNP(?:-C|-BC)?|AGNP|PNP|DNP|APRN|PA-C|PA|RN|BSN|LPN|CNM|CRNA|DDS|"
-    r"DMD|OD|PharmD|PhD|PsyD|LCSW|LMFT|LPC|LMHC|MSW|DPT|OTR|CNP|ANP|RD)"
+    r"DMD|OD|PharmD|PhD|PsyD|LCSW|LMFT|LPC|LMHC|MSW|DPT|OTR|CNP|ANP|RD|PT|OT|SLP|RRT|CNA|CMA|"
+    r"RDN|DC)"
 )
 _PNAME = r"(?:[A-Za-z][A-Za-z'\-]{1,30}|[A-Z]\.)"  # bounded: overlapped scans stay linear
 PROVIDER_TITLED = (
