@@ -24,7 +24,8 @@ def _names_in(path: str) -> bool:
     lex = lexicons.load()
     for part in re.findall(r"[A-Za-z]{2,}", path):
         low = part.lower()
-        if (low in lex.first_names or low in lex.surnames) and low not in lex.common_words:
+        named = low in lex.first_names or low in lex.surnames
+        if named and len(low) >= 4 and low not in lex.everyday_words:
             return True
     return False
 

@@ -181,7 +181,11 @@ _SERVICE_TAIL = regex.compile(
 )
 # A condition word used about something other than a patient ("Tropical Depression Ida",
 # "stroke of luck", "diabetes prevention talk", "cancer awareness walk").
-_NOT_PATIENT_BEFORE = regex.compile(r"\b(?:tropical|great|economic)\s+$", regex.IGNORECASE)
+_NOT_PATIENT_BEFORE = regex.compile(
+    r"\b(?:tropical|great|economic)\s+$|\bif\s+(?:you|u)\s+(?:have|had|get|feel|develop|notice)"
+    r"\s+(?:a\s+|an\s+|any\s+)?$",
+    regex.IGNORECASE,
+)
 _NOT_PATIENT_AFTER = regex.compile(
     r"^\s+(?:of\s+luck|prevention|awareness|education|month|week|walk|run|fundraiser|talk|"
     r"class|classes|seminar|fair|event|support\s+group|research|foundation|association|society|"
@@ -302,6 +306,8 @@ class ClinicalLexiconRecognizer(LexiconRecognizer):
             if token in _STATE_CODES and regex.match(r"[\s,]*\d{5}", text[w.end :]):
                 continue  # "Jackson, MS 39201"
             if token in _STATE_CODES and text[max(0, w.start - 2) : w.start] == ", ":
+                continue
+            if _not_a_patients_condition(text, w.start, w.end):
                 continue
             out.append(self.result(CONDITION.name, w.start, w.end, 0.8, "abbreviation"))
         return out
@@ -575,7 +581,9 @@ _COND = r"(?P<v>[A-Za-z][\w'\-]*(?:\s[A-Za-z][\w'\-]*){0,3}?)"
 CONDITION_CONTEXT = [
     r"\b(?:consistent\s+with|signs\s+of|diagnosed\s+with|diagnosis\s+of|history\s+of|hx\s+of|"
     r"hx|dx|dx\s+of|treatment\s+for|treated\s+for|go\s+over\s+your|living\s+with|"
-    r"suffering\s+from|prior\s+auth(?:orization)?\s+for|flare\s+of|managing\s+your)\s+"
+    r"suffering\s+from|prior\s+auth(?:orization)?\s+for|flare\s+of|managing\s+your|"
+    r"shows?|showed|revealed|found|confirmed)\s+(?:a\s+|an\s+|\d+\s+)?(?:(?:small|large|"
+    r"mild|moderate|severe|bad|new|tiny)\s+)?"
     + _COND
     + r"(?=\s*(?:[.,;:!?)\n]|$|\s(?:and|but|so|needs?|results?|meds|treatment|is|was|has|at|"
     r"on|in|with|for|today|tomorrow)\b))",
@@ -686,7 +694,7 @@ def recognizers() -> list[EntityRecognizer]:
                 0.65,
                 _condition_context,
                 require=r"with|signs|diagnos|history|hx|dx|treat|over|living|suffering|prior|"
-                r"flare|managing",
+                r"flare|managing|show|reveal|found|confirm",
             ),
             Rule(
                 "context1",

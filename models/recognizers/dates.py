@@ -102,8 +102,16 @@ APPT_CUE = (
     r"arrival|check[- ]?in|reminder|remind\w*|upcoming|come\s+in|follow[- ]?up|telehealth|"
     r"video\s+visit|virtual\s+visit|visit\s+is|your\s+visit|next\s+visit|due|open|closed|close|"
     r"hours|office|call\s+(?:us|back)|available|availability|slot|session|class|confirm\w*|"
-    r"cancel\w*|starts?|begins?|until|before|after|by|pick\s*up|ready|expires?|deadline|"
-    r"refill|renew\w*|meeting|consult(?:ation)?|orientation|pre-?op\s+call)\b"
+    r"cancel\w*|starts?|begins?|pick\s*up|ready|meeting|consult(?:ation)?|orientation|"
+    r"pre-?op\s+call|see\s+u|w/|cita|mark\s+(?:your|ur)\s+calendar)\b"
+)
+# Cues that date a past event even when the date is only a weekday ("seen in the ED Saturday").
+STRONG_DATE_CUE = regex.compile(
+    r"\b(?:admit(?:ted)?|admission|discharg\w*|d/c'?d|passed|died|death|deceased|expired|"
+    r"collected|drawn|seen|treated|visited|hospitali[sz]ed|injur\w*|accident|fell|delivered|"
+    r"gave\s+birth|onset|since|dispensed|last\s+filled|prescribed|started|stopped|transferred|"
+    r"released|overdose|incident|swabbed|screened|(?:lab\s*work|results?|labs)\s+from)\b",
+    regex.IGNORECASE,
 )
 CUES = regex.compile(
     r"(?P<dob>" + DOB_CUE + r")|(?P<date>" + DATE_CUE + r")|(?P<appt>" + APPT_CUE + r")",
@@ -158,6 +166,8 @@ def _classify(m: regex.Match[str], text: str) -> tuple[str, float] | None:
         return APPOINTMENT_DATETIME.name, 0.6  # a clock time alone dates nothing
     day = m.group("d") or m.group("d2") or ""
     if _ONLY_WEEKDAY.fullmatch(day.strip()):
+        if kind == "date" and cue is not None and STRONG_DATE_CUE.match(cue.group()):
+            return DATE.name, 0.7  # "seen in the ED Saturday"
         return APPOINTMENT_DATETIME.name, 0.6  # "Monday", "tomorrow": no calendar date
     if kind == "dob":
         return DATE_OF_BIRTH.name, 0.95
@@ -180,9 +190,25 @@ def _classify(m: regex.Match[str], text: str) -> tuple[str, float] | None:
             return DATE_OF_BIRTH.name, 0.7  # long ago, tied to a person: most likely a birth date
         if y < dt.date.today().year:
             return DATE.name, 0.6
-    if PAST_TENSE.search(window[-25:]):
+    # A calendar date with no appointment cue and no clock time: in a sentence about the reader
+    # ("your Oct 3 visit", "your balance is due Jan 15") a date in their record; in one about
+    # the clinic ("the lobby reopens March 3", "World Kidney Day is March 13") an announcement.
+    sentence = _sentence(text, start, m.end())
+    if _PERSONAL.search(sentence):
         return DATE.name, 0.55
     return APPOINTMENT_DATETIME.name, 0.5
+
+
+_PERSONAL = regex.compile(
+    r"\b(?:you|your|ur|u|his|her|their|pt|patient|mr|mrs|ms|mx|su|sus|tu)\b", regex.IGNORECASE
+)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence (or line) around a span."""
+    left = max(text.rfind(c, 0, start) for c in (". ", "! ", "? ", "\n", "|"))
+    rights = [i for i in (text.find(c, end) for c in (". ", "! ", "? ", "\n", "|")) if i >= 0]
+    return text[left + 1 : min(rights) if rights else len(text)]
 
 
 _AGE_NUM = r"(?P<v>(?:9\d|1[01]\d|120))"

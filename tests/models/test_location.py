@@ -15,7 +15,7 @@ from tests.models.helpers import phi, spans
         ("pickup at 72 N Lilac Terrace, Chattanooga", "72 N Lilac Terrace"),
         ("ship to 47236 bayberry dr #12 please", "47236 bayberry dr #12"),
         ("mail to PO Box 9759 today", "PO Box 9759"),
-        ("our 2nd office is 500 Elm Street, Suite 200", "500 Elm Street, Suite 200"),
+        ("ship it to 500 Elm Street, Suite 200 today", "500 Elm Street, Suite 200"),
     ],
 )
 def test_street_addresses(detector: Detector, text: str, value: str) -> None:
@@ -51,6 +51,11 @@ def test_cities(detector: Detector, text: str, value: str) -> None:
 )
 def test_zip_codes(detector: Detector, text: str, value: str) -> None:
     assert ("ZIP_CODE", value) in spans(detector, text)
+
+
+def test_clinic_premises_may_stay(detector: Detector) -> None:
+    text = "Your visit is at our Eastside office, 1200 Commerce Pkwy, Suite 4."
+    assert not any(t == "STREET_ADDRESS" for t, _ in spans(detector, text))
 
 
 def test_facility(detector: Detector) -> None:
