@@ -92,6 +92,13 @@ _AMBIGUOUS_VOCATIVE = regex.compile(
     r"doctor|nurse)\b)",
     regex.IGNORECASE,
 )
+# After "hey kit": words that show the next word was a name being addressed.
+_GREETING_GAP = regex.compile(r"[ \t]*[,!]*[ \t]*")
+_ADDRESS_FOLLOWS = regex.compile(
+    r"[ \t]+(?:its|it's|this\s+is|ur|your|u|you|pls|please|wya|r\s+u|are\s+you|did|can|just|"
+    r"dont|don't|i|we)\b",
+    regex.IGNORECASE,
+)
 _HOLIDAY_AFTER = regex.compile(r"(?:\s+Jr\.?|'s)?\s+Day\b")
 _ADDRESSED = regex.compile(r"[!\s]*[^\n]{0,60}?\b(?:you|your|ur|u)\b", regex.IGNORECASE)
 _HI_AFTER = regex.compile(r"[ \t]*,[ \t]*(?:hi|hello|hey|hola)\b", regex.IGNORECASE)
@@ -248,7 +255,7 @@ class _NameScan:
             return
         if _HOLIDAY_AFTER.match(self.text, self.words[j - 1].end):
             return  # "Martin Luther King Jr. Day", "Presidents Day"
-        if j == i + 1 and len(self.low(i)) < 3 and not self.cap(i):
+        if j == i + 1 and len(self.low(i)) < 3 and not self.cap(i) and not rule.startswith("cue"):
             return  # "ty!!", "Su cita": two letters alone are not enough
         self.taken.update(range(i, j))
         end = _base(self.words[j - 1])[1]
@@ -272,6 +279,8 @@ class _NameScan:
                 and not (prev in HONORIFICS or prev in RELATIONS and "!" not in gap)
             ):
                 prev = ""  # "Hey! Mark your calendar": a new sentence, not a name
+            if prev in GREETINGS and not _GREETING_GAP.fullmatch(gap):
+                prev = ""  # "hello! - hope ur feeling better", "Good morning,\nGrace, Mark and..."
             prev2 = (words[i - 2].lower, prev) if i > 1 and prev else ("", "")
             if prev in NOT_PERSON_BEFORE:
                 continue
@@ -309,12 +318,11 @@ class _NameScan:
             if known and (cap or not everyday or greeting):
                 self.emit(i, self.extend(i, cued=True), 0.85, "cue")
                 return
+            addressed = greeting and (
+                self.vocative_end(i) or _ADDRESS_FOLLOWS.match(self.text, self.words[i].end)
+            )
             if lexical and (
-                cap
-                and not self.upper_text
-                or greeting
-                and self.vocative_end(i)
-                or self.extend(i, cued=True) > i + 1
+                cap and not self.upper_text or addressed or self.extend(i, cued=True) > i + 1
             ):
                 self.emit(i, self.extend(i, cued=True), 0.8, "cue_ambiguous")
                 return
@@ -552,8 +560,9 @@ PROVIDER_CREDENTIAL = (
     + _PNAME
     + r"(?:[ \t]+"
     + _PNAME
-    + r"){0,2}),?[ \t]+(?i:"
+    + r"){0,2}),?[ \t]+(?:"
     + _CREDENTIAL
+    + r"|(?:md|m\.d\.|do|np|fnp|dnp|pa-c|pa|rn|lpn|aprn|phd)(?=\W|$)"
     + r")(?![\w\-])(?!,?\s*\d{5})(?P<next>[ \t]+[A-Z][a-z]+)?"
 )
 
