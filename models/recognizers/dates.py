@@ -123,6 +123,25 @@ CLAUSE_END = regex.compile(
 )
 PAST_TENSE = regex.compile(r"\b(?:was|were|had|from|since)\s*$|\b(?:ago|last)\b", regex.IGNORECASE)
 _CLINICAL = frozenset({"procedure", "lab_test", "condition"})
+_YEAR4 = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# Two-digit years only in three-part dates: "3/4/61", "25-Jul-26" (never "4/12" or "Jun 10").
+_YEAR2 = regex.compile(
+    r"(?:^|\s)\d{1,2}[/\-.]\d{1,2}[/\-.](\d{2})$|(?:^|\s)\d{1,2}[\-/.][A-Za-z]{3,9}\.?[\-/.](\d{2})$"
+)
+
+
+def _year(day: str) -> int | None:
+    """The year of a date expression, if it has one ("3/4/61" → 1961; "3/4" → None)."""
+    four = _YEAR4.search(day)
+    if four is not None:
+        return int(four.group())
+    two = _YEAR2.search(day.strip())
+    if two is None:
+        return None
+    yy = int(two.group(1) or two.group(2))
+    return 1900 + yy if yy > dt.date.today().year % 100 + 1 else 2000 + yy
+
+
 _ONLY_WEEKDAY = regex.compile(
     r"(?:next\s+|this\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|tonight|"
     r"this\s+(?:morning|afternoon|evening))",
@@ -169,6 +188,9 @@ def _classify(m: regex.Match[str], text: str) -> tuple[str, float] | None:
         if kind == "date" and cue is not None and STRONG_DATE_CUE.match(cue.group()):
             return DATE.name, 0.7  # "seen in the ED Saturday"
         return APPOINTMENT_DATETIME.name, 0.6  # "Monday", "tomorrow": no calendar date
+    y = _year(m.group("d") or m.group("d2") or "")
+    if y is not None and kind != "date" and y <= dt.date.today().year - 10:
+        return DATE_OF_BIRTH.name, 0.8  # decades ago: not an appointment, likely a birth date
     if kind == "dob":
         return DATE_OF_BIRTH.name, 0.95
     if kind == "date":
@@ -182,10 +204,7 @@ def _classify(m: regex.Match[str], text: str) -> tuple[str, float] | None:
     _, hits = lexicons.analyse(text)
     if any(h.category in _CLINICAL and offset <= h.start and h.end <= start for h in hits):
         return DATE.name, 0.75
-    year = regex.search(r"(?:19|20)\d{2}|(?<=[/\-.])\d{2}$", m.group("d") or m.group("d2") or "")
-    if year is not None:
-        y = int(year.group())
-        y = y if y > 100 else (1900 + y if y > dt.date.today().year % 100 + 1 else 2000 + y)
+    if y is not None:
         if y <= dt.date.today().year - 10:
             return DATE_OF_BIRTH.name, 0.7  # long ago, tied to a person: most likely a birth date
         if y < dt.date.today().year:
@@ -220,7 +239,11 @@ AGE_PATTERNS = [
     r"(?:\b(?:is|are|was|were|now|'re|’re)\s+)" + _AGE_NUM + r"(?![\w.,]\d)(?!\s*(?:%|\$|mg|mcg|ml|"
     r"units?|min|mins|minutes|hours?|hrs?|days?|lbs?|pounds|kg|degrees|°|mm|cm|bpm|percent|"
     r"dollars|cents|copies|cells|/))",
-    r"(?<=\b[A-Z][a-z]+\s)\(" + _AGE_NUM + r"\)",
+    r"\(" + _AGE_NUM + r"\)",
+    r"(?<=\b[A-Z][a-z]+),\s" + _AGE_NUM + r"(?=,)",
+    r"\b(?:ur|you're|youre|you\s+are|he's|she's|hes|shes|he\s+is|she\s+is)\s+"
+    + _AGE_NUM
+    + r"\b(?!\s*(?:%|mg|min|minutes|lbs?|pounds|dollars))",
     r"\b" + _AGE_NUM + r"(?=\s+and\s+counting\b)",
 ]
 

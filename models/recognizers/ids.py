@@ -40,7 +40,7 @@ ENTITIES = (
 )
 
 # Between a cue and its identifier: "#", "no.", "number", "ID", ":", "is", dashes.
-_GLUE = r"(?:\s*(?:\#|no\.?|num(?:ber)?\.?|nbr|id|is|was|of|it|on\s+file|:|-|=|\?)\s*){0,4}\s*"
+_GLUE = r"(?:\s*(?:\#|no\.?|num(?:ber)?\.?|nbr|id|is|was|of|it|on\s+file|:|-|=|\?|,)\s*){0,4}\s*"
 # An identifier: letters, digits and inner dashes/spaces-between-digit-groups, with a digit in it.
 _ID = r"(?P<v>(?=[A-Z0-9\-]*\d)[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])|\s(?=\d)(?<=\d\s)){3,24})"
 # ... ending at a word boundary so "12345abc" is never half-taken.
