@@ -100,7 +100,7 @@ DATE_CUE = (
 APPT_CUE = (
     r"\b(?:appointment|appt|appts|see\s+you|scheduled|schedule|reschedul\w*|booked|book|arrive|"
     r"arrival|check[- ]?in|reminder|remind\w*|upcoming|come\s+in|follow[- ]?up|telehealth|"
-    r"video\s+visit|virtual\s+visit|visit\s+is|your\s+visit|next\s+visit|due|open|closed|close|"
+    r"video\s+visit|virtual\s+visit|visit\s+is|your\s+visit|next\s+visit|open|closed|close|"
     r"hours|office|call\s+(?:us|back)|available|availability|slot|session|class|confirm\w*|"
     r"cancel\w*|starts?|begins?|pick\s*up|ready|meeting|consult(?:ation)?|orientation|"
     r"pre-?op\s+call|see\s+u|w/|cita|mark\s+(?:your|ur)\s+calendar)\b"
@@ -185,7 +185,7 @@ def _classify(m: regex.Match[str], text: str) -> tuple[str, float] | None:
         return APPOINTMENT_DATETIME.name, 0.6  # a clock time alone dates nothing
     day = m.group("d") or m.group("d2") or ""
     if _ONLY_WEEKDAY.fullmatch(day.strip()):
-        if kind == "date" and cue is not None and STRONG_DATE_CUE.match(cue.group()):
+        if kind == "date" and STRONG_DATE_CUE.search(window):
             return DATE.name, 0.7  # "seen in the ED Saturday"
         return APPOINTMENT_DATETIME.name, 0.6  # "Monday", "tomorrow": no calendar date
     y = _year(m.group("d") or m.group("d2") or "")

@@ -361,12 +361,15 @@ class _NameScan:
             nxt_surname = (
                 not cap
                 and low in self.lex.first_names
-                and not everyday
+                and low not in NOT_NAMES
                 and i + 1 < len(self.words)
                 and self.gap(i, i + 1) == " "
                 and self.usable(i + 1)
-                and self.low(i + 1) in self.lex.surnames
+                and (
+                    self.low(i + 1) in self.lex.surnames or self.low(i + 1) in self.lex.first_names
+                )
                 and self.low(i + 1) not in self.lex.everyday_words
+                and (not everyday or self.low(i + 1) not in self.lex.common_words)
             )
             if nxt_surname:
                 self.emit(i, i + 2, 0.65, "weak_cue_lower_pair")  # "for april farouk"

@@ -108,3 +108,13 @@ def test_hiv_plus_is_clinical(detector: Detector) -> None:
 def test_aids_the_verb_is_not_aids_the_condition(detector: Detector) -> None:
     assert ("CONDITION", "AIDS") in spans(detector, "living with AIDS since 2001")
     assert not any(t == "CONDITION" for t, _ in spans(detector, "this app aids recovery"))
+
+
+def test_hypothetical_symptoms_are_not_conditions(detector: Detector) -> None:
+    text = "Call ahead if you have a fever or cough so we can get you a mask."
+    assert not any(t == "CONDITION" for t, _ in spans(detector, text))
+
+
+def test_findings_after_showed(detector: Detector) -> None:
+    text = "Your colonoscopy showed 2 small polyps which were removed."
+    assert covered(detector, text, "polyps")

@@ -74,3 +74,18 @@ def test_ages_over_89(detector: Detector, text: str, value: str) -> None:
 )
 def test_not_ages_over_89(detector: Detector, text: str) -> None:
     assert "AGE_OVER_89" not in {t for t, _ in spans(detector, text)}
+
+
+@pytest.mark.parametrize(
+    "text,kind,value",
+    [
+        ("Your balance is due Jan 15.", "DATE", "Jan 15"),  # about the reader
+        ("Mark your calendar: the lobby reopens March 3.", "APPOINTMENT_DATETIME", "March 3"),
+        ("World Kidney Day is March 13.", "APPOINTMENT_DATETIME", "March 13"),
+        ("Appt for Rosalind Kwarteng (11-09-1968): Wed 1:20", "DATE_OF_BIRTH", "11-09-1968"),
+        ("Pt was seen in the ED Saturday for chest pain.", "DATE", "Saturday"),
+        ("Your eye exam is Monday 9am.", "APPOINTMENT_DATETIME", "Monday 9am"),
+    ],
+)
+def test_dates_by_whom_they_concern(detector: Detector, text: str, kind: str, value: str) -> None:
+    assert (kind, value) in spans(detector, text)

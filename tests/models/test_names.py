@@ -87,3 +87,32 @@ def test_patient_next_to_provider(detector: Detector) -> None:
     found = spans(detector, text)
     assert ("PERSON", "Maria") in found
     assert ("PROVIDER_NAME", "Dr. Lee") in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Good morning,\nGrace, Mark and the rest of the front desk team say thank you!",
+        "hello! - hope ur feeling better!!",
+        "Our new scanner means no more clipboards. Joy!",
+        "Closed Monday for Martin Luther King Jr. Day.",
+        "Transport will pick you up at 1148 Quarry Ridge Rd.",  # Rd is a road, not a dietitian
+    ],
+)
+def test_more_words_that_are_not_patients(detector: Detector, text: str) -> None:
+    assert not any(t == "PERSON" for t, _ in spans(detector, text))
+    assert not any(t == "PROVIDER_NAME" for t, _ in spans(detector, text))
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("hey kit its the pharmacy, ur order is here", "kit"),
+        ("Ginger Gray has an appointment at 3", "Ginger Gray"),
+        ("looking for april farouk (b. 1999)", "april farouk"),
+        ("Sullivan, Agnieszka no-showed today", "Sullivan"),
+        ("Sullivan, Agnieszka no-showed today", "Agnieszka"),
+    ],
+)
+def test_names_in_person_contexts(detector: Detector, text: str, value: str) -> None:
+    assert covered(detector, text, value), spans(detector, text)
