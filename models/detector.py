@@ -9,6 +9,7 @@ time. The spaCy pipeline runs with its NER component alone (nothing else is read
 
 from __future__ import annotations
 
+import copy
 import gc
 import multiprocessing
 import os
@@ -91,6 +92,16 @@ class Detector:
             self._workers = workers
             # Start every worker now, so the first request does not pay for model loading.
             list(self._pool.map(_warm, range(workers)))
+
+    def with_recognizers(self, extra: Sequence[EntityRecognizer]) -> Detector:
+        """A detector sharing this one's spaCy pipeline and recognizers, plus ``extra`` (e.g. a
+        policy's own patterns). Cheap; this detector is left unchanged. The extra recognizers
+        run in-process (a worker pool, if any, is not used by the clone)."""
+        clone = copy.copy(self)
+        clone._recognizers = [*self._recognizers, *extra]
+        clone.entities = self.entities | {e for r in extra for e in r.supported_entities}
+        clone._pool = None
+        return clone
 
     def close(self) -> None:
         """Stop worker processes, if any."""
@@ -241,7 +252,7 @@ def _to_findings(results: list[RecognizerResult], norm: Normalized) -> list[Find
 
 
 def _is_admin(f: Finding) -> bool:
-    return entities.get(f.type).family == "administrative"
+    return entities.is_known(f.type) and entities.get(f.type).family == "administrative"
 
 
 def resolve(findings: list[Finding]) -> list[Finding]:

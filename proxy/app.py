@@ -10,11 +10,15 @@ import aiohttp
 from aiohttp import web
 
 from proxy import appkeys
+from proxy.admin import setup_admin
+from proxy.analytics import wiring as analytics
 from proxy.audit import AuditLog
 from proxy.detection import DetectionService, TextDetector
 from proxy.handler import outbound, passthrough
 from proxy.policy import Policy
 from proxy.policy_holder import PolicyHolder
+from proxy.policy_recognizers import PolicyDetector
+from proxy.portal.routes import setup_portal
 from proxy.providers import Provider, build_providers, mounted_prefixes, mounted_routes
 from proxy.secrets_store import load_or_create
 from proxy.settings import Settings
@@ -33,10 +37,14 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
         middlewares=[internal_error_middleware],
     )
     app[appkeys.SETTINGS] = settings
-    app[appkeys.POLICY] = PolicyHolder(policy, settings.policy_path or policy.source or None)
+    # the detector follows the live policy (its custom recognizers); see proxy.policy_recognizers
+    policy_detector = PolicyDetector(detector)
+    app[appkeys.POLICY] = PolicyHolder(
+        policy, settings.policy_path or policy.source or None, detector=policy_detector
+    )
     d = settings.detection
     app[appkeys.DETECTION] = DetectionService(
-        detector,
+        policy_detector,
         deadline=d.deadline_seconds,
         batch_size=d.batch_size,
         max_wait=d.max_batch_wait_ms / 1000,
@@ -44,8 +52,11 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     providers = build_providers(settings.providers, settings.upstream.urls)
     app[appkeys.PROVIDERS] = providers
     app.cleanup_ctx.append(_store)
+    setup_portal(app)  # after the store: the portal's start-up needs it
     app.cleanup_ctx.append(_http_session)
     app.cleanup_ctx.append(_detection_service)
+    setup_admin(app)  # after _store: it records the start-up policy version
+    analytics.setup(app)  # after store + detection: drained before they close
     app.router.add_get("/healthz", health)
     setup_webhooks(app, settings)
     for provider in providers.values():

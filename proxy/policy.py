@@ -9,13 +9,22 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
 from models import entities
-from proxy.yamlfile import YamlDoc, check_keys, load_yaml, parse_yaml
+from proxy.analytics.settings import AnalyticsSettings, parse_analytics
+from proxy.policy_rules import (
+    CustomType,
+    Override,
+    RecognizerSpec,
+    parse_overrides,
+    parse_recognizers,
+    sender_key,
+)
+from proxy.yamlfile import ConfigError, YamlDoc, check_keys, parse_yaml
 
 
 class Action(IntEnum):
@@ -72,6 +81,8 @@ class PortalSettings:
     expiry_hours: float = 72.0
     view_once: bool = False
     max_length: int = 160
+    max_attempts: int = 5  # failed verifications before the link locks
+    retention_days: float = 30.0  # records are purged this long after creation (or at expiry)
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,20 @@ class Policy:
     portal: PortalSettings
     version: str = field(default="")
     source: str = field(default="")
+    overrides: tuple[Override, ...] = ()
+    recognizers: tuple[RecognizerSpec, ...] = ()
+    custom_types: dict[str, CustomType] = field(default_factory=dict)
+    text: str = field(default="", repr=False, compare=False)  # the YAML as written
+    view: str = ""  # name of the override this policy is the effective view of ("" = base)
+    _views: dict[str, Policy] = field(default_factory=dict, repr=False, compare=False)
+    analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
+
+    def for_sender(self, sender: str | None) -> Policy:
+        """The effective policy for messages from ``sender`` (a From number or a
+        MessagingServiceSid): the override naming it merged over the base, else the base."""
+        if not sender or not self._views:
+            return self
+        return self._views.get(sender_key(sender), self)
 
     def rule_for(self, entity_type: str) -> EntityRule:
         return self.rules.get(entity_type) or EntityRule(
@@ -103,12 +128,14 @@ class Policy:
         Administrative types stay in even when allowed: finding "Dr. Lee" as a provider is what
         stops "Lee" from being redacted as a patient name.
         """
-        known = entities.all_types()
+        known: dict[str, str] = {n: t.family for n, t in entities.all_types().items()}
+        known.update({n: t.family for n, t in self.custom_types.items()})
         out = set()
-        for name, t in known.items():
-            rule = self.rule_for(name)
-            if rule.action != Action.ALLOW or t.family == "administrative":
-                out.add(name)
+        for view in (self, *{id(v): v for v in self._views.values()}.values()):
+            for name, family in known.items():
+                rule = view.rule_for(name)
+                if rule.action != Action.ALLOW or family == "administrative":
+                    out.add(name)
         return frozenset(out)
 
 
@@ -121,6 +148,9 @@ _TOP_KEYS = {
     "entities",
     "allow",
     "portal",
+    "overrides",
+    "recognizers",
+    "analytics",
 }
 _ENTITY_KEYS = {"action", "min_score", "label"}
 _ALLOW_KEYS = {"names", "phones", "websites", "emails"}
@@ -132,6 +162,8 @@ _PORTAL_KEYS = {
     "expiry_hours",
     "view_once",
     "max_length",
+    "max_attempts",
+    "retention_days",
 }
 
 
@@ -154,7 +186,64 @@ def _strings(doc: YamlDoc, key: str, v: object) -> tuple[str, ...]:
     return tuple(str(x) for x in v)
 
 
-def _parse(doc: YamlDoc) -> Policy:
+def parse_action(doc: YamlDoc, key: str, value: object) -> Action:
+    try:
+        return Action.parse(value)
+    except ValueError as e:
+        raise doc.error(key, str(e)) from None
+
+
+def parse_rules(
+    doc: YamlDoc, where: str, ents: object, known: set[str], default_min: float
+) -> dict[str, EntityRule]:
+    """``entities:`` (top level or in an override): entity type → action, or rule mapping."""
+    rules: dict[str, EntityRule] = {}
+    if ents is None:
+        return rules
+    if not isinstance(ents, dict):
+        raise doc.error(where, "must be a mapping of entity type to rule")
+    for name, raw in ents.items():
+        key = f"{where}.{name}"
+        if name not in known:
+            raise doc.error(
+                key,
+                f"unknown entity type (known: {', '.join(sorted(known))}; a new type needs a "
+                "recognizer with a label)",
+            )
+        if isinstance(raw, str):
+            raw = {"action": raw}
+        body = check_keys(doc, key, raw, _ENTITY_KEYS)
+        if "action" not in body:
+            raise doc.error(key, "missing 'action'")
+        action = parse_action(doc, f"{key}.action", body["action"])
+        label = body.get("label")
+        if label is not None and not isinstance(label, str):
+            raise doc.error(f"{key}.label", "must be a string")
+        rules[name] = EntityRule(
+            action, _score(doc, f"{key}.min_score", body.get("min_score", default_min)), label
+        )
+    return rules
+
+
+def _label_custom(
+    rules: dict[str, EntityRule],
+    custom: dict[str, CustomType],
+    default_action: Action,
+    default_min: float,
+) -> dict[str, EntityRule]:
+    """A custom type is redacted as its declared label (unless its rule names another), so an
+    unlisted custom type gets an explicit rule carrying the default action and that label."""
+    out = dict(rules)
+    for name, t in custom.items():
+        r = out.get(name)
+        if r is None:
+            out[name] = EntityRule(default_action, default_min, t.label)
+        elif r.label is None:
+            out[name] = replace(r, label=t.label)
+    return out
+
+
+def _parse(doc: YamlDoc, text: str = "") -> Policy:
     top = check_keys(doc, "", doc.data, _TOP_KEYS)
     if top.get("version", 1) != 1:
         raise doc.error("version", "unsupported policy schema version (supported: 1)")
@@ -168,36 +257,14 @@ def _parse(doc: YamlDoc) -> Policy:
             "'monitor_acknowledged: true' to confirm that is intended",
         )
     default = check_keys(doc, "default", top.get("default"), {"action", "min_score"})
-    try:
-        default_action = Action.parse(default.get("action", "redact"))
-    except ValueError as e:
-        raise doc.error("default.action", str(e)) from None
+    default_action = parse_action(doc, "default.action", default.get("action", "redact"))
     default_min = _score(doc, "default.min_score", default.get("min_score", 0.5))
 
-    known = entities.all_types()
-    rules: dict[str, EntityRule] = {}
-    ents = top.get("entities") or {}
-    if not isinstance(ents, dict):
-        raise doc.error("entities", "must be a mapping of entity type to rule")
-    for name, raw in ents.items():
-        key = f"entities.{name}"
-        if name not in known:
-            raise doc.error(key, f"unknown entity type (known: {', '.join(sorted(known))})")
-        if isinstance(raw, str):
-            raw = {"action": raw}
-        body = check_keys(doc, key, raw, _ENTITY_KEYS)
-        if "action" not in body:
-            raise doc.error(key, "missing 'action'")
-        try:
-            action = Action.parse(body["action"])
-        except ValueError as e:
-            raise doc.error(f"{key}.action", str(e)) from None
-        label = body.get("label")
-        if label is not None and not isinstance(label, str):
-            raise doc.error(f"{key}.label", "must be a string")
-        rules[name] = EntityRule(
-            action, _score(doc, f"{key}.min_score", body.get("min_score", default_min)), label
-        )
+    recognizers, custom = parse_recognizers(doc, top.get("recognizers"))
+    known = set(entities.all_types()) | set(custom)
+    rules = parse_rules(doc, "entities", top.get("entities"), known, default_min)
+    ents_listed = set(rules)
+    rules = _label_custom(rules, custom, default_action, default_min)
 
     allow_raw = check_keys(doc, "allow", top.get("allow"), _ALLOW_KEYS)
     allow = AllowList(**{k: _strings(doc, f"allow.{k}", allow_raw.get(k)) for k in _ALLOW_KEYS})
@@ -206,7 +273,18 @@ def _parse(doc: YamlDoc) -> Policy:
             raise doc.error(f"allow.phones[{i}]", "not a phone number (fewer than 7 digits)")
 
     portal_raw = check_keys(doc, "portal", top.get("portal"), _PORTAL_KEYS)
+    defaults = PortalSettings()
+    portal_raw = dict(portal_raw)  # a copy: the version hashes the document as written
+    for k, v in list(portal_raw.items()):
+        want = type(getattr(defaults, k))
+        if want is float and isinstance(v, int) and not isinstance(v, bool):
+            portal_raw[k] = v = float(v)
+        if not isinstance(v, want) or (want is not bool and isinstance(v, bool)):
+            raise doc.error(f"portal.{k}", f"must be {want.__name__}, got {type(v).__name__}")
+        if want in (int, float) and v <= 0:
+            raise doc.error(f"portal.{k}", "must be positive")
     portal = PortalSettings(**portal_raw)
+    _check_portal(doc, portal)
     if portal.verification not in ("dob", "sms_code", "none"):
         raise doc.error("portal.verification", "must be 'dob', 'sms_code' or 'none'")
     if portal.verification == "none" and not portal.accept_no_verification:
@@ -217,10 +295,12 @@ def _parse(doc: YamlDoc) -> Policy:
     if "{link}" not in portal.template:
         raise doc.error("portal.template", "must contain {link}")
 
+    overrides = parse_overrides(doc, top.get("overrides"), known, default_min, parse_rules)
+
     name = top.get("name", "policy")
     canonical = json.dumps(doc.data, sort_keys=True, default=str)
     version = hashlib.sha256(canonical.encode()).hexdigest()[:12]
-    return Policy(
+    base = Policy(
         name=str(name),
         mode=mode,
         default_action=default_action,
@@ -230,16 +310,73 @@ def _parse(doc: YamlDoc) -> Policy:
         portal=portal,
         version=version,
         source=doc.file,
+        overrides=overrides,
+        recognizers=recognizers,
+        custom_types=custom,
+        text=text,
+        analytics=parse_analytics(doc, top.get("analytics")),
     )
+    for ov in overrides:
+        ov_action = ov.default_action if ov.default_action is not None else default_action
+        ov_min = ov.default_min_score if ov.default_min_score is not None else default_min
+        # An override with its own default is a complete rule set: base rules are not inherited.
+        own_default = ov.default_action is not None or ov.default_min_score is not None
+        explicit = (
+            {}
+            if own_default
+            else {k: r for k, r in rules.items() if k not in custom or k in ents_listed}
+        )
+        view = replace(
+            base,
+            rules=_label_custom({**explicit, **ov.rules}, custom, ov_action, ov_min),
+            default_action=ov_action,
+            default_min_score=ov_min,
+            view=ov.name,
+            overrides=(),
+            _views={},
+        )
+        for sender in ov.senders:
+            base._views[sender_key(sender)] = view
+    return base
+
+
+def _check_portal(doc: YamlDoc, portal: PortalSettings) -> None:
+    from proxy.portal.notice import check_template
+
+    defaults = PortalSettings()
+    for name in PortalSettings.__dataclass_fields__:
+        v, want = getattr(portal, name), type(getattr(defaults, name))
+        if want is float and isinstance(v, int) and not isinstance(v, bool):
+            v = float(v)
+        if not isinstance(v, want) or (want is int and isinstance(v, bool)):
+            raise doc.error(f"portal.{name}", f"must be {want.__name__}")
+        if want in (int, float) and v <= 0:
+            raise doc.error(f"portal.{name}", "must be positive")
+    try:
+        check_template(portal.template)
+    except ValueError as e:
+        raise doc.error("portal.template", str(e)) from None
 
 
 def parse_policy(text: str, file: str = "<policy>") -> Policy:
-    return _parse(parse_yaml(text, file))
+    return _parse(parse_yaml(text, file), text)
+
+
+def read_policy_text(path: str | Path) -> str:
+    """The policy file's text; unreadable files are ConfigErrors like any other policy error."""
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(str(p), "", f"cannot read file: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(p), "", "file is not valid UTF-8") from None
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
     """Load and validate a policy file (the shipped default when ``path`` is None)."""
-    return _parse(load_yaml(path or default_policy_path()))
+    p = Path(path or default_policy_path())
+    return parse_policy(read_policy_text(p), str(p))
 
 
 def default_policy_path() -> Path:
@@ -260,5 +397,27 @@ def as_dict(policy: Policy) -> dict[str, Any]:
         "entities": {
             k: {"action": r.action.label, "min_score": r.min_score}
             for k, r in sorted(policy.rules.items())
+        },
+        "overrides": [
+            {
+                "name": o.name,
+                "senders": list(o.senders),
+                "default": None
+                if o.default_action is None
+                else {"action": o.default_action.label, "min_score": o.default_min_score},
+                "entities": {
+                    k: {"action": r.action.label, "min_score": r.min_score}
+                    for k, r in sorted(o.rules.items())
+                },
+            }
+            for o in policy.overrides
+        ],
+        "recognizers": [r.as_dict() for r in policy.recognizers],
+        "custom_types": {k: t.label for k, t in sorted(policy.custom_types.items())},
+        "allow": {
+            "names": list(policy.allow.names),
+            "phones": list(policy.allow.phones),
+            "websites": list(policy.allow.websites),
+            "emails": list(policy.allow.emails),
         },
     }

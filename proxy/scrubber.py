@@ -6,6 +6,7 @@ proxy would forward.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,22 +16,32 @@ from models.findings import Finding
 from proxy.detection import TextDetector
 from proxy.pipeline import Decision, decide
 from proxy.policy import Action, Policy, load_policy
+from proxy.portal.service import Portal, PortalRefused
 
 
 @dataclass(frozen=True)
 class ScrubResult:
-    """What would happen to one text: the action, the forwarded text (None if nothing would be)."""
+    """What would happen to one text: the action, the forwarded text (None if nothing would be).
+
+    With a portal, a portal-bound text gets a real, stored link: ``text`` is the notice and
+    ``portal_token_id`` its audit id; ``error`` says why a portal text was blocked instead.
+    """
 
     action: str
     text: str | None
     findings: list[Finding]
     decision: Decision
+    portal_token_id: str = ""
+    error: str = ""
 
 
 class Scrubber:
-    def __init__(self, policy: Policy, detector: TextDetector) -> None:
+    def __init__(
+        self, policy: Policy, detector: TextDetector, portal: Portal | None = None
+    ) -> None:
         self.policy = policy
         self.detector = detector
+        self.portal = portal
 
     @classmethod
     def from_paths(
@@ -46,6 +57,40 @@ class Scrubber:
         for text, findings in zip(texts, found, strict=True):
             d = decide(text, findings, self.policy)
             out.append(ScrubResult(d.action.label, self.forwarded(d), list(d.findings), d))
+        return out
+
+    async def scrub_with_portal(
+        self, texts: Sequence[str], dobs: Sequence[str | None] | None = None
+    ) -> list[ScrubResult]:
+        """Like :meth:`scrub`, but portal texts become stored links (needs ``portal``)."""
+        if self.portal is None:
+            raise RuntimeError("scrub_with_portal needs a portal")
+        found = await asyncio.to_thread(
+            self.detector.detect, list(texts), self.policy.needed_entities()
+        )
+        out = []
+        for i, (text, findings) in enumerate(zip(texts, found, strict=True)):
+            d = decide(text, findings, self.policy)
+            if d.action != Action.PORTAL:
+                out.append(ScrubResult(d.action.label, self.forwarded(d), list(d.findings), d))
+                continue
+            dob = (dobs[i] if dobs else None) or None
+            try:
+                issued = self.portal.prepare(
+                    text=text,
+                    findings=findings,
+                    decision=d,
+                    policy=self.policy,
+                    recipients=(),
+                    dob=dob,
+                    delivery=None,
+                    request_id="scrub",
+                )
+            except PortalRefused as e:
+                out.append(ScrubResult("block", None, list(d.findings), d, error=str(e)))
+                continue
+            await self.portal.store([issued], "scrub")
+            out.append(ScrubResult("portal", issued.notice, list(d.findings), d, issued.token_id))
         return out
 
     def forwarded(self, d: Decision) -> str | None:

@@ -47,6 +47,17 @@ class UpstreamSettings:
 class StorageSettings:
     url: str = "sqlite:///var/phi-proxy.sqlite3"
     data_dir: str = "var"  # generated local keys (mode 0600); never commit it
+    kek_file: str = ""  # vault key-encryption key (hex, mode 0600); default: <data_dir>/kek.key
+
+
+@dataclass(frozen=True)
+class AdminSettings:
+    """The admin console and API (proxy.admin)."""
+
+    enabled: bool = True
+    session_idle_minutes: float = 30.0  # a console session unused this long ends
+    session_max_hours: float = 12.0  # and none lives longer than this
+    policy_sync_seconds: float = 2.0  # how soon other workers/instances adopt a publish
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,7 @@ class Settings:
     detection: DetectionSettings = field(default_factory=DetectionSettings)
     upstream: UpstreamSettings = field(default_factory=UpstreamSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
+    admin: AdminSettings = field(default_factory=AdminSettings)
     providers: ProvidersConfig = field(default_factory=ProvidersConfig)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     policy_path: str | None = None
@@ -72,6 +84,7 @@ _SECTIONS: dict[str, type] = {
     "server": ServerSettings,
     "detection": DetectionSettings,
     "storage": StorageSettings,
+    "admin": AdminSettings,
 }
 
 
@@ -108,7 +121,7 @@ def parse_settings(doc: YamlDoc) -> Settings:
         doc,
         "",
         doc.data,
-        {"server", "detection", "upstream", "storage", "providers", "policy", "webhooks"},
+        {"server", "detection", "upstream", "storage", "providers", "admin", "policy", "webhooks"},
     )
     sections = {k: _section(doc, k, cls, top.get(k)) for k, cls in _SECTIONS.items()}
     up = check_keys(doc, "upstream", top.get("upstream"), {"timeout_seconds", "verify_tls", "urls"})

@@ -80,8 +80,14 @@ def run_workers(
             if p.is_alive() and p.pid:
                 os.kill(p.pid, signal.SIGTERM)
 
+    def reload(signum: int, frame: FrameType | None) -> None:
+        for p in procs:
+            if p.is_alive() and p.pid:
+                os.kill(p.pid, signal.SIGHUP)
+
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGHUP, reload)  # policy reload: every worker re-reads the file
     status = 0
     while any(p.is_alive() for p in procs):
         for p in procs:

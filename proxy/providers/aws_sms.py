@@ -59,7 +59,7 @@ class AwsSms(AwsProvider):
         body = data.get("MessageBody")
         if body is None:
             if operation == "SendMediaMessage" and data.get("MediaUrls"):
-                return Parsed(messages=[], state=data)
+                return Parsed(messages=[], state=data, textless=((to, sender),))
             raise BadRequest("MessageBody is required", INVALID)
         if not isinstance(body, str):
             raise BadRequest("MessageBody must be a string", INVALID)

@@ -51,6 +51,12 @@ class Parsed:
     state: Any = None
     # Request headers that must not go upstream (e.g. the portal's date-of-birth header).
     drop_headers: tuple[str, ...] = ()
+    # (recipient, sender) of sends that carry no text (media only): still subject to opt-out.
+    textless: tuple[tuple[str, str], ...] = ()
+
+    def recipients(self) -> list[tuple[str, str]]:
+        """Every (recipient, sender) this request would text, with or without a text body."""
+        return [(to, m.sender) for m in self.messages for to in m.to] + list(self.textless)
 
 
 @dataclass(frozen=True)

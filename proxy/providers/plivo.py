@@ -61,7 +61,8 @@ class Plivo(Provider):
         recipients = tuple(d for d in dst.split("<") if d)
         if text is None:
             if data.get("media_urls") or data.get("media_ids"):
-                return Parsed([], state=data)  # media only: no text to inspect
+                # media only: no text to inspect, but the recipients may have opted out
+                return Parsed([], state=data, textless=tuple((d, src) for d in recipients))
             raise BadRequest("text is required", "invalid")
         if not isinstance(text, str):
             raise BadRequest("text must be a string", "invalid")

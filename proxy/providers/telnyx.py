@@ -79,7 +79,8 @@ class Telnyx(Provider):
         if not messages and not data.get("media_urls"):
             raise BadRequest("'text' or 'media_urls' is required", "10015", 422)
         state: tuple[dict[str, Any], list[Concrete]] = (data, paths)
-        return Parsed(messages=messages, state=state)
+        textless = () if messages else tuple((r, sender) for r in recipients)
+        return Parsed(messages=messages, state=state, textless=textless)
 
     def rebuild(self, req: Incoming, parsed: Parsed, texts: Sequence[str]) -> bytes:
         data, paths = parsed.state

@@ -56,7 +56,8 @@ class Twilio(Provider):
             if bodies
             else []
         )
-        return Parsed(messages=messages, state=pairs)
+        textless = () if messages else ((to[0], sender),)
+        return Parsed(messages=messages, state=pairs, textless=textless)
 
     def rebuild(self, req: Incoming, parsed: Parsed, texts: Sequence[str]) -> bytes:
         pairs: list[tuple[str, str]] = parsed.state

@@ -66,6 +66,138 @@ MIGRATIONS: list[Migration] = [
         )
         """,
     ),
+    # proxy.keys + proxy.portal: wrapped data keys and the portal vault (sealed originals)
+    Migration(
+        "0004_portal_vault",
+        """
+        CREATE TABLE vault_keys (
+            key_id TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            wrapped BLOB,
+            kek_id TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE portal_links (
+            token_hash TEXT PRIMARY KEY,
+            record_id TEXT NOT NULL UNIQUE,
+            key_id TEXT NOT NULL,
+            body BLOB,
+            secret BLOB,
+            recipient TEXT NOT NULL,
+            organization TEXT NOT NULL,
+            verification TEXT NOT NULL,
+            view_once INTEGER NOT NULL,
+            max_attempts INTEGER NOT NULL,
+            failures INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            purge_after REAL NOT NULL,
+            locked_at REAL,
+            viewed_at REAL,
+            views INTEGER NOT NULL DEFAULT 0,
+            code_hash TEXT,
+            code_expires_at REAL,
+            code_sends INTEGER NOT NULL DEFAULT 0,
+            code_sent_at REAL,
+            request_id TEXT NOT NULL,
+            decision_id TEXT NOT NULL,
+            policy_version TEXT NOT NULL
+        );
+        CREATE INDEX portal_links_key ON portal_links (key_id);
+        CREATE INDEX portal_links_purge ON portal_links (purge_after)
+        """,
+    ),
+    # proxy.policy_versions: every policy loaded or published (hash, YAML, who, when, why)
+    Migration(
+        "0005_policy_versions",
+        """
+        CREATE TABLE policy_versions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            version TEXT NOT NULL,
+            name TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            event TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            ts REAL NOT NULL,
+            yaml TEXT NOT NULL
+        );
+        CREATE INDEX policy_versions_version ON policy_versions (version)
+        """,
+    ),
+    # proxy.admin.auth: console users, API keys (SHA-256 only), sessions, policy drafts
+    Migration(
+        "0006_admin_auth",
+        """
+        CREATE TABLE admin_users (
+            name TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            revoked_at REAL
+        );
+        CREATE TABLE admin_api_keys (
+            id TEXT PRIMARY KEY,
+            key_hash TEXT NOT NULL UNIQUE,
+            user_name TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            revoked_at REAL,
+            last_used_at REAL
+        );
+        CREATE TABLE admin_sessions (
+            id_hash TEXT PRIMARY KEY,
+            user_name TEXT NOT NULL,
+            csrf TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            last_seen REAL NOT NULL
+        );
+        CREATE TABLE admin_drafts (
+            user_name TEXT PRIMARY KEY,
+            yaml TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        )
+        """,
+    ),
+    # proxy.analytics: the de-identified copy of each message, and the ones held back (no text)
+    Migration(
+        "0007_analytics",
+        """
+        CREATE TABLE analytics_messages (
+            id TEXT PRIMARY KEY,
+            decision_id TEXT NOT NULL,
+            ts REAL NOT NULL,
+            day TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            action TEXT NOT NULL,
+            enforce_action TEXT NOT NULL,
+            policy_version TEXT NOT NULL,
+            entity_types TEXT NOT NULL,
+            entity_counts TEXT NOT NULL,
+            condition_classes TEXT NOT NULL,
+            medication_classes TEXT NOT NULL,
+            encoding TEXT NOT NULL,
+            segments BIGINT NOT NULL,
+            sender TEXT,
+            recipient TEXT,
+            upstream_status BIGINT,
+            delivery_status TEXT,
+            text TEXT
+        );
+        CREATE INDEX analytics_messages_ts ON analytics_messages (ts);
+        CREATE INDEX analytics_messages_day ON analytics_messages (day);
+        CREATE INDEX analytics_messages_decision ON analytics_messages (decision_id);
+        CREATE TABLE analytics_held_back (
+            id TEXT PRIMARY KEY,
+            ts REAL NOT NULL,
+            day TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            action TEXT NOT NULL,
+            policy_version TEXT NOT NULL,
+            residual_types TEXT NOT NULL
+        );
+        CREATE INDEX analytics_held_back_ts ON analytics_held_back (ts)
+        """,
+    ),
 ]
 
 

@@ -51,6 +51,7 @@ def make_proxy(
         settings: Settings | None = None,
         upstreams: dict[str, str] | None = None,
         ssl: Any = None,
+        port: int | None = None,
     ) -> TestServer:
         """The proxy; every built-in provider forwards to ``upstream_url`` unless ``upstreams``
         names another base URL for it."""
@@ -63,6 +64,9 @@ def make_proxy(
         )
         s = s.with_upstreams({name: upstream_url for name in REGISTRY} | (upstreams or {}))
         app = create_app(s, policy=policy or default_policy, detector=detector_ or detector)
-        return await aiohttp_server(app, **({"ssl": ssl} if ssl is not None else {}))
+        kwargs: dict[str, Any] = {"ssl": ssl} if ssl is not None else {}
+        if port:
+            kwargs["port"] = port
+        return await aiohttp_server(app, **kwargs)
 
     return factory

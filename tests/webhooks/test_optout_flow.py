@@ -295,3 +295,18 @@ async def test_telnyx_stop_then_telnyx_sdk_send_refused_with_40300(stack, upstre
     async with ClientSession() as c, c.post(s.url("/v2/messages"), data=body, headers=headers) as r:
         assert r.status == 200
     assert len(upstream.requests) == 1
+
+
+async def test_media_only_send_to_opted_out_recipient_is_refused(stack, upstream):
+    s = await stack()
+    await post_twilio(s, "STOP")
+    before = len(upstream.requests)
+    with pytest.raises(TwilioRestException) as e:
+        await sdk_send(s, to=PATIENT, from_=CLINIC, media_url=["https://media.example/card.png"])
+    assert e.value.code == 21610
+    assert len(upstream.requests) == before
+    # the same media-only send to someone who has not opted out goes through
+    msg = await sdk_send(
+        s, to=PATIENT_2, from_=CLINIC, media_url=["https://media.example/card.png"]
+    )
+    assert msg.status == "queued"

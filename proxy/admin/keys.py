@@ -1,0 +1,12 @@
+"""Application and request keys of the admin package."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from proxy.admin.auth import AdminAuth, Principal
+from proxy.policy_versions import PolicyVersions
+
+AUTH: web.AppKey[AdminAuth] = web.AppKey("admin_auth")
+VERSIONS: web.AppKey[PolicyVersions] = web.AppKey("policy_versions")
+PRINCIPAL: web.RequestKey[Principal | None] = web.RequestKey("admin_principal")

@@ -1,0 +1,197 @@
+"""``phi-proxy policy check|test|diff`` and ``phi-proxy users add|list|revoke``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from proxy.detection import TextDetector
+from proxy.policy import Policy, load_policy
+from proxy.yamlfile import ConfigError
+
+
+def add_parsers(sub: Any) -> None:
+    p = sub.add_parser("policy", help="check, test and compare policy files")
+    ps = p.add_subparsers(dest="policy_command", required=True)
+    c = ps.add_parser("check", help="validate a policy file (errors give line, key and reason)")
+    c.add_argument("file")
+    t = ps.add_parser("test", help="one text through a policy: findings, decision, outgoing text")
+    t.add_argument("file")
+    t.add_argument("text")
+    t.add_argument("--sender", help="From number or MessagingServiceSid (picks an override)")
+    t.add_argument("--model", help="spaCy package name")
+    d = ps.add_parser("diff", help='which texts of a corpus (JSONL {"id","text"}) change decision')
+    d.add_argument("old")
+    d.add_argument("new")
+    d.add_argument("--corpus", required=True)
+    d.add_argument("--model", help="spaCy package name")
+
+    u = sub.add_parser("users", help="admin console users and API keys")
+    u.add_argument("--config", help="service settings (for the storage URL)")
+    us = u.add_subparsers(dest="users_command", required=True)
+    a = us.add_parser("add", help="add a user; prints the generated password and API key once")
+    a.add_argument("name")
+    a.add_argument("--role", required=True)
+    us.add_parser("list", help="users, roles and key ids (no secrets)")
+    r = us.add_parser("revoke", help="revoke a user with their keys and sessions")
+    r.add_argument("name")
+    k = us.add_parser("key", help="issue another API key for a user (printed once)")
+    k.add_argument("name")
+
+
+def make_detector(model: str | None) -> TextDetector:
+    """The real detector (slow to load); tests swap this for the session's one."""
+    from models.detector import Detector, DetectorSettings
+
+    return Detector(DetectorSettings(model=model) if model else DetectorSettings())
+
+
+def _for_policy(base: TextDetector, policy: Policy) -> TextDetector:
+    from proxy.policy_recognizers import PolicyDetector
+
+    return PolicyDetector(base).for_policy(policy)
+
+
+def policy_command(args: argparse.Namespace, detector_factory: Callable[..., TextDetector]) -> int:
+    if args.policy_command == "check":
+        try:
+            policy = load_policy(args.file)
+        except ConfigError as e:
+            print(f"{e}", file=sys.stderr)
+            return 1
+        print(
+            f"ok: {args.file}: policy {policy.name!r} version {policy.version}, mode "
+            f"{policy.mode}, {len(policy.rules)} rules, {len(policy.overrides)} overrides, "
+            f"{len(policy.recognizers)} custom recognizers"
+        )
+        if policy.monitor:
+            print("WARNING: MONITOR MODE forwards texts unchanged, PHI included", file=sys.stderr)
+        return 0
+    if args.policy_command == "test":
+        return _test(args, detector_factory)
+    return _diff(args, detector_factory)
+
+
+def _load(path: str) -> Policy | None:
+    try:
+        return load_policy(path)
+    except ConfigError as e:
+        print(f"{e}", file=sys.stderr)
+        return None
+
+
+def _test(args: argparse.Namespace, detector_factory: Callable[..., TextDetector]) -> int:
+    from proxy.admin.testbench import evaluate_sync
+
+    policy = _load(args.file)
+    if policy is None:
+        return 1
+    detector = _for_policy(detector_factory(args.model), policy)
+    [result] = evaluate_sync(detector, policy, [args.text], args.sender)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _read_corpus(path: str) -> list[tuple[Any, str]] | None:
+    items: list[tuple[Any, str]] = []
+    with open(path, encoding="utf-8") as f:
+        for n, raw in enumerate(f, 1):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                    raise ValueError("expected an object with a string 'text'")
+            except ValueError as e:
+                print(f"{path}:{n}: {e}", file=sys.stderr)
+                return None
+            items.append((obj.get("id", n), obj["text"]))
+    return items
+
+
+def _diff(args: argparse.Namespace, detector_factory: Callable[..., TextDetector]) -> int:
+    from proxy.admin.testbench import evaluate_sync
+
+    old, new = _load(args.old), _load(args.new)
+    corpus = _read_corpus(args.corpus)
+    if old is None or new is None or corpus is None:
+        return 1
+    base = detector_factory(args.model)
+    texts = [t for _, t in corpus]
+    a = evaluate_sync(_for_policy(base, old), old, texts)
+    b = evaluate_sync(_for_policy(base, new), new, texts)
+    transitions: Counter[str] = Counter()
+    changes = []
+    for (ident, _), ra, rb in zip(corpus, a, b, strict=True):
+        if ra["action"] == rb["action"] and ra["outgoing"] == rb["outgoing"]:
+            continue
+        how = f"{ra['action']}->{rb['action']}"
+        transitions[how] += 1
+        changes.append(
+            {
+                "id": ident,
+                "change": how,
+                "old": {k: ra[k] for k in ("action", "entity_types", "outgoing")},
+                "new": {k: rb[k] for k in ("action", "entity_types", "outgoing")},
+            }
+        )
+    summary = {
+        "old_version": old.version,
+        "new_version": new.version,
+        "texts": len(corpus),
+        "changed": len(changes),
+        "unchanged": len(corpus) - len(changes),
+        "decision_changed": sum(
+            n for k, n in transitions.items() if k.split("->")[0] != k.split("->")[1]
+        ),
+        "by_change": dict(sorted(transitions.items())),
+        "old_actions": dict(Counter(r["action"] for r in a)),
+        "new_actions": dict(Counter(r["action"] for r in b)),
+    }
+    print(json.dumps({"changes": changes, "summary": summary}, indent=2, ensure_ascii=False))
+    return 0
+
+
+def users_command(args: argparse.Namespace) -> int:
+    return asyncio.run(_users(args))
+
+
+async def _users(args: argparse.Namespace) -> int:
+    from proxy.admin.auth import AdminAuth, AuthError
+    from proxy.settings import load_settings
+    from proxy.store import open_database
+
+    settings = load_settings(args.config)
+    db = await open_database(settings.storage.url)
+    auth = AdminAuth(db)
+    try:
+        if args.users_command == "add":
+            new = await auth.add_user(args.name, args.role)
+            print(f"user {new.name} ({new.role}) added. Shown once, stored only as hashes:")
+            print(f"password: {new.password}")
+            print(f"api key:  {new.api_key}")
+        elif args.users_command == "list":
+            for u in await auth.users():
+                keys = " ".join(
+                    f"{k['id']}{'(revoked)' if k['revoked_at'] else ''}"
+                    for k in u["keys"]  # type: ignore[attr-defined]
+                )
+                state = "revoked" if u["revoked_at"] else "active"
+                print(f"{u['name']}\t{u['role']}\t{state}\tkeys: {keys or '-'}")
+        elif args.users_command == "revoke":
+            await auth.revoke_user(args.name)
+            print(f"user {args.name} revoked (keys and sessions too)")
+        elif args.users_command == "key":
+            key_id, key = await auth.add_key(args.name)
+            print(f"api key {key_id} for {args.name} (shown once): {key}")
+    except AuthError as e:
+        print(f"phi-proxy users: {e}", file=sys.stderr)
+        return 1
+    finally:
+        await db.close()
+    return 0

@@ -1,0 +1,239 @@
+"""HTTP for the portal: ``GET/POST /portal/{token}``, ``POST /portal/{token}/code``.
+
+GET never changes anything (SMS apps fetch links for previews), so reading, code sending and
+view-once claims all sit behind POST with a CSRF token. Every response under ``/portal/`` gets
+the security headers, errors included. Requests are rate-limited per client address.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from proxy import appkeys
+from proxy.keys import KeyRing, load_kek
+from proxy.optout import OptOutRegistry
+from proxy.policy import Policy
+from proxy.portal import pages, verify
+from proxy.portal.delivery import Delivery, deliver
+from proxy.portal.notice import NoticeTooLong, fill
+from proxy.portal.service import Portal, PortalUnavailable, View
+
+log = logging.getLogger("phi_proxy.portal")
+
+PORTAL: web.AppKey[Portal] = web.AppKey("portal", Portal)
+LIMITER: web.AppKey[verify.RateLimiter] = web.AppKey("portal_limiter", verify.RateLimiter)
+PURGE_EVERY_SECONDS = 3600.0
+# Per client address, failures only (unknown/expired links, wrong answers, stale forms).
+FAILURES_PER_WINDOW = 30
+WINDOW_SECONDS = 600.0
+_TOKEN = r"[A-Za-z0-9_-]{16,128}"
+
+
+def setup_portal(app: web.Application) -> None:
+    """Register the portal routes and its start-up; call after the store's cleanup context."""
+    app[LIMITER] = verify.RateLimiter(FAILURES_PER_WINDOW, WINDOW_SECONDS)
+    app.cleanup_ctx.append(_portal_ctx)
+    app.on_response_prepare.append(_security_headers)
+    app.router.add_get("/portal/{token:" + _TOKEN + "}", page)
+    app.router.add_post("/portal/{token:" + _TOKEN + "}", answer)
+    app.router.add_post("/portal/{token:" + _TOKEN + "}/code", send_code)
+    app.router.add_route("*", "/portal/{tail:.*}", not_available)
+
+
+def check_base_url(url: str) -> None:
+    """Portal links must be https in production; say so loudly if they are not."""
+    parts = urlsplit(url)
+    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if parts.scheme != "https" and not local:
+        log.warning(
+            "PORTAL LINKS USE PLAIN HTTP (%s): set server.public_base_url to an https URL; "
+            "links and verification answers would travel unencrypted",
+            parts.hostname,
+        )
+
+
+def check_notice_fits(policy: Policy, base_url: str) -> bool:
+    """Say at start-up, not on the first clinical send, if no notice can ever fit."""
+    link = f"{base_url.rstrip('/')}/portal/" + "x" * 43
+    try:
+        fill(
+            policy.portal.template,
+            org=policy.portal.organization,
+            link=link,
+            max_length=policy.portal.max_length,
+        )
+    except NoticeTooLong as e:
+        log.error("PORTAL NOTICES CANNOT BE SENT: %s; portal-bound texts will be blocked", e)
+        return False
+    return True
+
+
+async def _portal_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[appkeys.SETTINGS]
+    kek = load_kek(settings.storage.data_dir, settings.storage.kek_file)
+    db = app[appkeys.STORE]
+    keys = KeyRing(db, kek)
+    await keys.check()  # a wrong KEK fails at start-up, not on the first send
+    check_base_url(settings.server.public_base_url)
+    check_notice_fits(app[appkeys.POLICY].current, settings.server.public_base_url)
+    portal = Portal(
+        db,
+        keys,
+        kek,
+        app[appkeys.AUDIT],
+        app[appkeys.PSEUDONYM_KEY],
+        settings.server.public_base_url,
+    )
+    app[PORTAL] = portal
+    task = asyncio.create_task(_purge_loop(portal))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _purge_loop(portal: Portal) -> None:
+    while True:
+        try:
+            n = await portal.purge()
+            if n:
+                log.info("portal: purged %d record(s) past retention", n)
+        except Exception as e:  # noqa: BLE001 - keep purging on the next round
+            log.error("portal: purge failed: %s", type(e).__name__)
+        await asyncio.sleep(PURGE_EVERY_SECONDS)
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    if request.path.startswith("/portal/") or request.path == "/portal":
+        for k, v in pages.SECURITY_HEADERS.items():
+            response.headers[k] = v
+
+
+def _respond(p: pages.Page) -> web.Response:
+    return web.Response(status=p.status, text=p.html, content_type="text/html", charset="utf-8")
+
+
+def _client(request: web.Request) -> str:
+    return request.remote or ""
+
+
+def _paths(request: web.Request, token: str) -> tuple[str, str]:
+    base = urlsplit(request.app[appkeys.SETTINGS].server.public_base_url).path.rstrip("/")
+    return f"{base}/portal/{token}", f"{base}/portal/{token}/code"
+
+
+def _view_response(request: web.Request, token: str, view: View) -> web.Response:
+    if view.page == "unavailable" or view.error == "wrong":
+        request.app[LIMITER].hit(_client(request))
+    return _respond(_render(request, token, view))
+
+
+def _bad_form(request: web.Request) -> web.Response:
+    request.app[LIMITER].hit(_client(request))
+    return _respond(pages.bad_form())
+
+
+def _render(request: web.Request, token: str, view: View) -> pages.Page:
+    portal = request.app[PORTAL]
+    action, code_action = _paths(request, token)
+    link = view.link
+    org = link.organization if link is not None else ""
+    csrf = verify.csrf_token(portal.csrf_key, verify.token_hash(token))
+    if view.page == "form":
+        return pages.dob_form(action, csrf, org, view.error, view.attempts_left)
+    if view.page == "code_start":
+        return pages.code_start(code_action, csrf, org, view.error)
+    if view.page == "code_form":
+        return pages.code_form(action, code_action, csrf, org, view.error, view.attempts_left)
+    if view.page == "confirm":
+        return pages.confirm(action, csrf, org)
+    if view.page == "message" and view.text is not None and link is not None:
+        return pages.message(view.text, org, link.view_once)
+    if view.page == "locked":
+        return pages.locked(org)
+    if view.page == "viewed":
+        return pages.viewed(org)
+    return pages.unavailable()
+
+
+async def page(request: web.Request) -> web.Response:
+    if request.app[LIMITER].blocked(_client(request)):
+        return _respond(pages.rate_limited())
+    token = request.match_info["token"]
+    try:
+        view = await request.app[PORTAL].open(token, _client(request))
+    except PortalUnavailable:
+        return _respond(pages.error())
+    return _view_response(request, token, view)
+
+
+async def _form(request: web.Request) -> tuple[str, str] | None:
+    """The posted (csrf, answer), or None if the form is not ours or not fresh."""
+    if request.content_length is not None and request.content_length > 4096:
+        return None
+    data = await request.post()
+    csrf, answer = data.get("csrf"), data.get("answer", "")
+    if not isinstance(csrf, str) or not isinstance(answer, str):
+        return None
+    portal = request.app[PORTAL]
+    if not verify.csrf_ok(portal.csrf_key, verify.token_hash(request.match_info["token"]), csrf):
+        return None
+    return csrf, answer[:64]
+
+
+async def answer(request: web.Request) -> web.Response:
+    if request.app[LIMITER].blocked(_client(request)):
+        return _respond(pages.rate_limited())
+    token = request.match_info["token"]
+    form = await _form(request)
+    if form is None:
+        return _bad_form(request)
+    try:
+        view = await request.app[PORTAL].answer(token, form[1], _client(request))
+    except PortalUnavailable:
+        return _respond(pages.error())
+    return _view_response(request, token, view)
+
+
+async def send_code(request: web.Request) -> web.Response:
+    if request.app[LIMITER].blocked(_client(request)):
+        return _respond(pages.rate_limited())
+    token = request.match_info["token"]
+    if await _form(request) is None:
+        return _bad_form(request)
+    app = request.app
+
+    registry = OptOutRegistry(app[appkeys.STORE], app[appkeys.PSEUDONYM_KEY])
+
+    async def opted_out(to: str, sender: str) -> bool:
+        return (await registry.status(to, sender)).opted_out
+
+    async def sender(delivery: Delivery, text: str) -> int:
+        return await deliver(
+            app[appkeys.HTTP],
+            app[appkeys.SETTINGS],
+            app[appkeys.PROVIDERS],
+            delivery,
+            text,
+            opted_out,
+        )
+
+    try:
+        view = await app[PORTAL].send_code(token, _client(request), sender)
+    except PortalUnavailable:
+        return _respond(pages.error())
+    return _view_response(request, token, view)
+
+
+async def not_available(request: web.Request) -> web.Response:
+    limiter = request.app[LIMITER]
+    if limiter.blocked(_client(request)):
+        return _respond(pages.rate_limited())
+    limiter.hit(_client(request))
+    return _respond(pages.unavailable())
