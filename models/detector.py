@@ -70,6 +70,7 @@ class Detector:
         lexicons.load()
         self._recognizers: list[EntityRecognizer] = recognizers.build_all()
         self._allow = AllowList.of(self.settings.allow)
+        self._extra: frozenset[int] = frozenset()  # recognizers added by with_recognizers
         # The pipeline and lexicons are hundreds of thousands of long-lived objects: move them
         # out of the cyclic collector's way, or every collection walks them all again.
         gc.collect()
@@ -99,6 +100,7 @@ class Detector:
         run in-process (a worker pool, if any, is not used by the clone)."""
         clone = copy.copy(self)
         clone._recognizers = [*self._recognizers, *extra]
+        clone._extra = frozenset(id(r) for r in extra)
         clone.entities = self.entities | {e for r in extra for e in r.supported_entities}
         clone._pool = None
         return clone
@@ -145,7 +147,11 @@ class Detector:
             artifacts = _artifacts(doc)
             results: list[RecognizerResult] = []
             for recognizer, types in active:
-                results.extend(recognizer.analyze(norm.text, types, artifacts))
+                found = recognizer.analyze(norm.text, types, artifacts)
+                if id(recognizer) in self._extra:
+                    for r in found:  # the officer's own pattern wins a tie with a built-in one
+                        r.score = min(1.0, r.score + 0.01)
+                results.extend(found)
             allowed: list[tuple[int, int]] = []
             if self._allow:
                 # The organisation's own details, and anything else found over them.
@@ -251,6 +257,15 @@ def _to_findings(results: list[RecognizerResult], norm: Normalized) -> list[Find
     return found
 
 
+# Inside a test result or a department name, the condition or drug itself is what analytics and
+# the officer care about: it is kept whole and the finding around it is split (still covered).
+_NAMED_FIRST = frozenset({"CONDITION", "MEDICATION"})
+
+
+def _rank(f: Finding) -> float:
+    return f.score + (0.2 if f.type in _NAMED_FIRST else 0.0)
+
+
 def _is_admin(f: Finding) -> bool:
     return entities.is_known(f.type) and entities.get(f.type).family == "administrative"
 
@@ -263,7 +278,7 @@ def resolve(findings: list[Finding]) -> list[Finding]:
     overlaps an administrative finding (a titled provider, an appointment time) is dropped, which
     is how those suppress the PHI findings inside them.
     """
-    ranked = sorted(findings, key=lambda f: (-f.score, -(f.end - f.start), f.start))
+    ranked = sorted(findings, key=lambda f: (-_rank(f), -(f.end - f.start), f.start))
     kept: list[Finding] = []
     for f in ranked:
         clashes = [k for k in kept if f.overlaps(k)]

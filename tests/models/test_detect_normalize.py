@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from models.detector import Detector
 from models.normalize import normalize
-from tests.models.helpers import spans
+from tests.models.detect_helpers import spans
 
 
 def test_ascii_is_untouched() -> None:

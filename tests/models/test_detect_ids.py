@@ -6,7 +6,7 @@ import pytest
 
 from models.detector import Detector
 from models.recognizers.ids import vin_check_ok
-from tests.models.helpers import covered, phi, spans
+from tests.models.detect_helpers import covered, phi, spans
 
 
 @pytest.mark.parametrize(

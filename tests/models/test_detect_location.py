@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.detector import Detector
-from tests.models.helpers import phi, spans
+from tests.models.detect_helpers import phi, spans
 
 
 @pytest.mark.parametrize(

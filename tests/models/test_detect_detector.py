@@ -11,7 +11,7 @@ from models.detector import Detector, DetectorSettings, resolve
 from models.engine import ModelNotInstalled
 from models.findings import Finding
 from models.recognizers.base import DetectionTimeout, Rule, RuleRecognizer
-from tests.models.helpers import phi, spans
+from tests.models.detect_helpers import phi, spans
 
 # Texts a clinic sends that carry nothing to remove: byte-identical after detection.
 ADMIN_TEXTS = [
