@@ -82,12 +82,37 @@ def rates(run: Callable[[Sequence[str]], object], texts: Sequence[str]) -> tuple
     return len(texts) / wall, len(texts) / max(cpu, 1e-9)
 
 
+def vm_hwm_mb() -> float:
+    """This process's peak resident set (VmHWM), in MiB. Unlike ``ru_maxrss`` it starts afresh
+    at exec, so a spawned child does not inherit its parent's high-water mark."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _peak_child(
     kind: str, workers: int, texts: list[str], allow: list[str], out: multiprocessing.Queue
 ) -> None:
-    run = stock_engine() if kind == "stock" else our_engine(workers, allow)
-    run(texts)
-    out.put(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    if kind == "stock":
+        stock_engine()(texts)
+        out.put(vm_hwm_mb())
+        return
+    from models import Detector, DetectorSettings
+
+    detector = Detector(DetectorSettings(workers=workers, allow=tuple(allow)))
+    detector.detect(texts)
+    total = vm_hwm_mb()
+    pool = detector._pool
+    if pool is not None:  # add each worker process's own peak
+        total += sum(pool.map(_worker_hwm, range(workers)))
+    detector.close()
+    out.put(total)
+
+
+def _worker_hwm(_: int) -> float:
+    return vm_hwm_mb()
 
 
 def peak_rss_mb(kind: str, workers: int, texts: list[str], allow: list[str]) -> float:
@@ -98,9 +123,7 @@ def peak_rss_mb(kind: str, workers: int, texts: list[str], allow: list[str]) -> 
     p.start()
     value = q.get(timeout=600)
     p.join()
-    # Worker processes of a pool are children of the child: count them too.
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return float(value) if workers <= 1 else float(value) + children
+    return float(value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
