@@ -155,6 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "workers=1" not in name and "stock" not in name:
             cpu_note = "(CPU rate n/a: work runs in child processes)"
         print(f"{name:22} {wall:8.0f} msg/s ({wall / stock_wall:4.1f}x)   {cpu_note}")
+    for run in engines.values():  # stop worker pools before the interpreter shuts down
+        close = getattr(getattr(run, "__self__", None), "close", None)
+        if close is not None:
+            close()
     if not args.no_rss:
         print(f"peak RSS stock         {peak_rss_mb('stock', 1, texts, args.allow):8.0f} MiB")
         for w in args.workers:

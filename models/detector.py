@@ -13,6 +13,7 @@ import copy
 import gc
 import multiprocessing
 import os
+import weakref
 from collections.abc import Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -91,6 +92,8 @@ class Detector:
                 workers, ctx, initializer=_init_worker, initargs=(child,)
             )
             self._workers = workers
+            # Stop the workers when this detector is garbage-collected or the program exits.
+            weakref.finalize(self, self._pool.shutdown, cancel_futures=True)
             # Start every worker now, so the first request does not pay for model loading.
             list(self._pool.map(_warm, range(workers)))
 
