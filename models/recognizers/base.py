@@ -53,7 +53,11 @@ class Rule:
 
 
 class RuleRecognizer(EntityRecognizer):
-    """Runs :class:`Rule` patterns; fails closed on timeouts."""
+    """Runs :class:`Rule` patterns; fails closed on timeouts.
+
+    Subclass names must not repeat Presidio's predefined recognizer class names ("DateRecognizer"):
+    Presidio's registry loader finds recognizer classes by name among all subclasses.
+    """
 
     def __init__(self, name: str, entities: Sequence[str], rules: Sequence[Rule]) -> None:
         self.label: str = name

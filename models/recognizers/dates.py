@@ -149,7 +149,7 @@ _ONLY_WEEKDAY = regex.compile(
 )
 
 
-class DateRecognizer(RuleRecognizer):
+class PersonDateRecognizer(RuleRecognizer):
     """Date/time expressions; a sentence-final "pm." keeps its letters but not the full stop."""
 
     def analyze(
@@ -263,7 +263,7 @@ def _age(m: regex.Match[str], text: str) -> float | None:
 
 
 def recognizers() -> list[EntityRecognizer]:
-    dates = DateRecognizer(
+    dates = PersonDateRecognizer(
         "DateRecognizer",
         [APPOINTMENT_DATETIME.name, DATE_OF_BIRTH.name, DATE.name],
         [
