@@ -255,8 +255,9 @@ class _NameScan:
             return
         if _HOLIDAY_AFTER.match(self.text, self.words[j - 1].end):
             return  # "Martin Luther King Jr. Day", "Presidents Day"
-        if j == i + 1 and len(self.low(i)) < 3 and not self.cap(i) and not rule.startswith("cue"):
-            return  # "ty!!", "Su cita": two letters alone are not enough
+        short = j == i + 1 and len(self.low(i)) < 3 and not self.cap(i)
+        if short and (not rule.startswith("cue") or self.low(i) in self.lex.common_words):
+            return  # "ty!!", "hola! si, ...": two letters alone are not enough
         self.taken.update(range(i, j))
         end = _base(self.words[j - 1])[1]
         self.out.append(self.owner.result(PERSON.name, self.words[i].start, end, score, rule))
@@ -500,6 +501,8 @@ class _NameScan:
             ]
             if not strong or self.upper_text and not any(self.lexical(i) for i in inside):
                 continue
+            if self.low(inside[-1]) == "day":
+                continue  # "Martin Luther King Jr. Day"
             self.emit(inside[0], inside[-1] + 1, 0.7, "spacy")
 
     def propagate(self) -> None:
