@@ -93,6 +93,9 @@ _AMBIGUOUS_VOCATIVE = regex.compile(
     regex.IGNORECASE,
 )
 # After "hey kit": words that show the next word was a name being addressed.
+FILLERS = _set("lol haha hahaha ok okay so sorry omg yes yep ugh hmm aw aww")
+_YOUR_NEXT = regex.compile(r"[ \t]*(?:[,—–\-:][ \t]*)?(?:ur|your)\b", regex.IGNORECASE)
+_YOUR_AFTER_MARK = regex.compile(r"[ \t]*[,—–\-:][ \t]*(?:ur|your)\b", regex.IGNORECASE)
 _GREETING_GAP = regex.compile(r"[ \t]*[,!]*[ \t]*")
 _ADDRESS_FOLLOWS = regex.compile(
     r"[ \t]+(?:its|it's|this\s+is|ur|your|u|you|pls|please|wya|r\s+u|are\s+you|did|can|just|"
@@ -378,7 +381,19 @@ class _NameScan:
             if lexical and cap and not self.upper_text and self.vocative_end(j - 1):
                 self.emit(i, j, 0.6, "weak_cue_ambiguous")
                 return
-        if i == 0 or _SENTENCE_GAP.fullmatch(self.gap(i - 1, i)):
+        opening = i == 0 or _SENTENCE_GAP.fullmatch(self.gap(i - 1, i)) is not None
+        # "Otto ur BP was...", "lol Otto ur BP", "Rose — your flu test": addressed by name (but
+        # "Bring your", "Wash your": an everyday word needs a dash or comma before "your").
+        end_j = _base(self.words[j - 1])[1]
+        addressed = (
+            _YOUR_NEXT.match(self.text, end_j)
+            if not everyday
+            else (_YOUR_AFTER_MARK.match(self.text, end_j))
+        )
+        if (opening or prev in FILLERS) and lexical and (cap or not everyday) and addressed:
+            self.emit(i, j, 0.75, "addressed_your")
+            return
+        if opening:
             # Start of the text, line or sentence, then "!" or ",": "Grace!", "Brook, please".
             after = self.text[_base(self.words[j - 1])[1] :]
             if (amb or everyday) and not _AMBIGUOUS_VOCATIVE.match(after):
