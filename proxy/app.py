@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -9,12 +11,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import aiohttp
 from aiohttp import web
 
-from proxy import appkeys
+from proxy import appkeys, limits, logsafety
 from proxy.admin import setup_admin
 from proxy.analytics import wiring as analytics
-from proxy.audit import AuditLog
+from proxy.audit import AuditLog, AuditUnavailable
+from proxy.audit_checkpoints import CheckpointSigner
 from proxy.detection import DetectionService, TextDetector
 from proxy.handler import outbound, passthrough
+from proxy.idempotency import IDEMPOTENCY, IdempotencyStore
+from proxy.limits import concurrency_middleware, rate_limit_middleware
 from proxy.policy import Policy
 from proxy.policy_holder import PolicyHolder
 from proxy.policy_recognizers import PolicyDetector
@@ -23,6 +28,7 @@ from proxy.providers import Provider, build_providers, mounted_prefixes, mounted
 from proxy.secrets_store import load_or_create
 from proxy.settings import Settings
 from proxy.store import open_database
+from proxy.tls import check_upstream_tls
 from proxy.webhooks.routes import setup as setup_webhooks
 
 log = logging.getLogger("phi_proxy.app")
@@ -34,9 +40,13 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     """The proxy application. The detector is built by the caller (it is slow to load)."""
     app = web.Application(
         client_max_size=settings.server.max_body_bytes,
-        middlewares=[internal_error_middleware],
+        middlewares=[internal_error_middleware, rate_limit_middleware, concurrency_middleware],
     )
+    logsafety.apply()
+    limits.check_detection_deadline(settings)
+    check_upstream_tls(settings)  # refuse, or warn loudly, before anything starts
     app[appkeys.SETTINGS] = settings
+    limits.install(app, settings)
     # the detector follows the live policy (its custom recognizers); see proxy.policy_recognizers
     policy_detector = PolicyDetector(detector)
     app[appkeys.POLICY] = PolicyHolder(
@@ -77,6 +87,8 @@ def _bind(
         request[appkeys.PROVIDER] = provider
         return await fn(request, provider)
 
+    handler.phi_provider = provider  # type: ignore[attr-defined]  # for proxy.limits middlewares
+
     return handler
 
 
@@ -115,17 +127,60 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
     storage = app[appkeys.SETTINGS].storage
     db = await open_database(storage.url)
     app[appkeys.STORE] = db
-    app[appkeys.AUDIT] = AuditLog(db)
+    a = app[appkeys.SETTINGS].audit
+    signer = CheckpointSigner.load(a.signing_key_file, storage.data_dir)
+    audit = AuditLog(
+        db,
+        signer,
+        every_records=a.checkpoint_every_records,
+        every_seconds=a.checkpoint_every_seconds,
+    )
+    app[appkeys.AUDIT] = audit
     app[appkeys.PSEUDONYM_KEY] = load_or_create("pseudonym", storage.data_dir)
+    idem = app[appkeys.SETTINGS].idempotency
+    app[IDEMPOTENCY] = IdempotencyStore(db, ttl=idem.ttl_seconds, wait=idem.wait_seconds)
+    tasks = [
+        asyncio.create_task(_checkpoint_ticker(audit, a.checkpoint_every_seconds)),
+        asyncio.create_task(_expire_idempotency(app[IDEMPOTENCY], idem.ttl_seconds)),
+    ]
     yield
+    for task in tasks:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    with contextlib.suppress(AuditUnavailable):
+        await audit.checkpoint()  # sign the tail on a clean shutdown
     await db.close()
+
+
+async def _checkpoint_ticker(audit: AuditLog, every: float) -> None:
+    """Sign the tail every ``every`` seconds, so a quiet log's last records are covered too."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await audit.checkpoint()
+        except AuditUnavailable as e:
+            log.error("audit checkpoint failed: %s", e)
+
+
+async def _expire_idempotency(store: IdempotencyStore, ttl: float) -> None:
+    """Delete stored answers past their TTL: they hold provider responses (recipients), so they
+    must not outlive their purpose."""
+    every = min(300.0, max(0.1, ttl / 2))
+    while True:
+        await asyncio.sleep(every)
+        try:
+            n = await store.expire()
+        except Exception as e:  # noqa: BLE001 - retried next round; nothing depends on it
+            log.error("idempotency expiry failed: %s", type(e).__name__)
+        else:
+            if n:
+                log.info("expired %d idempotency keys", n)
 
 
 async def _http_session(app: web.Application) -> AsyncIterator[None]:
     s = app[appkeys.SETTINGS].upstream
     connector = aiohttp.TCPConnector(ssl=s.verify_tls, limit=100)
-    if not s.verify_tls:
-        log.warning("UPSTREAM TLS VERIFICATION IS DISABLED by %s", app[appkeys.SETTINGS].source)
     async with aiohttp.ClientSession(connector=connector, auto_decompress=False) as session:
         app[appkeys.HTTP] = session
         yield

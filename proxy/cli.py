@@ -1,4 +1,5 @@
-"""phi-proxy: the command line (serve, scrub, sandbox, policy, users, deidentify, export)."""
+"""phi-proxy: the command line (serve, scrub, sandbox, policy, users, deidentify, export, audit,
+keys, portal, optout, db)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", help="service settings: portal links go to the same store and keys as serve"
     )
 
+    au = sub.add_parser("audit", help="verify, checkpoint and purge the audit log")
+    ausub = au.add_subparsers(dest="audit_command", required=True)
+    av = ausub.add_parser("verify", help="check the chain; exit 1 listing every problem")
+    av.add_argument("--config")
+    av.add_argument(
+        "--checkpoints",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="checkpoints exported earlier (JSONL); detects a truncated tail",
+    )
+    av.add_argument(
+        "--trusted-key",
+        action="append",
+        default=[],
+        metavar="HEX",
+        help="accept checkpoints only under these Ed25519 public keys",
+    )
+    acp = ausub.add_parser("checkpoint", help="signed checkpoints")
+    acpsub = acp.add_subparsers(dest="checkpoint_command", required=True)
+    ex = acpsub.add_parser("export", help="sign the tail now and write every checkpoint (JSONL)")
+    ex.add_argument("--config")
+    ex.add_argument("--out", required=True, help="file to write ('-' for stdout)")
+    ap = ausub.add_parser("purge", help="delete records past retention, keeping a signed anchor")
+    ap.add_argument("--config")
+    ap.add_argument("--retention-days", type=float, help="default: audit.retention_days")
     from proxy.policy_cli import add_parsers
 
     add_parsers(sub)
@@ -93,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return portal_cli.run(args)
         if args.command == "db":
             return db_upgrade(args)
+        if args.command == "audit":
+            from proxy.audit_cli import run
+
+            return asyncio.run(run(args))
         if args.command == "policy":
             from proxy import policy_cli
 
@@ -128,6 +159,9 @@ def _setup_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         stream=sys.stderr,
     )
+    from proxy import logsafety
+
+    logsafety.apply()
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -136,9 +170,10 @@ def serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from models.engine import ModelNotInstalled
+    from proxy.limits import server_handler_args
     from proxy.policy import load_policy
-    from proxy.providers import REGISTRY
     from proxy.settings import load_settings
+    from proxy.tls import check_http_parser, server_ssl_context
 
     _setup_logging(args.log_level)
     settings = load_settings(args.config)
@@ -149,10 +184,11 @@ def serve(args: argparse.Namespace) -> int:
         server = replace(server, port=args.port)
     settings = replace(settings, server=server)
     sandbox_port = server.port + 1
-    overrides = dict(args.upstream)
     if args.sandbox:
-        overrides = {name: f"http://127.0.0.1:{sandbox_port}" for name in REGISTRY} | overrides
-    settings = settings.with_upstreams(overrides)
+        from proxy.sandbox import sandbox_settings
+
+        settings = sandbox_settings(settings, f"http://127.0.0.1:{sandbox_port}")
+    settings = settings.with_upstreams(dict(args.upstream))
     policy = load_policy(args.policy or settings.policy_path)
     settings = replace(settings, policy_path=args.policy or settings.policy_path or policy.source)
     log.info(
@@ -165,6 +201,12 @@ def serve(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("phi-proxy: --workers must be at least 1", file=sys.stderr)
         return 2
+    check_http_parser()
+    # Header/line caps and idle timeout for aiohttp's parser, and TLS termination if configured.
+    server_kw: dict[str, Any] = {
+        **server_handler_args(settings),
+        "ssl_context": server_ssl_context(settings),
+    }
 
     def build() -> web.Application:
         from models.detector import Detector, DetectorSettings
@@ -195,9 +237,19 @@ def serve(args: argparse.Namespace) -> int:
             )
         if args.metrics_port:
             extra.append(ctx.Process(target=_run_metrics, args=(args.metrics_port,), daemon=True))
-        return run_workers(build, server.host, server.port, args.workers, extra=extra)
+        return run_workers(
+            build, server.host, server.port, args.workers, extra=extra, server_kw=server_kw
+        )
     return asyncio.run(
-        _serve_one(app, server.host, server.port, args.sandbox, sandbox_port, args.metrics_port)
+        _serve_one(
+            app,
+            server.host,
+            server.port,
+            args.sandbox,
+            sandbox_port,
+            args.metrics_port,
+            server_kw,
+        )
     )
 
 
@@ -218,7 +270,13 @@ def _run_metrics(port: int) -> None:
 
 
 async def _serve_one(
-    app: Any, host: str, port: int, sandbox: bool, sandbox_port: int, metrics_port: int | None
+    app: Any,
+    host: str,
+    port: int,
+    sandbox: bool,
+    sandbox_port: int,
+    metrics_port: int | None,
+    server_kw: dict[str, Any] | None = None,
 ) -> int:
     import signal
 
@@ -234,16 +292,21 @@ async def _serve_one(
         )
     if metrics_port:
         runners.append((web.AppRunner(metrics_app(), access_log=None), "127.0.0.1", metrics_port))
-    runners.append((web.AppRunner(app, access_log=None, shutdown_timeout=30), host, port))
+    kw = dict(server_kw or {})
+    ssl_context = kw.pop("ssl_context", None)
+    proxy_runner = web.AppRunner(app, access_log=None, shutdown_timeout=30, **kw)
+    runners.append((proxy_runner, host, port))
     for runner, h, p in runners:
         await runner.setup()
-        await web.TCPSite(runner, h, p).start()
+        tls = ssl_context if runner is proxy_runner else None
+        await web.TCPSite(runner, h, p, ssl_context=tls).start()
     extra = (
         f" (sandbox provider on http://127.0.0.1:{sandbox_port}; see /_sandbox/messages)"
         if sandbox
         else ""
     )
-    print(f"phi-proxy listening on http://{host}:{port}{extra}", flush=True)
+    scheme = "https" if ssl_context else "http"
+    print(f"phi-proxy listening on {scheme}://{host}:{port}{extra}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -6,21 +6,24 @@ carry the request id, provider and entity types, never text or phone numbers.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 
 from aiohttp import web
 
-from proxy import appkeys, metrics
+from proxy import appkeys, idempotency, metrics
 from proxy.analytics.wiring import record_sends
 from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
 from proxy.detection import DetectionUnavailable
+from proxy.idempotency import IDEMPOTENCY, Claim
+from proxy.limits import read_body
 from proxy.optout import enforce as enforce_optout
 from proxy.pipeline import Decision, decide
-from proxy.policy import Action
+from proxy.policy import Action, Policy
 from proxy.portal.issue import DOB_HEADER, PortalLinks, issue_links
 from proxy.portal.service import PortalRefused, PortalUnavailable
-from proxy.providers import BadRequest, Incoming, Message, Provider
+from proxy.providers import BadRequest, Incoming, Message, Parsed, Provider
 from proxy.upstream import UpstreamError, request_headers, send
 
 log = logging.getLogger("phi_proxy.handler")
@@ -28,12 +31,8 @@ log = logging.getLogger("phi_proxy.handler")
 
 async def read_incoming(request: web.Request) -> Incoming:
     """The request with its body read, within the configured size limit."""
-    limit = request.app[appkeys.SETTINGS].server.max_body_bytes
-    if request.content_length is not None and request.content_length > limit:
-        raise BadRequest(f"Request body exceeds {limit} bytes", status=413)
-    body = await request.content.read(limit + 1)
-    if len(body) > limit:
-        raise BadRequest(f"Request body exceeds {limit} bytes", status=413)
+    server = request.app[appkeys.SETTINGS].server
+    body = await read_body(request, server.max_body_bytes, server.body_read_timeout_seconds)
     return Incoming(
         method=request.method,
         path=request.path,
@@ -63,6 +62,41 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
     refusal = await enforce_optout(request, provider, parsed, request_id)
     if refusal is not None:
         return refusal
+
+    # Idempotency: a retry with the same key gets the first answer, never a second send.
+    claim = await _idempotency_begin(request, provider, incoming, request_id)
+    if isinstance(claim, web.StreamResponse):
+        return claim
+    sent: list[bool] = []  # True once the request may have reached the provider
+    try:
+        response = await _inspect_and_send(
+            request, provider, incoming, parsed, policy, request_id, sent
+        )
+    finally:
+        # Release only when provably nothing left (even if an exception is on its way out).
+        if claim is not None and not any(sent):
+            await _idempotency_release(request, claim, request_id)
+    if claim is not None and any(sent):
+        try:
+            await request.app[IDEMPOTENCY].complete(claim, response)
+        except Exception as e:  # noqa: BLE001 - the send happened; say so, don't hide it
+            log.error(
+                "request %s: could not store idempotent answer: %s", request_id, type(e).__name__
+            )
+    return response
+
+
+async def _inspect_and_send(
+    request: web.Request,
+    provider: Provider,
+    incoming: Incoming,
+    parsed: Parsed,
+    policy: Policy,
+    request_id: str,
+    sent: list[bool],
+) -> web.Response:
+    """Steps 2-6; ``sent`` gets True once anything may have reached the provider."""
+    app = request.app
 
     # 2. detect (off the event loop, with a deadline)
     texts = [m.text for m in parsed.messages]
@@ -145,7 +179,7 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
 
     # 6. forward (the portal's date-of-birth header never goes upstream)
     drop = (*parsed.drop_headers, DOB_HEADER)
-    response = await forward(request, provider, incoming, body, drop, request_id)
+    response = await forward(request, provider, incoming, body, drop, request_id, sent)
     metrics.REQUESTS.labels(
         provider.name, "forwarded" if response.status < 400 else "upstream_error"
     ).inc()
@@ -154,6 +188,46 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         app, provider.name, parsed.messages, decisions, findings, policy, response.status, outgoing
     )
     return response
+
+
+async def _idempotency_begin(
+    request: web.Request, provider: Provider, incoming: Incoming, request_id: str
+) -> Claim | web.StreamResponse | None:
+    """None (no key), a claim to complete, or the response to give now (replay or refusal)."""
+    try:
+        key = idempotency.key_from(incoming.headers)
+    except idempotency.InvalidKey as e:
+        return provider.error(400, provider.bad_request_code, str(e))
+    if key is None:
+        return None
+    store = request.app[IDEMPOTENCY]
+    fp = idempotency.fingerprint(
+        request.app[appkeys.PSEUDONYM_KEY], incoming.method, incoming.path, incoming.body
+    )
+    try:
+        got = await store.begin(idempotency.scope_for(provider.name, incoming.headers), key, fp)
+    except idempotency.KeyConflict as e:
+        return provider.error(e.status, provider.bad_request_code, e.message)
+    except idempotency.IdempotencyUnavailable as e:
+        log.error("request %s: %s refused: %s", request_id, provider.name, e)
+        return provider.error(
+            503,
+            provider.unavailable_code,
+            "Idempotency store is unavailable; the message was not sent.",
+        )
+    if isinstance(got, idempotency.Stored):
+        log.info("request %s: %s idempotent replay", request_id, provider.name)
+        return got.response()
+    return got
+
+
+async def _idempotency_release(request: web.Request, claim: Claim, request_id: str) -> None:
+    try:
+        await request.app[IDEMPOTENCY].release(claim)
+    except Exception as e:  # noqa: BLE001 - a stuck claim only delays retries until its TTL
+        log.error(
+            "request %s: could not release idempotency claim: %s", request_id, type(e).__name__
+        )
 
 
 async def _audit_decisions(
@@ -212,8 +286,12 @@ async def forward(
     body: bytes,
     drop_headers: tuple[str, ...] = (),
     request_id: str = "",
+    sent: list[bool] | None = None,
 ) -> web.Response:
-    """Send upstream through the shared session and hand the provider's answer back unchanged."""
+    """Send upstream through the shared session and hand the provider's answer back unchanged.
+
+    Retried (bounded, with backoff) only when the connection itself failed, which proves the
+    provider received nothing; ``sent`` gets True once the request may have reached it."""
     app = request.app
     settings = app[appkeys.SETTINGS]
     base = (provider.upstream or settings.upstream.url_for(provider.name)).rstrip("/")
@@ -224,17 +302,35 @@ async def forward(
         (*drop_headers, *provider.upstream_drop_headers),
         provider.extra_upstream_headers(incoming, body),
     )
-    timeout = settings.upstream.timeout_seconds
+    up = settings.upstream
     try:
-        with metrics.UPSTREAM_SECONDS.labels(provider.name).time():
-            resp = await send(app[appkeys.HTTP], incoming.method, url, headers, body, timeout)
+        for attempt in range(up.retries + 1):
+            try:
+                with metrics.UPSTREAM_SECONDS.labels(provider.name).time():
+                    resp = await send(
+                        app[appkeys.HTTP], incoming.method, url, headers, body, up.timeout_seconds
+                    )
+                break
+            except UpstreamError as e:
+                if e.sent or attempt == up.retries:
+                    raise
+                log.info("request %s: %s not reachable, retrying", request_id, provider.name)
+                await asyncio.sleep(up.retry_backoff_ms / 1000 * (2**attempt))
+        if sent is not None:
+            sent.append(True)
     except UpstreamError as e:
         metrics.ERRORS.labels("upstream").inc()
+        if sent is not None:
+            sent.append(e.sent)
         log.warning("request %s: %s upstream error: %s", request_id, provider.name, e)
         status = 504 if e.timeout else 502
         return provider.error(
             status, provider.unavailable_code, f"Provider {e}; see its status page."
         )
+    except BaseException:
+        if sent is not None:
+            sent.append(True)  # unknown: assume it may have left (never re-send on a retry)
+        raise
     return web.Response(status=resp.status, headers=resp.headers, body=resp.body)
 
 

@@ -23,6 +23,18 @@ class ServerSettings:
     port: int = 8080
     max_body_bytes: int = 64 * 1024
     public_base_url: str = "http://127.0.0.1:8080"
+    # Request line and each header line / field (aiohttp max_line_size, max_field_size): 431/400.
+    max_line_bytes: int = 8190
+    max_header_bytes: int = 8190
+    # A client must deliver its whole body within this (slowloris): else 408, nothing forwarded.
+    body_read_timeout_seconds: float = 10.0
+    # An idle connection, or one whose headers never complete, is closed after this.
+    keepalive_timeout_seconds: float = 15.0
+    # Sends in flight at once; past it new ones get a provider-shaped 503 (no unbounded queue).
+    max_concurrent_requests: int = 256
+    # TLS termination: both or neither; minimum TLS 1.2.
+    tls_cert: str = ""
+    tls_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,11 @@ class UpstreamSettings:
     timeout_seconds: float = 15.0
     verify_tls: bool = True
     urls: dict[str, str] = field(default_factory=dict)
+    # verify_tls: false is refused unless this is also true; every start then warns loudly.
+    allow_insecure_upstream_for_testing: bool = False
+    # Retries only when the connection itself failed (nothing can have been sent).
+    retries: int = 2
+    retry_backoff_ms: float = 100.0
 
     def url_for(self, provider: str) -> str:
         return self.urls.get(provider) or REGISTRY[provider].default_upstream
@@ -48,6 +65,36 @@ class StorageSettings:
     url: str = "sqlite:///var/phi-proxy.sqlite3"
     data_dir: str = "var"  # generated local keys (mode 0600); never commit it
     kek_file: str = ""  # vault key-encryption key (hex, mode 0600); default: <data_dir>/kek.key
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    """Per-client token bucket (keyed by credential hash, else client IP): 429 + Retry-After."""
+
+    rate_limit_enabled: bool = True
+    requests_per_second: float = 50.0
+    burst: int = 100
+    max_clients_tracked: int = 100_000
+
+
+@dataclass(frozen=True)
+class IdempotencySettings:
+    """``Idempotency-Key`` / ``I-Twilio-Idempotency-Token`` handling (see README)."""
+
+    ttl_seconds: float = 24 * 3600.0
+    # A duplicate arriving while the first is in flight waits this long for it, then gets 409.
+    wait_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """Signed checkpoints and retention of the hash-chained audit log."""
+
+    # Ed25519 seed (hex) file; else env PHI_PROXY_AUDIT_SIGNING_KEY; else generated in data_dir.
+    signing_key_file: str = ""
+    checkpoint_every_records: int = 1000
+    checkpoint_every_seconds: float = 300.0
+    retention_days: int = 2192  # six years (HIPAA documentation retention)
 
 
 @dataclass(frozen=True)
@@ -66,6 +113,9 @@ class Settings:
     detection: DetectionSettings = field(default_factory=DetectionSettings)
     upstream: UpstreamSettings = field(default_factory=UpstreamSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    idempotency: IdempotencySettings = field(default_factory=IdempotencySettings)
+    audit: AuditSettings = field(default_factory=AuditSettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
     providers: ProvidersConfig = field(default_factory=ProvidersConfig)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
@@ -84,6 +134,9 @@ _SECTIONS: dict[str, type] = {
     "server": ServerSettings,
     "detection": DetectionSettings,
     "storage": StorageSettings,
+    "limits": LimitSettings,
+    "idempotency": IdempotencySettings,
+    "audit": AuditSettings,
     "admin": AdminSettings,
 }
 
@@ -116,15 +169,31 @@ def _section(doc: YamlDoc, name: str, cls: type, raw: Any) -> Any:
     return cls(**values)
 
 
+def _check_server(doc: YamlDoc, server: ServerSettings) -> ServerSettings:
+    """TLS files exist (relative to the config file) and come in pairs; header limits sane."""
+    if bool(server.tls_cert) != bool(server.tls_key):
+        raise doc.error("server.tls_cert", "tls_cert and tls_key must be given together")
+    paths = {}
+    for key in ("tls_cert", "tls_key"):
+        path = getattr(server, key)
+        if path and not Path(path).is_absolute():
+            path = str(Path(doc.file).resolve().parent / path)
+        if path and not Path(path).is_file():
+            raise doc.error(f"server.{key}", f"no such file: {path}")
+        paths[key] = path
+    for key in ("max_line_bytes", "max_header_bytes"):
+        if getattr(server, key) < 1024:
+            raise doc.error(f"server.{key}", "below 1024 bytes breaks ordinary clients")
+    return replace(server, **paths)
+
+
 def parse_settings(doc: YamlDoc) -> Settings:
-    top = check_keys(
-        doc,
-        "",
-        doc.data,
-        {"server", "detection", "upstream", "storage", "providers", "admin", "policy", "webhooks"},
-    )
+    top = check_keys(doc, "", doc.data, {*_SECTIONS, "upstream", "providers", "policy", "webhooks"})
     sections = {k: _section(doc, k, cls, top.get(k)) for k, cls in _SECTIONS.items()}
-    up = check_keys(doc, "upstream", top.get("upstream"), {"timeout_seconds", "verify_tls", "urls"})
+    sections["server"] = _check_server(doc, sections["server"])
+    up = check_keys(
+        doc, "upstream", top.get("upstream"), set(UpstreamSettings.__dataclass_fields__)
+    )
     urls = up.get("urls") or {}
     if not isinstance(urls, dict):
         raise doc.error("upstream.urls", "must be a mapping of provider name to base URL")
@@ -144,6 +213,25 @@ def parse_settings(doc: YamlDoc) -> Settings:
     timeout = up.get("timeout_seconds", 15.0)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise doc.error("upstream.timeout_seconds", "must be a positive number")
+    insecure_ok = up.get("allow_insecure_upstream_for_testing", False)
+    if not isinstance(insecure_ok, bool):
+        raise doc.error("upstream.allow_insecure_upstream_for_testing", "must be true or false")
+    if not verify and not insecure_ok:
+        raise doc.error(
+            "upstream.verify_tls",
+            "false disables certificate checks for the https provider APIs; refused unless "
+            "upstream.allow_insecure_upstream_for_testing: true is also set (testing only)",
+        )
+    retries = up.get("retries", 2)
+    if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 5:
+        raise doc.error("upstream.retries", "must be an integer from 0 to 5")
+    backoff = up.get("retry_backoff_ms", 100.0)
+    if (
+        isinstance(backoff, bool)
+        or not isinstance(backoff, int | float)
+        or not 0 <= backoff <= 5000
+    ):
+        raise doc.error("upstream.retry_backoff_ms", "must be a number from 0 to 5000")
     policy = top.get("policy")
     if policy is not None and not isinstance(policy, str):
         raise doc.error("policy", "must be a file path")
@@ -155,7 +243,9 @@ def parse_settings(doc: YamlDoc) -> Settings:
     except RouteCollision as e:
         raise doc.error("providers", f"route collision: {e}") from None
     return Settings(
-        upstream=UpstreamSettings(float(timeout), verify, dict(urls)),
+        upstream=UpstreamSettings(
+            float(timeout), verify, dict(urls), insecure_ok, retries, float(backoff)
+        ),
         providers=providers,
         webhooks=parse_webhooks(doc, top.get("webhooks")),
         policy_path=policy,

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 from types import FrameType
+from typing import Any
 
 from aiohttp import web
 
@@ -35,7 +36,13 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(factory: AppFactory, sock: socket.socket, drain_seconds: float, index: int) -> None:
+def _worker(
+    factory: AppFactory,
+    sock: socket.socket,
+    drain_seconds: float,
+    index: int,
+    server_kw: dict[str, Any] | None = None,
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; SIGTERM drains
     app = factory()
     log.info("worker %d (pid %d) serving", index, os.getpid())
@@ -46,6 +53,7 @@ def _worker(factory: AppFactory, sock: socket.socket, drain_seconds: float, inde
         access_log=None,
         print=None,
         handle_signals=True,
+        **(server_kw or {}),  # header limits, idle timeout, ssl_context (proxy.limits, .tls)
     )
 
 
@@ -57,6 +65,7 @@ def run_workers(
     *,
     drain_seconds: float = 30.0,
     extra: list[BaseProcess] | None = None,
+    server_kw: dict[str, Any] | None = None,
 ) -> int:
     """Fork ``workers`` processes serving ``factory()`` on host:port; return the exit status."""
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="phi-proxy-metrics-"))
@@ -64,13 +73,16 @@ def run_workers(
     ctx = mp.get_context("fork")
     procs = [
         ctx.Process(
-            target=_worker, args=(factory, sock, drain_seconds, i), name=f"phi-proxy-worker-{i}"
+            target=_worker,
+            args=(factory, sock, drain_seconds, i, server_kw),
+            name=f"phi-proxy-worker-{i}",
         )
         for i in range(workers)
     ]
     for p in [*(extra or []), *procs]:
         p.start()
-    print(f"phi-proxy listening on http://{host}:{port} with {workers} workers", flush=True)
+    scheme = "https" if (server_kw or {}).get("ssl_context") else "http"
+    print(f"phi-proxy listening on {scheme}://{host}:{port} with {workers} workers", flush=True)
     stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:

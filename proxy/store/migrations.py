@@ -198,6 +198,40 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX analytics_held_back_ts ON analytics_held_back (ts)
         """,
     ),
+    # proxy.audit / proxy.audit_checkpoints: signed checkpoints and retention anchors
+    Migration(
+        "0008_audit_checkpoints",
+        """
+        CREATE TABLE audit_checkpoints (
+            seq BIGINT NOT NULL,
+            hash TEXT NOT NULL,
+            ts REAL NOT NULL,
+            kind TEXT NOT NULL,
+            key_id TEXT NOT NULL,
+            public_key TEXT NOT NULL,
+            signature TEXT NOT NULL,
+            PRIMARY KEY (seq, kind)
+        )
+        """,
+    ),
+    # proxy.idempotency: first response per (provider + credential hash, key)
+    Migration(
+        "0009_idempotency",
+        """
+        CREATE TABLE idempotency_keys (
+            scope TEXT NOT NULL,
+            idem_key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            state TEXT NOT NULL,
+            created REAL NOT NULL,
+            status INTEGER,
+            headers TEXT,
+            body BLOB,
+            PRIMARY KEY (scope, idem_key)
+        );
+        CREATE INDEX idempotency_keys_created ON idempotency_keys (created)
+        """,
+    ),
 ]
 
 

@@ -75,13 +75,19 @@ class SqliteDatabase:
             try:
                 yield _SqliteTx(self._conn)
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await self._rollback()
                 raise
             try:
                 await self._conn.execute("COMMIT")
             except sqlite3.Error as e:
-                await self._conn.execute("ROLLBACK")
+                await self._rollback()
                 raise StoreUnavailable(f"sqlite commit: {type(e).__name__}") from None
+
+    async def _rollback(self) -> None:
+        """Roll back unless SQLite already did (it does on its own after e.g. SQLITE_FULL); a
+        second ROLLBACK would raise and hide the error that caused the first."""
+        if self._conn.in_transaction:
+            await self._conn.execute("ROLLBACK")
 
     async def execute(self, sql: str, *args: Any) -> int:
         async with self.transaction() as tx:

@@ -20,6 +20,7 @@ from proxy.analytics import safe_harbor
 from proxy.analytics.export import export_partitioned
 from proxy.analytics.wiring import ANALYTICS
 from proxy.policy import Policy
+from proxy.settings import LimitSettings, Settings
 from tests.analytics.helpers import (
     leaks,
     policy_with,
@@ -77,6 +78,10 @@ def detected(detector: Detector, policy: Policy, rows: list[dict]) -> set[str]:
     }
 
 
+# 300 sends from one test client would trip the per-client rate limit; it is not under test here.
+UNTHROTTLED = Settings(limits=LimitSettings(rate_limit_enabled=False))
+
+
 async def run(proxy, rows: list[dict]) -> list[int]:
     sem = asyncio.Semaphore(8)
 
@@ -100,7 +105,9 @@ async def test_bench_corpus_without_text_exports_no_identifier(
 ):
     rows = load()
     proxy = await make_proxy(
-        str(upstream_server.make_url("")), policy=policy_with("analytics: {keep_text: false}")
+        str(upstream_server.make_url("")),
+        policy=policy_with("analytics: {keep_text: false}"),
+        settings=UNTHROTTLED,
     )
     await run(proxy, rows)
     exported = await export(proxy, tmp_path / "out")
@@ -117,7 +124,7 @@ async def test_bench_corpus_with_text_exports_nothing_the_detector_can_see(
 ):
     rows = load()
     policy = policy_with("analytics: {keep_text: true}")
-    proxy = await make_proxy(str(upstream_server.make_url("")), policy=policy)
+    proxy = await make_proxy(str(upstream_server.make_url("")), policy=policy, settings=UNTHROTTLED)
     await run(proxy, rows)
     exported = await export(proxy, tmp_path / "out")
     held = proxy.app[ANALYTICS].counters["held_back"]
