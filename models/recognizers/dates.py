@@ -1,10 +1,23 @@
-"""Dates tied to a person (birth, admission, discharge, death, tests) versus appointment times."""
+"""Dates tied to a person (birth, admission, discharge, death, tests) versus appointment times.
+
+One recognizer finds every date/time expression and types it by the nearest cue in front of it
+(same clause): birth cues → DATE_OF_BIRTH; admission, discharge, death, test or visit-in-the-past
+cues → DATE; appointment cues, or a clock time with no other cue → APPOINTMENT_DATETIME (which the
+policy may let through, and which suppresses overlapping PHI findings). A full date with a year
+long past and no cue is treated as a birth date: failing towards redaction.
+"""
 
 from __future__ import annotations
 
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
+import datetime as dt
 
+import regex
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from models import lexicons
 from models.entities import EntityType
+from models.recognizers.base import Rule, RuleRecognizer
 
 DATE_OF_BIRTH = EntityType("DATE_OF_BIRTH", "date of birth", "identifier", True, "A date of birth")
 DATE = EntityType("DATE", "date", "identifier", True, "Admission, discharge, death or test date")
@@ -14,20 +27,261 @@ APPOINTMENT_DATETIME = EntityType(
 AGE_OVER_89 = EntityType("AGE_OVER_89", "age", "identifier", True, "An age of 90 or more")
 ENTITIES = (DATE_OF_BIRTH, DATE, APPOINTMENT_DATETIME, AGE_OVER_89)
 
-_DATE = r"\b(?:\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2}))\b"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY_FULL = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_WEEKDAY = r"(?:" + _WEEKDAY_FULL + r"|(?:mon|tues|tue|weds|wed|thurs|thur|thu|fri|sat|sun)\.?)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
+_NUMERIC = (
+    r"(?:(?:0?[1-9]|1[0-2])[/\-.](?:0?[1-9]|[12]\d|3[01])[/\-.](?:(?:19|20)\d{2}|\d{2})"
+    r"|(?:1[3-9]|2\d|3[01])[/\-.](?:0?[1-9]|1[0-2])[/\-.](?:(?:19|20)\d{2}|\d{2})"
+    r"|(?:0?[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:19|20)\d{2}"
+    r"|(?:19|20)\d{2}[\-/. ](?:0?[1-9]|1[0-2])[\-/. ](?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01]))"
+)
+_TEXTUAL = (
+    r"(?:" + _MONTH + r"\s+" + _DAY + r"(?:,?\s+" + _YEAR + r")?"
+    r"|" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+" + _YEAR + r")?"
+    r"|"
+    + _MONTH
+    + r",?\s+"
+    + _YEAR
+    + r"|"
+    + _DAY
+    + r"[\-/.\s]"
+    + _MONTH
+    + r"[\-/.\s](?:"
+    + _YEAR
+    + r"|\d{2}))"
+)
+_TIME = (
+    r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?(?:[ap]\.?(?:m\.?)?))?|(?:1[0-2]|0?[1-9])\s?(?:[ap]\.?m\.?)"
+    r"|(?:1[0-2]|0?[1-9])\s?o'?clock|noon|midnight)(?!\w)"
+)
+_RELATIVE = (
+    r"(?:today|tomorrow|tonight|this\s+(?:morning|afternoon|evening)|next\s+" + _WEEKDAY_FULL + r")"
+)
+_DAYPART = (
+    r"(?:(?:"
+    + _WEEKDAY
+    + r",?\s+)?(?:"
+    + _NUMERIC
+    + r"|"
+    + _TEXTUAL
+    + r")|"
+    + _RELATIVE
+    + r"|"
+    + _WEEKDAY_FULL
+    + r")"
+)  # noqa: E501
+_JOIN = r"(?:\s*(?:,|at|@|from|between|by|-|–)?\s*)"
+DATETIME = (
+    r"(?<![\w/.\-])(?:"
+    r"(?P<d>" + _DAYPART + r")(?:" + _JOIN + r"(?P<t>" + _TIME + r"))?"
+    r"|(?P<t2>" + _TIME + r")(?:\s*(?:on|,)?\s*(?P<d2>" + _DAYPART + r"))?"
+    r")(?![\w/])"
+)
+
+DOB_CUE = r"\b(?:dob|d\.o\.b|date\s+of\s+birth|birth\s*date|birthdate|born|birthday|bday|b-day|b\.)"
+DATE_CUE = (
+    r"\b(?:admit(?:ted)?|admission|admissions|discharg\w*|d/c'?d|d/c|dc'd|passed|died|death|"
+    r"deceased|expired|"
+    r"collected|drawn|tested|test(?:s|ing)?|specimen|sample|results?|labs?|bloodwork|surgery|"
+    r"operat\w*|procedure|diagnos\w*|seen|treated|visited|visit\s+on|er|ed|emergency|"
+    r"hospitali[sz]ed|stay|injur\w*|accident|fell|fall|delivered|gave\s+birth|delivery|lmp|"
+    r"period|onset|since|x-?ray|scan|mri|biopsy|vaccinat\w*|immuniz\w*|dose|shot|dispensed|"
+    r"filled|prescribed|started|stopped|transfer(?:red)?|released|funeral|overdose|dod|doa|"
+    r"date\s+of\s+(?:service|death|admission|discharge|injury)|dos|incident|exam(?:ined)?|"
+    r"screening|screened|swab(?:bed)?|last\s+(?:seen|visit))\b"
+)
+APPT_CUE = (
+    r"\b(?:appointment|appt|appts|see\s+you|scheduled|schedule|reschedul\w*|booked|book|arrive|"
+    r"arrival|check[- ]?in|reminder|remind\w*|upcoming|come\s+in|follow[- ]?up|telehealth|"
+    r"video\s+visit|virtual\s+visit|visit\s+is|your\s+visit|next\s+visit|open|closed|close|"
+    r"hours|office|call\s+(?:us|back)|available|availability|slot|session|class|confirm\w*|"
+    r"cancel\w*|starts?|begins?|pick\s*up|ready|meeting|consult(?:ation)?|orientation|"
+    r"pre-?op\s+call|see\s+u|w/|cita|mark\s+(?:your|ur)\s+calendar)\b"
+)
+# Cues that date a past event even when the date is only a weekday ("seen in the ED Saturday").
+STRONG_DATE_CUE = regex.compile(
+    r"\b(?:admit(?:ted)?|admission|discharg\w*|d/c'?d|passed|died|death|deceased|expired|"
+    r"collected|drawn|seen|treated|visited|hospitali[sz]ed|injur\w*|accident|fell|delivered|"
+    r"gave\s+birth|onset|since|dispensed|last\s+filled|prescribed|started|stopped|transferred|"
+    r"released|overdose|incident|swabbed|screened|(?:lab\s*work|results?|labs)\s+from)\b",
+    regex.IGNORECASE,
+)
+CUES = regex.compile(
+    r"(?P<dob>" + DOB_CUE + r")|(?P<date>" + DATE_CUE + r")|(?P<appt>" + APPT_CUE + r")",
+    regex.IGNORECASE,
+)
+# A cue must be in the same clause: stop at sentence ends and semicolons (not "Dr. ").
+CLAUSE_END = regex.compile(
+    r"(?<!\b(?:dr|mr|mrs|ms|mx|st|jr|sr|vs|no|apt|ste|inc|[a-z]))[.!?;]\s|\n|\|", regex.IGNORECASE
+)
+PAST_TENSE = regex.compile(r"\b(?:was|were|had|from|since)\s*$|\b(?:ago|last)\b", regex.IGNORECASE)
+_CLINICAL = frozenset({"procedure", "lab_test", "condition"})
+_YEAR4 = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# Two-digit years only in three-part dates: "3/4/61", "25-Jul-26" (never "4/12" or "Jun 10").
+_YEAR2 = regex.compile(
+    r"(?:^|\s)\d{1,2}[/\-.]\d{1,2}[/\-.](\d{2})$|(?:^|\s)\d{1,2}[\-/.][A-Za-z]{3,9}\.?[\-/.](\d{2})$"
+)
+
+
+def _year(day: str) -> int | None:
+    """The year of a date expression, if it has one ("3/4/61" → 1961; "3/4" → None)."""
+    four = _YEAR4.search(day)
+    if four is not None:
+        return int(four.group())
+    two = _YEAR2.search(day.strip())
+    if two is None:
+        return None
+    yy = int(two.group(1) or two.group(2))
+    return 1900 + yy if yy > dt.date.today().year % 100 + 1 else 2000 + yy
+
+
+_ONLY_WEEKDAY = regex.compile(
+    r"(?:next\s+|this\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|tonight|"
+    r"this\s+(?:morning|afternoon|evening))",
+    regex.IGNORECASE,
+)
+
+
+class PersonDateRecognizer(RuleRecognizer):
+    """Date/time expressions; a sentence-final "pm." keeps its letters but not the full stop."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        out = super().analyze(text, entities, nlp_artifacts)
+        for r in out:
+            if text[r.end - 1] == "." and text[r.end - 3 : r.end - 1].lower() in ("am", "pm"):
+                r.end -= 1
+        return out
+
+
+def _classify(m: regex.Match[str], text: str) -> tuple[str, float] | None:
+    start = m.start()
+    window_start = max(0, start - 60)
+    window = text[window_start:start]
+    ends = list(CLAUSE_END.finditer(window))
+    if ends:
+        window = window[ends[-1].end() :]
+    cue = None
+    for c in CUES.finditer(window):
+        cue = c  # nearest cue before the date wins
+    if cue is None:
+        # "DOB" / "born" may also follow: "01/02/1950 (DOB)".
+        tail = text[m.end() : m.end() + 12]
+        follow = CUES.search(tail)
+        if follow is not None and follow.lastgroup == "dob":
+            cue = follow
+    has_time = bool(m.group("t") or m.group("t2"))
+    has_day = bool(m.group("d") or m.group("d2"))
+    kind = cue.lastgroup if cue is not None else None
+    if not has_day:
+        return APPOINTMENT_DATETIME.name, 0.6  # a clock time alone dates nothing
+    day = m.group("d") or m.group("d2") or ""
+    if _ONLY_WEEKDAY.fullmatch(day.strip()):
+        if kind == "date" and STRONG_DATE_CUE.search(window):
+            return DATE.name, 0.7  # "seen in the ED Saturday"
+        return APPOINTMENT_DATETIME.name, 0.6  # "Monday", "tomorrow": no calendar date
+    y = _year(m.group("d") or m.group("d2") or "")
+    if y is not None and kind != "date" and y <= dt.date.today().year - 10:
+        return DATE_OF_BIRTH.name, 0.8  # decades ago: not an appointment, likely a birth date
+    if kind == "dob":
+        return DATE_OF_BIRTH.name, 0.95
+    if kind == "date":
+        return DATE.name, 0.85
+    if kind == "appt":
+        return APPOINTMENT_DATETIME.name, 0.9
+    if has_time:
+        return APPOINTMENT_DATETIME.name, 0.7
+    # A procedure, test or condition named just before a bare date: the date it happened.
+    offset = start - len(window)
+    _, hits = lexicons.analyse(text)
+    if any(h.category in _CLINICAL and offset <= h.start and h.end <= start for h in hits):
+        return DATE.name, 0.75
+    if y is not None:
+        if y <= dt.date.today().year - 10:
+            return DATE_OF_BIRTH.name, 0.7  # long ago, tied to a person: most likely a birth date
+        if y < dt.date.today().year:
+            return DATE.name, 0.6
+    # A calendar date with no appointment cue and no clock time: in a sentence about the reader
+    # ("your Oct 3 visit", "your balance is due Jan 15") a date in their record; in one about
+    # the clinic ("the lobby reopens March 3", "World Kidney Day is March 13") an announcement.
+    sentence = _sentence(text, start, m.end())
+    if _PERSONAL.search(sentence):
+        return DATE.name, 0.55
+    return APPOINTMENT_DATETIME.name, 0.5
+
+
+_PERSONAL = regex.compile(
+    r"\b(?:you|your|ur|u|his|her|their|pt|patient|mr|mrs|ms|mx|su|sus|tu)\b", regex.IGNORECASE
+)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence (or line) around a span."""
+    left = max(text.rfind(c, 0, start) for c in (". ", "! ", "? ", "\n", "|"))
+    rights = [i for i in (text.find(c, end) for c in (". ", "! ", "? ", "\n", "|")) if i >= 0]
+    return text[left + 1 : min(rights) if rights else len(text)]
+
+
+_AGE_NUM = r"(?P<v>(?:9\d|1[01]\d|120))"
+AGE_PATTERNS = [
+    _AGE_NUM + r"(?=\s*(?:-|\s)?\s*(?:years?|yrs?|y/?o|y\.o\.|year-old|yo)\b)",
+    r"\b(?:age[ds]?|aged)\s*(?:of\s*|is\s*|:\s*)?" + _AGE_NUM + r"\b",
+    r"\b(?:turn(?:s|ed|ing)?|is\s+now|celebrat\w+\s+(?:her|his|their))\s+" + _AGE_NUM + r"\b",
+    _AGE_NUM + r"(?=(?:st|nd|rd|th)\s+birthday)",
+    r"(?:\b(?:is|are|was|were|now|'re|’re)\s+)" + _AGE_NUM + r"(?![\w.,]\d)(?!\s*(?:%|\$|mg|mcg|ml|"
+    r"units?|min|mins|minutes|hours?|hrs?|days?|lbs?|pounds|kg|degrees|°|mm|cm|bpm|percent|"
+    r"dollars|cents|copies|cells|/))",
+    r"\(" + _AGE_NUM + r"\)",
+    r"(?<=\b[A-Z][a-z]+),\s" + _AGE_NUM + r"(?=,)",
+    r"\b(?:ur|you're|youre|you\s+are|he's|she's|hes|shes|he\s+is|she\s+is)\s+"
+    + _AGE_NUM
+    + r"\b(?!\s*(?:%|mg|min|minutes|lbs?|pounds|dollars))",
+    r"\b" + _AGE_NUM + r"(?=\s+and\s+counting\b)",
+]
+
+
+_NOT_AGE_BEFORE = regex.compile(
+    r"\b(?:score|level|levels|glucose|sugar|weight|temp|temperature|bp|pressure|rate|pulse|"
+    r"balance|copay|total|amount|count|a1c|ldl|hdl|cholesterol|reading|number|room|suite|"
+    r"result|saturation|o2|spo2|ox)\b[^.\n]{0,12}$",
+    regex.IGNORECASE,
+)
+
+
+def _age(m: regex.Match[str], text: str) -> float | None:
+    if _NOT_AGE_BEFORE.search(text[max(0, m.start() - 30) : m.start()]):
+        return None  # "glucose is 95": a value, not an age
+    return 0.9
 
 
 def recognizers() -> list[EntityRecognizer]:
-    dob = PatternRecognizer(
-        supported_entity="DATE_OF_BIRTH",
-        name="DobRecognizer",
-        patterns=[
-            Pattern("dob", r"(?i)(?<=\b(?:dob|born|birth)\W{0,3}(?:is\s|on\s)?)" + _DATE, 0.9)
+    dates = PersonDateRecognizer(
+        "DateRecognizer",
+        [APPOINTMENT_DATETIME.name, DATE_OF_BIRTH.name, DATE.name],
+        [
+            Rule(
+                "datetime",
+                DATETIME,
+                0.7,
+                _classify,
+                require=r"\d|today|tomorrow|tonight|this\s|day\b|noon|midnight",
+            )
         ],
     )
-    age = PatternRecognizer(
-        supported_entity="AGE_OVER_89",
-        name="AgeOver89Recognizer",
-        patterns=[Pattern("age", r"\b(?:9\d|1[01]\d)(?=[- ](?:years?|yrs?|yo)\b)", 0.8)],
+    ages = RuleRecognizer(
+        "AgeOver89Recognizer",
+        [AGE_OVER_89.name],
+        [
+            Rule(f"age{i}", p, 0.9, _age, require=r"\b(?:9\d|1[01]\d|120)")
+            for i, p in enumerate(AGE_PATTERNS)
+        ],
     )
-    return [dob, age]
+    return [dates, ages]

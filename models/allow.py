@@ -1,0 +1,104 @@
+"""The deploying organisation's own details (name, phone numbers, web addresses) may stay.
+
+A clinic's texts carry its own name, call-back number and portal address; those are not PHI but
+look exactly like it. :class:`AllowList` recognises a finding whose text *is* one of them: phone
+numbers compare by their last ten digits, web addresses by host (and a path with no identifier in
+it), names case- and space-insensitively.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_HOST = re.compile(r"^(?:[a-z][a-z0-9+.\-]*://)?(?:www\.)?([^/\s?#:@]+)(?::\d+)?(.*)$", re.I)
+# A path segment that looks like an identifier (3+ digits, or a person-ish slug) is never allowed.
+_ID_IN_PATH = re.compile(r"\d{3,}|/(?:u|p|user|users|patient|patients|profile|~)[/\-_]", re.I)
+
+
+def _names_in(path: str) -> bool:
+    """Does a URL path carry a person's name ("/r/Ava-taylor")?"""
+    from models import lexicons
+
+    lex = lexicons.load()
+    for part in re.findall(r"[A-Za-z]{2,}", path):
+        low = part.lower()
+        named = low in lex.first_names or low in lex.surnames
+        if named and len(low) >= 4 and low not in lex.everyday_words:
+            return True
+    return False
+
+
+def _digits(s: str) -> str:
+    return "".join(ch for ch in s if ch.isdigit())
+
+
+def _words(s: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", s.lower()))
+
+
+@dataclass(frozen=True)
+class AllowList:
+    """Literal values that may stay. Build with :meth:`of` from the service configuration."""
+
+    phones: frozenset[str] = frozenset()
+    hosts: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, values: Iterable[str]) -> AllowList:
+        phones, hosts, names = set(), set(), set()
+        for v in values:
+            v = v.strip()
+            digits = _digits(v)
+            if len(digits) >= 7 and len(digits) >= len(re.sub(r"[\s()+.\-]", "", v)) - 1:
+                phones.add(digits[-10:])
+            elif "." in v and " " not in v:
+                m = _HOST.match(v)
+                if m:
+                    hosts.add(m.group(1).lower())
+            elif _words(v):
+                names.add(_words(v))
+        return cls(frozenset(phones), frozenset(hosts), frozenset(names))
+
+    def __bool__(self) -> bool:
+        return bool(self.phones or self.hosts or self.names)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the organisation's name occurs in ``text`` (any case, any spacing)."""
+        out: list[tuple[int, int]] = []
+        for name in self.names:
+            pattern = (
+                r"(?<![a-z0-9])" + r"[\W_]+".join(map(re.escape, name.split())) + r"(?![a-z0-9])"
+            )
+            out.extend(m.span() for m in re.finditer(pattern, text, re.I))
+        return out
+
+    def allows(self, value: str) -> bool:
+        """Is this detected text one of the organisation's own details?"""
+        digits = _digits(value)
+        if self.phones and len(digits) >= 7 and digits[-10:] in self.phones:
+            return True
+        if self.hosts and "." in value:
+            m = _HOST.match(value.strip())
+            if m and m.group(1).lower() in self.hosts:
+                path = m.group(2)
+                return not _ID_IN_PATH.search(path) and path.count("/") <= 2 and not _names_in(path)
+            at = value.rfind("@")
+            if at > 0 and value[at + 1 :].lower() in self.hosts and not _digits(value[:at]):
+                return value[:at].lower() in (
+                    "info",
+                    "billing",
+                    "frontdesk",
+                    "help",
+                    "support",
+                    "appointments",
+                    "noreply",
+                    "no-reply",
+                    "contact",
+                )
+        words = _words(value)
+        return bool(words) and any(
+            words == n or (words in n and len(words) > 3) for n in self.names
+        )

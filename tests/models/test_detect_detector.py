@@ -1,0 +1,137 @@
+"""The Detector as a whole: offsets, entity selection, overlaps, allow-list, fail-closed paths."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+import regex
+
+from models.detector import Detector, DetectorSettings, resolve
+from models.engine import ModelNotInstalled
+from models.findings import Finding
+from models.recognizers.base import DetectionTimeout, Rule, RuleRecognizer
+from tests.models.detect_helpers import phi, spans
+
+# Texts a clinic sends that carry nothing to remove: byte-identical after detection.
+ADMIN_TEXTS = [
+    "Your appointment is confirmed. Reply C to confirm, R to reschedule.",
+    "Your prescription is ready for pickup.",
+    "Lab results are available in the portal.",
+    "Reminder: your appointment with Dr. Lee is tomorrow at 9:30.",
+    "Renata Ochoa, NP has openings next Tuesday at 2pm.",
+    "Pharmacy hours: Mon-Fri 8am-6pm, Sat 9am-1pm.",
+    "Flu shots are available at all locations, no appointment needed.",
+    "Hope to see you at our community health fair Saturday 10-2!",
+    "Please arrive 15 minutes early and bring your insurance card.",
+    "Estamos abiertos el sabado de 9am a 1pm. Gracias!",
+    "Hey! Mark your calendar: the lobby reopens March 3.",
+    "Reply STOP to opt out. Msg&data rates may apply.",
+]
+
+
+@pytest.mark.parametrize("text", ADMIN_TEXTS)
+def test_admin_texts_have_no_phi(detector: Detector, text: str) -> None:
+    assert phi(detector, text) == set()
+
+
+def test_offsets_index_the_original_text(detector: Detector) -> None:
+    text = "Ｈｉ Maria\u200b, DOB 01/02/1950"
+    for f in detector.detect([text])[0]:
+        assert 0 <= f.start < f.end <= len(text)
+    assert ("DATE_OF_BIRTH", "01/02/1950") in spans(detector, text)
+
+
+def test_batch_keeps_order_and_empty_texts(detector: Detector) -> None:
+    out = detector.detect(["", "   ", "SSN 900-12-3456", "Your prescription is ready."])
+    assert out[0] == [] and out[1] == []
+    assert [f.type for f in out[2]] == ["US_SSN"]
+    assert out[3] == []
+
+
+def test_only_requested_entities(detector: Detector) -> None:
+    text = "Hi Maria, SSN 900-12-3456, call 555-010-0123"
+    found = detector.detect([text], entities={"US_SSN"})[0]
+    assert {f.type for f in found} == {"US_SSN"}
+
+
+def test_unknown_entity_type_is_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown entity"):
+        Detector(DetectorSettings(entities=frozenset({"NOT_A_TYPE"})))
+
+
+def test_administrative_findings_suppress_overlapping_phi() -> None:
+    provider = Finding("PROVIDER_NAME", 0, 9, 0.92)
+    person = Finding("PERSON", 4, 9, 0.85)
+    other = Finding("PERSON", 20, 25, 0.6)
+    assert resolve([person, provider, other]) == [provider, other]
+
+
+def test_partial_overlap_keeps_the_uncovered_part() -> None:
+    a = Finding("STREET_ADDRESS", 0, 10, 0.9)
+    b = Finding("LOCATION", 5, 15, 0.8)
+    assert resolve([a, b]) == [a, Finding("LOCATION", 10, 15, 0.8)]
+
+
+def test_allow_list_drops_the_organisations_own_details() -> None:
+    d = Detector(DetectorSettings(allow=("Lakeview Health", "555-010-4400", "lakeview.example")))
+    text = (
+        "Lakeview Hеalth here. Call (555) 010-4400 or see lakeview.example/portal. "
+        "Hi Maria, call 555-010-0123 or see lakeview.example/r/Maria-Lopez"
+    )
+    found = {(f.type, text[f.start : f.end]) for f in d.detect([text])[0]}
+    assert ("PHONE_NUMBER", "555-010-0123") in found
+    assert ("PERSON", "Maria") in found
+    assert not any("4400" in v or v.endswith("/portal") or "Lakeview" in v for _, v in found)
+    assert any(v.endswith("Maria-Lopez") for _, v in found)
+
+
+def test_missing_model_is_an_error_not_a_download() -> None:
+    with pytest.raises(ModelNotInstalled):
+        Detector(DetectorSettings(model="en_core_web_nonexistent_xx"))
+
+
+def test_no_network_when_building_and_detecting(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    d = Detector(DetectorSettings())
+    text = "Email jane@example.org or see https://photos.example/u/jane"
+    assert ("EMAIL_ADDRESS", "jane@example.org") in {
+        (f.type, text[f.start : f.end]) for f in d.detect([text])[0]
+    }
+
+
+def test_regex_timeout_fails_closed() -> None:
+    slow = RuleRecognizer("Slow", ["PERSON"], [Rule("nested", r"(a|aa)+$", 0.5, flags=0)])
+    import models.recognizers.base as base
+
+    old = base.REGEX_TIMEOUT
+    base.REGEX_TIMEOUT = 0.01
+    try:
+        with pytest.raises(DetectionTimeout):
+            slow.analyze("a" * 60 + "!", ["PERSON"])
+    finally:
+        base.REGEX_TIMEOUT = old
+
+
+def test_our_patterns_are_linear_on_hostile_input(detector: Detector) -> None:
+    hostile = [
+        "1" * 5000,
+        "a-" * 3000,
+        "Dr. " * 1500,
+        ("A " * 2000) + "Hospital",
+        "1-" * 3000 + "x",
+        "x." * 3000 + "com/",
+    ]
+    detector.detect(hostile)  # completes (a pathological pattern would raise DetectionTimeout)
+    assert regex.compile("x")  # keeps the import honest for readers
+
+
+@pytest.mark.slow
+def test_worker_pool_gives_the_same_findings(detector: Detector) -> None:
+    texts = [f"Hi Maria, SSN 900-12-34{i:02d}, DOB 01/02/1950" for i in range(40)]
+    with Detector(DetectorSettings(workers=2)) as pooled:
+        assert pooled.detect(texts) == detector.detect(texts)

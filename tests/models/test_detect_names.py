@@ -1,0 +1,118 @@
+"""Patient and relative names versus titled providers and names that are everyday words."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.detector import Detector
+from tests.models.detect_helpers import covered, phi, spans
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Hi Maria, your results are in.", "Maria"),
+        ("Dear Mr. Okafor, please call us.", "Okafor"),
+        ("hi john, call us back", "john"),  # lower case
+        ("JOHN SMITH HAS AN APPOINTMENT", "JOHN SMITH"),  # upper case
+        ("Hi Hope, your refill is ready.", "Hope"),  # a word used as a name
+        ("Dear Will, see you soon", "Will"),
+        ("your son Michael was seen today", "Michael"),
+        ("pt Agnieszka Nowak needs a refill", "Agnieszka Nowak"),
+        ("Grace!\nYour ride is booked.", "Grace"),
+        ("Brook, please pick up your meds", "Brook"),
+        ("Reminder: Pearl's follow-up is today", "Pearl"),
+        ("invoice for Hunter Cho sent", "Hunter Cho"),
+        ("Hola Nizhoni, tu cita es mañana", "Nizhoni"),
+    ],
+)
+def test_patient_names(detector: Detector, text: str, value: str) -> None:
+    assert covered(detector, text, value), spans(detector, text)
+
+
+def test_every_mention_of_a_found_name(detector: Detector) -> None:
+    text = "Hola Agnieszka, Sullivan, Agnieszka no-showed; agnieszka moved."
+    for i, word in enumerate(["Agnieszka", "Sullivan"]):
+        assert covered(detector, text, word), i
+    assert all(
+        any(f.start <= text.rindex("agnieszka") < f.end for f in detector.detect([text])[0])
+        for _ in [0]
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hope you are well! Will you confirm your appointment?",
+        "Mark your calendar: the lobby reopens March 3.",
+        "Grace period for the late fee is 30 days.",
+        "May we confirm your visit? Reply Y or N.",
+        "Your prescription is ready at the Will Call window.",
+        "Due to Tropical Storm Ida, all clinics close at 3 PM today.",
+        "Dear patient, Due to the cold weather, please allow extra time.",
+        "Hi, Bring a photo ID and your insurance card.",
+        "Hey! Storm warning: call ahead before coming in today.",
+        "Cheers, the front desk team",
+    ],
+)
+def test_words_that_look_like_names(detector: Detector, text: str) -> None:
+    assert phi(detector, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Your visit with Dr. Jane Lee is at 3pm.", "Dr. Jane Lee"),
+        ("Renata Ochoa, NP approved your refill.", "Renata Ochoa, NP"),
+        ("Nurse Kelly called about your visit.", "Nurse Kelly"),
+        ("quick note from dr. wendell yamaguchi's office", "dr. wendell yamaguchi"),
+        ("PA Kapoor is covering this week", "PA Kapoor"),
+    ],
+)
+def test_titled_providers_are_administrative(detector: Detector, text: str, value: str) -> None:
+    found = spans(detector, text)
+    assert any(
+        t == "PROVIDER_NAME" and value.startswith(v[: len(v)]) and v in value for t, v in found
+    ), found
+    assert not any(t == "PERSON" for t, _ in found)
+
+
+def test_place_with_state_code_is_not_a_provider(detector: Detector) -> None:
+    found = spans(detector, "She lives in Erie, PA now.")
+    assert not any(t == "PROVIDER_NAME" for t, _ in found)
+
+
+def test_patient_next_to_provider(detector: Detector) -> None:
+    text = "Hi Maria, Dr. Lee will call you."
+    found = spans(detector, text)
+    assert ("PERSON", "Maria") in found
+    assert ("PROVIDER_NAME", "Dr. Lee") in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Good morning,\nGrace, Mark and the rest of the front desk team say thank you!",
+        "hello! - hope ur feeling better!!",
+        "Our new scanner means no more clipboards. Joy!",
+        "Closed Monday for Martin Luther King Jr. Day.",
+        "Transport will pick you up at 1148 Quarry Ridge Rd.",  # Rd is a road, not a dietitian
+    ],
+)
+def test_more_words_that_are_not_patients(detector: Detector, text: str) -> None:
+    assert not any(t == "PERSON" for t, _ in spans(detector, text))
+    assert not any(t == "PROVIDER_NAME" for t, _ in spans(detector, text))
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("hey kit its the pharmacy, ur order is here", "kit"),
+        ("Ginger Gray has an appointment at 3", "Ginger Gray"),
+        ("looking for april farouk (b. 1999)", "april farouk"),
+        ("Sullivan, Agnieszka no-showed today", "Sullivan"),
+        ("Sullivan, Agnieszka no-showed today", "Agnieszka"),
+    ],
+)
+def test_names_in_person_contexts(detector: Detector, text: str, value: str) -> None:
+    assert covered(detector, text, value), spans(detector, text)
