@@ -213,7 +213,9 @@ def serve(args: argparse.Namespace) -> int:
         from proxy.app import create_app
         from proxy.policy_holder import sighup_on_startup
 
-        detector = Detector(DetectorSettings(model=settings.detection.model))
+        detector = Detector(
+            DetectorSettings(model=settings.detection.model, allow=policy.allow.values)
+        )
         app = create_app(settings, policy=policy, detector=detector)
         app.on_startup.append(sighup_on_startup)  # SIGHUP re-reads the policy file
         return app

@@ -97,13 +97,11 @@ def mask(value: str) -> str:
 
 
 def _allowed_spans(text: str, allow: AllowList) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+    spans = allow.matcher.spans(text) if allow.names else []
     low = text.lower()
-    for term in (*allow.names, *allow.websites, *allow.emails):
+    for term in (*allow.websites, *allow.emails):
         t = term.lower()
-        if not t:
-            continue
-        start = low.find(t)
+        start = low.find(t) if t else -1
         while start != -1:
             spans.append((start, start + len(t)))
             start = low.find(t, start + 1)
@@ -111,7 +109,8 @@ def _allowed_spans(text: str, allow: AllowList) -> list[tuple[int, int]]:
 
 
 def _is_allowed(text: str, f: Finding, allow: AllowList, spans: Sequence[tuple[int, int]]) -> bool:
-    """A finding inside one of the organisation's own names/sites, or one of its phone numbers."""
+    """A finding inside one of the organisation's own names, or that is one of its phone
+    numbers, web addresses or emails (see :mod:`models.allow`)."""
     if any(s <= f.start and f.end <= e for s, e in spans):
         return True
     value = text[f.start : f.end]
@@ -120,7 +119,4 @@ def _is_allowed(text: str, f: Finding, allow: AllowList, spans: Sequence[tuple[i
         digits = digits[1:]
     if len(digits) >= 7 and digits in allow.phone_digits:
         return True
-    low = value.lower()
-    return any(
-        low.endswith(w.lower()) or low.endswith(w.lower() + "/") for w in allow.websites if w
-    )
+    return allow.matcher.allows(value)

@@ -6,6 +6,7 @@ The version is a hash of the canonical content, so every decision can cite the e
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from models import entities
+from models.allow import AllowList as ModelsAllowList
 from proxy.analytics.settings import AnalyticsSettings, parse_analytics
 from proxy.policy_rules import (
     CustomType,
@@ -68,6 +70,17 @@ class AllowList:
     @property
     def phone_digits(self) -> frozenset[str]:
         return frozenset(_phone_digits(p) for p in self.phones)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """Every allowed value, for the detector's own allow-list matching (models.allow)."""
+        return (*self.names, *self.phones, *self.websites, *self.emails)
+
+    @functools.cached_property
+    def matcher(self) -> ModelsAllowList:
+        """Matches the organisation's details after undoing Unicode tricks; web addresses by
+        host, with a path only when it carries no identifier."""
+        return ModelsAllowList.of(self.values)
 
 
 @dataclass(frozen=True)

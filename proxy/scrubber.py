@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from models.detector import Detector, DetectorSettings
@@ -48,7 +48,9 @@ class Scrubber:
         cls, policy_path: str | Path | None = None, model: str | None = None
     ) -> Scrubber:
         policy = load_policy(policy_path)
-        settings = DetectorSettings(model=model) if model else DetectorSettings()
+        settings = DetectorSettings(allow=policy.allow.values)
+        if model:
+            settings = replace(settings, model=model)
         return cls(policy, Detector(settings))
 
     def scrub(self, texts: Sequence[str]) -> list[ScrubResult]:

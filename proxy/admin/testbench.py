@@ -16,6 +16,7 @@ from proxy.detection import TextDetector
 from proxy.pipeline import Decision, decide
 from proxy.policy import Action, Policy
 from proxy.policy_recognizers import PolicyDetector
+from proxy.portal.notice import NoticeTooLong, appointment_text, fill
 
 MAX_TEXT = 5000
 PORTAL_PREVIEW_LINK = "https://portal.example/m/XXXXXXXX"
@@ -46,16 +47,25 @@ def report(text: str, findings: Sequence[Finding], policy: Policy) -> dict[str, 
         "entity_types": list(d.entity_types),
         "findings": rows,
         "forwarded": d.action not in (Action.BLOCK, Action.PORTAL),
-        "outgoing": outgoing(d, policy),
+        "outgoing": outgoing(d, policy, text, findings),
     }
 
 
-def outgoing(d: Decision, policy: Policy) -> str | None:
+def outgoing(
+    d: Decision, policy: Policy, text: str = "", findings: Sequence[Finding] = ()
+) -> str | None:
     """The text the provider would receive (a portal notice preview for portal; None if blocked)."""
     if d.action == Action.PORTAL:
-        return policy.portal.template.format(
-            org=policy.portal.organization, link=PORTAL_PREVIEW_LINK
-        )
+        try:
+            return fill(
+                policy.portal.template,
+                org=policy.portal.organization,
+                link=PORTAL_PREVIEW_LINK,
+                appointment=appointment_text(text, findings, d.findings),
+                max_length=policy.portal.max_length,
+            )
+        except NoticeTooLong:
+            return None
     if d.action == Action.BLOCK:
         return None
     return d.outgoing
