@@ -137,7 +137,9 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="phi-load-"))
     config = tmp / "proxy.yaml"
     config.write_text(
+        # one load generator is one client: the per-client rate limit is not what is measured
         f"storage:\n  url: sqlite:///{tmp}/p.sqlite3\n  data_dir: {tmp}\n"
+        "limits:\n  rate_limit_enabled: false\n"
         f"policy: {ROOT}/config/policy.yaml\n"
     )
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp)}
