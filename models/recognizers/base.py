@@ -21,6 +21,65 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 REGEX_TIMEOUT = 0.5
 
 
+# USPS state and territory codes, in the order the address patterns try them.
+US_STATE_CODES: tuple[str, ...] = tuple(
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "DC",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "PR",
+    ]
+)
+
+
 class DetectionTimeout(RuntimeError):
     """A pattern ran too long on a text; the text must be treated as unscannable."""
 

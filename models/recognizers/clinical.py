@@ -16,7 +16,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
 from models.entities import EntityType
-from models.recognizers.base import LexiconRecognizer, Rule, RuleRecognizer
+from models.recognizers.base import US_STATE_CODES, LexiconRecognizer, Rule, RuleRecognizer
 
 CONDITION = EntityType("CONDITION", "condition", "clinical", False, "A condition or diagnosis")
 MEDICATION = EntityType("MEDICATION", "medication", "clinical", False, "A medication")
@@ -116,62 +116,7 @@ _DEPARTMENT_TAIL = regex.compile(
     r"floor|practice|specialist|provider|group|suite|wing|doctor|appointment|appt)\b",
     regex.IGNORECASE,
 )
-_STATE_CODES = frozenset(
-    [
-        "AL",
-        "AK",
-        "AZ",
-        "AR",
-        "CA",
-        "CO",
-        "CT",
-        "DE",
-        "DC",
-        "FL",
-        "GA",
-        "HI",
-        "ID",
-        "IL",
-        "IN",
-        "IA",
-        "KS",
-        "KY",
-        "LA",
-        "ME",
-        "MD",
-        "MA",
-        "MI",
-        "MN",
-        "MS",
-        "MO",
-        "MT",
-        "NE",
-        "NV",
-        "NH",
-        "NJ",
-        "NM",
-        "NY",
-        "NC",
-        "ND",
-        "OH",
-        "OK",
-        "OR",
-        "PA",
-        "RI",
-        "SC",
-        "SD",
-        "TN",
-        "TX",
-        "UT",
-        "VT",
-        "VA",
-        "WA",
-        "WV",
-        "WI",
-        "WY",
-        "PR",
-    ]
-)
+_STATE_CODES = frozenset(US_STATE_CODES)
 
 
 _SERVICE_TAIL = regex.compile(

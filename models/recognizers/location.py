@@ -14,7 +14,13 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
 from models.entities import EntityType
-from models.recognizers.base import LexiconRecognizer, Rule, RuleRecognizer, before
+from models.recognizers.base import (
+    US_STATE_CODES,
+    LexiconRecognizer,
+    Rule,
+    RuleRecognizer,
+    before,
+)
 
 STREET_ADDRESS = EntityType("STREET_ADDRESS", "address", "identifier", True, "A street address")
 LOCATION = EntityType("LOCATION", "city", "identifier", True, "A city or town")
@@ -71,60 +77,7 @@ STREET_LOWER = (
 PO_BOX = r"\b(?P<v>p\.?\s?o\.?\s+box\s+\d{1,6})\b"
 UNIT_ALONE = r"\b(?P<v>(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,5}[A-Z]?)(?![\w])"
 
-_STATE_CODES = [
-    "AL",
-    "AK",
-    "AZ",
-    "AR",
-    "CA",
-    "CO",
-    "CT",
-    "DE",
-    "DC",
-    "FL",
-    "GA",
-    "HI",
-    "ID",
-    "IL",
-    "IN",
-    "IA",
-    "KS",
-    "KY",
-    "LA",
-    "ME",
-    "MD",
-    "MA",
-    "MI",
-    "MN",
-    "MS",
-    "MO",
-    "MT",
-    "NE",
-    "NV",
-    "NH",
-    "NJ",
-    "NM",
-    "NY",
-    "NC",
-    "ND",
-    "OH",
-    "OK",
-    "OR",
-    "PA",
-    "RI",
-    "SC",
-    "SD",
-    "TN",
-    "TX",
-    "UT",
-    "VT",
-    "VA",
-    "WA",
-    "WV",
-    "WI",
-    "WY",
-    "PR",
-]
+_STATE_CODES = US_STATE_CODES
 _STATE_NAMES = (
     "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|"
     "Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|"
