@@ -111,7 +111,27 @@ class Rule:
         return re.compile(self.require, re.IGNORECASE) if self.require else None
 
 
-class RuleRecognizer(EntityRecognizer):
+class _LabelledResults(EntityRecognizer):
+    """Results named ``<recognizer>:<rule>``, so a finding says which rule produced it."""
+
+    label: str
+
+    def result(
+        self, entity: str, start: int, end: int, score: float, rule: str
+    ) -> RecognizerResult:
+        return RecognizerResult(
+            entity,
+            start,
+            end,
+            score,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.label}:{rule}",
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
+
+
+class RuleRecognizer(_LabelledResults):
     """Runs :class:`Rule` patterns; fails closed on timeouts.
 
     Subclass names must not repeat Presidio's predefined recognizer class names ("DateRecognizer"):
@@ -159,20 +179,6 @@ class RuleRecognizer(EntityRecognizer):
                     out.append(self.result(entity, start, end, score, rule.name))
         return out
 
-    def result(
-        self, entity: str, start: int, end: int, score: float, rule: str
-    ) -> RecognizerResult:
-        return RecognizerResult(
-            entity,
-            start,
-            end,
-            score,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.label}:{rule}",
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
-
 
 def before(text: str, start: int, width: int = 40) -> str:
     """Lower-cased text in the ``width`` characters before ``start`` (the cue window)."""
@@ -197,7 +203,7 @@ def only_digits(s: str) -> str:
     return "".join(ch for ch in s if ch.isdigit())
 
 
-class LexiconRecognizer(EntityRecognizer):
+class LexiconRecognizer(_LabelledResults):
     """Base for recognizers that work from the shared lexicon scan rather than one regex."""
 
     def __init__(self, name: str, entities: Sequence[str]) -> None:
@@ -206,17 +212,3 @@ class LexiconRecognizer(EntityRecognizer):
 
     def load(self) -> None:
         """The lexicon loads lazily, once per process (:func:`models.lexicons.load`)."""
-
-    def result(
-        self, entity: str, start: int, end: int, score: float, rule: str
-    ) -> RecognizerResult:
-        return RecognizerResult(
-            entity,
-            start,
-            end,
-            score,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.label}:{rule}",
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
