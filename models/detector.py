@@ -141,20 +141,36 @@ class Detector:
             if any(e in wanted for e in r.supported_entities)
         ]
         normed = [normalize(t) for t in texts]
-        docs = self._docs([n.text for n in normed], wanted)
+        # Pass 1: every recognizer on tokens alone. Pass 2: the statistical NER, only on texts
+        # where a word it could judge is still unexplained, and then only the recognizers that
+        # read its entities run again. Most clinic texts never need the NER, its costliest step.
+        found = [_analyze(n.text, self._nlp.make_doc(n.text), active) for n in normed]
+        readers = [i for i, (r, _) in enumerate(active) if getattr(r, "reads_ner", False)]
+        if readers and wanted & NER_TYPES:
+            allow = self._allow.names if self._allow else frozenset()
+            need = [
+                i
+                for i, (n, per) in enumerate(zip(normed, found, strict=True))
+                if per and needs_ner(n.text, allow, [(x.start, x.end) for rs in per for x in rs])
+            ]
+            docs = self._nlp.pipe(
+                [normed[i].text for i in need], batch_size=self.settings.batch_size
+            )
+            for i, doc in zip(need, docs, strict=True):
+                again = _analyze(normed[i].text, doc, [active[k] for k in readers])
+                for k, got in zip(readers, again, strict=True):
+                    found[i][k] = got
         out: list[list[Finding]] = []
-        for norm, doc in zip(normed, docs, strict=True):
-            if not norm.text.strip():
+        for norm, per in zip(normed, found, strict=True):
+            if not per:
                 out.append([])
                 continue
-            artifacts = _artifacts(doc)
             results: list[RecognizerResult] = []
-            for recognizer, types in active:
-                found = recognizer.analyze(norm.text, types, artifacts)
+            for (recognizer, _), got in zip(active, per, strict=True):
                 if id(recognizer) in self._extra:
-                    for r in found:  # the officer's own pattern wins a tie with a built-in one
+                    for r in got:  # the officer's own pattern wins a tie with a built-in one
                         r.score = min(1.0, r.score + 0.01)
-                results.extend(found)
+                results.extend(got)
             allowed: list[tuple[int, int]] = []
             if self._allow:
                 # The organisation's own details, and anything else found over them.
@@ -173,41 +189,51 @@ class Detector:
             out.append(trim(resolve(_to_findings(kept, norm)), texts[len(out)]))
         return out
 
-    def _docs(self, texts: list[str], wanted: frozenset[str]) -> list[Doc]:
-        """spaCy docs; NER runs only on texts where it can add something (see needs_ner)."""
-        allow = self._allow.names if self._allow else frozenset()
-        need = [needs_ner(t, allow) for t in texts] if wanted & NER_TYPES else [False] * len(texts)
-        tagged = iter(
-            self._nlp.pipe(
-                [t for t, n in zip(texts, need, strict=True) if n],
-                batch_size=self.settings.batch_size,
-            )
-        )
-        return [
-            next(tagged) if n else self._nlp.make_doc(t) for t, n in zip(texts, need, strict=True)
-        ]
+
+def _analyze(
+    text: str, doc: Doc, active: Sequence[tuple[EntityRecognizer, list[str]]]
+) -> list[list[RecognizerResult]]:
+    """Each recognizer's results on one text (nothing for a blank text)."""
+    if not text.strip():
+        return []
+    artifacts = _artifacts(doc)
+    return [r.analyze(text, types, artifacts) for r, types in active]
 
 
-# Types whose recognizers read spaCy's entities (PERSON names, GPE cities).
+# Types whose recognizers read spaCy's entities (PERSON names, GPE cities); the recognizers
+# themselves say so with a true ``reads_ner`` attribute.
 NER_TYPES = frozenset({"PERSON", "LOCATION"})
 
 
-def needs_ner(text: str, allowed_names: Collection[str] = ()) -> bool:
+def needs_ner(
+    text: str, allowed_names: Collection[str] = (), covered: Sequence[tuple[int, int]] = ()
+) -> bool:
     """Could the statistical NER find a name or place the lexicon rules cannot judge alone?
 
     Only if the text has a capitalised word the lexicons know nothing about (not an everyday
     word, not a known name, not a clinical term, not the organisation's own name), or a
-    gazetteer city (the NER's GPE label separates "Jackson" the city from the person). Skipping
-    the rest — most clinic texts — is the single biggest speed-up.
+    gazetteer city (the NER's GPE label separates "Jackson" the city from the person), that no
+    finding already ``covered`` (whatever the NER said, it is removed). Skipping the rest —
+    most clinic texts — is the single biggest speed-up.
     """
     lex = lexicons.load()
     words, hits = lexicons.analyse(text)
-    if any(h.category == lexicons.CITY for h in hits):
+
+    def explained(start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in covered)
+
+    if any(h.category == lexicons.CITY and not explained(h.start, h.end) for h in hits):
         return True
     known = {i for h in hits for i in range(h.first, h.last)}
     own = {w for name in allowed_names for w in name.split()}
     for i, w in enumerate(words):
-        if len(w.text) > 2 and w.text[:1].isupper() and w.text.isalpha() and i not in known:
+        if (
+            len(w.text) > 2
+            and w.text[:1].isupper()
+            and w.text.isalpha()
+            and i not in known
+            and not explained(w.start, w.end)
+        ):
             low = w.lower
             if low in lex.common_words or low in own:
                 continue

@@ -334,6 +334,8 @@ LOCATION_CUE = regex.compile(
 class CityRecognizer(LexiconRecognizer):
     """Gazetteer cities: spelled like a place name and either unambiguous or after a place cue."""
 
+    reads_ner = True  # run again with spaCy's entities when the detector needs them
+
     def __init__(self) -> None:
         super().__init__("CityRecognizer", [LOCATION.name])
 

@@ -129,6 +129,8 @@ def _base(w: Word) -> tuple[str, int]:
 class PatientNameRecognizer(LexiconRecognizer):
     """Names of patients and relatives from cues, the name lexicon and spaCy PERSON entities."""
 
+    reads_ner = True  # run again with spaCy's entities when the detector needs them
+
     def __init__(self) -> None:
         super().__init__("PatientNameRecognizer", [PERSON.name])
 

@@ -135,3 +135,27 @@ def test_worker_pool_gives_the_same_findings(detector: Detector) -> None:
     texts = [f"Hi Maria, SSN 900-12-34{i:02d}, DOB 01/02/1950" for i in range(40)]
     with Detector(DetectorSettings(workers=2)) as pooled:
         assert pooled.detect(texts) == detector.detect(texts)
+
+
+def test_ner_runs_only_where_a_word_is_left_unexplained(
+    detector: Detector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The statistical NER is the costliest step: a text whose unknown capitalised words are all
+    inside findings already (or that has none) must not reach it; one with a word no rule
+    explains must, and its name is then found."""
+    seen: list[str] = []
+    pipe = detector._nlp.pipe
+
+    def spy(texts: list[str], **kw: object) -> object:
+        seen.extend(texts)
+        return pipe(texts, **kw)
+
+    monkeypatch.setattr(detector._nlp, "pipe", spy)
+    cued = "Hi Zorvath, your prescription is ready."
+    plain = "Your appointment is confirmed for Tuesday."
+    uncued = "We spoke with Zorvath Quillane about the bill today."
+    found = detector.detect([cued, plain, uncued])
+    assert seen == [uncued]
+    assert ("PERSON", "Zorvath") in {(f.type, cued[f.start : f.end]) for f in found[0]}
+    assert [f.type for f in found[1]] == ["APPOINTMENT_DATETIME"]
+    assert any(f.type == "PERSON" and "Zorvath" in uncued[f.start : f.end] for f in found[2])
