@@ -235,8 +235,8 @@ def needs_ner(
             and not explained(w.start, w.end)
         ):
             low = w.lower
-            if low in lex.common_words or low in own:
-                continue
+            if low in lex.common_words or low in own or lex.near_common(low):
+                continue  # an everyday word, perhaps with a typo ("Resutls")
             if low in lex.first_names or low in lex.surnames:
                 continue
             return True

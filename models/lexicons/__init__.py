@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 DATA = Path(__file__).resolve().parent / "data.json.gz"
+ADMIN_WORDS = DATA.parent / "admin_words.txt"
 
 # A "word": letters/digits joined by apostrophes, hyphens, slashes, dots or ampersands, with an
 # optional trailing plus ("HIV+"). Linear: each joiner must be followed by a word character.
@@ -79,7 +80,8 @@ class Lexicon:
         self.surnames: frozenset[str] = frozenset(strings("surnames"))
         self.ambiguous_names: frozenset[str] = frozenset(strings("ambiguous_names"))
         # Frequent words in English or Spanish text (names included: wordfreq is case-blind).
-        self.common_words: frozenset[str] = frozenset(strings("common_words"))
+        # Plus clinic administration words those lists rank low ("refill", "EOB").
+        self.common_words: frozenset[str] = frozenset(strings("common_words")) | admin_words()
         # Frequent words a dictionary lists in lower case ("hope", "hall"; not "sofia").
         self.everyday_words: frozenset[str] = frozenset(strings("everyday_words"))
         states = data["states"]
@@ -204,6 +206,12 @@ def _within_one(a: str, b: str) -> bool:
     if la > lb:
         return a[i + 1 :] == b[i:]
     return a[i:] == b[i + 1 :]
+
+
+def admin_words() -> frozenset[str]:
+    """The curated administration vocabulary shipped beside the data file."""
+    text = ADMIN_WORDS.read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
 @cache

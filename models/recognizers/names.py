@@ -51,7 +51,7 @@ RELATIONS = _set(
     "grandson granddaughter grandmother grandma grandfather grandpa child baby infant newborn "
     "caregiver guardian spouse partner fiance fiancee niece nephew aunt uncle cousin named "
     "resident client attn re regarding stepson stepdaughter boyfriend girlfriend roommate "
-    "hijo hija esposo esposa"
+    "hijo hija esposo esposa guarantor subscriber policyholder dependent beneficiary"
 )
 STRONG_CUES = GREETINGS | HONORIFICS | RELATIONS
 WEAK_CUES = _set(

@@ -24,6 +24,8 @@ from tests.models.detect_helpers import covered, phi, spans
         ("Reminder: Pearl's follow-up is today", "Pearl"),
         ("invoice for Hunter Cho sent", "Hunter Cho"),
         ("Hola Nizhoni, tu cita es mañana", "Nizhoni"),
+        ("Guarantor Parker owes $40 on the account.", "Parker"),  # billing roles cue a name
+        ("Subscriber Rosalind Vance, your plan renewed.", "Rosalind Vance"),
     ],
 )
 def test_patient_names(detector: Detector, text: str, value: str) -> None:
