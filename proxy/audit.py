@@ -133,24 +133,20 @@ class AuditLog:
             seq = tail["seq"] if tail else 0
             prev = tail["hash"] if tail else GENESIS
             ts = time.time()
+            rows = []
             for kind, body in records:
                 seq += 1
                 event_id = uuid.uuid4().hex
                 ts = time.time()
                 h = _hash(prev, seq, event_id, ts, kind, body)
-                await tx.execute(
-                    "INSERT INTO audit_log (seq, event_id, ts, kind, body, prev_hash, hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    seq,
-                    event_id,
-                    ts,
-                    kind,
-                    body,
-                    prev,
-                    h,
-                )
+                rows.append((seq, event_id, ts, kind, body, prev, h))
                 prev = h
                 ids.append(event_id)
+            await tx.executemany(  # one round trip for the whole group
+                "INSERT INTO audit_log (seq, event_id, ts, kind, body, prev_hash, hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
             if self.signer is not None and await self._due(tx, seq, ts):
                 await self._write_checkpoint(tx, seq, prev, ts, "periodic")
         return ids

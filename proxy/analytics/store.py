@@ -39,16 +39,17 @@ def _insert_sql(table: str, columns: Sequence[str]) -> str:
 
 
 async def write(db: Database, rows: Sequence[Row], held: Sequence[Row]) -> None:
-    """Both kinds of rows of one request in one transaction."""
+    """Both kinds of rows, of one request or of many, in one transaction."""
     async with db.transaction() as tx:
-        for r in rows:
-            await tx.execute(
+        if rows:
+            await tx.executemany(
                 _insert_sql("analytics_messages", MESSAGE_COLUMNS),
-                *(r.get(c) for c in MESSAGE_COLUMNS),
+                [tuple(r.get(c) for c in MESSAGE_COLUMNS) for r in rows],
             )
-        for h in held:
-            await tx.execute(
-                _insert_sql("analytics_held_back", HELD_COLUMNS), *(h[c] for c in HELD_COLUMNS)
+        if held:
+            await tx.executemany(
+                _insert_sql("analytics_held_back", HELD_COLUMNS),
+                [tuple(h[c] for c in HELD_COLUMNS) for h in held],
             )
 
 

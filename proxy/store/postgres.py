@@ -39,6 +39,9 @@ class _PgTx:
     async def execute(self, sql: str, *args: Any) -> int:
         return _count(await self._conn.execute(numbered(sql), *args))
 
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        await self._conn.executemany(numbered(sql), rows)
+
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
         return [dict(r) for r in await self._conn.fetch(numbered(sql), *args)]
 

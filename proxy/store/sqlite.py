@@ -49,14 +49,16 @@ class _SqliteTx:
         cur = await self._conn.execute(sql, args)
         return cur.rowcount
 
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        await self._conn.executemany(sql, rows)
+
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
-        async with self._conn.execute(sql, args) as cur:
-            return [dict(r) for r in await cur.fetchall()]
+        # one trip to the connection's thread (execute + fetchall + close would be three)
+        return [dict(r) for r in await self._conn.execute_fetchall(sql, args)]
 
     async def fetchrow(self, sql: str, *args: Any) -> Row | None:
-        async with self._conn.execute(sql, args) as cur:
-            r = await cur.fetchone()
-            return dict(r) if r is not None else None
+        rows = list(await self._conn.execute_fetchall(sql, args))
+        return dict(rows[0]) if rows else None
 
     async def lock(self, table: str) -> None:
         """Nothing to do: BEGIN IMMEDIATE already holds the database's single write lock."""
@@ -112,8 +114,8 @@ class SqliteDatabase:
             return await tx.execute(sql, *args)
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        async with self.transaction():
-            await self._conn.executemany(sql, rows)
+        async with self.transaction() as tx:
+            await tx.executemany(sql, rows)
 
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
         async with self._lock:
