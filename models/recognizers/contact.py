@@ -96,14 +96,14 @@ EMAIL = r"(?<![\w.+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9\-]{1,63}(?:
 # Spelled out to dodge filters: "maria . lopez @ example . com", "maria.lopez at example dot com".
 _LOCAL = r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}"
 _LABEL = r"[A-Za-z0-9\-]{1,63}"
+_MAIL_TLD = r"(?:com|org|net|edu|gov|us|io|co|info|biz|me|example|uk|ca)"
 EMAIL_SPACED = (
     r"(?<![\w.+\-])" + _LOCAL + r"(?:[ \t]{0,3}\.[ \t]{0,3}" + _LABEL + r"){0,4}"
-    r"[ \t]{0,3}@[ \t]{0,3}" + _LABEL + r"(?:[ \t]{0,3}\.[ \t]{0,3}" + _LABEL + r"){0,4}"
-    r"[ \t]{0,3}\.[ \t]{0,3}[A-Za-z]{2,24}(?![\w\-])"
+    r"[ \t]{0,3}@[ \t]{0,3}[A-Za-z]" + _LABEL + r"?(?:[ \t]{0,3}\.[ \t]{0,3}" + _LABEL + r"){0,4}"
+    r"[ \t]{0,3}\.[ \t]{0,3}" + _MAIL_TLD + r"(?![\w\-])"
 )
 _AT = r"(?:[ \t]+at[ \t]+|[ \t]*[(\[]at[)\]][ \t]*)"
 _DOT = r"(?:[ \t]+dot[ \t]+|[ \t]*[(\[]dot[)\]][ \t]*|[ \t]*\.[ \t]*)"
-_MAIL_TLD = r"(?:com|org|net|edu|gov|us|io|co|info|biz|me|example)"
 EMAIL_WORDS = (
     r"(?<![\w.+\-])"
     + _LOCAL
@@ -122,11 +122,13 @@ EMAIL_WORDS = (
     + r"(?![\w\-])"
 )
 _TLD = r"(?:com|org|net|edu|gov|io|us|info|health|care|me|co|biz|ly|app|link|page|site|online)"
+# A path character; an apostrophe only inside a word ("/r/Karim-O'Brien").
+_PATH = r"(?:[^\s<>\"']|'(?=\w))"
 URL_PATTERN = (
-    r"(?<![\w@.])(?:https?://[^\s<>\"']+|www\.[^\s<>\"']+|"
-    r"[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63})*\." + _TLD + r"(?:/[^\s<>\"']*)?"
+    r"(?<![\w@.])(?:https?://" + _PATH + r"+|www\." + _PATH + r"+|"
+    r"[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63})*\." + _TLD + r"(?:/" + _PATH + r"*)?"
     # any other domain, but only with a path: "photos.example/@dawn72"
-    r"|[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63})*\.[a-z]{2,12}/[^\s<>\"']+)"
+    r"|[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63})*\.[a-z]{2,12}/" + _PATH + r"+)"
     r"(?<![.,;:!?)\]'\"])"
 )
 

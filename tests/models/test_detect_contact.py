@@ -105,3 +105,23 @@ def test_ip_address_before_a_full_stop(detector: Detector) -> None:
     text = "Audit: chart opened from 203.0.113.128."
     assert ("IP_ADDRESS", "203.0.113.128") in spans(detector, text)
     assert "IP_ADDRESS" not in {t for t, _ in phi(detector, "see section 1.2.3.4.5 of the form")}
+
+
+def test_name_in_the_organisations_url_is_not_allowed() -> None:
+    from models.allow import AllowList
+
+    allow = AllowList.of(["lakeviewhealth.example"])
+    assert not allow.allows("https://lakeviewhealth.example/r/Haruto-Eze")
+    assert not allow.allows("https://lakeviewhealth.example/r/Karim-O'Brien")
+    assert allow.allows("https://lakeviewhealth.example/Portal/Login")
+
+
+def test_apostrophe_inside_a_url_path(detector: Detector) -> None:
+    text = "View: https://example.org/r/Karim-O'Brien now"
+    assert ("URL", "https://example.org/r/Karim-O'Brien") in spans(detector, text)
+    assert ("URL", "www.example.com") in spans(detector, "see 'www.example.com' now")
+
+
+def test_at_sign_in_a_time_is_not_an_email(detector: Detector) -> None:
+    text = "see you 14 April @ 3.  Do not reply"
+    assert "EMAIL_ADDRESS" not in {t for t, _ in phi(detector, text)}
