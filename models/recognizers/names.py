@@ -385,7 +385,12 @@ class _NameScan:
         ):
             self.emit(i, i + 1, 0.7, "ok_vocative")  # "ok June, emailed the forms"
             return
-        if lexical and low in self.lex.first_names and _PERSON_VERB.match(after_word):
+        run_end = self.extend(i) if lexical and low in self.lex.first_names else i + 1
+        if (
+            lexical
+            and low in self.lex.first_names
+            and _PERSON_VERB.match(self.text, _base(self.words[run_end - 1])[1])
+        ):
             start = i
             if (
                 i > 1
@@ -395,12 +400,20 @@ class _NameScan:
                 and self.low(i - 1) in self.lex.surnames
             ):
                 start = i - 1  # "Garcia, Trinity can call us"
-            self.emit(start, i + 1, 0.7, "person_verb")
+            self.emit(start, run_end, 0.7, "person_verb")
             return
         if self.upper_text and everyday and prev not in STRONG_CUES and prev2 not in TWO_WORD_CUES:
             return  # in an all-caps text, "CANCEL" and "BRING" are just words
         if prev in HONORIFICS and (cap or lexical):
             self.emit(i, self.extend(i), 0.9, "honorific")
+            return
+        if (
+            prev in HONORIFICS
+            and len(low) > 2
+            and low not in self.lex.common_words
+            and not self.lex.near_common(low)
+        ):
+            self.emit(i, i + 1, 0.8, "honorific_lower")  # "good afternoon, ms mbeki."
             return
         if prev in STRONG_CUES or prev2 in TWO_WORD_CUES:
             greeting = prev in GREETINGS or prev2 in TWO_WORD_CUES

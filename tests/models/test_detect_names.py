@@ -184,3 +184,13 @@ def test_names_found_by_context(detector: Detector, text: str, value: str) -> No
 )
 def test_context_cues_without_names(detector: Detector, text: str) -> None:
     assert "PERSON" not in {t for t, _ in phi(detector, text)}
+
+
+def test_full_name_before_a_person_verb(detector: Detector) -> None:
+    text = "If you can't make it, Ginger M. White can call us from 555-010-0167."
+    assert covered(detector, text, "Ginger M. White")
+
+
+def test_lower_case_name_after_an_honorific(detector: Detector) -> None:
+    assert covered(detector, "good afternoon, ms mbeki. see you soon", "mbeki")
+    assert "PERSON" not in {t for t, _ in phi(detector, "ms flare up today, call us")}
