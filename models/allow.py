@@ -27,6 +27,9 @@ def _names_in(path: str) -> bool:
         named = low in lex.first_names or low in lex.surnames
         if named and len(low) >= 4 and low not in lex.everyday_words:
             return True
+        # "/r/Haruto-Eze": capitalised words that are no everyday word, joined like a name
+        if part[0].isupper() and len(low) >= 3 and low not in lex.common_words:
+            return True
     return False
 
 

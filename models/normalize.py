@@ -22,9 +22,11 @@ INVISIBLE = frozenset(
 
 # Cyrillic and Greek letters that look exactly like Latin ones ("Camіlа" with a Cyrillic і and
 # а): NFKC leaves them alone, so they are folded one-for-one (offsets are unchanged).
+# Hyphen look-alikes (hyphen, non-breaking hyphen, figure dash, en dash, minus) become "-", so
+# "920–33–1847" and "hem‑onc" read like their ASCII spelling; the em dash stays punctuation.
 HOMOGLYPHS = str.maketrans(
-    "аеорсухѕіјԁһӏԛԝАВЕКМНОРСТХУІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαικνρυχı",
-    "aeopcyxsijdhlqwABEKMHOPCTXYIJSABEZHIKMNOPTYXoaikvpuxi",
+    "аеорсухѕіјԁһӏԛԝАВЕКМНОРСТХУІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαικνρυχı‐‑‒–−",
+    "aeopcyxsijdhlqwABEKMHOPCTXYIJSABEZHIKMNOPTYXoaikvpuxi-----",
 )
 
 # Seven or more digits typed one at a time with spaces, dashes or dots between them

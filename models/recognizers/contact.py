@@ -12,6 +12,7 @@ import ipaddress
 import regex
 from presidio_analyzer import EntityRecognizer
 
+from models import lexicons
 from models.entities import EntityType
 from models.recognizers.base import Rule, RuleRecognizer, before, only_digits
 
@@ -92,14 +93,51 @@ def _local(m: regex.Match[str], text: str) -> tuple[str, float] | None:
 
 
 EMAIL = r"(?<![\w.+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})*\.[A-Za-z]{2,24}(?![\w\-])"  # noqa: E501
+# Spelled out to dodge filters: "maria . lopez @ example . com", "maria.lopez at example dot com".
+_LOCAL = r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}"
+_LABEL = r"[A-Za-z0-9\-]{1,63}"
+_MAIL_TLD = r"(?:com|org|net|edu|gov|us|io|co|info|biz|me|example|uk|ca)"
+EMAIL_SPACED = (
+    r"(?<![\w.+\-])" + _LOCAL + r"(?:[ \t]{0,3}\.[ \t]{0,3}" + _LABEL + r"){0,4}"
+    r"[ \t]{0,3}@[ \t]{0,3}[A-Za-z]" + _LABEL + r"?(?:[ \t]{0,3}\.[ \t]{0,3}" + _LABEL + r"){0,4}"
+    r"[ \t]{0,3}\.[ \t]{0,3}" + _MAIL_TLD + r"(?![\w\-])"
+)
+_AT = r"(?:[ \t]+at[ \t]+|[ \t]*[(\[]at[)\]][ \t]*)"
+_DOT = r"(?:[ \t]+dot[ \t]+|[ \t]*[(\[]dot[)\]][ \t]*|[ \t]*\.[ \t]*)"
+EMAIL_WORDS = (
+    r"(?<![\w.+\-])"
+    + _LOCAL
+    + r"(?:"
+    + _DOT
+    + _LABEL
+    + r"){0,4}"
+    + _AT
+    + _LABEL
+    + r"(?:"
+    + _DOT
+    + _LABEL
+    + r"){0,3}?"
+    + _DOT
+    + _MAIL_TLD
+    + r"(?![\w\-])"
+)
 _TLD = r"(?:com|org|net|edu|gov|io|us|info|health|care|me|co|biz|ly|app|link|page|site|online)"
+# A path character; an apostrophe only inside a word ("/r/Karim-O'Brien").
+_PATH = r"(?:[^\s<>\"']|'(?=\w))"
 URL_PATTERN = (
-    r"(?<![\w@.])(?:https?://[^\s<>\"']+|www\.[^\s<>\"']+|"
-    r"[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63})*\." + _TLD + r"(?:/[^\s<>\"']*)?"
+    r"(?<![\w@.])(?:https?://" + _PATH + r"+|www\." + _PATH + r"+|"
+    r"[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63})*\." + _TLD + r"(?:/" + _PATH + r"*)?"
     # any other domain, but only with a path: "photos.example/@dawn72"
-    r"|[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63})*\.[a-z]{2,12}/[^\s<>\"']+)"
+    r"|[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63})*\.[a-z]{2,12}/" + _PATH + r"+)"
     r"(?<![.,;:!?)\]'\"])"
 )
+
+
+def _email_words(m: regex.Match[str], text: str) -> float | None:
+    local = m.group().split()[0].lower()
+    if local in lexicons.load().everyday_words:
+        return None  # "see you at home dot com": a word, not a mailbox
+    return 0.85
 
 
 def _url(m: regex.Match[str], text: str) -> float | None:
@@ -108,7 +146,7 @@ def _url(m: regex.Match[str], text: str) -> float | None:
     return 0.75
 
 
-IPV4 = r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]|\.\d)"
+IPV4 = r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"
 IPV6 = r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])"
 
 
@@ -133,7 +171,17 @@ def recognizers() -> list[EntityRecognizer]:
                 Rule("local", LOCAL, 0.7, _local),
             ],
         ),
-        RuleRecognizer("EmailRecognizer", [EMAIL_ADDRESS.name], [Rule("email", EMAIL, 0.95)]),
+        RuleRecognizer(
+            "EmailRecognizer",
+            [EMAIL_ADDRESS.name],
+            [
+                Rule("email", EMAIL, 0.95),
+                Rule("email_spaced", EMAIL_SPACED, 0.9, require=r"\s@|@\s|\s\.\S*@"),
+                Rule(
+                    "email_words", EMAIL_WORDS, 0.85, _email_words, require=r"\bdot\b|[(\[]dot[)\]]"
+                ),
+            ],
+        ),
         RuleRecognizer("UrlRecognizer", [URL.name], [Rule("url", URL_PATTERN, 0.75, _url)]),
         RuleRecognizer(
             "IpRecognizer",

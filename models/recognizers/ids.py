@@ -53,7 +53,7 @@ CUES: dict[str, str] = {
         r"hospital\s+(?:id|number)|case\s+number|encounter)"
     ),
     HEALTH_PLAN_ID.name: (
-        r"\b(?:member(?:ship)?|subscriber|policy|insurance|insurer|plan|group|medicare|medicaid|"
+        r"\b(?:member(?:ship)?|subscriber|policy|insurance|ins\b|insurer|plan|group|medicare|medicaid|"
         r"beneficiary|hicn|mbi|benefits?|coverage|health\s+plan|bcbs|aetna|cigna|humana|"
         r"united\s*healthcare|kaiser|anthem)(?:\s+(?:card|plan|policy|member))?"
     ),
@@ -98,7 +98,7 @@ def _cued(entity: str) -> Rule:
     return Rule(f"cue_{entity.lower()}", pattern, 0.85, check, entity=entity)
 
 
-SSN_DASHED = r"(?<![\w\-.])(?P<v>\d{3}([\- .])\d{2}\2\d{4})(?![\w\-]|\.\d)"
+SSN_DASHED = r"(?<![\w\-.])(?P<v>\d{3}([\- .])\d{2}([\- .])\d{4})(?![\w\-]|\.\d)"
 SSN_BARE = r"(?<![\w\-])(?P<v>\d{9})(?![\w\-])"
 SSN_CUE = regex.compile(r"\b(?:ssn|ss#|ss\s*no|social|social\s+security|soc\s+sec|ss)\b")
 
@@ -113,6 +113,8 @@ def _ssn_dashed(m: regex.Match[str], text: str) -> float | None:
     cue = SSN_CUE.search(before(text, m.start(), 30))
     if cue:
         return 0.95
+    if m.group(2) != m.group(3):
+        return None  # "912-34 5678": mixed separators are an SSN only after an SSN cue
     # A well-formed group is an SSN even with test-range numbers; a phone cue says otherwise.
     if regex.search(r"\b(?:call|phone|fax|text|tel)\b", before(text, m.start(), 20)):
         return None

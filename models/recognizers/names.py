@@ -57,7 +57,30 @@ STRONG_CUES = GREETINGS | HONORIFICS | RELATIONS
 WEAK_CUES = _set(
     "for from with and to by cc call tell ask remind love or visiting about xo hugs saw"
 )
-TWO_WORD_CUES = frozenset({("name", "is"), ("this", "is"), ("i", "am"), ("sending", "love")})
+TWO_WORD_CUES = frozenset(
+    {
+        ("name", "is"),
+        ("this", "is"),
+        ("i", "am"),
+        ("sending", "love"),
+        ("message", "for"),
+        ("looking", "for"),
+        ("happy", "birthday"),
+        ("happy", "bday"),
+    }
+)
+# "thank you, Stella!", "thanks hyun!": a name only when it is addressed (ends the phrase).
+THANKS = frozenset({("thank", "you"), ("thanks", ""), ("thx", ""), ("ty", "")})
+# "ok June, emailed the forms": a name between "ok" and a comma.
+OK_WORDS = _set("ok okay k kk")
+# Verbs that, right after a word, make it a person even when the word is also an everyday word
+# ("Hope called", "Bill can call us", "Clement was born"), unlike "Grace is over".
+_PERSON_VERB = regex.compile(
+    r"[ \t]+(?:relocated|moved|no-showed|missed|called|declined|cancell?ed|confirmed|owes|"
+    r"says|said|asked|wants|was\s+born|is\s+(?:being\s+)?discharged|was\s+discharged|"
+    r"(?:can|will|should|may)\s+(?:call|text|reach|pick|come|bring|sign))\b",
+    regex.IGNORECASE,
+)
 # Capitalised words after these are storms and places, not people ("Tropical Storm Ida").
 NOT_PERSON_BEFORE = _set(
     "hurricane storm depression typhoon cyclone street st avenue ave road rd county lake mount "
@@ -81,7 +104,7 @@ NOT_NAMES = _set(
 _PLACE_PREPOSITIONS = _set("to from in near at")
 # What follows a person's name in a sentence (and not "Grace Period" or "Will Call").
 _PERSON_CONTEXT = regex.compile(
-    r"(?:'s\b|[ \t]*(?:[:(]|,[ \t]+(?:your|ur|you|please|dob|born|mrn|we)\b|[ \t]+"
+    r"(?:'s\b|[ \t]*(?:[:(]|,[ \t]+(?:(?:your|ur|you|please|dob|born|mrn|we)\b|\d{1,3}[,)])|[ \t]+"
     r"(?:has|had|have|is|was|needs|called|left|no-showed|missed|relocated|moved|owes|needs|will|can|says|said|"
     r"asked|wants|came|did|does|declined|cancelled|canceled|confirmed|completed)\b))",
     regex.IGNORECASE,
@@ -98,7 +121,8 @@ _YOUR_NEXT = regex.compile(r"[ \t]*(?:[,—–\-:][ \t]*)?(?:ur|your)\b", regex.
 _YOUR_AFTER_MARK = regex.compile(r"[ \t]*[,—–\-:][ \t]*(?:ur|your)\b", regex.IGNORECASE)
 _GREETING_GAP = regex.compile(r"[ \t]*[,!]*[ \t]*")
 _ADDRESS_FOLLOWS = regex.compile(
-    r"[ \t]+(?:its|it's|this\s+is|ur|your|u|you|pls|please|wya|r\s+u|are\s+you|did|can|just|"
+    r"[ \t]+(?:its|it's|this\s+is|is\s+(?:ur|your)|ur|your|u|you|pls|please|wya|r\s+u|"
+    r"are\s+you|did|can|just|"
     r"dont|don't|i|we)\b",
     regex.IGNORECASE,
 )
@@ -113,10 +137,24 @@ _POSSESSION = regex.compile(
     regex.IGNORECASE,
 )
 _CUE_GAP = regex.compile(r"[\s,.:;!\-]*")
-_SENTENCE_GAP = regex.compile(r"\s*\n\s*|\s*[.!?|:\-(\[]\s*")
+_SENTENCE_GAP = regex.compile(r"\s*\n\s*|\s*[.!?|:\-(\[]\s*|\s*,\s*[\-|]\s*")
 _VOCATIVE_MARK = regex.compile(r"[ \t]*[!,:]")
 _VOCATIVE_END = regex.compile(r"[ \t]*(?:[,!.:;?)]|$|\n|\s-\s)")
 _WORD_SHAPE = regex.compile(r"[a-z][a-z'\-]*")
+# A name glued to the identifier before it by "/", "-", "::" or " / ": the identifier ends in a
+# run of letters and digits with a digit in it ("2521", "454 JSZ", "770 tET").
+_GLUED_HINT = regex.compile(
+    r"\d[A-Za-z0-9]*(?:[ \-][A-Za-z0-9]+)?(?:[/|]|::|-|[ \t]/[ \t])[A-Za-z]"
+)
+_GLUED = regex.compile(
+    r"(?<=\d[A-Za-z0-9]*(?:[ \-][A-Za-z0-9]{1,4})?)(?P<sep>[/|]|::|-|[ \t]/[ \t])"
+    r"(?P<n>[A-Za-z][a-z']{1,30}|[A-Z][A-Z']{1,30})(?![\w\-/])"
+    r"(?:[ \t](?P<s>[A-Z][a-z'\-]{1,30}|[A-Z][A-Z'\-]{1,30})(?![\w\-/]))?"
+)
+# The identifier before a glued name: its last chunk, and the one before if that is all letters.
+_ID_BEFORE = regex.compile(r"[A-Za-z0-9\-]+")
+_ELONGATED = regex.compile(r"(.)\1{2,}")
+_RELATION_AFTER = regex.compile(r"\s+(" + "|".join(sorted(RELATIONS - {"named", "re"})) + r")\b")
 
 
 def _base(w: Word) -> tuple[str, int]:
@@ -148,6 +186,7 @@ class PatientNameRecognizer(LexiconRecognizer):
                 i for i, w in enumerate(words) if w.start >= r.start and w.end <= r.end
             )
         scan.run()
+        scan.glued()
         scan.spacy(nlp_artifacts)
         scan.propagate()
         return scan.out
@@ -242,7 +281,10 @@ class _NameScan:
                 ok = self.cap(j) and (
                     self.lexical(j)
                     and not (
-                        self.upper_text and low in self.lex.everyday_words and not strong_first
+                        self.upper_text
+                        and low in self.lex.everyday_words
+                        and not strong_first
+                        and not (cued and low in self.lex.surnames)
                     )
                     or (not self.upper_text and low not in self.lex.common_words)
                 )
@@ -287,6 +329,8 @@ class _NameScan:
                 prev = ""  # "Hey! Mark your calendar": a new sentence, not a name
             if prev in GREETINGS and not _GREETING_GAP.fullmatch(gap):
                 prev = ""  # "hello! - hope ur feeling better", "Good morning,\nGrace, Mark and..."
+            if len(prev) > 3 and prev[-1] == prev[-2] and prev not in STRONG_CUES:
+                prev = _ELONGATED.sub(r"\1", prev)  # "heyyy", "hiii", "hellooo"
             prev2 = (words[i - 2].lower, prev) if i > 1 and prev else ("", "")
             if prev in NOT_PERSON_BEFORE:
                 continue
@@ -312,14 +356,76 @@ class _NameScan:
         ):
             self.emit(i, i + 1, 0.7, "possessive_unknown")
             return
-        if self.upper_text and everyday and prev not in STRONG_CUES:
+        if (
+            lexical
+            and self.words[i].lower.endswith("'s")
+            and low not in RELATIONS
+            and _RELATION_AFTER.match(after_full)
+        ):
+            self.emit(i, i + 1, 0.75, "possessive_relation")  # "call hope's husband"
+            return
+        if prev2 in THANKS or (prev, "") in THANKS:
+            j = self.extend(i, cued=True)
+            namelike = (
+                lexical
+                or self.unknown_cap(i)
+                or (
+                    len(low) > 2
+                    and low not in self.lex.common_words
+                    and not self.lex.near_common(low)
+                )
+            )
+            if namelike and self.vocative_end(j - 1):
+                self.emit(i, j, 0.75, "thanks_vocative")  # "thank you, Stella!"
+                return
+        if (
+            prev in OK_WORDS
+            and lexical
+            and (not everyday or low in self.lex.first_names)
+            and _VOCATIVE_MARK.match(after_word)
+            and after_word.lstrip()[:1] == ","
+        ):
+            self.emit(i, i + 1, 0.7, "ok_vocative")  # "ok June, emailed the forms"
+            return
+        run_end = self.extend(i) if lexical and low in self.lex.first_names else i + 1
+        if (
+            lexical
+            and low in self.lex.first_names
+            and _PERSON_VERB.match(self.text, _base(self.words[run_end - 1])[1])
+        ):
+            start = i
+            if (
+                i > 1
+                and self.gap(i - 1, i) == ", "
+                and self.usable(i - 1)
+                and self.cap(i - 1)
+                and self.low(i - 1) in self.lex.surnames
+            ):
+                start = i - 1  # "Garcia, Trinity can call us"
+            self.emit(start, run_end, 0.7, "person_verb")
+            return
+        if self.upper_text and everyday and prev not in STRONG_CUES and prev2 not in TWO_WORD_CUES:
             return  # in an all-caps text, "CANCEL" and "BRING" are just words
         if prev in HONORIFICS and (cap or lexical):
             self.emit(i, self.extend(i), 0.9, "honorific")
             return
+        if (
+            prev in HONORIFICS
+            and len(low) > 2
+            and low not in self.lex.common_words
+            and not self.lex.near_common(low)
+        ):
+            self.emit(i, i + 1, 0.8, "honorific_lower")  # "good afternoon, ms mbeki."
+            return
         if prev in STRONG_CUES or prev2 in TWO_WORD_CUES:
             greeting = prev in GREETINGS or prev2 in TWO_WORD_CUES
-            if greeting and "," in self.gap(i - 1, i) and everyday and not self.vocative_end(i):
+            if (
+                greeting
+                and "," in self.gap(i - 1, i)
+                and everyday
+                and not self.vocative_end(i)
+                and not self._surname_next(i)
+            ):
                 return  # "Hi, Bring a photo ID": a sentence after the greeting, not a name
             if known and (cap or not everyday or greeting):
                 self.emit(i, self.extend(i, cued=True), 0.85, "cue")
@@ -468,6 +574,68 @@ class _NameScan:
             and not (self.upper_text and everyday)
         ):
             self.emit(i, j, 0.6, "given_name")
+
+    def glued(self) -> None:
+        """Names stuck to an identifier: "UKC-2521/FATIMA", "E368365292-Keisha Mansour",
+        "ref 936-94-5459 / Ruby" (record lines pasted from another system)."""
+        if _GLUED_HINT.search(self.text) is None:
+            return
+        for m in _GLUED.finditer(self.text):
+            name, sep = m.group("n"), m.group("sep").strip()
+            low = name.lower()
+            if low in NOT_NAMES or low in self.lex.state_names:
+                continue
+            lexical = low in self.lex.first_names or low in self.lex.surnames
+            capital = name[:1].isupper()
+            if lexical:
+                # An everyday word ("Rich", "West") only after a slash, written like a name, and
+                # after a real identifier (letters and digits, or five digits): not "2024/Fall".
+                tokens = _ID_BEFORE.findall(self.text[max(0, m.start("sep") - 30) : m.start("sep")])
+                chunk = tokens[-1] if tokens else ""
+                if chunk.isalpha() and len(tokens) > 1:
+                    chunk = tokens[-2] + chunk  # "454 JSZ/Declan"
+                chunk = chunk.replace("-", "")
+                ident = (not chunk.isdigit() and not chunk.isalpha() and chunk.isalnum()) or sum(
+                    ch.isdigit() for ch in chunk
+                ) >= 5
+                ok = low not in self.lex.everyday_words or (sep != "-" and capital and ident)
+            else:
+                ok = (
+                    capital
+                    and len(low) > 2
+                    and low not in self.lex.common_words
+                    and not self.lex.near_common(low)
+                )
+            if not ok or self.lex.categories(name):
+                continue
+            end = m.end("n")
+            s = m.group("s")
+            second = s.lower() if s else ""
+            if (
+                s
+                and second not in NOT_NAMES
+                and second not in self.lex.ambiguous_names
+                and (
+                    second in self.lex.surnames
+                    and second not in self.lex.everyday_words
+                    or second not in self.lex.common_words
+                )
+            ):
+                end = m.end("s")
+            self.out.append(self.owner.result(PERSON.name, m.start("n"), end, 0.7, "glued"))
+
+    def _surname_next(self, i: int) -> bool:
+        """Is word ``i`` a given name followed by a capitalised, non-everyday surname?"""
+        return (
+            self.cap(i)
+            and self.low(i) in self.lex.first_names
+            and i + 1 < len(self.words)
+            and self.gap(i, i + 1) == " "
+            and self.usable(i + 1)
+            and self.cap(i + 1)
+            and self.low(i + 1) in self.lex.surnames
+            and self.low(i + 1) not in self.lex.everyday_words
+        )
 
     def _person_pair(self, i: int, prev: str) -> bool:
         """ "Ginger Gray has...", "for Nizhoni Ford (chart...": given name + surname, both

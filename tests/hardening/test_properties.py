@@ -7,8 +7,8 @@ changes, and case changes. What the proxy would forward (the same detector and t
 :func:`proxy.pipeline.decide`, via :class:`proxy.scrubber.Scrubber`) must not contain it, compared
 after undoing every disguise (NFKC, invisible characters dropped, separators dropped, case folded).
 
-The tricks the detector does *not* survive are listed in ``KNOWN_MISSES`` (strict xfail: the
-test starts failing, on purpose, once the detector learns them).
+The tricks the detector does *not* survive are listed in ``KNOWN_MISSES`` (the test asserts they
+still leak, so it fails, on purpose, once the detector learns one; then it moves to CLOSED_GAPS).
 """
 
 from __future__ import annotations
@@ -165,16 +165,15 @@ class _Blind:
 
 
 # What the detector misses today (found while writing these properties); each is a real gap.
-KNOWN_MISSES = [
-    ("SSN with mixed separators", "SSN 912-34 5678", "912-34 5678"),
-    ("email spelled out with spaces", "results to maria . lopez @ example . com", "maria.lopez"),
-    ("email with 'at' and 'dot'", "results to maria.lopez at example dot com", "maria.lopez"),
-]
+KNOWN_MISSES: list[tuple[str, str, str]] = []
 
 # Former gaps the detector now closes; kept as regular tests so they stay closed.
 CLOSED_GAPS = [
     ("MRN digits split by a space", "MRN 4821 3377 admitted", "48213377"),
     ("record number without the MRN keyword", "medical record number 48213377", "48213377"),
+    ("SSN with mixed separators", "SSN 912-34 5678", "912-34 5678"),
+    ("email spelled out with spaces", "results to maria . lopez @ example . com", "maria.lopez"),
+    ("email with 'at' and 'dot'", "results to maria.lopez at example dot com", "maria.lopez"),
 ]
 
 
@@ -185,9 +184,9 @@ def test_closed_gaps(scrubber: Scrubber, label: str, message: str, value: str) -
     assert_not_forwarded(scrubber, message, value)
 
 
-@pytest.mark.xfail(strict=True, reason="known detector gap; see KNOWN_MISSES")
-@pytest.mark.parametrize(
-    ("label", "message", "value"), KNOWN_MISSES, ids=[m[0] for m in KNOWN_MISSES]
-)
-def test_known_misses(scrubber: Scrubber, label: str, message: str, value: str) -> None:
-    assert_not_forwarded(scrubber, message, value)
+def test_known_misses_still_leak(scrubber: Scrubber) -> None:
+    """Each known gap is still a gap (fails, on purpose, once the detector learns one: then move
+    it to CLOSED_GAPS). Empty while no gap is known."""
+    for _label, message, value in KNOWN_MISSES:
+        with pytest.raises(AssertionError):
+            assert_not_forwarded(scrubber, message, value)

@@ -118,3 +118,20 @@ def test_hypothetical_symptoms_are_not_conditions(detector: Detector) -> None:
 def test_findings_after_showed(detector: Detector) -> None:
     text = "Your colonoscopy showed 2 small polyps which were removed."
     assert covered(detector, text, "polyps")
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [
+        ("Your allergy shots continue weekly.", "PROCEDURE", "allergy shots"),
+        ("We need to set up his home sleep test.", "PROCEDURE", "home sleep test"),
+        ("Your ambulance transport was billed.", "PROCEDURE", "ambulance transport"),
+        ("su ultrasonido pélvico es el lunes", "PROCEDURE", "ultrasonido pélvico"),
+        ("tiene cita en oncología el jueves", "CLINICAL_DEPARTMENT", "oncología"),
+        ("Appt Wed 1:20 hem‑onc", "CLINICAL_DEPARTMENT", "hem‑onc"),
+    ],
+)
+def test_lay_and_spanish_clinical_terms(
+    detector: Detector, text: str, entity: str, value: str
+) -> None:
+    assert (entity, value) in spans(detector, text)

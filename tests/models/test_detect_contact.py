@@ -74,3 +74,54 @@ def test_ip_addresses(detector: Detector, ip: str) -> None:
 
 def test_time_is_not_an_ip(detector: Detector) -> None:
     assert not {t for t, _ in spans(detector, "See you at 10:30:00 sharp")} & {"IP_ADDRESS"}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("results to maria . lopez @ example . com", "maria . lopez @ example . com"),
+        ("write to j.okafor @ mail.example.net today", "j.okafor @ mail.example.net"),
+        ("results to maria.lopez at example dot com", "maria.lopez at example dot com"),
+        ("send it to chen_wei (at) example (dot) org pls", "chen_wei (at) example (dot) org"),
+    ],
+)
+def test_spelled_out_email(detector: Detector, text: str, value: str) -> None:
+    assert ("EMAIL_ADDRESS", value) in spans(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see you at home dot com soon",
+        "Meet us at the clinic. Com is short for communication.",
+        "We are at 5 . Bring 2 @ 3 pm",
+    ],
+)
+def test_words_are_not_spelled_out_emails(detector: Detector, text: str) -> None:
+    assert "EMAIL_ADDRESS" not in {t for t, _ in phi(detector, text)}
+
+
+def test_ip_address_before_a_full_stop(detector: Detector) -> None:
+    text = "Audit: chart opened from 203.0.113.128."
+    assert ("IP_ADDRESS", "203.0.113.128") in spans(detector, text)
+    assert "IP_ADDRESS" not in {t for t, _ in phi(detector, "see section 1.2.3.4.5 of the form")}
+
+
+def test_name_in_the_organisations_url_is_not_allowed() -> None:
+    from models.allow import AllowList
+
+    allow = AllowList.of(["lakeviewhealth.example"])
+    assert not allow.allows("https://lakeviewhealth.example/r/Haruto-Eze")
+    assert not allow.allows("https://lakeviewhealth.example/r/Karim-O'Brien")
+    assert allow.allows("https://lakeviewhealth.example/Portal/Login")
+
+
+def test_apostrophe_inside_a_url_path(detector: Detector) -> None:
+    text = "View: https://example.org/r/Karim-O'Brien now"
+    assert ("URL", "https://example.org/r/Karim-O'Brien") in spans(detector, text)
+    assert ("URL", "www.example.com") in spans(detector, "see 'www.example.com' now")
+
+
+def test_at_sign_in_a_time_is_not_an_email(detector: Detector) -> None:
+    text = "see you 14 April @ 3.  Do not reply"
+    assert "EMAIL_ADDRESS" not in {t for t, _ in phi(detector, text)}

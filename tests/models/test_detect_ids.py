@@ -81,3 +81,16 @@ def test_unlabelled_long_number_is_redacted(detector: Detector) -> None:
 )
 def test_cue_words_without_identifiers(detector: Detector, text: str) -> None:
     assert phi(detector, text) == set()
+
+
+def test_ssn_with_mixed_separators_after_a_cue(detector: Detector) -> None:
+    assert ("US_SSN", "912-34 5678") in spans(detector, "SSN 912-34 5678 on file")
+    # without an SSN cue, mixed separators are not enough for an SSN
+    assert "US_SSN" not in {t for t, _ in phi(detector, "item 555-12 3456 is back")}
+
+
+def test_en_dashes_and_full_width_digits_in_ids(detector: Detector) -> None:
+    text = "re: Will Brookman, ins ＢＣ–４４１２–９０２２, ssn ９２０–３３–１８４７"
+    found = spans(detector, text)
+    assert ("HEALTH_PLAN_ID", "ＢＣ–４４１２–９０２２") in found
+    assert ("US_SSN", "９２０–３３–１８４７") in found

@@ -118,3 +118,81 @@ def test_more_words_that_are_not_patients(detector: Detector, text: str) -> None
 )
 def test_names_in_person_contexts(detector: Detector, text: str, value: str) -> None:
     assert covered(detector, text, value), spans(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("UKC-2521/FATIMA - HAVE A GREAT DAY!", "FATIMA"),
+        ("454 JSZ/Declan Have a great day!", "Declan"),
+        ("Checked in: 2EYZ103/Rich see you soon", "Rich"),
+        ("E368365292-Keisha Mansour", "Keisha Mansour"),
+        ("ref 936-94-5459 / Aiko\nwe have it", "Aiko"),
+    ],
+)
+def test_names_glued_to_identifiers(detector: Detector, text: str, value: str) -> None:
+    assert covered(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Circle 3/Mark your calendar for the fair.",
+        "Flu shots 2024/Fall season start soon.",
+        "Parking in Building 2-West today.",
+        "Take 2/Day with food.",
+    ],
+)
+def test_words_after_numbers_are_not_glued_names(detector: Detector, text: str) -> None:
+    assert "PERSON" not in {t for t, _ in phi(detector, text)}
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Payment received. Thank you, hyun!", "hyun"),
+        ("Thank you, Stella! You have a balance due.", "Stella"),
+        ("ok June, emailed the forms to you", "June"),
+        ("Happy birthday Iris - see you Fri", "Iris"),
+        ("sorry wrong # - looking for harper wells", "harper wells"),
+        ("guarantor drew owes $4,786.50 on the account", "drew"),
+        ("If you can't make it, Destiny can call us back.", "Destiny"),
+        ("If you can't make it, Garcia, Trinity can call us.", "Garcia, Trinity"),
+        ("Clement was born in the spring per his wife", "Clement"),
+        ("pls call hope's husband at home, she's not answering", "hope"),
+        ("heyyy bree ur appt is due", "bree"),
+        ("hi, - astrid ur ride is outside", "astrid"),
+        ("hi heather is ur car the blue one?", "heather"),
+        ("Pearl Cox, 93, lives alone.", "Pearl Cox"),
+    ],
+)
+def test_names_found_by_context(detector: Detector, text: str, value: str) -> None:
+    assert covered(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you Lakeview Health team.",
+        "Thanks for coming in today!",
+        "ok great, see you then",
+        "ok sounds good, thanks",
+        "Bill can be paid online.",
+        "Grace is over on Friday.",
+        "Hope you are well.",
+        "Looking for parking? Use lot B.",
+        "sorry for the wait, we are running late",
+    ],
+)
+def test_context_cues_without_names(detector: Detector, text: str) -> None:
+    assert "PERSON" not in {t for t, _ in phi(detector, text)}
+
+
+def test_full_name_before_a_person_verb(detector: Detector) -> None:
+    text = "If you can't make it, Ginger M. White can call us from 555-010-0167."
+    assert covered(detector, text, "Ginger M. White")
+
+
+def test_lower_case_name_after_an_honorific(detector: Detector) -> None:
+    assert covered(detector, "good afternoon, ms mbeki. see you soon", "mbeki")
+    assert "PERSON" not in {t for t, _ in phi(detector, "ms flare up today, call us")}

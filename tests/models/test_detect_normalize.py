@@ -44,3 +44,9 @@ def test_spaced_letters_and_digits_join() -> None:
     n = normalize("plate U-K-B-2-5-1-0 ok")
     assert "UKB2510" in n.text
     assert n.to_original(n.text.index("UKB2510"), n.text.index("UKB2510") + 7) == (6, 19)
+
+
+def test_hyphen_look_alikes_fold_to_hyphen_but_em_dash_stays() -> None:
+    n = normalize("920–33‑1847 — ok")
+    assert n.text == "920-33-1847 — ok"
+    assert not n.changed or n.to_original(0, 11) == (0, 11)
