@@ -21,6 +21,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from proxy.audit_checkpoints import Checkpoint, CheckpointSigner
@@ -56,6 +57,7 @@ class AuditUnavailable(Exception):
     """The audit record could not be made durable; the action it covers must not happen."""
 
 
+@lru_cache(maxsize=4096)  # the same numbers recur: an HMAC per number, not per send
 def pseudonym(value: str, key: bytes) -> str:
     """A keyed, irreversible stand-in for a phone number, stable for counting per recipient."""
     digits = "".join(c for c in value if c.isdigit()) or value

@@ -139,8 +139,16 @@ class Policy:
         """Entity types the detector must look for.
 
         Administrative types stay in even when allowed: finding "Dr. Lee" as a provider is what
-        stops "Lee" from being redacted as a patient name.
+        stops "Lee" from being redacted as a patient name. Computed once per policy (it is
+        asked on every send).
         """
+        cached: frozenset[str] | None = self.__dict__.get("_needed")
+        if cached is None:
+            cached = self._needed_entities()
+            object.__setattr__(self, "_needed", cached)  # frozen: set once, derived state
+        return cached
+
+    def _needed_entities(self) -> frozenset[str]:
         known: dict[str, str] = {n: t.family for n, t in entities.all_types().items()}
         known.update({n: t.family for n, t in self.custom_types.items()})
         out = set()
