@@ -16,7 +16,7 @@ name inside a patient-name finding is not used: fail closed), and it is plain GS
 values are joined ("Tue 3 PM and Fri 9 AM"; contacts with "or").
 
 Text in square brackets is optional: ``"{org}[ re your visit {appointment}]: {link}"``. A part
-whose placeholders are all empty is left out. The others are kept in template order while they
+with an empty placeholder is left out. The others are kept in template order while they
 fit ``max_length``: a part that does not fit is shortened to fewer of its values (the first ones)
 or left out, and the parts after it are then tried in the room left — so an earlier part always
 has priority over a later one, and the last part is the first to give way. If the required parts
