@@ -6,8 +6,10 @@ For every text with a labelled clinical span (CONDITION, MEDICATION, LAB_RESULT,
 CLINICAL_DEPARTMENT) the real scrub path runs with a portal on a throwaway store (the shipped
 policy, a synthetic date of birth per text). A text counts as covered only when the action is
 ``portal``, the notice fits the policy's length in GSM-7, carries a link, contains none of the
-clinical span values, and the link — opened through the portal with the right date of birth —
-returns the original text. Misses are broken down by what happened instead.
+clinical span values nor any other must-go value (the notice carries administrative detail of the
+original: provider, appointment, the organisation's contact), and the link — opened through the
+portal with the right date of birth — returns the original text. Misses are broken down by what
+happened instead.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -24,11 +27,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bench.quality import CLINICAL_TYPES, CORPUS_DIR
+from bench.quality import CLINICAL_TYPES, CORPUS_DIR, still_present
 from proxy.portal.notice import gsm7_units
 from proxy.settings import ServerSettings, Settings, StorageSettings
 
 DOB = "1962-03-14"
+TOKEN = re.compile(r"/portal/([A-Za-z0-9_-]{43})")
 
 
 def load(corpus: str, limit: int) -> list[dict[str, Any]]:
@@ -62,7 +66,7 @@ async def measure(examples: Sequence[dict[str, Any]]) -> dict[str, Any]:
                     [e["text"] for e in batch], [DOB] * len(batch)
                 )
                 for e, r in zip(batch, results, strict=True):
-                    why = await _check(portal, e, r)
+                    why = await _check(portal, e, r, policy.portal.max_length)
                     outcomes[why] += 1
                     if why != "covered":
                         misses.append({"id": e["id"], "outcome": why})
@@ -77,21 +81,26 @@ async def measure(examples: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-async def _check(portal: Any, example: dict[str, Any], r: Any) -> str:
+async def _check(portal: Any, example: dict[str, Any], r: Any, max_length: int) -> str:
     from proxy.portal.service import Portal
 
     assert isinstance(portal, Portal)
     if r.action != "portal" or r.text is None:
         return f"action:{r.action}"
     units = gsm7_units(r.text)
-    if units is None or units > 160:
+    if units is None or units > max_length:
         return "notice_too_long"
-    token = r.text.rsplit("/portal/", 1)[-1]
+    link = TOKEN.search(r.text)
+    if link is None:
+        return "no_link"
     low = r.text.lower()
     for s in example["spans"]:
-        if s["type"] in CLINICAL_TYPES and example["text"][s["start"] : s["end"]].lower() in low:
+        value = example["text"][s["start"] : s["end"]]
+        if s["type"] in CLINICAL_TYPES and value.lower() in low:
             return "clinical_value_in_notice"
-    view = await portal.answer(token, DOB, "bench")
+        if not s["keep"] and still_present(value, r.text):
+            return "phi_in_notice"
+    view = await portal.answer(link.group(1), DOB, "bench")
     if view.page != "message" or view.text != example["text"]:
         return f"link_failed:{view.page}"
     return "covered"

@@ -87,13 +87,16 @@ class AllowList:
 class PortalSettings:
     """How the portal action words the text and verifies the reader (used by the portal)."""
 
-    template: str = "You have a new secure message from {org}: {link}"
+    template: str = (
+        "{org}: you have a new secure message[ about your visit {appointment}]"
+        "[ from {provider}]. Read it: {link}[ Questions? {contact}]"
+    )
     organization: str = "your care team"
     verification: str = "dob"  # dob | sms_code | none
     accept_no_verification: bool = False
     expiry_hours: float = 72.0
     view_once: bool = False
-    max_length: int = 160
+    max_length: int = 306  # two concatenated GSM-7 segments (config/POLICY.md, portal notices)
     max_attempts: int = 5  # failed verifications before the link locks
     retention_days: float = 30.0  # records are purged this long after creation (or at expiry)
 

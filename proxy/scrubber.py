@@ -16,6 +16,7 @@ from models.findings import Finding
 from proxy.detection import TextDetector
 from proxy.pipeline import Decision, decide
 from proxy.policy import Action, Policy, load_policy
+from proxy.portal import notice
 from proxy.portal.service import Portal, PortalRefused
 
 
@@ -23,8 +24,9 @@ from proxy.portal.service import Portal, PortalRefused
 class ScrubResult:
     """What would happen to one text: the action, the forwarded text (None if nothing would be).
 
-    With a portal, a portal-bound text gets a real, stored link: ``text`` is the notice and
-    ``portal_token_id`` its audit id; ``error`` says why a portal text was blocked instead.
+    A portal-bound text is forwarded as its notice: with a portal, with a real, stored link
+    (``portal_token_id`` is its audit id); without one (:meth:`Scrubber.scrub`), with a preview
+    link as long as a real one. ``error`` says why a portal text was blocked instead.
     """
 
     action: str
@@ -58,7 +60,21 @@ class Scrubber:
         out = []
         for text, findings in zip(texts, found, strict=True):
             d = decide(text, findings, self.policy)
-            out.append(ScrubResult(d.action.label, self.forwarded(d), list(d.findings), d))
+            if d.action != Action.PORTAL:
+                out.append(ScrubResult(d.action.label, self.forwarded(d), list(d.findings), d))
+                continue
+            try:
+                preview = notice.compose(
+                    self.policy,
+                    text=text,
+                    findings=findings,
+                    acting=d.findings,
+                    link=notice.PREVIEW_LINK,
+                )
+            except notice.NoticeTooLong as e:
+                out.append(ScrubResult("block", None, list(d.findings), d, error=str(e)))
+                continue
+            out.append(ScrubResult("portal", preview, list(d.findings), d))
         return out
 
     async def scrub_with_portal(

@@ -62,8 +62,12 @@ _TIME = (
     r"|(?:1[0-2]|0?[1-9])\s?o'?clock|noon|midnight)(?!\w)"
 )
 _RELATIVE = (
-    r"(?:today|tomorrow|tonight|this\s+(?:morning|afternoon|evening)|next\s+" + _WEEKDAY_FULL + r")"
+    r"(?:today|tomorrow|tmrw|tonight|this\s+(?:morning|afternoon|evening)|next\s+"
+    + _WEEKDAY_FULL
+    + r")"
 )
+# "Saturday the 20th": a weekday with the day of the month (the ordinal suffix is required).
+_WEEKDAY_ORDINAL = _WEEKDAY + r",?\s+the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)"
 _DAYPART = (
     r"(?:(?:"
     + _WEEKDAY
@@ -72,6 +76,8 @@ _DAYPART = (
     + r"|"
     + _TEXTUAL
     + r")|"
+    + _WEEKDAY_ORDINAL
+    + r"|"
     + _RELATIVE
     + r"|"
     + _WEEKDAY_FULL
@@ -142,9 +148,15 @@ def _year(day: str) -> int | None:
     return 1900 + yy if yy > dt.date.today().year % 100 + 1 else 2000 + yy
 
 
+# An admission, discharge or death named right after the date: "Friday discharge".
+_EVENT_AFTER = regex.compile(
+    r"[ \t]+(?:discharg\w*|admission|admit|d/c|death|funeral|transfer)\b", regex.IGNORECASE
+)
+# No calendar date: a weekday, a relative day, or a weekday with only the day of the month
+# ("Saturday the 20th", the coming one).
 _ONLY_WEEKDAY = regex.compile(
-    r"(?:next\s+|this\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|tonight|"
-    r"this\s+(?:morning|afternoon|evening))",
+    r"(?:next\s+|this\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|tmrw|"
+    r"tonight|this\s+(?:morning|afternoon|evening))|" + _WEEKDAY_ORDINAL,
     regex.IGNORECASE,
 )
 
@@ -183,6 +195,8 @@ def _classify(m: regex.Match[str], text: str) -> tuple[str, float] | None:
     kind = cue.lastgroup if cue is not None else None
     if not has_day:
         return APPOINTMENT_DATETIME.name, 0.6  # a clock time alone dates nothing
+    if kind != "dob" and _EVENT_AFTER.match(text, m.end()):
+        return DATE.name, 0.8  # "bed for Friday discharge": the date of a stay, not a visit
     day = m.group("d") or m.group("d2") or ""
     if _ONLY_WEEKDAY.fullmatch(day.strip()):
         if kind == "date" and STRONG_DATE_CUE.search(window):

@@ -754,7 +754,7 @@ PROVIDER_CREDENTIAL = (
     + r"){0,2}),?[ \t]+(?:"
     + _CREDENTIAL
     + r"|(?:md|m\.d\.|do|np|fnp|dnp|pa-c|pa|rn|lpn|aprn|phd)(?=\W|$)"
-    + r")(?![\w\-])(?!,?\s*\d{5})(?P<next>[ \t]+[A-Z][a-z]+)?"
+    + r")(?![\w\-])(?!\.\w)(?!,?\s*\d{5})(?P<next>[ \t]+[A-Z][a-z]+)?"
 )
 
 

@@ -16,10 +16,9 @@ from proxy.detection import TextDetector
 from proxy.pipeline import Decision, decide
 from proxy.policy import Action, Policy
 from proxy.policy_recognizers import PolicyDetector
-from proxy.portal.notice import NoticeTooLong, appointment_text, fill
+from proxy.portal.notice import PREVIEW_LINK, NoticeTooLong, compose
 
 MAX_TEXT = 5000
-PORTAL_PREVIEW_LINK = "https://portal.example/m/XXXXXXXX"
 
 
 def report(text: str, findings: Sequence[Finding], policy: Policy) -> dict[str, Any]:
@@ -57,12 +56,8 @@ def outgoing(
     """The text the provider would receive (a portal notice preview for portal; None if blocked)."""
     if d.action == Action.PORTAL:
         try:
-            return fill(
-                policy.portal.template,
-                org=policy.portal.organization,
-                link=PORTAL_PREVIEW_LINK,
-                appointment=appointment_text(text, findings, d.findings),
-                max_length=policy.portal.max_length,
+            return compose(
+                policy, text=text, findings=findings, acting=d.findings, link=PREVIEW_LINK
             )
         except NoticeTooLong:
             return None

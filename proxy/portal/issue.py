@@ -58,7 +58,7 @@ async def issue_links(
             text=m.text,
             findings=f,
             decision=d,
-            policy=policy,
+            policy=policy.for_sender(m.sender),  # the rules the decision was made with
             recipients=m.to,
             dob=dob,
             delivery=delivery,

@@ -126,12 +126,12 @@ class Portal:
             secret["delivery"] = delivery.as_dict()
         token = secrets.token_urlsafe(32)
         try:
-            notice = notice_.fill(
-                ps.template,
-                org=ps.organization,
+            notice = notice_.compose(
+                policy,
+                text=text,
+                findings=findings,
+                acting=decision.findings,
                 link=self.link_url(token),
-                appointment=notice_.appointment_text(text, findings, decision.findings),
-                max_length=ps.max_length,
             )
         except notice_.NoticeTooLong as e:
             raise PortalRefused(str(e)) from None

@@ -31,6 +31,8 @@ def test_birth_dates(detector: Detector, text: str, value: str) -> None:
         ("He passed away on 7-Oct-24", "7-Oct-24"),
         ("specimen collected 2/3/24", "2/3/24"),
         ("your colonoscopy 4/23 showed a polyp", "4/23"),
+        ("Pls confirm bed for Friday discharge.", "Friday"),
+        ("We discharged him Friday the 3rd.", "Friday the 3rd"),
     ],
 )
 def test_person_event_dates(detector: Detector, text: str, value: str) -> None:
@@ -44,6 +46,9 @@ def test_person_event_dates(detector: Detector, text: str, value: str) -> None:
         ("See you tomorrow at 9:30!", "tomorrow at 9:30"),
         ("appt reminder: Tues 5/25 1:50 P.M.", "Tues 5/25 1:50 P.M."),
         ("The lab now opens at 6:30am on weekdays.", "6:30am"),
+        ("Check in Saturday the 20th at 9:00 am, bring your card.", "Saturday the 20th at 9:00 am"),
+        ("Your visit was moved to Tuesday the 6th, 2:45; ok", "Tuesday the 6th, 2:45"),
+        ("ur appt is tmrw at 7:20am", "tmrw at 7:20am"),
     ],
 )
 def test_appointment_times_are_administrative(detector: Detector, text: str, value: str) -> None:

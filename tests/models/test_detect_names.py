@@ -84,6 +84,14 @@ def test_place_with_state_code_is_not_a_provider(detector: Detector) -> None:
     assert not any(t == "PROVIDER_NAME" for t, _ in found)
 
 
+def test_dob_abbreviation_is_not_a_credential(detector: Detector) -> None:
+    """ "D.O.B." after a patient's name is a birth-date cue, not the D.O. credential."""
+    found = spans(detector, "Ngozi Walker, D.O.B. August 16th, 1989, is booked.")
+    assert ("PERSON", "Ngozi Walker") in found
+    assert not any(t == "PROVIDER_NAME" for t, _ in found)
+    assert ("PROVIDER_NAME", "Ana Ruiz, D.O.") in spans(detector, "Ana Ruiz, D.O. called.")
+
+
 def test_patient_next_to_provider(detector: Detector) -> None:
     text = "Hi Maria, Dr. Lee will call you."
     found = spans(detector, text)

@@ -76,7 +76,10 @@ async def test_clinical_text_becomes_link_and_browser_reads_it_after_verifying(
     # The provider saw only the notice: no clinical words, no date of birth, the link on our base.
     (req,) = upstream.requests
     notice = forwarded_body(upstream)
-    assert notice == f"You have a new secure message from Lakeview Health: {link}"
+    assert notice == (
+        "Lakeview Health: you have a new secure message about your visit Tuesday at 3:15 PM "
+        f"from Dr. Patel. Read it: {link}"
+    )
     assert link.startswith(proxy.base + "/portal/")
     raw = req.body.decode().lower() + json.dumps(req.headers).lower()
     for word in (*CLINICAL_WORDS, "1962", "patient-dob"):

@@ -68,7 +68,7 @@ async def test_missing_dob_blocks_in_twilio_shape(start_proxy: Any, upstream: An
 
 
 async def test_notice_that_cannot_fit_blocks_and_says_why(start_proxy: Any, upstream: Any) -> None:
-    proxy = await start_proxy(portal_policy(organization="Lakeview " * 12))
+    proxy = await start_proxy(portal_policy(organization="Lakeview " * 12, max_length=160))
     with pytest.raises(TwilioRestException) as exc:
         await send(proxy)
     assert exc.value.code == 90001 and "160 GSM-7" in exc.value.msg
@@ -84,6 +84,31 @@ async def test_appointment_stays_in_the_notice_when_the_template_asks(
     body = parse_qs(upstream.requests[0].body.decode())["Body"][0]
     assert body.startswith("Lakeview Health about Tuesday at 3:15 PM: you have a secure")
     assert "cancer" not in body and len(body) <= 160
+
+
+async def test_shipped_notice_carries_the_administrative_detail_and_the_link(
+    start_proxy: Any, upstream: Any
+) -> None:
+    """The shipped policy and the real detector: provider, appointment and the clinic's own
+    number and site go out with the link; the patient's name and the clinical detail do not."""
+    body = (
+        "Hi Maria Lopez, your MRI shows a torn rotator cuff and your A1c was 9.2. Dr. Nguyen "
+        "will go over it at your visit Tue Mar 4 10:15 AM. Questions? (555) 010-4400 or "
+        "lakeviewhealth.example/portal"
+    )
+    proxy = await start_proxy()
+    await send(proxy, body=body)
+    notice = parse_qs(upstream.requests[0].body.decode())["Body"][0]
+    link = LINK.search(notice)
+    assert link, notice
+    assert notice == (
+        "Lakeview Health: you have a new secure message about your visit Tue Mar 4 10:15 AM from "
+        f"Dr. Nguyen. Read it: {link.group(0)} Questions? (555) 010-4400 or "
+        "lakeviewhealth.example/portal"
+    )
+    assert len(notice) <= 306
+    for word in ("Maria", "Lopez", "MRI", "rotator", "A1c", "9.2"):
+        assert word not in notice
 
 
 async def test_non_clinical_text_is_untouched(start_proxy: Any, upstream: Any) -> None:

@@ -47,7 +47,7 @@ async def audit_rows(db: Database) -> list[dict[str, Any]]:
 
 async def test_store_keeps_only_hash_and_ciphertext(portal: Portal, db: Database) -> None:
     i = await stored(portal)
-    assert i.notice.startswith("You have a new secure message from Lakeview Health: ")
+    assert i.notice.startswith("Lakeview Health: you have a new secure message. Read it: ")
     assert i.notice.endswith(f"https://portal.example/portal/{i.token}")
     assert len(i.token) >= 43  # 32 random bytes
     row = await db.fetchrow("SELECT * FROM portal_links")
@@ -178,10 +178,10 @@ async def test_refusals_fail_closed(portal: Portal) -> None:
     except PortalRefused as e:
         assert "X-PHI-Proxy-Patient-DOB" in str(e)
     try:
-        issue(portal, portal_policy(organization="O" * 140))
+        issue(portal, portal_policy(organization="O" * 300))
         raise AssertionError("expected a refusal")
     except PortalRefused as e:
-        assert "160 GSM-7" in str(e)
+        assert "306 GSM-7" in str(e)
     try:
         issue(portal, portal_policy(verification="sms_code"))  # no delivery route
         raise AssertionError("expected a refusal")
@@ -257,7 +257,7 @@ def test_start_up_warnings(caplog: Any) -> None:
     check_base_url("http://portal.example.org")
     assert "PLAIN HTTP" in caplog.text
     assert check_notice_fits(portal_policy(), "https://portal.example.org")
-    assert not check_notice_fits(portal_policy(organization="O" * 120), "https://p.example")
+    assert not check_notice_fits(portal_policy(organization="O" * 300), "https://p.example")
     assert "CANNOT BE SENT" in caplog.text
 
 
