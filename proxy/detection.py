@@ -51,7 +51,7 @@ class DetectionService:
         *,
         deadline: float = 5.0,
         batch_size: int = 64,
-        max_wait: float = 0.002,
+        max_wait: float = 0.0,
     ) -> None:
         self._detector = detector
         self._deadline = deadline
@@ -98,8 +98,14 @@ class DetectionService:
         loop = asyncio.get_running_loop()
         while True:
             jobs = [await self._queue.get()]
+            size = len(jobs[0].texts)
+            # Whatever queued up while the last batch ran joins this one: batches grow with load
+            # by themselves, and an idle service adds no wait. ``max_wait`` > 0 waits for more.
+            while size < self._batch_size and not self._queue.empty():
+                jobs.append(self._queue.get_nowait())
+                size += len(jobs[-1].texts)
             deadline = loop.time() + self._max_wait
-            while sum(len(j.texts) for j in jobs) < self._batch_size:
+            while size < self._batch_size:
                 remaining = deadline - loop.time()
                 if remaining <= 0:
                     break
@@ -107,6 +113,7 @@ class DetectionService:
                     jobs.append(await asyncio.wait_for(self._queue.get(), remaining))
                 except TimeoutError:
                     break
+                size += len(jobs[-1].texts)
             live = [j for j in jobs if not j.future.done()]
             for group in _by_entities(live):
                 await self._run_group(loop, group)

