@@ -17,7 +17,7 @@ from proxy.analytics import wiring as analytics
 from proxy.audit import AuditLog, AuditUnavailable
 from proxy.audit_checkpoints import CheckpointSigner
 from proxy.detection import DetectionService, TextDetector
-from proxy.handler import outbound, passthrough
+from proxy.handler import AUDIT_RESULT_TASK, outbound, passthrough
 from proxy.idempotency import IDEMPOTENCY, IdempotencyStore
 from proxy.key_check import load_pseudonym_key
 from proxy.limits import concurrency_middleware, rate_limit_middleware
@@ -28,6 +28,7 @@ from proxy.portal.routes import setup_portal
 from proxy.providers import Provider, build_providers, mounted_prefixes, mounted_routes
 from proxy.settings import Settings
 from proxy.store import open_database
+from proxy.tasks import drain
 from proxy.tls import check_upstream_tls
 from proxy.webhooks.routes import setup as setup_webhooks
 
@@ -152,6 +153,9 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    cancelled = await drain(AUDIT_RESULT_TASK, timeout=10)  # results of sends just answered
+    if cancelled:
+        log.error("shutdown: %d send result(s) not audited", cancelled)
     with contextlib.suppress(AuditUnavailable):
         await audit.checkpoint()  # sign the tail on a clean shutdown
     await db.close()

@@ -24,8 +24,10 @@ from proxy.policy import Action, Policy
 from proxy.portal.issue import DOB_HEADER, PortalLinks, issue_links
 from proxy.portal.service import PortalRefused, PortalUnavailable
 from proxy.providers import BadRequest, Incoming, Message, Parsed, Provider
+from proxy.tasks import spawn
 from proxy.upstream import UpstreamError, request_headers, send
 
+AUDIT_RESULT_TASK = "audit-result:"  # drained before the store closes (proxy.app)
 log = logging.getLogger("phi_proxy.handler")
 
 
@@ -183,7 +185,12 @@ async def _inspect_and_send(
     metrics.REQUESTS.labels(
         provider.name, "forwarded" if response.status < 400 else "upstream_error"
     ).inc()
-    await _audit_result(request, provider, request_id, response.status)
+    # The send is recorded (durably, before forwarding); its result is written right after the
+    # answer, in the audit's next group commit, instead of holding the answer for an fsync.
+    spawn(
+        _audit_result(request, provider, request_id, response.status),
+        name=f"{AUDIT_RESULT_TASK}{request_id}",
+    )
     record_sends(
         app, provider.name, parsed.messages, decisions, findings, policy, response.status, outgoing
     )

@@ -12,7 +12,9 @@ from urllib.parse import urlencode
 import aiohttp
 
 from proxy import appkeys
+from proxy.handler import AUDIT_RESULT_TASK
 from proxy.policy_holder import install_sighup
+from proxy.tasks import drain
 from tests.admin.conftest import AdminEnv
 from tests.proxy.conftest import SENDS
 
@@ -134,6 +136,7 @@ async def test_audit_search_filters_and_pages(admin_env: AdminEnv) -> None:
     assert await send(admin_env, "Hi Maria Lopez, see you Tuesday at 3:15 PM.") == 201
     assert await send(admin_env, "Your appointment is on Tuesday at 3:15 PM.") == 201
     assert await send(admin_env, "Hi Maria Lopez, call 555-010-0123 please.") == 201
+    await drain(AUDIT_RESULT_TASK)  # results are recorded just after each answer
     status, page = await api(
         admin_env, "GET", "/admin/api/audit?kind=send&action=redact&entity_type=PERSON", "auditor"
     )

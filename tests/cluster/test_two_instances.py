@@ -29,11 +29,13 @@ from proxy.admin.keys import AUTH
 from proxy.app import create_app
 from proxy.audit import verify
 from proxy.detection import TextDetector
+from proxy.handler import AUDIT_RESULT_TASK
 from proxy.key_check import KeyMismatch
 from proxy.policy import default_policy_path, load_policy
 from proxy.providers import REGISTRY
 from proxy.settings import AdminSettings, ServerSettings, Settings, StorageSettings
 from proxy.store import open_database
+from proxy.tasks import drain
 from proxy.webhooks.config import HookSettings, KeywordSettings, WebhookSettings
 from tests.fakes import RecordingUpstream
 from tests.portal.conftest import CLINICAL, CLINICAL_WORDS, DOB, LINK, send_sdk
@@ -199,6 +201,7 @@ async def test_audit_chain_stays_valid_with_both_writing_at_once(
         statuses = await asyncio.gather(*(send(s, n) for _ in range(per_instance) for n in (a, b)))
     assert statuses == [201] * (2 * per_instance)
     assert len(upstream.requests) == 2 * per_instance
+    await drain(AUDIT_RESULT_TASK)  # results are recorded just after each answer
 
     db = await open_database(pg_url, migrate=False)  # a third, independent reader
     try:

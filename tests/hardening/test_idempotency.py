@@ -163,10 +163,10 @@ async def test_crash_after_forwarding_never_resends(
     is not sent again (it waits, then gets 409), so the client never causes a second SMS."""
     from proxy import handler
 
-    async def explode(*args, **kwargs):
+    def explode(*args, **kwargs):
         raise RuntimeError("crash after forwarding")
 
-    monkeypatch.setattr(handler, "_audit_result", explode)
+    monkeypatch.setattr(handler, "record_sends", explode)  # the step right after forwarding
     settings = replace(Settings(), idempotency=IdempotencySettings(wait_seconds=0.3))
     proxy = await make_proxy(str(upstream_server.make_url("")), settings=settings)
     h = {**AUTH_A, "Idempotency-Key": "crash"}

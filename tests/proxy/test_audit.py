@@ -8,7 +8,9 @@ import aiohttp
 
 from proxy import appkeys
 from proxy.audit import AuditEvent, AuditLog, verify
+from proxy.handler import AUDIT_RESULT_TASK
 from proxy.store import open_database
+from proxy.tasks import drain
 from tests import storage
 from tests.proxy.conftest import SENDS
 
@@ -52,6 +54,7 @@ async def test_each_send_is_audited_without_text_or_numbers(make_proxy, upstream
         ) as r,
     ):
         assert r.status == 201
+    await drain(AUDIT_RESULT_TASK)  # the result is recorded just after the answer
     db = proxy.app[appkeys.STORE]
     rows = await db.fetch("SELECT kind, body FROM audit_log ORDER BY seq")
     assert [r["kind"] for r in rows] == ["send", "send.result"]
