@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -108,17 +109,24 @@ async def offer(url: str, texts: list[str], rate: float, seconds: float) -> dict
     }
 
 
-def rss_mb(parent: int) -> list[float]:
+def _rss(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def rss_mb(parent: int) -> list[tuple[float, float]]:
+    """(serving process, its detector child) RSS in MB for each worker of ``parent``."""
     out = []
-    for pid in subprocess.run(
-        ["pgrep", "-P", str(parent)], capture_output=True, text=True
-    ).stdout.split():
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    out.append(int(line.split()[1]) / 1024)
-        except OSError:
-            pass
+    for pid in _children(parent):
+        with contextlib.suppress(OSError):
+            out.append((_rss(pid), sum(_rss(c) for c in _children(pid))))
     return out
 
 
@@ -131,6 +139,11 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--corpus", type=Path, default=ROOT / "bench" / "corpus" / "dev.jsonl")
     ap.add_argument("--json", type=Path)
+    ap.add_argument(
+        "--no-isolate",
+        action="store_true",
+        help="detect in a thread of each worker (detection.isolate: false) instead of a child",
+    )
     args = ap.parse_args()
     texts = load_texts(args.corpus)
     sandbox_port, proxy_port = free_port(), free_port()
@@ -140,6 +153,7 @@ def main() -> int:
         # one load generator is one client: the per-client rate limit is not what is measured
         f"storage:\n  url: sqlite:///{tmp}/p.sqlite3\n  data_dir: {tmp}\n"
         "limits:\n  rate_limit_enabled: false\n"
+        f"detection:\n  isolate: {'false' if args.no_isolate else 'true'}\n"
         f"policy: {ROOT}/config/policy.yaml\n"
     )
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp)}
@@ -184,7 +198,8 @@ def main() -> int:
                 p.wait(30)
             except subprocess.TimeoutExpired:
                 p.kill()
-    print(f"workers={args.workers} texts={len(texts)} seconds/rate={args.seconds}")
+    mode = "thread" if args.no_isolate else "child process"
+    print(f"workers={args.workers} detector={mode} texts={len(texts)} seconds/rate={args.seconds}")
     print(
         f"{'offered':>8} {'achieved':>9} {'p50+':>7} {'p95+':>7} {'p99+':>7}"
         f" {'p99 proxy':>10} {'errors':>7}"
@@ -196,7 +211,10 @@ def main() -> int:
             f" {r['proxy']['p99_ms']:>10.1f}"
             f" {r['proxy']['errors']:>7d}"
         )
-    print("RSS per worker (MB):", ", ".join(f"{x:.0f}" for x in rss))
+    print(
+        "RSS per worker (MB, serving process + detector child):",
+        ", ".join(f"{a:.0f} + {b:.0f}" for a, b in rss),
+    )
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "rss_mb": rss}, indent=2))
     return 0

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 from proxy.yamlfile import ConfigError
 
@@ -167,8 +171,6 @@ def _setup_logging(level: str) -> None:
 def serve(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from aiohttp import web
-
     from models.engine import ModelNotInstalled
     from proxy.limits import server_handler_args
     from proxy.policy import load_policy
@@ -211,12 +213,21 @@ def serve(args: argparse.Namespace) -> int:
     def build() -> web.Application:
         from models.detector import Detector, DetectorSettings
         from proxy.app import create_app
+        from proxy.detection import TextDetector
+        from proxy.detector_process import IsolatedDetector
         from proxy.policy_holder import sighup_on_startup
 
-        detector = Detector(
-            DetectorSettings(model=settings.detection.model, allow=policy.allow.values)
+        ds = DetectorSettings(model=settings.detection.model, allow=policy.allow.values)
+        detector: TextDetector = (
+            IsolatedDetector(ds) if settings.detection.isolate else Detector(ds)
         )
         app = create_app(settings, policy=policy, detector=detector)
+        if isinstance(detector, IsolatedDetector):
+            app.on_cleanup.append(_closer(detector))  # or its child outlives the worker
+        # Everything loaded so far lives as long as the process: keep it out of the cyclic
+        # collector's way, or each full collection walks it all again (pauses of 100s of ms).
+        gc.collect()
+        gc.freeze()
         app.on_startup.append(sighup_on_startup)  # SIGHUP re-reads the policy file
         return app
 
@@ -253,6 +264,13 @@ def serve(args: argparse.Namespace) -> int:
             server_kw,
         )
     )
+
+
+def _closer(detector: Any) -> Callable[[web.Application], Awaitable[None]]:
+    async def close(app: web.Application) -> None:
+        await asyncio.to_thread(detector.close)
+
+    return close
 
 
 def _run_sandbox(host: str, port: int) -> None:

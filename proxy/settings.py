@@ -43,6 +43,8 @@ class DetectionSettings:
     deadline_seconds: float = 5.0
     batch_size: int = 64
     max_batch_wait_ms: float = 0.0
+    # run the detector in a child process per serving process (see proxy.detector_process)
+    isolate: bool = True
 
 
 @dataclass(frozen=True)
