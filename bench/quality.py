@@ -9,7 +9,8 @@ Both run in one process on the same texts. Figures:
             applied, so a value that survives only behind Unicode tricks still counts);
 * partial leak  share of must-go spans of which some word survives (the surname of a redacted
             first name, the number of a half-masked ID): a word counts when the output has it more
-            often than the original has it outside must-go spans;
+            often than the original has it outside must-go spans (a portal notice's own wording
+            and link are not counted);
 * over-scrub share of texts with nothing to remove whose forwarded text differs (blocked = changed);
 * kept      share of may-stay spans (appointment times, titled providers, the org's own details)
             whose text still appears;
@@ -31,6 +32,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +88,19 @@ def leak(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tuple[int,
 
 WORD = re.compile(r"\w+")
 # Placeholders the pipelines insert ("[name]", "<PERSON>") are not words of the original.
+URL = re.compile(r"https?://\S+")
+
+
+@cache
+def _notice_wording() -> re.Pattern[str]:
+    """Whole words of the shipped policy's notice template (placeholders aside)."""
+    from proxy.policy import load_policy
+
+    literal = re.sub(r"\{\w+\}", " ", load_policy().portal.template)
+    words = sorted({w.lower() for w in WORD.findall(literal)})
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.I)
+
+
 PLACEHOLDER = re.compile(r"\[[^\]\n]{1,40}\]|<[A-Z_]{2,40}>")
 STOPWORDS = frozenset(
     {
@@ -126,6 +141,8 @@ def partial_leak(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tu
                 rest = rest[: s["start"]] + " " * (s["end"] - s["start"]) + rest[s["end"] :]
         rest_n = PLACEHOLDER.sub(" ", norm(rest))
         fwd = PLACEHOLDER.sub(" ", norm(out.text)) if out.text is not None else ""
+        if out.action == "portal":  # the notice's own wording and link are not the original's
+            fwd = _notice_wording().sub(" ", URL.sub(" ", fwd))
         for s in ex["spans"]:
             if s["keep"]:
                 continue
