@@ -219,7 +219,9 @@ def serve(args: argparse.Namespace) -> int:
 
         ds = DetectorSettings(model=settings.detection.model, allow=policy.allow.values)
         detector: TextDetector = (
-            IsolatedDetector(ds) if settings.detection.isolate else Detector(ds)
+            IsolatedDetector(ds, timeout=settings.detection.deadline_seconds)
+            if settings.detection.isolate
+            else Detector(ds)
         )
         app = create_app(settings, policy=policy, detector=detector)
         if isinstance(detector, IsolatedDetector):

@@ -8,14 +8,17 @@ by side: on this 2-core machine at 200 msg/s offered, p50/p99 added latency went
 
 One child per serving process, started eagerly (the model loads before the first send). If the
 child dies, the calls in flight fail (the detection service turns that into "nothing is sent")
-and the next call starts a new child. The policy's own recognizers travel with each call, pickled,
-and the child keeps a clone of its detector per distinct set.
+and the next call starts a new child; a call that outlives ``timeout`` (the detection deadline)
+kills the child, so one stuck text cannot hold up every send after it. The policy's own
+recognizers travel with each call, pickled, and the child keeps a clone of its detector per
+distinct set.
 """
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import pickle
 import signal
 import threading
@@ -39,10 +42,11 @@ class IsolatedDetector:
         settings: DetectorSettings,
         extra: Sequence[EntityRecognizer] = (),
         *,
+        timeout: float | None = None,
         _child: _Child | None = None,
     ) -> None:
         self.settings = settings
-        self._child = _child or _Child(settings)
+        self._child = _child or _Child(settings, timeout)
         self._extra = pickle.dumps(list(extra)) if extra else b""
         self._key = hashlib.sha256(self._extra).hexdigest() if extra else ""
 
@@ -66,8 +70,9 @@ class IsolatedDetector:
 
 
 class _Child:
-    def __init__(self, settings: DetectorSettings) -> None:
+    def __init__(self, settings: DetectorSettings, timeout: float | None) -> None:
         self._settings = settings
+        self._timeout = timeout
         self._lock = threading.Lock()
         self.pid: int | None = None
         self._pool = self._start()
@@ -84,7 +89,14 @@ class _Child:
     ) -> list[list[Finding]]:
         pool = self._pool
         try:
-            return pool.submit(_detect, texts, entities, key, extra).result()
+            return pool.submit(_detect, texts, entities, key, extra).result(self._timeout)
+        except TimeoutError:
+            with self._lock:
+                if self._pool is pool and self.pid is not None:
+                    os.kill(self.pid, signal.SIGKILL)  # breaks the pool: restarted below
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    self._pool = self._start()
+            raise
         except BrokenProcessPool:
             with self._lock:
                 if self._pool is pool:  # the first caller to notice starts a new child
@@ -107,8 +119,6 @@ def _init(settings: DetectorSettings) -> None:
 
 
 def _ping() -> int:
-    import os
-
     return os.getpid()
 
 

@@ -68,3 +68,23 @@ def test_a_dead_child_fails_the_call_and_the_next_call_starts_a_new_one() -> Non
         assert _spans(d.detect(TEXTS[:1]))[0]
     finally:
         d.close()
+
+
+def test_a_call_past_its_timeout_kills_the_child_and_the_next_call_gets_a_new_one() -> None:
+    d = IsolatedDetector(DetectorSettings(), timeout=0.0005)
+    try:
+        first = d.pid
+        with pytest.raises(TimeoutError):
+            d.detect([TEXTS[0] * 50])
+        assert d.pid not in (None, first)
+        assert first is not None and not _alive(first)
+    finally:
+        d.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
