@@ -5,7 +5,7 @@ texts open-loop (a send is started on schedule whether or not earlier ones finis
 directly to the sandbox and then through the proxy. Reports achieved msg/s and p50/p95/p99 latency
 of both, the difference (the latency the proxy adds), errors, and RSS per worker.
 
-    .venv/bin/python bench/load.py --rates 50 200 500 --seconds 10 --workers 2
+    .venv/bin/python bench/load.py --rates 50 200 500 --seconds 10 --workers 1
 """
 
 from __future__ import annotations
@@ -121,10 +121,11 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in out.split()]
 
 
-def rss_mb(parent: int) -> list[tuple[float, float]]:
-    """(serving process, its detector child) RSS in MB for each worker of ``parent``."""
+def rss_mb(serve: int, workers: int) -> list[tuple[float, float]]:
+    """(serving process, its children: the detector) RSS in MB for each serving process."""
+    procs = [serve] if workers == 1 else _children(serve)
     out = []
-    for pid in _children(parent):
+    for pid in procs:
         with contextlib.suppress(OSError):
             out.append((_rss(pid), sum(_rss(c) for c in _children(pid))))
     return out
@@ -136,7 +137,8 @@ def main() -> int:
     )
     ap.add_argument("--rates", type=float, nargs="+", default=[50, 200, 500])
     ap.add_argument("--seconds", type=float, default=10)
-    ap.add_argument("--workers", type=int, default=2)
+    # on 2 cores one serving process (+ its detector child) beats two: see README
+    ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--corpus", type=Path, default=ROOT / "bench" / "corpus" / "dev.jsonl")
     ap.add_argument("--json", type=Path)
     ap.add_argument(
@@ -189,7 +191,7 @@ def main() -> int:
                     "added_p99_ms": proxied["p99_ms"] - direct["p99_ms"],
                 }
             )
-        rss = rss_mb(proxy.pid)
+        rss = rss_mb(proxy.pid, args.workers)
     finally:
         for p in (proxy, sandbox):
             p.send_signal(signal.SIGTERM)

@@ -3,15 +3,14 @@
 Detection is CPU work, most of it Python. Run in a thread beside the event loop, it holds the GIL
 while every socket read, SQLite hand-off and timer of the loop waits for it (up to the switch
 interval each time), and both threads pay for the hand-offs. In a child process the two run side
-by side: on this 2-core machine at 200 msg/s offered, p50/p99 added latency went from about
-30/175 ms to 10/65 ms (``bench/load.py``, same build, thread versus process).
+by side (``bench/load.py --no-isolate`` compares the two on the same build).
 
-One child per serving process, started eagerly (the model loads before the first send). If the
-child dies, the calls in flight fail (the detection service turns that into "nothing is sent")
-and the next call starts a new child; a call that outlives ``timeout`` (the detection deadline)
-kills the child, so one stuck text cannot hold up every send after it. The policy's own
-recognizers travel with each call, pickled, and the child keeps a clone of its detector per
-distinct set.
+One child per serving process, started eagerly (the model loads before the first send), talking
+over one pipe: a call is one message each way, with no pool or feeder threads in between. If the
+child dies, the call fails (the detection service turns that into "nothing is sent") and a new
+child is started; a call that outlives ``timeout`` (the detection deadline) kills the child, so
+one stuck text cannot hold up every send after it. The policy's own recognizers travel with each
+call, pickled, and the child keeps a clone of its detector per distinct set.
 """
 
 from __future__ import annotations
@@ -23,15 +22,21 @@ import pickle
 import signal
 import threading
 from collections.abc import Collection, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
 
 from presidio_analyzer import EntityRecognizer
 
 from models.detector import Detector, DetectorSettings
 from models.findings import Finding
 
+START_SECONDS = 120.0  # loading the spaCy pipeline and the lexicons
 _VIEWS_KEPT = 4  # policy versions whose recognizer sets the child keeps built
+
+
+class DetectorChildFailed(RuntimeError):
+    """The child died, or its detector raised; the call has no answer."""
 
 
 class IsolatedDetector:
@@ -58,7 +63,7 @@ class IsolatedDetector:
         self, texts: Sequence[str], entities: Collection[str] | None = None
     ) -> list[list[Finding]]:
         wanted = None if entities is None else frozenset(entities)
-        return self._child.call(list(texts), wanted, self._key, self._extra)
+        return self._child.call((list(texts), wanted, self._key, self._extra))
 
     @property
     def pid(self) -> int | None:
@@ -73,66 +78,86 @@ class _Child:
     def __init__(self, settings: DetectorSettings, timeout: float | None) -> None:
         self._settings = settings
         self._timeout = timeout
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one call at a time on the pipe
         self.pid: int | None = None
-        self._pool = self._start()
+        self._conn, self._proc = self._start()
 
-    def _start(self) -> ProcessPoolExecutor:
-        pool = ProcessPoolExecutor(
-            1, multiprocessing.get_context("spawn"), initializer=_init, initargs=(self._settings,)
+    def _start(self) -> tuple[Connection, BaseProcess]:
+        ctx = multiprocessing.get_context("spawn")
+        conn, theirs = ctx.Pipe()
+        proc = ctx.Process(
+            target=_serve, args=(theirs, self._settings), name="phi-detector", daemon=True
         )
-        self.pid = pool.submit(_ping).result()  # loads the model now, not on the first send
-        return pool
-
-    def call(
-        self, texts: list[str], entities: frozenset[str] | None, key: str, extra: bytes
-    ) -> list[list[Finding]]:
-        pool = self._pool
+        proc.start()
+        theirs.close()
+        if not conn.poll(START_SECONDS):
+            proc.kill()
+            raise DetectorChildFailed("the detector child did not start in time")
         try:
-            return pool.submit(_detect, texts, entities, key, extra).result(self._timeout)
-        except TimeoutError:
-            with self._lock:
-                if self._pool is pool and self.pid is not None:
-                    os.kill(self.pid, signal.SIGKILL)  # breaks the pool: restarted below
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    self._pool = self._start()
-            raise
-        except BrokenProcessPool:
-            with self._lock:
-                if self._pool is pool:  # the first caller to notice starts a new child
-                    self._pool = self._start()
-            raise
+            conn.recv()  # "ready"
+        except EOFError:
+            raise DetectorChildFailed("the detector child exited while starting") from None
+        self.pid = proc.pid
+        return conn, proc
+
+    def call(self, request: tuple[Any, ...]) -> list[list[Finding]]:
+        with self._lock:
+            try:
+                self._conn.send(request)
+                answered = self._conn.poll(self._timeout)
+                if answered:
+                    ok, value = self._conn.recv()
+            except (EOFError, OSError):
+                self._restart()
+                raise DetectorChildFailed("the detector child died") from None
+            if not answered:
+                self._restart()
+                raise TimeoutError("detection outlived its deadline; the child was replaced")
+        if not ok:
+            raise DetectorChildFailed(f"the detector raised {value}")
+        result: list[list[Finding]] = value
+        return result
+
+    def _restart(self) -> None:
+        self._stop()
+        self._conn, self._proc = self._start()
+
+    def _stop(self) -> None:
+        self._conn.close()  # the child sees EOF and ends
+        self._proc.join(1)
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join(5)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            self._stop()
 
 
 # ----------------------------------------------------------------------------- in the child
-_DETECTOR: Detector | None = None
-_VIEWS: dict[str, Detector] = {}
-
-
-def _init(settings: DetectorSettings) -> None:
-    global _DETECTOR
+def _serve(conn: Connection, settings: DetectorSettings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the serving process decides when to stop
-    _DETECTOR = Detector(settings)
+    detector = Detector(settings)
+    views: dict[str, Detector] = {}
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            texts, entities, key, extra = conn.recv()
+        except (EOFError, OSError):
+            return  # the serving process closed the pipe or went away
+        try:
+            d = detector
+            if key:
+                d = views.get(key) or _view(detector, views, key, extra)
+            reply: tuple[bool, Any] = (True, d.detect(texts, entities))
+        except Exception as e:  # noqa: BLE001 - reported to the caller, which fails closed
+            reply = (False, type(e).__name__)
+        conn.send(reply)
 
 
-def _ping() -> int:
-    return os.getpid()
-
-
-def _detect(
-    texts: list[str], entities: frozenset[str] | None, key: str, extra: bytes
-) -> list[list[Finding]]:
-    assert _DETECTOR is not None, "detector child did not initialise"
-    detector = _DETECTOR
-    if key:
-        view = _VIEWS.get(key)
-        if view is None:
-            view = _DETECTOR.with_recognizers(pickle.loads(extra))  # noqa: S301 - from our parent
-            while len(_VIEWS) >= _VIEWS_KEPT:
-                _VIEWS.pop(next(iter(_VIEWS)))
-            _VIEWS[key] = view
-        detector = view
-    return detector.detect(texts, entities)
+def _view(detector: Detector, views: dict[str, Detector], key: str, extra: bytes) -> Detector:
+    view = detector.with_recognizers(pickle.loads(extra))  # noqa: S301 - from our own parent
+    while len(views) >= _VIEWS_KEPT:
+        views.pop(next(iter(views)))
+    views[key] = view
+    return view

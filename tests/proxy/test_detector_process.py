@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
-from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
 from models.detector import Detector, DetectorSettings
-from proxy.detector_process import IsolatedDetector
+from proxy.detector_process import DetectorChildFailed, IsolatedDetector
 from proxy.policy import parse_policy
 from proxy.policy_recognizers import build_recognizers
 
@@ -62,7 +61,7 @@ def test_a_dead_child_fails_the_call_and_the_next_call_starts_a_new_one() -> Non
         first = d.pid
         assert first is not None
         os.kill(first, signal.SIGKILL)
-        with pytest.raises(BrokenProcessPool):
+        with pytest.raises(DetectorChildFailed):
             d.detect(TEXTS[:1])
         assert d.pid not in (None, first)
         assert _spans(d.detect(TEXTS[:1]))[0]
