@@ -386,6 +386,24 @@ AGE_PATTERNS = [
 ]
 
 
+# Ages written in words: "(ninety-one)", "turns ninety-two", "a hundred and one year old".
+_AGE_WORDS = (
+    r"(?P<v>(?:ninety(?:[ \t-]+" + _UNIT_WORD + r")?|(?:one|a)[ \t]+hundred(?:[ \t]+(?:and[ \t]+)?"
+    r"(?:"
+    + _UNIT_WORD
+    + r"|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|twenty))?))"
+)
+AGE_WORD_PATTERNS = [
+    r"(?<![\w-])" + _AGE_WORDS + r"(?=[ \t-]*(?:years?|yrs?|y/?o|year-old)\b)",
+    r"\b(?:aged?|turn(?:s|ed|ing)?|is\s+now|celebrat\w+\s+(?:her|his|their))[ \t]+"
+    + _AGE_WORDS
+    + r"(?![\w-])",
+    r"\([ \t]*" + _AGE_WORDS + r"[ \t]*\)",
+    r"\b(?:is|are|was|were|now|'re|’re|ur|you're|he's|she's)[ \t]+" + _AGE_WORDS + r"(?![\w-])"
+    r"(?![ \t]*(?:%|percent|dollars|minutes|mins|pounds|lbs|degrees|days))",
+]
+
+
 _NOT_AGE_BEFORE = regex.compile(
     r"\b(?:score|level|levels|glucose|sugar|weight|temp|temperature|bp|pressure|rate|pulse|"
     r"balance|copay|total|amount|count|a1c|ldl|hdl|cholesterol|reading|number|room|suite|"
@@ -425,6 +443,10 @@ def recognizers() -> list[EntityRecognizer]:
         [
             Rule(f"age{i}", p, 0.9, _age, require=r"\b(?:9\d|1[01]\d|120)")
             for i, p in enumerate(AGE_PATTERNS)
+        ]
+        + [
+            Rule(f"age_words{i}", p, 0.85, _age, require=r"ninety|hundred")
+            for i, p in enumerate(AGE_WORD_PATTERNS)
         ],
     )
     return [dates, spelled, ages]

@@ -138,3 +138,29 @@ def test_mistyped_or_moved_appointment_is_not_a_person_date(detector: Detector, 
 
 def test_a_mistyped_birth_cue_still_dates_a_birth(detector: Detector) -> None:
     assert ("DATE_OF_BIRTH", "Jan 9, 2019") in spans(detector, "birthdaye Jan 9, 2019")
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("regulator for Thaddeus Quill (nine\u200bty-one) picked up", "nine\u200bty-one"),
+        ("She turns ninety-two next week", "ninety-two"),
+        ("a hundred and one year old patient", "a hundred and one"),
+        ("Grandpa is ninety now", "ninety"),
+    ],
+)
+def test_ages_over_89_in_words(detector: Detector, text: str, value: str) -> None:
+    assert ("AGE_OVER_89", value) in spans(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the wait is ninety minutes",
+        "ninety percent of patients",
+        "a hundred people came to the fair",
+        "it is ninety degrees today",
+    ],
+)
+def test_not_ages_over_89_in_words(detector: Detector, text: str) -> None:
+    assert "AGE_OVER_89" not in {t for t, _ in spans(detector, text)}
