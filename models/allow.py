@@ -18,7 +18,7 @@ _ID_IN_PATH = re.compile(r"\d{3,}|/(?:u|p|user|users|patient|patients|profile|~)
 # A query parameter that names a personal field ("?dob=", "&mrn=", "&name="): whatever follows
 # it is the patient's, so the address is never the organisation's own, even when the value is
 # spelled out ("dob=October 23, 2019") or hidden behind invisible characters.
-_PERSONAL_PARAM = re.compile(
+PERSONAL_PARAM = re.compile(
     r"[?&;](?:dob|birth\w*|bday|b_?date|mrn|ssn|name|[fl]_?name|first\w*|last\w*|full_?name|"
     r"patient\w*|pt|member\w*|acct|account\w*|phone|email|addr\w*|zip)=",
     re.I,
@@ -97,7 +97,7 @@ class AllowList:
                 path = m.group(2)
                 return (
                     not _ID_IN_PATH.search(path)
-                    and not _PERSONAL_PARAM.search(path)
+                    and not PERSONAL_PARAM.search(path)
                     and path.count("/") <= 2
                     and not _names_in(path)
                 )

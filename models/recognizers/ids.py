@@ -188,7 +188,7 @@ _FUNCTION_WORD = (
 PLATE_CUE = (
     r"\b(?:plat{1,2}e?s?|palte|licen[cs]e\s+plat{1,2}e|tag|car|van|truck|suv|sedan|vehicle|"
     r"parked|parking|driver|ride|uber|lyft|taxi|cab)\b"
-    r"[^\n.?!]{0,25}?(?<![\w\-])(?!" + _FUNCTION_WORD + r"[ \-])(?P<v>"
+    r"[^\n.?!]{0,25}?(?<![\w\-'’])(?!" + _FUNCTION_WORD + r"[ \-])(?P<v>"
     r"(?=[A-Z]{0,4}[ \-]?[A-Z]{0,4}\d[A-Z]{0,4}[ \-]?[A-Z]{0,4}\d)"
     r"[A-Z0-9]{2,4}[ \-]?[A-Z0-9]{2,4})(?![\w\-])"
 )

@@ -123,3 +123,8 @@ def test_plates_with_a_distant_or_mistyped_cue(detector: Detector, text: str, va
 )
 def test_not_plates(detector: Detector, text: str) -> None:
     assert "VEHICLE_ID" not in {t for t, _ in spans(detector, text)}
+
+
+def test_a_contraction_is_not_a_plate(detector: Detector) -> None:
+    text = "The driver will call when they're 10 minutes away."
+    assert "VEHICLE_ID" not in {t for t, _ in spans(detector, text)}
