@@ -149,9 +149,9 @@ def _url(m: regex.Match[str], text: str) -> float | None:
 
 
 class QuerySplittingUrlRecognizer(RuleRecognizer):
-    """Web addresses. One whose query names a personal field ("?dob=", "&mrn=") is reported in
-    two parts, the address and its query, so the organisation's own host may stay while the
-    query (and whatever personal value is in it) never does."""
+    """Web addresses. One whose query names a personal field ("?dob=", "&mrn=") is reported as
+    the address before the query plus the value of each personal field, so the organisation's
+    own host may stay while the personal values never do."""
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -159,12 +159,20 @@ class QuerySplittingUrlRecognizer(RuleRecognizer):
         out: list[RecognizerResult] = []
         for r in super().analyze(text, entities, nlp_artifacts):
             q = text.find("?", r.start, r.end)
-            if q > r.start and PERSONAL_PARAM.search(text, q, r.end):
-                out.append(self.result(URL.name, r.start, q, r.score, "url_base"))
-                out.append(self.result(URL.name, q, r.end, 0.8, "url_query"))
-            else:
+            params = list(PERSONAL_PARAM.finditer(text, q, r.end)) if q > r.start else []
+            if not params:
                 out.append(r)
+                continue
+            out.append(self.result(URL.name, r.start, q, r.score, "url_base"))
+            for p in params:
+                end = _PARAM_END.search(text, p.end(), r.end)
+                stop = end.start() if end else r.end
+                if stop > p.end():  # the value of "dob=", "mrn=", "name=": always the patient's
+                    out.append(self.result(URL.name, p.end(), stop, 0.7, "url_personal_value"))
         return out
+
+
+_PARAM_END = regex.compile(r"[&#;]")
 
 
 IPV4 = r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"
