@@ -20,6 +20,11 @@ from models.entities import EntityType
 from models.lexicons import _within_one
 from models.recognizers.base import Rule, RuleRecognizer
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 DATE_OF_BIRTH = EntityType("DATE_OF_BIRTH", "date of birth", "identifier", True, "A date of birth")
 DATE = EntityType("DATE", "date", "identifier", True, "Admission, discharge, death or test date")
 APPOINTMENT_DATETIME = EntityType(
@@ -112,9 +117,12 @@ SPELLED_DATE = (
     + _YEAR_WORDS
     + r"))(?![\w])"
 )
-_SPELLED_REQUIRE = (
-    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
-    r"\w+teenth|twentieth|thirtieth|nineteen|thousand)\b"
+_SPELLED_TRIGGER = frozenset(
+    _words(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth "
+        "thirtieth nineteen thousand"
+    )
 )
 
 _TIME = (
@@ -171,10 +179,6 @@ APPT_CUE = (
 
 # Cue words as often mistyped ("vsit is", "apointment", "reschduled", "movved u to"): a word one
 # typo away from one of these is read as it before the cues are looked for again.
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
 _CUE_WORDS = frozenset(
     _words(
         "appointment appointments scheduled schedule rescheduled reschedule reminder visit arrive "
@@ -182,6 +186,7 @@ _CUE_WORDS = frozenset(
         "birthday birthdate admitted admission discharged collected surgery procedure"
     )
 )
+_CUE_LIST = tuple(sorted(_CUE_WORDS))
 _TYPO_WORD = regex.compile(r"[a-z]{4,}", regex.IGNORECASE)
 # Cues that date a past event even when the date is only a weekday ("seen in the ED Saturday").
 STRONG_DATE_CUE = regex.compile(
@@ -344,7 +349,7 @@ def _fix_typos(window: str) -> str | None:
         squeezed = _DOUBLED.sub(r"\1", low)
         fix = squeezed if squeezed in _CUE_WORDS else None
         if fix is None:
-            fix = next((c for c in sorted(_CUE_WORDS) if _within_one(low, c)), None)
+            fix = next((c for c in _CUE_LIST if _within_one(low, c)), None)
         if fix is not None:
             pieces += [window[last : w.start()], fix]
             last = w.end()
@@ -435,7 +440,7 @@ def recognizers() -> list[EntityRecognizer]:
     spelled = PersonDateRecognizer(
         "SpelledDateRecognizer",
         [APPOINTMENT_DATETIME.name, DATE_OF_BIRTH.name, DATE.name],
-        [Rule("spelled_date", SPELLED_DATE, 0.7, _classify, require=_SPELLED_REQUIRE)],
+        [Rule("spelled_date", SPELLED_DATE, 0.7, _classify, trigger=_SPELLED_TRIGGER)],
     )
     ages = RuleRecognizer(
         "AgeOver89Recognizer",
@@ -445,8 +450,13 @@ def recognizers() -> list[EntityRecognizer]:
             for i, p in enumerate(AGE_PATTERNS)
         ]
         + [
-            Rule(f"age_words{i}", p, 0.85, _age, require=r"ninety|hundred")
-            for i, p in enumerate(AGE_WORD_PATTERNS)
+            Rule(
+                "age_words",
+                "|".join(AGE_WORD_PATTERNS),
+                0.85,
+                _age,
+                trigger=frozenset(["ninety", "hundred"]),
+            )
         ],
     )
     return [dates, spelled, ages]

@@ -283,13 +283,36 @@ def _plate(m: regex.Match[str], text: str) -> float | None:
         return 0.8
     if m.re.pattern == _RANDOM_CASE_SHAPE:
         raw = "".join(c for c in v if c.isalpha())
-        title = raw[:1].isupper() and raw[1:].islower()
-        if raw.isupper() or raw.islower() or title:
+        if raw.isupper() or raw.islower() or (raw[0].isupper() and raw[1:].islower()):
             return None  # only letters in a case no word is written in
     return 0.6
 
 
 _RANDOM_CASE_SHAPE = PLATE_SHAPES[2]
+_PLATE_CUE_WORDS = frozenset(
+    [
+        "plate",
+        "plates",
+        "platte",
+        "plat",
+        "palte",
+        "tag",
+        "car",
+        "van",
+        "truck",
+        "suv",
+        "sedan",
+        "vehicle",
+        "parked",
+        "parking",
+        "driver",
+        "ride",
+        "uber",
+        "lyft",
+        "taxi",
+        "cab",
+    ]
+)
 
 
 # Anything that looks like an identifier (7+ digits, maybe with letters and separators) that no
@@ -380,8 +403,19 @@ def recognizers() -> list[EntityRecognizer]:
     plates = RuleRecognizer(
         "PlateRecognizer",
         [VEHICLE_ID.name],
-        [Rule("plate_cue", PLATE_CUE, 0.8, _plate)]
-        + [Rule(f"plate_shape{i}", p, 0.6, _plate, flags=0) for i, p in enumerate(PLATE_SHAPES)],
+        [
+            Rule(
+                "plate_cue",
+                PLATE_CUE,
+                0.8,
+                _plate,
+                trigger=_PLATE_CUE_WORDS,
+            )
+        ]
+        + [
+            Rule(f"plate_shape{i}", p, 0.6, _plate, flags=0, require=r"\d\d\d" if i == 2 else None)
+            for i, p in enumerate(PLATE_SHAPES)
+        ],
     )
     unlabelled = RuleRecognizer(
         "UnlabelledIdRecognizer",
