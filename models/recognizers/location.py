@@ -442,8 +442,8 @@ def recognizers() -> list[EntityRecognizer]:
         [
             Rule("zip4", ZIP_PLUS4, 0.8),
             Rule("zip_cue", ZIP_CUED, 0.9),
-            Rule("zip_state", ZIP_AFTER_STATE, 0.9, flags=0),
-            Rule("zip_street", ZIP_AFTER_STREET, 0.85, flags=0),
+            Rule("zip_state", ZIP_AFTER_STATE, 0.9, flags=0, require=r"\d{5}"),
+            Rule("zip_street", ZIP_AFTER_STREET, 0.85, flags=0, require=r"\d{5}"),
         ],
     )
     city_state = CityStateRecognizer(
@@ -451,7 +451,7 @@ def recognizers() -> list[EntityRecognizer]:
         [LOCATION.name, ZIP_CODE.name],
         [
             Rule("city_state", CITY_STATE, 0.85, _city_state, flags=0),
-            Rule("city_zip", CITY_ZIP, 0.85, _city_zip, flags=0),
+            Rule("city_zip", CITY_ZIP, 0.85, _city_zip, flags=0, require=r"\d{5}"),
         ],
     )
     facility = FacilityRecognizer(
