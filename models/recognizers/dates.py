@@ -163,7 +163,9 @@ DATE_CUE = (
     r"period|onset|since|x-?ray|scan|mri|biopsy|vaccinat\w*|immuniz\w*|dose|shot|dispensed|"
     r"filled|prescribed|started|stopped|transfer(?:red)?|released|funeral|overdose|dod|doa|"
     r"date\s+of\s+(?:service|death|admission|discharge|injury)|dos|incident|exam(?:ined)?|"
-    r"screening|screened|swab(?:bed)?|last\s+(?:seen|visit))\b"
+    r"screening|screened|swab(?:bed)?|last\s+(?:seen|visit)|"
+    r"for\s+(?:[\w'\-]+\s+){0,4}services?\s+(?:on|from)|services?\s+(?:rendered|provided|received)|"
+    r"charges?\s+(?:on|from)|billed\s+(?:on|for))\b"
 )
 APPT_CUE = (
     r"\b(?:appointment|appt|appts|see\s+you|scheduled|schedule|reschedul\w*|booked|book|arrive|"

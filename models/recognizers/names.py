@@ -251,7 +251,15 @@ class _NameScan:
             and not self.lexical(i)
             and len(low) > 2
             and low not in self.lex.common_words
-            and not self.lex.near_common(low)
+            and (not self.lex.near_common(low) or self._a_name_plus_one(low))
+        )
+
+    def _a_name_plus_one(self, low: str) -> bool:
+        """ "Katya" is one letter more than "Katy": near a word, but nearer a given name."""
+        return any(
+            low[:k] + low[k + 1 :] in self.lex.first_names
+            and low[:k] + low[k + 1 :] not in self.lex.ambiguous_names
+            for k in range(1, len(low))
         )
 
     def gap(self, i: int, j: int) -> str:

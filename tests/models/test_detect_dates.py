@@ -164,3 +164,10 @@ def test_ages_over_89_in_words(detector: Detector, text: str, value: str) -> Non
 )
 def test_not_ages_over_89_in_words(detector: Detector, text: str) -> None:
     assert "AGE_OVER_89" not in {t for t, _ in spans(detector, text)}
+
+
+def test_date_of_billed_services(detector: Detector) -> None:
+    text = "Balance $2,918.44 for Mercy Point Surgical Center services on 2/11."
+    assert ("DATE", "2/11") in spans(detector, text)
+    text = "Our walk-in services on 3/14 will run 8-12."
+    assert "DATE" not in {t for t, _ in spans(detector, text)}

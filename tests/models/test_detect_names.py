@@ -233,3 +233,8 @@ def test_names_with_weak_or_odd_evidence(detector: Detector, text: str, value: s
 )
 def test_no_names_from_typos_greetings_or_headings(detector: Detector, text: str) -> None:
     assert "PERSON" not in {t for t, _ in spans(detector, text)}
+
+
+def test_a_name_one_letter_past_a_given_name(detector: Detector) -> None:
+    assert ("PERSON", "Katya") in spans(detector, "Katya - Pt is 99 years old.")
+    assert "PERSON" not in {t for t, _ in spans(detector, "Updaet - your statement is ready")}
