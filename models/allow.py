@@ -15,6 +15,14 @@ from dataclasses import dataclass
 _HOST = re.compile(r"^(?:[a-z][a-z0-9+.\-]*://)?(?:www\.)?([^/\s?#:@]+)(?::\d+)?(.*)$", re.I)
 # A path segment that looks like an identifier (3+ digits, or a person-ish slug) is never allowed.
 _ID_IN_PATH = re.compile(r"\d{3,}|/(?:u|p|user|users|patient|patients|profile|~)[/\-_]", re.I)
+# A query parameter that names a personal field ("?dob=", "&mrn=", "&name="): whatever follows
+# it is the patient's, so the address is never the organisation's own, even when the value is
+# spelled out ("dob=October 23, 2019") or hidden behind invisible characters.
+PERSONAL_PARAM = re.compile(
+    r"[?&;](?:dob|birth\w*|bday|b_?date|mrn|ssn|name|[fl]_?name|first\w*|last\w*|full_?name|"
+    r"patient\w*|pt|member\w*|acct|account\w*|phone|email|addr\w*|zip)=",
+    re.I,
+)
 
 
 def _names_in(path: str) -> bool:
@@ -87,7 +95,12 @@ class AllowList:
             m = _HOST.match(value.strip())
             if m and m.group(1).lower() in self.hosts:
                 path = m.group(2)
-                return not _ID_IN_PATH.search(path) and path.count("/") <= 2 and not _names_in(path)
+                return (
+                    not _ID_IN_PATH.search(path)
+                    and not PERSONAL_PARAM.search(path)
+                    and path.count("/") <= 2
+                    and not _names_in(path)
+                )
             at = value.rfind("@")
             if at > 0 and value[at + 1 :].lower() in self.hosts and not _digits(value[:at]):
                 return value[:at].lower() in (

@@ -144,8 +144,22 @@ class Lexicon:
                 v for w in self.common_words if len(w) >= 5 for v in _deletions(w)
             )
         if word in self._common_deletions:
-            return True
-        return any(v in self.common_words or v in self._common_deletions for v in _deletions(word))
+            return True  # one letter short of an everyday word
+        deletions = _deletions(word)
+        if any(v in self.common_words for v in deletions):
+            return True  # one letter too many
+        if not any(v in self._common_deletions for v in deletions):
+            return False
+        # A shared deletion is one substitution or swap away — or two edits ("ananya" and
+        # "banana" share "anana"): check for a real neighbour.
+        common = self.common_words
+        for i in range(len(word)):
+            head, tail = word[:i], word[i + 1 :]
+            if any(head + c + tail in common for c in _LETTERS if c != word[i]):
+                return True
+            if i + 1 < len(word) and head + word[i + 1] + word[i] + word[i + 2 :] in common:
+                return True
+        return False
 
     def categories(self, phrase: str) -> set[str]:
         key = _key(phrase)
@@ -183,6 +197,9 @@ class Lexicon:
             if found is not None and _within_one(word, found[0]):
                 return found[1]
         return None
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz'-"
 
 
 def _deletions(word: str) -> set[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -103,6 +104,10 @@ class Rule:
     # A cheap pattern the text must contain for ``pattern`` to possibly match (e.g. the finding
     # word of a lab result); texts without it skip the costly pattern entirely.
     require: str | None = None
+    # Words (lower case; a hyphenated word counts by its parts) one of which the text must
+    # contain: a set lookup over the shared word scan, far cheaper than a case-insensitive
+    # alternation of literals.
+    trigger: frozenset[str] | None = None
 
     def compile(self) -> regex.Pattern[str]:
         return regex.compile(self.pattern, self.flags | regex.VERSION0)
@@ -158,6 +163,8 @@ class RuleRecognizer(_LabelledResults):
         ):
             if need is not None and need.search(text) is None:
                 continue
+            if rule.trigger is not None and rule.trigger.isdisjoint(word_set(text)):
+                continue
             try:
                 matches = list(pattern.finditer(text, timeout=REGEX_TIMEOUT))
             except TimeoutError as exc:
@@ -178,6 +185,19 @@ class RuleRecognizer(_LabelledResults):
                 if end > start:
                     out.append(self.result(entity, start, end, score, rule.name))
         return out
+
+
+@lru_cache(maxsize=1024)
+def word_set(text: str) -> frozenset[str]:
+    """The lower-case words of a text, hyphenated words also by their parts."""
+    from models import lexicons
+
+    out = set()
+    for w in lexicons.analyse(text)[0]:
+        out.add(w.lower)
+        if "-" in w.lower:
+            out.update(w.lower.split("-"))
+    return frozenset(out)
 
 
 def before(text: str, start: int, width: int = 40) -> str:

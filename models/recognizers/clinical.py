@@ -59,12 +59,12 @@ _VALUE = (
 RESULT_AFTER = regex.compile(
     r"\s*(?:levels?|results?|tests?|counts?|readings?|scores?|values?|panels?|numbers?|screens?)?"
     r"\s*(?:(?:was|is|are|were|came\s+back|come\s+back|returned|showed|shows|looks?|looked|"
-    r"reads?|read|measured|of|at|:|=|-|–|went|up\s+to|down\s+to|now|still|back|rose\s+to|"
+    r"reads?|read|measured|of|at|:|=|-|–|\(|went|up\s+to|down\s+to|now|still|back|rose\s+to|"
     r"fell\s+to|dropped\s+to|increased\s+to|decreased\s+to)\s*){0,3}(?:as\s+)?"
     + _QUALIFIER
     + r"(?P<r>"
     + _VALUE
-    + r")",
+    + r")(?:[ \t]*\))?",
     regex.IGNORECASE,
 )
 RESULT_BEFORE = regex.compile(
@@ -72,6 +72,55 @@ RESULT_BEFORE = regex.compile(
     r"abnormal|elevated|high|low|reactive|non-?reactive)\s+(?:result\s+)?(?:for|on)\s+"
     r"(?:(?:the|your|a|an)\s+)?)$",
     regex.IGNORECASE,
+)
+# Immunity written after a disease or its titer: "rubella immune", "varicella non-immune",
+# "Hep B titer: not immune".
+IMMUNITY_AFTER = regex.compile(
+    r"[ \t]*(?:(?:titers?|antibod(?:y|ies)|igg|status|immunity)[ \t]*)?(?:[:=\-][ \t]*|"
+    r"(?:is|was|came\s+back|shows?|showed)[ \t]+)?(?P<r>immune|non-?immune|not[ \t]+immune|"
+    r"equivocal)(?![\w])",
+    regex.IGNORECASE,
+)
+# A result word right before a test's abbreviation: "positive ANA", "reactive RPR".
+RESULT_WORD_BEFORE = regex.compile(
+    r"(?:(?:weakly|strongly|mildly)\s+)?(?:positive|negative|reactive|non-?reactive|abnormal|"
+    r"elevated|raised|borderline|high|low)\s+$",
+    regex.IGNORECASE,
+)
+# Case-sensitive test abbreviations whose result may be a word ("ANA positive", "positive ANA").
+WORD_RESULT_ABBREVIATIONS = frozenset(
+    [
+        "ANA",
+        "RF",
+        "HIV",
+        "HCV",
+        "HBsAg",
+        "RPR",
+        "VDRL",
+        "PPD",
+        "QFT",
+        "UDS",
+        "hCG",
+        "HCG",
+        "GBS",
+        "BRCA",
+        "BRCA1",
+        "BRCA2",
+        "HPV",
+        "PSA",
+        "CRP",
+        "ESR",
+        "TSH",
+        "INR",
+        "CEA",
+        "AFP",
+        "FOBT",
+        "FIT",
+        "dsDNA",
+        "ANCA",
+        "HLA-B27",
+        "CCP",
+    ]
 )
 # Results too bland to reveal anything about a generic test ("your labs are normal").
 _BLAND = frozenset({"normal", "within normal limits", "stable", "fine", "clear", "unremarkable"})
@@ -140,10 +189,19 @@ _NOT_PATIENT_AFTER = regex.compile(
 )
 
 
+# "ur gestational diabetes class", "her asthma education": the reader's own condition, whatever
+# the service after it.
+_OWNED_BEFORE = regex.compile(
+    r"\b(?:ur|your|his|her|my|their|pt'?s|patient'?s)\s+(?:[a-z\-]+\s+)?$", regex.IGNORECASE
+)
+
+
 def _not_a_patients_condition(text: str, start: int, end: int) -> bool:
+    if _NOT_PATIENT_BEFORE.search(text[max(0, start - 20) : start]):
+        return True
     return bool(
-        _NOT_PATIENT_BEFORE.search(text[max(0, start - 20) : start])
-        or _NOT_PATIENT_AFTER.match(text[end : end + 30])
+        _NOT_PATIENT_AFTER.match(text[end : end + 30])
+        and not _OWNED_BEFORE.search(text[max(0, start - 25) : start])
     )
 
 
@@ -190,6 +248,21 @@ class ClinicalLexiconRecognizer(LexiconRecognizer):
                                 LAB_RESULT.name, w.start, value.end(), 0.85, "lab_abbreviation"
                             )
                         )
+                        continue
+                if w.text in WORD_RESULT_ABBREVIATIONS:
+                    word = RESULT_WORD_BEFORE.search(text, max(0, w.start - 30), w.start)
+                    if word is not None:
+                        out.append(
+                            self.result(LAB_RESULT.name, word.start(), w.end, 0.85, "result_word")
+                        )
+                        continue
+                    value = RESULT_AFTER.match(text, w.end)
+                    if value is not None and value.group("r").lower() not in _BLAND:
+                        out.append(
+                            self.result(
+                                LAB_RESULT.name, w.start, value.end(), 0.85, "lab_abbreviation"
+                            )
+                        )
         if CONDITION.name in entities or CLINICAL_DEPARTMENT.name in entities:
             conditions = [r for r in out if r.entity_type == CONDITION.name]
             conditions += self._abbreviations(text, words, lex.condition_abbrevs)
@@ -216,6 +289,9 @@ class ClinicalLexiconRecognizer(LexiconRecognizer):
     @staticmethod
     def _result(text: str, h: lexicons.Hit) -> tuple[int, int] | None:
         phrase = text[h.start : h.end].lower()
+        immunity = IMMUNITY_AFTER.match(text, h.end)
+        if immunity is not None:
+            return h.start, immunity.end()
         after = RESULT_AFTER.match(text, h.end)
         if after is not None and h.category == lexicons.LAB_TEST:
             value = after.group("r").lower()

@@ -10,9 +10,11 @@ from __future__ import annotations
 import ipaddress
 
 import regex
-from presidio_analyzer import EntityRecognizer
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
+from models.allow import PERSONAL_PARAM
 from models.entities import EntityType
 from models.recognizers.base import Rule, RuleRecognizer, before, only_digits
 
@@ -146,6 +148,33 @@ def _url(m: regex.Match[str], text: str) -> float | None:
     return 0.75
 
 
+class QuerySplittingUrlRecognizer(RuleRecognizer):
+    """Web addresses. One whose query names a personal field ("?dob=", "&mrn=") is reported as
+    the address before the query plus the value of each personal field, so the organisation's
+    own host may stay while the personal values never do."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        out: list[RecognizerResult] = []
+        for r in super().analyze(text, entities, nlp_artifacts):
+            q = text.find("?", r.start, r.end)
+            params = list(PERSONAL_PARAM.finditer(text, q, r.end)) if q > r.start else []
+            if not params:
+                out.append(r)
+                continue
+            out.append(self.result(URL.name, r.start, q, r.score, "url_base"))
+            for p in params:
+                end = _PARAM_END.search(text, p.end(), r.end)
+                stop = end.start() if end else r.end
+                if stop > p.end():  # the value of "dob=", "mrn=", "name=": always the patient's
+                    out.append(self.result(URL.name, p.end(), stop, 0.7, "url_personal_value"))
+        return out
+
+
+_PARAM_END = regex.compile(r"[&#;]")
+
+
 IPV4 = r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"
 IPV6 = r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])"
 
@@ -182,7 +211,9 @@ def recognizers() -> list[EntityRecognizer]:
                 ),
             ],
         ),
-        RuleRecognizer("UrlRecognizer", [URL.name], [Rule("url", URL_PATTERN, 0.75, _url)]),
+        QuerySplittingUrlRecognizer(
+            "UrlRecognizer", [URL.name], [Rule("url", URL_PATTERN, 0.75, _url)]
+        ),
         RuleRecognizer(
             "IpRecognizer",
             [IP_ADDRESS.name],

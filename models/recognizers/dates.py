@@ -17,7 +17,13 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
 from models.entities import EntityType
+from models.lexicons import _within_one
 from models.recognizers.base import Rule, RuleRecognizer
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
 
 DATE_OF_BIRTH = EntityType("DATE_OF_BIRTH", "date of birth", "identifier", True, "A date of birth")
 DATE = EntityType("DATE", "date", "identifier", True, "Admission, discharge, death or test date")
@@ -35,9 +41,18 @@ _WEEKDAY_FULL = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _WEEKDAY = r"(?:" + _WEEKDAY_FULL + r"|(?:mon|tues|tue|weds|wed|thurs|thur|thu|fri|sat|sun)\.?)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d{2}"
+# A slash may have a stray space on one side ("1/3 /01"); a date typed with single spaces needs
+# two-digit day and month and a four-digit year ("17 07 2001", "07 17 2001").
+_SEP3 = r"(?:[/\-.]|[ \t]/|/[ \t])"
 _NUMERIC = (
-    r"(?:(?:0?[1-9]|1[0-2])[/\-.](?:0?[1-9]|[12]\d|3[01])[/\-.](?:(?:19|20)\d{2}|\d{2})"
-    r"|(?:1[3-9]|2\d|3[01])[/\-.](?:0?[1-9]|1[0-2])[/\-.](?:(?:19|20)\d{2}|\d{2})"
+    r"(?:(?:0?[1-9]|1[0-2])"
+    + _SEP3
+    + r"(?:0?[1-9]|[12]\d|3[01])"
+    + _SEP3
+    + r"(?:(?:19|20)\d{2}|\d{2})"
+    r"|(?:1[3-9]|2\d|3[01])" + _SEP3 + r"(?:0?[1-9]|1[0-2])" + _SEP3 + r"(?:(?:19|20)\d{2}|\d{2})"
+    r"|(?:0[1-9]|[12]\d|3[01])[ \t](?:0[1-9]|1[0-2])[ \t](?:19|20)\d{2}"
+    r"|(?:0[1-9]|1[0-2])[ \t](?:1[3-9]|2\d|3[01])[ \t](?:19|20)\d{2}"
     r"|(?:0?[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:19|20)\d{2}"
     r"|(?:19|20)\d{2}[\-/. ](?:0?[1-9]|1[0-2])[\-/. ](?:0?[1-9]|[12]\d|3[01])"
     r"|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01]))"
@@ -57,6 +72,59 @@ _TEXTUAL = (
     + _YEAR
     + r"|\d{2}))"
 )
+# Dates written in words: "the third of February, nineteen sixty-one", "March twenty-first".
+_UNIT_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_ORDINAL_WORD = (
+    r"(?:(?:twenty|thirty)[ \t-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"(?:thir|four|fif|six|seven|eigh|nine)teenth|twentieth|thirtieth)"
+)
+_TENS_WORD = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_YEAR_WORDS = (
+    r"(?:(?:nineteen|twenty)[ \t-]+(?:"
+    + _TENS_WORD
+    + r"(?:[ \t-]+"
+    + _UNIT_WORD
+    + r")?|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|hundred|oh?[ \t-]+"
+    + _UNIT_WORD
+    + r")|two[ \t]+thousand(?:[ \t]+(?:and[ \t]+)?(?:"
+    + _TENS_WORD
+    + r"(?:[ \t-]+"
+    + _UNIT_WORD
+    + r")?|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|"
+    + _UNIT_WORD
+    + r"))?)"
+)
+_ANY_YEAR = r"(?:" + _YEAR + r"|" + _YEAR_WORDS + r")"
+SPELLED_DATE = (
+    r"(?<![\w])(?P<d>(?:the[ \t]+)?(?:"
+    + _ORDINAL_WORD
+    + r"|"
+    + _DAY
+    + r")[ \t]+(?:day[ \t]+)?of[ \t]+"
+    + _MONTH
+    + r"(?:,?[ \t]+(?:in[ \t]+)?"
+    + _ANY_YEAR
+    + r")?|(?:(?!may\b)"
+    + _MONTH
+    + r"|(?-i:May))[ \t]+(?:the[ \t]+)?(?:"
+    + _ORDINAL_WORD
+    + r"(?:,?[ \t]+"
+    + _ANY_YEAR
+    + r")?|"
+    + _DAY
+    + r",?[ \t]+"
+    + _YEAR_WORDS
+    + r"))(?![\w])"
+)
+_SPELLED_TRIGGER = frozenset(
+    _words(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth "
+        "thirtieth nineteen thousand"
+    )
+)
+
 _TIME = (
     r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?(?:[ap]\.?(?:m\.?)?))?|(?:1[0-2]|0?[1-9])\s?(?:[ap]\.?m\.?)"
     r"|(?:1[0-2]|0?[1-9])\s?o'?clock|noon|midnight)(?!\w)"
@@ -101,7 +169,9 @@ DATE_CUE = (
     r"period|onset|since|x-?ray|scan|mri|biopsy|vaccinat\w*|immuniz\w*|dose|shot|dispensed|"
     r"filled|prescribed|started|stopped|transfer(?:red)?|released|funeral|overdose|dod|doa|"
     r"date\s+of\s+(?:service|death|admission|discharge|injury)|dos|incident|exam(?:ined)?|"
-    r"screening|screened|swab(?:bed)?|last\s+(?:seen|visit))\b"
+    r"screening|screened|swab(?:bed)?|last\s+(?:seen|visit)|"
+    r"for\s+(?:[\w'\-]+\s+){0,4}services?\s+(?:on|from)|services?\s+(?:rendered|provided|received)|"
+    r"charges?\s+(?:on|from)|billed\s+(?:on|for))\b"
 )
 APPT_CUE = (
     r"\b(?:appointment|appt|appts|see\s+you|scheduled|schedule|reschedul\w*|booked|book|arrive|"
@@ -109,8 +179,23 @@ APPT_CUE = (
     r"video\s+visit|virtual\s+visit|visit\s+is|your\s+visit|next\s+visit|open|closed|close|"
     r"hours|office|call\s+(?:us|back)|available|availability|slot|session|class|confirm\w*|"
     r"cancel\w*|starts?|begins?|pick\s*up|ready|meeting|consult(?:ation)?|orientation|"
-    r"pre-?op\s+call|see\s+u|w/|cita|mark\s+(?:your|ur)\s+calendar)\b"
+    r"pre-?op\s+call|see\s+u|w/|cita|mark\s+(?:your|ur)\s+calendar|"
+    r"(?:mov(?:e|ed|ing)|switch(?:ed)?|chang(?:e|ed)|push(?:ed)?|bump(?:ed)?)\s+"
+    r"(?:you|u|it|(?:your|ur)\s+\w+)\s+(?:up\s+|back\s+)?to)\b"
 )
+
+
+# Cue words as often mistyped ("vsit is", "apointment", "reschduled", "movved u to"): a word one
+# typo away from one of these is read as it before the cues are looked for again.
+_CUE_WORDS = frozenset(
+    _words(
+        "appointment appointments scheduled schedule rescheduled reschedule reminder visit arrive "
+        "arrival upcoming telehealth confirmed confirm cancelled canceled consultation moved "
+        "birthday birthdate admitted admission discharged collected surgery procedure"
+    )
+)
+_CUE_LIST = tuple(sorted(_CUE_WORDS))
+_TYPO_WORD = regex.compile(r"[a-z]{4,}", regex.IGNORECASE)
 # Cues that date a past event even when the date is only a weekday ("seen in the ED Saturday").
 STRONG_DATE_CUE = regex.compile(
     r"\b(?:admit(?:ted)?|admission|discharg\w*|d/c'?d|passed|died|death|deceased|expired|"
@@ -132,8 +217,35 @@ _CLINICAL = frozenset({"procedure", "lab_test", "condition"})
 _YEAR4 = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # Two-digit years only in three-part dates: "3/4/61", "25-Jul-26" (never "4/12" or "Jun 10").
 _YEAR2 = regex.compile(
-    r"(?:^|\s)\d{1,2}[/\-.]\d{1,2}[/\-.](\d{2})$|(?:^|\s)\d{1,2}[\-/.][A-Za-z]{3,9}\.?[\-/.](\d{2})$"
+    r"(?:^|\s)\d{1,2}\s?[/\-.]\s?\d{1,2}\s?[/\-.]\s?(\d{2})$|(?:^|\s)\d{1,2}[\-/.][A-Za-z]{3,9}\.?[\-/.](\d{2})$"
 )
+
+
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        _words(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen"
+        )
+    )
+} | {w: 10 * (i + 2) for i, w in enumerate(_TENS_WORD[3:-1].split("|"))}
+_SPELLED_YEAR = regex.compile(_YEAR_WORDS + r"$", regex.IGNORECASE)
+
+
+def _spelled_year(day: str) -> int | None:
+    """ "nineteen sixty-one" → 1961, "two thousand and five" → 2005."""
+    m = _SPELLED_YEAR.search(day)
+    if m is None:
+        return None
+    words = regex.findall(r"[a-z]+", m.group().lower())
+    if words[:2] == ["two", "thousand"]:
+        return 2000 + sum(_NUMBER_WORDS.get(w, 0) for w in words[2:])
+    century = _NUMBER_WORDS[words[0]] * 100
+    rest = words[1:]
+    if rest == ["hundred"]:
+        return century
+    return century + sum(_NUMBER_WORDS.get(w, 0) for w in rest)
 
 
 def _year(day: str) -> int | None:
@@ -141,6 +253,9 @@ def _year(day: str) -> int | None:
     four = _YEAR4.search(day)
     if four is not None:
         return int(four.group())
+    spelled = _spelled_year(day)
+    if spelled is not None:
+        return spelled
     two = _YEAR2.search(day.strip())
     if two is None:
         return None
@@ -185,28 +300,34 @@ def _classify(m: regex.Match[str], text: str) -> tuple[str, float] | None:
     for c in CUES.finditer(window):
         cue = c  # nearest cue before the date wins
     if cue is None:
+        fixed = _fix_typos(window)
+        if fixed is not None:
+            for c in CUES.finditer(fixed):
+                cue = c
+    if cue is None:
         # "DOB" / "born" may also follow: "01/02/1950 (DOB)".
         tail = text[m.end() : m.end() + 12]
         follow = CUES.search(tail)
         if follow is not None and follow.lastgroup == "dob":
             cue = follow
-    has_time = bool(m.group("t") or m.group("t2"))
-    has_day = bool(m.group("d") or m.group("d2"))
+    g = m.groupdict()
+    has_time = bool(g.get("t") or g.get("t2"))
+    has_day = bool(g.get("d") or g.get("d2"))
     kind = cue.lastgroup if cue is not None else None
     if not has_day:
         return APPOINTMENT_DATETIME.name, 0.6  # a clock time alone dates nothing
     if kind != "dob" and _EVENT_AFTER.match(text, m.end()):
         return DATE.name, 0.8  # "bed for Friday discharge": the date of a stay, not a visit
-    day = m.group("d") or m.group("d2") or ""
+    day = g.get("d") or g.get("d2") or ""
     if _ONLY_WEEKDAY.fullmatch(day.strip()):
         if kind == "date" and STRONG_DATE_CUE.search(window):
             return DATE.name, 0.7  # "seen in the ED Saturday"
         return APPOINTMENT_DATETIME.name, 0.6  # "Monday", "tomorrow": no calendar date
-    y = _year(m.group("d") or m.group("d2") or "")
-    if y is not None and kind != "date" and y <= dt.date.today().year - 10:
-        return DATE_OF_BIRTH.name, 0.8  # decades ago: not an appointment, likely a birth date
+    y = _year(day)
     if kind == "dob":
         return DATE_OF_BIRTH.name, 0.95
+    if y is not None and kind != "date" and y <= dt.date.today().year - 10:
+        return DATE_OF_BIRTH.name, 0.8  # decades ago: not an appointment, likely a birth date
     if kind == "date":
         return DATE.name, 0.85
     if kind == "appt":
@@ -230,6 +351,30 @@ def _classify(m: regex.Match[str], text: str) -> tuple[str, float] | None:
     if _PERSONAL.search(sentence):
         return DATE.name, 0.55
     return APPOINTMENT_DATETIME.name, 0.5
+
+
+def _fix_typos(window: str) -> str | None:
+    """The window with words one typo from a cue word spelled right; None if none were."""
+    lex = lexicons.load()
+    pieces: list[str] = []
+    last = 0
+    for w in _TYPO_WORD.finditer(window):
+        low = w.group().lower()
+        if low in _CUE_WORDS or low in lex.common_words:
+            continue
+        squeezed = _DOUBLED.sub(r"\1", low)
+        fix = squeezed if squeezed in _CUE_WORDS else None
+        if fix is None:
+            fix = next((c for c in _CUE_LIST if _within_one(low, c)), None)
+        if fix is not None:
+            pieces += [window[last : w.start()], fix]
+            last = w.end()
+    if not pieces:
+        return None
+    return "".join(pieces) + window[last:]
+
+
+_DOUBLED = regex.compile(r"(.)\1")
 
 
 _PERSONAL = regex.compile(
@@ -262,6 +407,24 @@ AGE_PATTERNS = [
 ]
 
 
+# Ages written in words: "(ninety-one)", "turns ninety-two", "a hundred and one year old".
+_AGE_WORDS = (
+    r"(?P<v>(?:ninety(?:[ \t-]+" + _UNIT_WORD + r")?|(?:one|a)[ \t]+hundred(?:[ \t]+(?:and[ \t]+)?"
+    r"(?:"
+    + _UNIT_WORD
+    + r"|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|twenty))?))"
+)
+AGE_WORD_PATTERNS = [
+    r"(?<![\w-])" + _AGE_WORDS + r"(?=[ \t-]*(?:years?|yrs?|y/?o|year-old)\b)",
+    r"\b(?:aged?|turn(?:s|ed|ing)?|is\s+now|celebrat\w+\s+(?:her|his|their))[ \t]+"
+    + _AGE_WORDS
+    + r"(?![\w-])",
+    r"\([ \t]*" + _AGE_WORDS + r"[ \t]*\)",
+    r"\b(?:is|are|was|were|now|'re|’re|ur|you're|he's|she's)[ \t]+" + _AGE_WORDS + r"(?![\w-])"
+    r"(?![ \t]*(?:%|percent|dollars|minutes|mins|pounds|lbs|degrees|days))",
+]
+
+
 _NOT_AGE_BEFORE = regex.compile(
     r"\b(?:score|level|levels|glucose|sugar|weight|temp|temperature|bp|pressure|rate|pulse|"
     r"balance|copay|total|amount|count|a1c|ldl|hdl|cholesterol|reading|number|room|suite|"
@@ -290,12 +453,26 @@ def recognizers() -> list[EntityRecognizer]:
             )
         ],
     )
+    spelled = PersonDateRecognizer(
+        "SpelledDateRecognizer",
+        [APPOINTMENT_DATETIME.name, DATE_OF_BIRTH.name, DATE.name],
+        [Rule("spelled_date", SPELLED_DATE, 0.7, _classify, trigger=_SPELLED_TRIGGER)],
+    )
     ages = RuleRecognizer(
         "AgeOver89Recognizer",
         [AGE_OVER_89.name],
         [
             Rule(f"age{i}", p, 0.9, _age, require=r"\b(?:9\d|1[01]\d|120)")
             for i, p in enumerate(AGE_PATTERNS)
+        ]
+        + [
+            Rule(
+                "age_words",
+                "|".join(AGE_WORD_PATTERNS),
+                0.85,
+                _age,
+                trigger=frozenset(["ninety", "hundred"]),
+            )
         ],
     )
-    return [dates, ages]
+    return [dates, spelled, ages]

@@ -178,14 +178,25 @@ def _vin(m: regex.Match[str], text: str) -> float | None:
 
 
 # Licence plates: a vehicle cue in front, or a plate shape that is hard to mistake.
+# Short words a plate never starts with ("parking is 5TRX 882", "ride to 12th St").
+_FUNCTION_WORD = (
+    r"(?:is|to|at|in|on|by|my|of|for|the|and|was|are|it|its|be|as|or|no|so|we|us|our|your|ur|"
+    r"you|u|rm|ste|apt|unit|lot|bay|row|spot|level|lvl|fl|floor|gate|door|exit|st|ave|rd)"
+)
+# The cue may be mistyped ("platte", "plat") or a ride ("driver in platte asu 7746", "uber
+# 8KLM 220"); the plate may mix digits and letters either side of the space ("5TRX 882").
 PLATE_CUE = (
-    r"\b(?:plate|plates|licen[cs]e\s+plate|tag|car|van|truck|vehicle|parked|parking)\b"
-    r"[^\n.?!]{0,25}?(?<![\w\-])(?P<v>(?=[A-Z]*[ \-]?[A-Z]*\d[A-Z]*\d)"
+    r"\b(?:plat{1,2}e?s?|palte|licen[cs]e\s+plat{1,2}e|tag|car|van|truck|suv|sedan|vehicle|"
+    r"parked|parking|driver|ride|uber|lyft|taxi|cab)\b"
+    r"[^\n.?!]{0,25}?(?<![\w\-'’])(?!" + _FUNCTION_WORD + r"[ \-])(?P<v>"
+    r"(?=[A-Z]{0,4}[ \-]?[A-Z]{0,4}\d[A-Z]{0,4}[ \-]?[A-Z]{0,4}\d)"
     r"[A-Z0-9]{2,4}[ \-]?[A-Z0-9]{2,4})(?![\w\-])"
 )
 PLATE_SHAPES = [
     r"(?<![\w\-])(?P<v>\d[A-Za-z]{3}\d{3})(?![\w\-])",  # 7ABC123 (California style)
     r"(?<![\w\-/])(?P<v>[A-Z]{3}[ \-]?\d{3,4}|\d{3}[ \-][A-Z]{3})(?![\w\-])",
+    # rAnDoM case letters ("770 tET", "aSu 7746"): typed to dodge a filter, never a word
+    r"(?<![\w\-/])(?P<v>[A-Za-z]{3}[ \-]?\d{3,4}|\d{3}[ \-][A-Za-z]{3})(?![\w\-])",
 ]
 _NOT_PLATE = frozenset(
     [
@@ -248,6 +259,13 @@ _NOT_PLATE = frozenset(
         "and",
         "for",
         "you",
+        "st",
+        "nd",
+        "rd",
+        "th",
+        "hwy",
+        "rte",
+        "ave",
     ]
 )
 
@@ -258,9 +276,43 @@ def _plate(m: regex.Match[str], text: str) -> float | None:
     digits = sum(c.isdigit() for c in v)
     if digits < 2 or len(letters) < 2 or letters in _NOT_PLATE:
         return None
+    chunks = regex.split(r"[ \-]|(?<=\d)(?=[A-Za-z])|(?<=[A-Za-z])(?=\d)", v.lower())
+    if any(c.isalpha() and c in _NOT_PLATE for c in chunks):
+        return None  # "Rm 204B", "12th"
     if m.re.pattern == PLATE_CUE:
         return 0.8
+    if m.re.pattern == _RANDOM_CASE_SHAPE:
+        raw = "".join(c for c in v if c.isalpha())
+        if raw.isupper() or raw.islower() or (raw[0].isupper() and raw[1:].islower()):
+            return None  # only letters in a case no word is written in
     return 0.6
+
+
+_RANDOM_CASE_SHAPE = PLATE_SHAPES[2]
+_PLATE_CUE_WORDS = frozenset(
+    [
+        "plate",
+        "plates",
+        "platte",
+        "plat",
+        "palte",
+        "tag",
+        "car",
+        "van",
+        "truck",
+        "suv",
+        "sedan",
+        "vehicle",
+        "parked",
+        "parking",
+        "driver",
+        "ride",
+        "uber",
+        "lyft",
+        "taxi",
+        "cab",
+    ]
+)
 
 
 # Anything that looks like an identifier (7+ digits, maybe with letters and separators) that no
@@ -351,8 +403,19 @@ def recognizers() -> list[EntityRecognizer]:
     plates = RuleRecognizer(
         "PlateRecognizer",
         [VEHICLE_ID.name],
-        [Rule("plate_cue", PLATE_CUE, 0.8, _plate)]
-        + [Rule(f"plate_shape{i}", p, 0.6, _plate, flags=0) for i, p in enumerate(PLATE_SHAPES)],
+        [
+            Rule(
+                "plate_cue",
+                PLATE_CUE,
+                0.8,
+                _plate,
+                trigger=_PLATE_CUE_WORDS,
+            )
+        ]
+        + [
+            Rule(f"plate_shape{i}", p, 0.6, _plate, flags=0, require=r"\d\d\d" if i == 2 else None)
+            for i, p in enumerate(PLATE_SHAPES)
+        ],
     )
     unlabelled = RuleRecognizer(
         "UnlabelledIdRecognizer",

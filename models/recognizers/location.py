@@ -33,7 +33,9 @@ _SUFFIX = (
     r"terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|loop|alley|aly|path|"
     r"pike|crossing|xing|plaza|plz|row|walk|point|pt|ridge|rdg|heights|hts|park|run|bend|cove|"
     r"creek|crescent|cres|expressway|expy|freeway|fwy|turnpike|tpke|route|rte|grove|hollow|"
-    r"landing|meadow|meadows|pass|station|summit|view|vista|village|isle|manor|mews|green|glen)"
+    r"landing|meadow|meadows|pass|station|summit|view|vista|village|isle|manor|mews|green|glen|"
+    r"wharf|pier|quay|harbor|harbour|causeway|esplanade|commons|knoll|hill|hills|bluff|"
+    r"orchard|gardens|brook)"
 )
 _UNIT = r"(?:apt|apartment|suite|ste|unit|rm|room|fl|floor|bldg|building|lot|trlr|#)\.?\s*#?\s*[A-Z0-9](?:[A-Z0-9\-]{0,5})"  # noqa: E501
 _STRONG_SUFFIX = (
@@ -121,7 +123,8 @@ _FACILITY_TAIL = (
     r"Memory\s+Care|Clinic|Medical\s+Clinic|Family\s+Practice|Pediatrics|Health|Pharmacy|"
     r"Laborator(?:y|ies)|Imaging(?:\s+Center)?|Cancer\s+(?:Center|Institute)|Children'?s\s+Hospital|"
     r"Behavioral\s+Health|Treatment\s+Center|Recovery\s+Center|Dialysis\s+Center|"
-    r"Specialty\s+Care|Physicians|Medicine)"
+    r"Specialty\s+Care|Physicians|Medicine|Skilled\s+Nursing(?:\s+(?:Facility|Center|Home))?|"
+    r"Long[- ]Term\s+Care|Adult\s+Day\s+(?:Care|Center)|Group\s+Home|Care\s+Home|Nursing)"
 )
 _PROPER = r"(?:St\.|Saint|Mt\.|[A-Z][A-Za-z'\-&]+|[A-Z]\.)"
 FACILITY_PATTERN = (
@@ -250,8 +253,34 @@ class FacilityRecognizer(RuleRecognizer):
             while offset < len(span) and span[offset].isspace():
                 offset += 1
             r.start += offset
+            if r.entity_type == FACILITY.name:
+                town = _TOWN_AFTER.match(text, r.end)
+                if town is not None and LOCATION.name in entities and _town_ok(town.group("t")):
+                    out.append(
+                        self.result(
+                            LOCATION.name, town.start("t"), town.end("t"), 0.75, "facility_town"
+                        )
+                    )
             out.append(r)
         return out
+
+
+# "Maple Terrace Assisted Living, Dunmore." — the town a facility is in, after a comma and
+# before the clause ends (or a state code / ZIP).
+_TOWN_AFTER = regex.compile(
+    r",[ \t]*(?P<t>[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)(?=[ \t]*(?:[.;:!?)\n]|$|,?[ \t]*"
+    r"(?:[A-Z]{2}\b|\d{5})))"
+)
+
+
+def _town_ok(town: str) -> bool:
+    lex = lexicons.load()
+    low = town.lower()
+    if low in lex.state_names or low.split()[0] in _FACILITY_STOP:
+        return False
+    if low in lex.cities:
+        return True
+    return all(w not in lex.common_words and w not in lex.everyday_words for w in low.split())
 
 
 def _city_zip(m: regex.Match[str], text: str) -> tuple[str, float] | None:
@@ -259,6 +288,8 @@ def _city_zip(m: regex.Match[str], text: str) -> tuple[str, float] | None:
     lex = lexicons.load()
     if city.lower() in lex.state_names or city.split()[0].lower() in _FACILITY_STOP:
         return None
+    if city in _STATE_CODES:
+        return None  # "Brackenridge, PA 15014": the state before the ZIP may stay
     after_address = regex.search(
         r"(?i:" + _SUFFIX + r"|" + _UNIT + r")\.?\s*[,\n]\s*$",
         text[max(0, m.start() - 40) : m.start()],
@@ -411,8 +442,8 @@ def recognizers() -> list[EntityRecognizer]:
         [
             Rule("zip4", ZIP_PLUS4, 0.8),
             Rule("zip_cue", ZIP_CUED, 0.9),
-            Rule("zip_state", ZIP_AFTER_STATE, 0.9, flags=0),
-            Rule("zip_street", ZIP_AFTER_STREET, 0.85, flags=0),
+            Rule("zip_state", ZIP_AFTER_STATE, 0.9, flags=0, require=r"\d{5}"),
+            Rule("zip_street", ZIP_AFTER_STREET, 0.85, flags=0, require=r"\d{5}"),
         ],
     )
     city_state = CityStateRecognizer(
@@ -420,12 +451,12 @@ def recognizers() -> list[EntityRecognizer]:
         [LOCATION.name, ZIP_CODE.name],
         [
             Rule("city_state", CITY_STATE, 0.85, _city_state, flags=0),
-            Rule("city_zip", CITY_ZIP, 0.85, _city_zip, flags=0),
+            Rule("city_zip", CITY_ZIP, 0.85, _city_zip, flags=0, require=r"\d{5}"),
         ],
     )
     facility = FacilityRecognizer(
         "FacilityRecognizer",
-        [FACILITY.name],
+        [FACILITY.name, LOCATION.name],
         [Rule("facility", FACILITY_PATTERN, 0.8, _facility, flags=0)],
     )
     return [street, zips, city_state, CityRecognizer(), facility]

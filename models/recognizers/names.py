@@ -22,7 +22,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
 from models.entities import EntityType
-from models.lexicons import Word
+from models.lexicons import Word, _within_one
 from models.recognizers.base import REGEX_TIMEOUT, DetectionTimeout, LexiconRecognizer
 
 PERSON = EntityType("PERSON", "name", "identifier", True, "A patient's or relative's name")
@@ -127,7 +127,15 @@ _ADDRESS_FOLLOWS = regex.compile(
     regex.IGNORECASE,
 )
 _HOLIDAY_AFTER = regex.compile(r"(?:\s+Jr\.?|'s)?\s+Day\b")
-_ADDRESSED = regex.compile(r"[!\s]*[^\n]{0,60}?\b(?:you|your|ur|u)\b", regex.IGNORECASE)
+_ADDRESSED = regex.compile(
+    r"[!\s]*[^\n]{0,60}?\b(?:you|your|ur|u|su|sus|tu|tus|usted)\b", regex.IGNORECASE
+)
+# "Hi tere," / "hey evryone": a greeting's usual object, mistyped, is not a name.
+GREETING_OBJECTS = _set("there all everyone everybody team folks friends friend guys yall")
+# Endearments are not names alone ("Hi honey"), but are given names before a surname.
+ENDEARMENTS = _set("honey hon sweetie buddy")
+# A dash after the first word of a text: "Jack - Statement returned; update your address".
+_DASH_AFTER = regex.compile(r"[ \t]+[-–—][ \t]+")
 _HI_AFTER = regex.compile(r"[ \t]*,[ \t]*(?:hi|hello|hey|hola)\b", regex.IGNORECASE)
 _POSSESSION = regex.compile(
     r"\s+(?:follow-?up|appointment|appt|results?|meds|medications?|prescriptions?|refills?|"
@@ -243,7 +251,15 @@ class _NameScan:
             and not self.lexical(i)
             and len(low) > 2
             and low not in self.lex.common_words
-            and not self.lex.near_common(low)
+            and (not self.lex.near_common(low) or self._a_name_plus_one(low))
+        )
+
+    def _a_name_plus_one(self, low: str) -> bool:
+        """ "Katya" is one letter more than "Katy": near a word, but nearer a given name."""
+        return any(
+            low[:k] + low[k + 1 :] in self.lex.first_names
+            and low[:k] + low[k + 1 :] not in self.lex.ambiguous_names
+            for k in range(1, len(low))
         )
 
     def gap(self, i: int, j: int) -> str:
@@ -270,7 +286,7 @@ class _NameScan:
             ):
                 j += 1  # a middle initial
                 continue
-            if not self.usable(j):
+            if not self.usable(j) and not self._surname_despite_stopword(i, j, cued):
                 break
             low = self.low(j)
             if self.upper_text or not lower:
@@ -297,6 +313,37 @@ class _NameScan:
             j += 1
         return j
 
+    def _endearment_name(self, i: int) -> bool:
+        return (
+            self.cap(i)
+            and not self.upper_text
+            and self.low(i) in self.lex.first_names
+            and i + 1 < len(self.words)
+            and self.gap(i, i + 1) == " "
+            and self.usable(i + 1)
+            and self.cap(i + 1)
+            and self.low(i + 1) in self.lex.surnames
+            and (
+                (i > 0 and self.words[i - 1].lower in WEAK_CUES | STRONG_CUES)
+                or _PERSON_CONTEXT.match(self.text, _base(self.words[i + 1])[1]) is not None
+            )
+        )
+
+    def _surname_despite_stopword(self, i: int, j: int, cued: bool) -> bool:
+        """ "MESSAGE FOR JASMINE SUN:": a cued given name, then a known surname that is also a
+        stop word (a weekday abbreviation), ending the phrase."""
+        return (
+            cued
+            and j == i + 1
+            and j not in self.taken
+            and j not in self.clinical
+            and self.low(i) in self.lex.first_names
+            and self.low(j) in NOT_NAMES
+            and self.low(j) in self.lex.surnames
+            and self.cap(j)
+            and self.vocative_end(j)
+        )
+
     def emit(self, i: int, j: int, score: float, rule: str) -> None:
         if any(k in self.taken for k in range(i, j)):
             return
@@ -313,6 +360,9 @@ class _NameScan:
     def run(self) -> None:
         words = self.words
         for i in range(len(words)):
+            if self.low(i) in ENDEARMENTS and self._endearment_name(i):
+                self.emit(i, i + 2, 0.7, "endearment_full_name")  # "for Honey Murphy"
+                continue
             if not self.usable(i):
                 continue
             gap = self.gap(i - 1, i) if i > 0 else ""
@@ -343,8 +393,8 @@ class _NameScan:
         everyday = low in self.lex.everyday_words
         after_word = self.text[_base(self.words[i])[1] :]
         after_full = self.text[self.words[i].end :]
-        if lexical and _HI_AFTER.match(after_word):
-            self.emit(i, self.extend(i), 0.8, "vocative_hi")  # "RUBY, HI." / "Heather, hi"
+        if (lexical or self.unknown_cap(i)) and _HI_AFTER.match(after_word):
+            self.emit(i, self.extend(i), 0.8, "vocative_hi")  # "RUBY, HI." / "Min-jun, hi"
             return
         if lexical and cap and self.words[i].lower.endswith("'s") and _POSSESSION.match(after_full):
             self.emit(i, i + 1, 0.75, "possessive")  # "Pearl's follow-up", "Ruby's results"
@@ -417,6 +467,13 @@ class _NameScan:
         ):
             self.emit(i, i + 1, 0.8, "honorific_lower")  # "good afternoon, ms mbeki."
             return
+        if (
+            prev in GREETINGS
+            and not cap
+            and any(_within_one(low, t) for t in GREETING_OBJECTS)
+            and low not in STRONG_CUES
+        ):
+            return  # "Hi tere,", "hey evryone"
         if prev in STRONG_CUES or prev2 in TWO_WORD_CUES:
             greeting = prev in GREETINGS or prev2 in TWO_WORD_CUES
             if (
@@ -498,12 +555,40 @@ class _NameScan:
             if not everyday
             else (_YOUR_AFTER_MARK.match(self.text, end_j))
         )
+        if (
+            prev in FILLERS
+            and cap
+            and low in self.lex.first_names
+            and _YOUR_NEXT.match(self.text, end_j)
+        ):
+            self.emit(i, j, 0.7, "filler_addressed")  # "haha Dot ur 102 and still sharp"
+            return
         if (opening or prev in FILLERS) and lexical and (cap or not everyday) and addressed:
             self.emit(i, j, 0.75, "addressed_your")
             return
         if opening:
             # Start of the text, line or sentence, then "!" or ",": "Grace!", "Brook, please".
             after = self.text[_base(self.words[j - 1])[1] :]
+            typo_of_word = (
+                lexical
+                and not amb
+                and not everyday
+                and low in self.lex.surnames
+                and low not in self.lex.first_names
+                and after.lstrip().startswith("!")
+                and self.lex.near_common(low)
+            )
+            if typo_of_word:
+                return  # "Garcias!" for "Gracias!": a surname one typo from a word, exclaimed
+            dash = _DASH_AFTER.match(after)
+            if dash is not None and cap and low not in SIGN_OFFS:
+                rest = after[dash.end() :]
+                if (lexical and not amb and not everyday) or self.unknown_cap(i):
+                    self.emit(i, j, 0.7, "opening_dash")  # "Katya - Pt is 99 years old"
+                    return
+                if i == 0 and lexical and _ADDRESSED.match(rest):
+                    self.emit(i, j, 0.65, "opening_dash_addressed")  # "Jack - update your"
+                    return
             if (amb or everyday) and not _AMBIGUOUS_VOCATIVE.match(after):
                 pass  # "Grace, Mark and the team": an ambiguous name needs "Grace, please ..."
             elif (

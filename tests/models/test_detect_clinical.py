@@ -135,3 +135,43 @@ def test_lay_and_spanish_clinical_terms(
     detector: Detector, text: str, entity: str, value: str
 ) -> None:
     assert (entity, value) in spans(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Priyanka, DOB on file: rubella immune, varicella non-immune.", "rubella immune"),
+        ("Priyanka, DOB on file: rubella immune, varicella non-immune.", "varicella non-immune"),
+        ("Hep B titer: not immune", "Hep B titer: not immune"),
+        ("Results are ready: positive ANA.", "positive ANA"),
+        ("his RPR was reactive", "RPR was reactive"),
+        ("asking about his PSA (6.8)", "PSA (6.8)"),
+    ],
+)
+def test_results_written_as_words_or_in_brackets(detector: Detector, text: str, value: str) -> None:
+    assert ("LAB_RESULT", value) in spans(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stay positive, we are here for you.",
+        "Is everyone immune to the Monday blues?",
+        "Ask us about the HIV testing site hours.",
+        "Join our diabetes class on Tuesday.",
+    ],
+)
+def test_no_result_or_condition_without_a_patient(detector: Detector, text: str) -> None:
+    assert not {t for t, _ in phi(detector, text)} & {"LAB_RESULT", "CONDITION"}
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Your GallsTones check-up is Sunday", "GallsTones"),
+        ("hi! ur gestational diabetes class is sat 9am", "gestational diabetes"),
+        ("her hemorrhoids are better", "hemorrhoids"),
+    ],
+)
+def test_lay_conditions_in_any_case(detector: Detector, text: str, value: str) -> None:
+    assert ("CONDITION", value) in spans(detector, text)

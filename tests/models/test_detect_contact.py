@@ -116,6 +116,16 @@ def test_name_in_the_organisations_url_is_not_allowed() -> None:
     assert allow.allows("https://lakeviewhealth.example/Portal/Login")
 
 
+def test_personal_query_parameter_in_the_organisations_url_is_not_allowed() -> None:
+    from models.allow import AllowList
+
+    allow = AllowList.of(["lakeviewhealth.example"])
+    assert not allow.allows("lakeviewhealth.example/p?dob=October")
+    assert not allow.allows("https://lakeviewhealth.example/pay?ref=sms&name=Ruby")
+    assert allow.allows("https://lakeviewhealth.example/pay?ref=sms")
+    assert allow.allows("https://lakeviewhealth.example/forms?page=intake")
+
+
 def test_apostrophe_inside_a_url_path(detector: Detector) -> None:
     text = "View: https://example.org/r/Karim-O'Brien now"
     assert ("URL", "https://example.org/r/Karim-O'Brien") in spans(detector, text)

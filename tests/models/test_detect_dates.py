@@ -94,3 +94,85 @@ def test_not_ages_over_89(detector: Detector, text: str) -> None:
 )
 def test_dates_by_whom_they_concern(detector: Detector, text: str, kind: str, value: str) -> None:
     assert (kind, value) in spans(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("(Rao, Tyrone) (1/3\u00a0/01) (00475617)", "1/3\u00a0/01"),
+        ("id:CNB520232412;dob:17\u00a007\u00a02001", "17\u00a007\u00a02001"),
+        ("DOB 03 28 1957 on file", "03 28 1957"),
+        ("Clement was born the third of February, nineteen sixty-one", None),
+        ("DOB: March twenty-first, two thousand five", "March twenty-first, two thousand five"),
+        ("date of birth the 9th of June, nineteen eighty", "the 9th of June, nineteen eighty"),
+        ("b-day is May 2, nineteen oh four", "May 2, nineteen oh four"),
+    ],
+)
+def test_birth_dates_in_odd_layouts(detector: Detector, text: str, value: str | None) -> None:
+    value = value or "the third of February, nineteen sixty-one"
+    assert ("DATE_OF_BIRTH", value) in spans(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you may first need to call us on the second floor",
+        "Take 1 / 2 tab daily",
+        "Call 555 12 2001 now",
+        "the third of our staff is out",
+        "on the first of the month we bill",
+    ],
+)
+def test_not_dates_in_odd_layouts(detector: Detector, text: str) -> None:
+    assert phi(detector, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your new paitent vsit is November 1 7; please come 20 min early.",
+        "we moved u to mon 12/15 10, that ok?",
+        "hi, we movved u to friday feb. 12th at 9, that ok?",
+        "your apointment is March 3, see you then",
+        "We switched your visit to Jan 9.",
+    ],
+)
+def test_mistyped_or_moved_appointment_is_not_a_person_date(detector: Detector, text: str) -> None:
+    assert phi(detector, text) == set()
+
+
+def test_a_mistyped_birth_cue_still_dates_a_birth(detector: Detector) -> None:
+    assert ("DATE_OF_BIRTH", "Jan 9, 2019") in spans(detector, "birthdaye Jan 9, 2019")
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("regulator for Thaddeus Quill (nine\u200bty-one) picked up", "nine\u200bty-one"),
+        ("She turns ninety-two next week", "ninety-two"),
+        ("a hundred and one year old patient", "a hundred and one"),
+        ("Grandpa is ninety now", "ninety"),
+    ],
+)
+def test_ages_over_89_in_words(detector: Detector, text: str, value: str) -> None:
+    assert ("AGE_OVER_89", value) in spans(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the wait is ninety minutes",
+        "ninety percent of patients",
+        "a hundred people came to the fair",
+        "it is ninety degrees today",
+    ],
+)
+def test_not_ages_over_89_in_words(detector: Detector, text: str) -> None:
+    assert "AGE_OVER_89" not in {t for t, _ in spans(detector, text)}
+
+
+def test_date_of_billed_services(detector: Detector) -> None:
+    text = "Balance $2,918.44 for Mercy Point Surgical Center services on 2/11."
+    assert ("DATE", "2/11") in spans(detector, text)
+    text = "Our walk-in services on 3/14 will run 8-12."
+    assert "DATE" not in {t for t, _ in spans(detector, text)}

@@ -84,6 +84,14 @@ def test_allow_list_drops_the_organisations_own_details() -> None:
     assert ("PERSON", "Maria") in found
     assert not any("4400" in v or v.endswith("/portal") or "Lakeview" in v for _, v in found)
     assert any(v.endswith("Maria-Lopez") for _, v in found)
+    # A personal query on the organisation's own address: the host stays, the query does not.
+    text = "See lakeview.example/p?dob=O\u200cctober 23, 2019&mrn=1 6 9 4 2 9 1 8 4 today"
+    found = {(f.type, text[f.start : f.end]) for f in d.detect([text])[0]}
+    assert ("DATE_OF_BIRTH", "O\u200cctober 23, 2019") in found
+    assert not any("lakeview.example" in v for _, v in found)
+    text = "See lakeview.example/p?lang=en&name=ruby&ref=sms now"
+    found = {(f.type, text[f.start : f.end]) for f in d.detect([text])[0]}
+    assert found == {("URL", "ruby")}
 
 
 def test_missing_model_is_an_error_not_a_download() -> None:

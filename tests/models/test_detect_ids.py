@@ -94,3 +94,37 @@ def test_en_dashes_and_full_width_digits_in_ids(detector: Detector) -> None:
     found = spans(detector, text)
     assert ("HEALTH_PLAN_ID", "ＢＣ–４４１２–９０２２") in found
     assert ("US_SSN", "９２０–３３–１８４７") in found
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("The plate on file for parking is 5TRX 882.", "5TRX 882"),
+        ("driver in platte asu 7746 will pick you up", "asu 7746"),
+        ("Your uber is a grey sedan, plate 8KLM 220", "8KLM 220"),
+        ("770 tET/Aiko Thanks!", "770 tET"),
+        ("ride is a blue SUV, aSu 7746", "aSu 7746"),
+    ],
+)
+def test_plates_with_a_distant_or_mistyped_cue(detector: Detector, text: str, value: str) -> None:
+    assert ("VEHICLE_ID", value) in spans(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "your ride to 12th St is at 2pm",
+        "Take Hwy 101 north, then Rte 9",
+        "The car seat class is in Rm 204B",
+        "Your ride is at 10am, Gate 12",
+        "Suite 400 and Apt 12B",
+        "Lab 202 is on floor 2",
+    ],
+)
+def test_not_plates(detector: Detector, text: str) -> None:
+    assert "VEHICLE_ID" not in {t for t, _ in spans(detector, text)}
+
+
+def test_a_contraction_is_not_a_plate(detector: Detector) -> None:
+    text = "The driver will call when they're 10 minutes away."
+    assert "VEHICLE_ID" not in {t for t, _ in spans(detector, text)}

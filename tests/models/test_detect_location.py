@@ -74,3 +74,43 @@ def test_facility(detector: Detector) -> None:
 )
 def test_no_places_in_plain_text(detector: Detector, text: str) -> None:
     assert phi(detector, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text,kind,value",
+    [
+        (
+            "for Thaddeus Rook, 9 Piper's Wharf, Port Ellery 02914.",
+            "STREET_ADDRESS",
+            "9 Piper's Wharf",
+        ),
+        ("for Thaddeus Rook, 9 Piper's Wharf, Port Ellery 02914.", "LOCATION", "Port Ellery"),
+        ("for Thaddeus Rook, 9 Piper's Wharf, Port Ellery 02914.", "ZIP_CODE", "02914"),
+        ("discharged to Maple Terrace Assisted Living, Dunmore. PCP f/u", "LOCATION", "Dunmore"),
+        (
+            "discharged from Riverside Skilled Nursing tomorrow",
+            "FACILITY",
+            "Riverside Skilled Nursing",
+        ),
+        ("moved to Oak Hollow Nursing, Brackenridge, PA 15014", "LOCATION", "Brackenridge"),
+    ],
+)
+def test_unknown_towns_and_odd_streets(
+    detector: Detector, text: str, kind: str, value: str
+) -> None:
+    assert (kind, value) in spans(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are at Lakeview Clinic, Monday to Friday.",
+        "Visit Lakeview Clinic, Suite 200.",
+        "I walked 2 miles by the lake and up the hill",
+        "moved to Oak Hollow Nursing, Brackenridge, PA 15014",
+    ],
+)
+def test_no_town_or_state_over_scrub(detector: Detector, text: str) -> None:
+    found = spans(detector, text)
+    assert not any(t == "LOCATION" and v in ("Monday", "Suite", "PA") for t, v in found)
+    assert "STREET_ADDRESS" not in {t for t, _ in found}

@@ -204,3 +204,45 @@ def test_full_name_before_a_person_verb(detector: Detector) -> None:
 def test_lower_case_name_after_an_honorific(detector: Detector) -> None:
     assert covered(detector, "good afternoon, ms mbeki. see you soon", "mbeki")
     assert "PERSON" not in {t for t, _ in phi(detector, "ms flare up today, call us")}
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Hi ananya!! Late fees are waived.", "ananya"),
+        ("sorry wrong # - looking for anaNYa ngUyen", "anaNYa ngUyen"),
+        ("MESSAGE FOR JASMINE SUN: CAN U SEND A PIC OF UR INS CARD?", "JASMINE SUN"),
+        ("Hope! Su pago fue recibido.", "Hope"),
+        ("Min-jun, hi. Statement returned; please update your address", "Min-jun"),
+        ("Jack - Statement returned; plase update your address", "Jack"),
+        ("Nguyen - your refill is ready", "Nguyen"),
+        ("CGM transmitter DX-05074-N for Honey Murphy was replaced.", "Honey Murphy"),
+        ("haha Dot ur 102 and still sharper than me!!", "Dot"),
+    ],
+)
+def test_names_with_weak_or_odd_evidence(detector: Detector, text: str, value: str) -> None:
+    assert ("PERSON", value) in spans(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Su pago fue recibido. Garcias! Good news: your insurance paid.",
+        "Hi tere,\n\nall clinics close at 3 PM today.",
+        "Hey evryone, the office is closed Monday",
+        "Hi honey, your ride is here",
+        "Reminder - your appointment is tomorrow",
+        "Summer - hours change next week",
+        "lol Bring ur card tomorrow",
+        "APPT ON SUN: BRING UR CARD",
+        "Sunday - closed. Monday - open 8-5.",
+        "Please - call us back",
+    ],
+)
+def test_no_names_from_typos_greetings_or_headings(detector: Detector, text: str) -> None:
+    assert "PERSON" not in {t for t, _ in spans(detector, text)}
+
+
+def test_a_name_one_letter_past_a_given_name(detector: Detector) -> None:
+    assert ("PERSON", "Katya") in spans(detector, "Katya - Pt is 99 years old.")
+    assert "PERSON" not in {t for t, _ in spans(detector, "Updaet - your statement is ready")}
