@@ -67,9 +67,13 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def offer(url: str, texts: list[str], rate: float, seconds: float) -> dict[str, float]:
-    """Open-loop: request i starts at t0 + i/rate."""
-    n = int(rate * seconds)
+async def offer(
+    url: str, texts: list[str], rate: float, seconds: float, warmup: float = 0.0
+) -> dict[str, float]:
+    """Open-loop: request i starts at t0 + i/rate. The first ``warmup`` seconds run at the same
+    rate on the same connections but are not measured (connection set-up is not steady state)."""
+    skip = int(rate * warmup)
+    n = skip + int(rate * seconds)
     latencies: list[float] = []
     errors = 0
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Authorization": "Basic eDp5"}
@@ -85,22 +89,24 @@ async def offer(url: str, texts: list[str], rate: float, seconds: float) -> dict
                 {"To": "+15550100001", "From": "+15550109999", "Body": texts[i % len(texts)]}
             )
             start = time.perf_counter()
+            ok = True
             try:
                 async with s.post(url, data=body, headers=headers) as r:
                     await r.read()
-                    if r.status not in (201, 400):  # 400 = blocked by policy, a valid answer
-                        errors += 1
+                    ok = r.status in (201, 400)  # 400 = blocked by policy, a valid answer
             except aiohttp.ClientError:
-                errors += 1
-            latencies.append((time.perf_counter() - start) * 1000)
+                ok = False
+            if i >= skip:
+                errors += not ok
+                latencies.append((time.perf_counter() - start) * 1000)
 
         t0 = time.perf_counter() + 0.2
-        began = time.perf_counter()
+        measured = t0 + skip / rate
         await asyncio.gather(*(one(i, t0 + i / rate) for i in range(n)))
-        elapsed = time.perf_counter() - began
+        elapsed = time.perf_counter() - measured
     return {
-        "sent": n,
-        "achieved_msg_s": n / elapsed,
+        "sent": n - skip,
+        "achieved_msg_s": (n - skip) / elapsed,
         "p50_ms": pct(latencies, 0.50),
         "p95_ms": pct(latencies, 0.95),
         "p99_ms": pct(latencies, 0.99),
@@ -137,6 +143,9 @@ def main() -> int:
     )
     ap.add_argument("--rates", type=float, nargs="+", default=[50, 200, 500])
     ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument(
+        "--warmup", type=float, default=2.0, help="seconds at each rate before measuring"
+    )
     # on 2 cores one serving process (+ its detector child) beats two: see README
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--corpus", type=Path, default=ROOT / "bench" / "corpus" / "dev.jsonl")
@@ -176,10 +185,14 @@ def main() -> int:
         asyncio.run(offer(f"http://127.0.0.1:{proxy_port}{PATH}", texts, 20, 2))  # warm-up
         for rate in args.rates:
             direct = asyncio.run(
-                offer(f"http://127.0.0.1:{sandbox_port}{PATH}", texts, rate, args.seconds)
+                offer(
+                    f"http://127.0.0.1:{sandbox_port}{PATH}", texts, rate, args.seconds, args.warmup
+                )
             )
             proxied = asyncio.run(
-                offer(f"http://127.0.0.1:{proxy_port}{PATH}", texts, rate, args.seconds)
+                offer(
+                    f"http://127.0.0.1:{proxy_port}{PATH}", texts, rate, args.seconds, args.warmup
+                )
             )
             rows.append(
                 {
@@ -201,7 +214,10 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 p.kill()
     mode = "thread" if args.no_isolate else "child process"
-    print(f"workers={args.workers} detector={mode} texts={len(texts)} seconds/rate={args.seconds}")
+    print(
+        f"workers={args.workers} detector={mode} texts={len(texts)}"
+        f" seconds/rate={args.seconds} (after {args.warmup} s of warm-up at the same rate)"
+    )
     print(
         f"{'offered':>8} {'achieved':>9} {'p50+':>7} {'p95+':>7} {'p99+':>7}"
         f" {'p99 proxy':>10} {'errors':>7}"
