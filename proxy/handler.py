@@ -12,6 +12,7 @@ import uuid
 
 from aiohttp import web
 
+from models.findings import Finding
 from proxy import appkeys, idempotency, metrics
 from proxy.analytics.wiring import record_sends
 from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
@@ -60,19 +61,32 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         metrics.REQUESTS.labels(provider.name, "bad_request").inc()
         return provider.error(e.status, e.code or provider.bad_request_code, e.message)
 
-    # 1b. opt-out (TCPA): an opted-out recipient is refused before any inspection or forwarding
-    refusal = await enforce_optout(request, provider, parsed, request_id)
-    if refusal is not None:
-        return refusal
-
-    # Idempotency: a retry with the same key gets the first answer, never a second send.
-    claim = await _idempotency_begin(request, provider, incoming, request_id)
-    if isinstance(claim, web.StreamResponse):
-        return claim
+    # 2 starts now: detection runs while the opt-out and idempotency checks read the store.
+    # Nothing depends on it before step 3, and a request refused early just drops its answer.
+    detection = asyncio.ensure_future(_detect(app, parsed, policy))
+    try:
+        # 1b. opt-out (TCPA): an opted-out recipient is refused before anything is forwarded
+        early: web.StreamResponse | None = await enforce_optout(
+            request, provider, parsed, request_id
+        )
+        # Idempotency: a retry with the same key gets the first answer, never a second send.
+        claim: Claim | None = None
+        if early is None:
+            begun = await _idempotency_begin(request, provider, incoming, request_id)
+            if isinstance(begun, web.StreamResponse):
+                early = begun
+            else:
+                claim = begun
+    except BaseException:
+        _drop(detection)
+        raise
+    if early is not None:
+        _drop(detection)
+        return early
     sent: list[bool] = []  # True once the request may have reached the provider
     try:
         response = await _inspect_and_send(
-            request, provider, incoming, parsed, policy, request_id, sent
+            request, provider, incoming, parsed, policy, request_id, sent, detection
         )
     finally:
         # Release only when provably nothing left (even if an exception is on its way out).
@@ -96,15 +110,15 @@ async def _inspect_and_send(
     policy: Policy,
     request_id: str,
     sent: list[bool],
+    detection: asyncio.Future[list[list[Finding]]],
 ) -> web.Response:
     """Steps 2-6; ``sent`` gets True once anything may have reached the provider."""
     app = request.app
 
-    # 2. detect (off the event loop, with a deadline)
+    # 2. detect (started in outbound; off the event loop, with a deadline)
     texts = [m.text for m in parsed.messages]
     try:
-        with metrics.DETECTOR_SECONDS.time():
-            findings = await app[appkeys.DETECTION].detect(texts, policy.needed_entities())
+        findings = await detection
     except DetectionUnavailable as e:
         log.error("request %s: %s refused: %s", request_id, provider.name, e)
         metrics.ERRORS.labels("detection").inc()
@@ -195,6 +209,19 @@ async def _inspect_and_send(
         app, provider.name, parsed.messages, decisions, findings, policy, response.status, outgoing
     )
     return response
+
+
+async def _detect(app: web.Application, parsed: Parsed, policy: Policy) -> list[list[Finding]]:
+    with metrics.DETECTOR_SECONDS.time():
+        return await app[appkeys.DETECTION].detect(
+            [m.text for m in parsed.messages], policy.needed_entities()
+        )
+
+
+def _drop(task: asyncio.Future[list[list[Finding]]]) -> None:
+    """Stop waiting for a detection nobody needs (and never leave its error unretrieved)."""
+    task.cancel()
+    task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
 
 async def _idempotency_begin(
