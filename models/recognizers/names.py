@@ -315,14 +315,8 @@ class _NameScan:
 
     def _endearment_name(self, i: int) -> bool:
         return (
-            self.cap(i)
-            and not self.upper_text
-            and self.low(i) in self.lex.first_names
-            and i + 1 < len(self.words)
-            and self.gap(i, i + 1) == " "
-            and self.usable(i + 1)
-            and self.cap(i + 1)
-            and self.low(i + 1) in self.lex.surnames
+            not self.upper_text
+            and self._given_then_surname(i)
             and (
                 (i > 0 and self.words[i - 1].lower in WEAK_CUES | STRONG_CUES)
                 or _PERSON_CONTEXT.match(self.text, _base(self.words[i + 1])[1]) is not None
@@ -711,6 +705,10 @@ class _NameScan:
 
     def _surname_next(self, i: int) -> bool:
         """Is word ``i`` a given name followed by a capitalised, non-everyday surname?"""
+        return self._given_then_surname(i) and self.low(i + 1) not in self.lex.everyday_words
+
+    def _given_then_surname(self, i: int) -> bool:
+        """Word ``i`` a capitalised given name, the next (one space on) a capitalised surname."""
         return (
             self.cap(i)
             and self.low(i) in self.lex.first_names
@@ -719,7 +717,6 @@ class _NameScan:
             and self.usable(i + 1)
             and self.cap(i + 1)
             and self.low(i + 1) in self.lex.surnames
-            and self.low(i + 1) not in self.lex.everyday_words
         )
 
     def _person_pair(self, i: int, prev: str) -> bool:
