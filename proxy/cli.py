@@ -318,10 +318,19 @@ async def _serve_one(
     ssl_context = kw.pop("ssl_context", None)
     proxy_runner = web.AppRunner(app, access_log=None, shutdown_timeout=30, **kw)
     runners.append((proxy_runner, host, port))
+    started = []
     for runner, h, p in runners:
         await runner.setup()
+        started.append(runner)
         tls = ssl_context if runner is proxy_runner else None
-        await web.TCPSite(runner, h, p, ssl_context=tls).start()
+        try:
+            await web.TCPSite(runner, h, p, ssl_context=tls).start()
+        except OSError as e:
+            what = "the sandbox" if p == sandbox_port and sandbox else "phi-proxy"
+            print(f"phi-proxy: {what} cannot listen on {h}:{p}: {e.strerror}", file=sys.stderr)
+            for r in reversed(started):
+                await r.cleanup()
+            return 2
     extra = (
         f" (sandbox provider on http://127.0.0.1:{sandbox_port}; see /_sandbox/messages)"
         if sandbox

@@ -320,9 +320,9 @@ async def test_every_inspected_route_is_answered(sandbox, provider, method, path
 @pytest.mark.slow
 async def test_serve_sandbox_end_to_end(tmp_path):
     """`phi-proxy serve --sandbox` as a new user runs it: embedded defaults, no AWS identity."""
-    from tests.proxy.test_serve_workers import ROOT, free_port, wait_port
+    from tests.proxy.test_serve_workers import ROOT, free_port_pair, wait_port
 
-    port = free_port()
+    port = free_port_pair()  # the sandbox listens on port + 1
     env = {k: v for k, v in os.environ.items() if not k.startswith("PHI_PROXY_")}
     env["PYTHONPATH"] = str(ROOT)
     proc = subprocess.Popen(
@@ -354,3 +354,25 @@ async def test_serve_sandbox_end_to_end(tmp_path):
         out = proc.communicate(timeout=30)[0].decode()
     assert proc.returncode == 0, out
     assert NAME not in out
+
+
+@pytest.mark.slow
+def test_serve_says_which_port_is_taken(tmp_path):
+    """A busy sandbox port is a one-line error and exit code 2, not a traceback."""
+    import socket
+
+    from tests.proxy.test_serve_workers import ROOT, free_port_pair
+
+    port = free_port_pair()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PHI_PROXY_")}
+    env["PYTHONPATH"] = str(ROOT)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port + 1))
+        taken.listen()
+        done = subprocess.run(
+            [sys.executable, "-m", "proxy", "serve", "--sandbox", "--port", str(port)],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert done.returncode == 2
+    assert f"the sandbox cannot listen on 127.0.0.1:{port + 1}" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -29,11 +29,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def free_port_pair() -> int:
+    """A free port whose next port is free too (``serve --sandbox`` puts the sandbox there)."""
+    while True:
+        port = free_port()
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+
+
 async def wait_port(port: int, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"serve exited early with {proc.returncode}")
+            out = proc.stdout.read().decode(errors="replace")[-3000:] if proc.stdout else ""
+            raise RuntimeError(f"serve exited early with {proc.returncode}:\n{out}")
         try:
             _, w = await asyncio.open_connection("127.0.0.1", port)
             w.close()
