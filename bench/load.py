@@ -68,10 +68,18 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def offer(
-    url: str, texts: list[str], rate: float, seconds: float, warmup: float = 0.0
+    url: str,
+    texts: list[str],
+    rate: float,
+    seconds: float,
+    warmup: float = 0.0,
+    pids: dict[str, list[int]] | None = None,
 ) -> dict[str, float]:
     """Open-loop: request i starts at t0 + i/rate. The first ``warmup`` seconds run at the same
-    rate on the same connections but are not measured (connection set-up is not steady state)."""
+    rate on the same connections but are not measured (connection set-up is not steady state).
+
+    With ``pids`` (name → processes), also reports each group's CPU milliseconds per measured
+    send, so a change can be judged by the work it saves rather than by noisy percentiles."""
     skip = int(rate * warmup)
     n = skip + int(rate * seconds)
     latencies: list[float] = []
@@ -102,9 +110,20 @@ async def offer(
 
         t0 = time.perf_counter() + 0.2
         measured = t0 + skip / rate
-        await asyncio.gather(*(one(i, t0 + i / rate) for i in range(n)))
+        cpu_before: dict[str, float] = {}
+
+        async def snapshot() -> None:
+            await asyncio.sleep(max(0.0, measured - time.perf_counter()))
+            cpu_before.update(cpu_now(pids or {}))
+
+        await asyncio.gather(snapshot(), *(one(i, t0 + i / rate) for i in range(n)))
         elapsed = time.perf_counter() - measured
+        cpu_after = cpu_now(pids or {})
+    cpu = {
+        f"cpu_ms_{k}": (cpu_after[k] - cpu_before[k]) * 1000 / max(n - skip, 1) for k in cpu_after
+    }
     return {
+        **cpu,
         "sent": n - skip,
         "achieved_msg_s": (n - skip) / elapsed,
         "p50_ms": pct(latencies, 0.50),
@@ -125,6 +144,30 @@ def _rss(pid: int) -> float:
 def _children(pid: int) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (from /proc, in clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def serving_pids(serve: int, workers: int) -> tuple[list[int], list[int]]:
+    """(serving processes, their detector children)."""
+    procs = [serve] if workers == 1 else _children(serve)
+    return procs, [c for p in procs for c in _children(p)]
+
+
+def cpu_now(pids: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds used so far by each named group of processes."""
+    out = {}
+    for name, group in pids.items():
+        total = 0.0
+        for pid in group:
+            with contextlib.suppress(OSError):
+                total += cpu_seconds(pid)
+        out[name] = total
+    return out
 
 
 def rss_mb(serve: int, workers: int) -> list[tuple[float, float]]:
@@ -183,6 +226,13 @@ def main() -> int:
         wait_port(sandbox_port)
         wait_port(proxy_port)
         asyncio.run(offer(f"http://127.0.0.1:{proxy_port}{PATH}", texts, 20, 2))  # warm-up
+        serving, detectors = serving_pids(proxy.pid, args.workers)
+        pids = {
+            "serving": serving,
+            "detector": detectors,
+            "upstream": [sandbox.pid],
+            "client": [os.getpid()],
+        }
         for rate in args.rates:
             direct = asyncio.run(
                 offer(
@@ -191,7 +241,12 @@ def main() -> int:
             )
             proxied = asyncio.run(
                 offer(
-                    f"http://127.0.0.1:{proxy_port}{PATH}", texts, rate, args.seconds, args.warmup
+                    f"http://127.0.0.1:{proxy_port}{PATH}",
+                    texts,
+                    rate,
+                    args.seconds,
+                    args.warmup,
+                    pids,
                 )
             )
             rows.append(
@@ -228,6 +283,13 @@ def main() -> int:
             f" {r['added_p50_ms']:>7.1f} {r['added_p95_ms']:>7.1f} {r['added_p99_ms']:>7.1f}"
             f" {r['proxy']['p99_ms']:>10.1f}"
             f" {r['proxy']['errors']:>7d}"
+        )
+    print("CPU ms per send through the proxy (serving / detector / upstream / client):")
+    for r in rows:
+        c = r["proxy"]
+        print(
+            f"{r['offered_msg_s']:>8.0f}  {c['cpu_ms_serving']:.2f} / {c['cpu_ms_detector']:.2f}"
+            f" / {c['cpu_ms_upstream']:.2f} / {c['cpu_ms_client']:.2f}"
         )
     print(
         "RSS per worker (MB, serving process + detector child):",
