@@ -26,7 +26,8 @@ from typing import Any
 
 from proxy.audit_checkpoints import Checkpoint, CheckpointSigner
 from proxy.store import Database
-from proxy.store.db import Tx
+from proxy.store import db as steps
+from proxy.store.db import Step, Tx, Work
 
 GENESIS = "0" * 64
 
@@ -123,44 +124,46 @@ class AuditLog:
                     fut.set_result(event_id)
 
     async def _write(self, records: list[tuple[str, str]]) -> list[str]:
-        ids = []
-        async with self.db.transaction() as tx:
-            await tx.lock("audit_log")  # one chain, whichever instance writes
-            tail = await tx.fetchrow(
-                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
-            ) or await tx.fetchrow(  # everything purged: go on from the retention anchor
+        return await self.db.run(self._append(records))
+
+    def _append(self, records: list[tuple[str, str]]) -> Work[list[str]]:
+        """Chain ``records`` onto the tail, signing a checkpoint when one is due: one transaction,
+        written as steps so SQLite runs it in one trip (it is on every send's path)."""
+        yield steps.lock("audit_log")  # one chain, whichever instance writes
+        tail = yield steps.fetchrow("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        if tail is None:  # everything purged: go on from the retention anchor
+            tail = yield steps.fetchrow(
                 "SELECT seq, hash FROM audit_checkpoints WHERE kind = 'anchor'"
                 " ORDER BY seq DESC LIMIT 1"
             )
-            seq = tail["seq"] if tail else 0
-            prev = tail["hash"] if tail else GENESIS
+        seq = tail["seq"] if tail else 0
+        prev = tail["hash"] if tail else GENESIS
+        ts = time.time()
+        rows, ids = [], []
+        for kind, body in records:
+            seq += 1
+            event_id = uuid.uuid4().hex
             ts = time.time()
-            rows = []
-            for kind, body in records:
-                seq += 1
-                event_id = uuid.uuid4().hex
-                ts = time.time()
-                h = _hash(prev, seq, event_id, ts, kind, body)
-                rows.append((seq, event_id, ts, kind, body, prev, h))
-                prev = h
-                ids.append(event_id)
-            await tx.executemany(  # one round trip for the whole group
-                "INSERT INTO audit_log (seq, event_id, ts, kind, body, prev_hash, hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            if self.signer is not None and await self._due(tx, seq, ts):
-                await self._write_checkpoint(tx, seq, prev, ts, "periodic")
+            h = _hash(prev, seq, event_id, ts, kind, body)
+            rows.append((seq, event_id, ts, kind, body, prev, h))
+            prev = h
+            ids.append(event_id)
+        yield steps.executemany(  # one statement for the whole group
+            "INSERT INTO audit_log (seq, event_id, ts, kind, body, prev_hash, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        if self.signer is not None:
+            if self._last_cp is None:
+                row = yield steps.fetchrow(
+                    "SELECT seq, ts FROM audit_checkpoints ORDER BY seq DESC LIMIT 1"
+                )
+                self._last_cp = (row["seq"], row["ts"]) if row else (0, 0.0)
+            last_seq, last_ts = self._last_cp
+            if seq - last_seq >= self.every_records or ts - last_ts >= self.every_seconds:
+                yield _checkpoint_insert(self.signer.sign(seq, prev, ts, "periodic"))
+                self._last_cp = (seq, ts)
         return ids
-
-    async def _due(self, tx: Tx, seq: int, ts: float) -> bool:
-        if self._last_cp is None:
-            row = await tx.fetchrow(
-                "SELECT seq, ts FROM audit_checkpoints ORDER BY seq DESC LIMIT 1"
-            )
-            self._last_cp = (row["seq"], row["ts"]) if row else (0, 0.0)
-        last_seq, last_ts = self._last_cp
-        return seq - last_seq >= self.every_records or ts - last_ts >= self.every_seconds
 
     async def _write_checkpoint(self, tx: Tx, seq: int, h: str, ts: float, kind: str) -> Checkpoint:
         assert self.signer is not None
@@ -314,7 +317,12 @@ async def all_checkpoints(db: Database) -> list[Checkpoint]:
 
 
 async def _insert_checkpoint(tx: Tx, cp: Checkpoint) -> None:
-    await tx.execute(
+    step = _checkpoint_insert(cp)
+    await tx.execute(step.sql, *step.args)
+
+
+def _checkpoint_insert(cp: Checkpoint) -> Step:
+    return steps.execute(
         "INSERT INTO audit_checkpoints (seq, hash, ts, kind, key_id, public_key, signature)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         cp.seq,

@@ -1,8 +1,8 @@
 """Keep message text and phone numbers out of logs, whatever ``--log-level`` says.
 
 Our own loggers never format text or numbers. Some libraries do at DEBUG: Presidio logs the
-context words around each finding ("Context list is: ..."), aiosqlite logs every SQL call with
-its parameters, and aiohttp's access log carries query strings (status look-ups carry numbers).
+context words around each finding ("Context list is: ..."), and aiohttp's access log carries
+query strings (status look-ups carry numbers).
 These loggers are pinned to WARNING; found by ``tests/hardening/test_canary.py``.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-DATA_LOGGERS = ("presidio-analyzer", "aiosqlite", "aiohttp.access", "asyncpg")
+DATA_LOGGERS = ("presidio-analyzer", "aiohttp.access", "asyncpg")
 
 
 def apply() -> None:

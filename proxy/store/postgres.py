@@ -10,11 +10,13 @@ import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 
-from proxy.store.db import Row, StoreUnavailable
+from proxy.store.db import Row, StoreUnavailable, Work, drive
+
+T = TypeVar("T")
 
 # a quoted literal or identifier (kept as is), or a placeholder
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?")
@@ -75,6 +77,10 @@ class PostgresDatabase:
     async def transaction(self) -> AsyncIterator[_PgTx]:
         async with self._pool.acquire() as conn, conn.transaction():
             yield _PgTx(conn)
+
+    async def run(self, work: Work[T]) -> T:
+        async with self.transaction() as tx:
+            return await drive(tx, work)
 
     async def execute(self, sql: str, *args: Any) -> int:
         return _count(await self._pool.execute(numbered(sql), *args))

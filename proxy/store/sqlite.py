@@ -1,18 +1,31 @@
-"""SQLite backend (aiosqlite): the embedded default. WAL and synchronous=FULL, so a committed
-audit record survives a crash before the send it covers goes out."""
+"""SQLite backend: the embedded default. WAL and synchronous=FULL, so a committed audit record
+survives a crash before the send it covers goes out.
+
+Each connection lives on a thread of its own and is only ever touched there. Every call from
+the event loop is a trip: a queue hand-off, a thread wake-up, a loop wake-up. So a call does as
+much as it can in one trip: a one-statement write runs BEGIN, the statement and COMMIT together,
+a :data:`~proxy.store.db.Work` runs whole, and a transaction's BEGIN rides with its first
+statement. Plain reads go to a second connection, so a send's opt-out check never waits behind
+another request's commit (WAL lets readers and one writer run side by side).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import queue
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-import aiosqlite
+from proxy.store.db import Row, Step, StoreUnavailable, Work
 
-from proxy.store.db import Row, StoreUnavailable
+T = TypeVar("T")
+_Job = tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any], asyncio.AbstractEventLoop]
 
 
 def _path(url: str) -> str:
@@ -26,39 +39,182 @@ def _path(url: str) -> str:
     return rest
 
 
-async def _wal(conn: aiosqlite.Connection, seconds: float = 5.0) -> None:
+def _resolve(fut: asyncio.Future[Any], value: Any, error: BaseException | None) -> None:
+    if fut.done():  # the caller gave up (cancelled) meanwhile
+        return
+    if error is not None:
+        fut.set_exception(error)
+    else:
+        fut.set_result(value)
+
+
+class _Connection:
+    """One sqlite3 connection owned by one thread; callers await functions run on it, in order."""
+
+    def __init__(self, path: str, name: str) -> None:
+        self._path = path
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._db: sqlite3.Connection | None = None
+        self._closed = False
+        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                if self._db is not None:
+                    self._db.close()
+                return
+            fn, fut, loop = job
+            try:
+                if self._db is None:
+                    self._db = _connect(self._path)
+                value, error = fn(self._db), None
+            except BaseException as e:  # noqa: BLE001 - handed to the caller, who decides
+                value, error = None, e
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
+                loop.call_soon_threadsafe(_resolve, fut, value, error)
+
+    async def call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        if self._closed:
+            raise StoreUnavailable("sqlite: the connection is closed")
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[T] = loop.create_future()
+        self._jobs.put((fn, fut, loop))
+        return await fut
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._jobs.put(None)
+        await asyncio.to_thread(self._thread.join)
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA busy_timeout=5000")
+    _wal(db)
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA foreign_keys=ON")
+    return db
+
+
+def _wal(db: sqlite3.Connection, seconds: float = 5.0) -> None:
     """Switch to WAL. Processes opening a new file together (``serve --workers N``) can get
     "database is locked" here without the busy handler being consulted, so retry briefly."""
-    deadline = asyncio.get_running_loop().time() + seconds
+    deadline = time.monotonic() + seconds
     while True:
         try:
-            await conn.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as e:
-            if "locked" not in str(e) or asyncio.get_running_loop().time() > deadline:
-                await conn.close()
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                db.close()
                 raise StoreUnavailable(f"sqlite: {type(e).__name__}") from None
-            await asyncio.sleep(0.02)
+            time.sleep(0.02)
 
 
+# ------------------------------------------------------------------ run on the connection's thread
+def _step(db: sqlite3.Connection, step: Step) -> Any:
+    if step.op == "execute":
+        return db.execute(step.sql, step.args).rowcount
+    if step.op == "executemany":
+        db.executemany(step.sql, step.args[0])
+        return None
+    if step.op == "fetch":
+        return [dict(r) for r in db.execute(step.sql, step.args).fetchall()]
+    if step.op == "fetchrow":
+        row = db.execute(step.sql, step.args).fetchone()
+        return dict(row) if row is not None else None
+    return None  # lock: BEGIN IMMEDIATE already holds the database's single write lock
+
+
+def _begin(db: sqlite3.Connection) -> None:
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as e:
+        raise StoreUnavailable(f"sqlite: {type(e).__name__}") from None
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    """Roll back unless SQLite already did (it does on its own after e.g. SQLITE_FULL); a
+    second ROLLBACK would raise and hide the error that caused the first."""
+    if db.in_transaction:
+        db.execute("ROLLBACK")
+
+
+def _commit(db: sqlite3.Connection) -> None:
+    try:
+        db.execute("COMMIT")
+    except sqlite3.Error as e:
+        _rollback(db)
+        raise StoreUnavailable(f"sqlite commit: {type(e).__name__}") from None
+
+
+def _run_work(db: sqlite3.Connection, work: Work[T]) -> T:
+    """A whole transaction in one go: BEGIN, every step, COMMIT (or ROLLBACK on any error)."""
+    _begin(db)
+    try:
+        result: Any = None
+        while True:
+            try:
+                step = work.send(result)
+            except StopIteration as done:
+                value: T = done.value
+                break
+            result = _step(db, step)
+    except BaseException:
+        _rollback(db)
+        raise
+    _commit(db)
+    return value
+
+
+def _once(step: Step) -> Callable[[sqlite3.Connection], Any]:
+    """A one-statement transaction."""
+
+    def work() -> Work[Any]:
+        return (yield step)
+
+    return lambda db: _run_work(db, work())
+
+
+# ------------------------------------------------------------------------------ the event loop
 class _SqliteTx:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    """Statements of an open transaction; BEGIN goes with the first one."""
+
+    def __init__(self, conn: _Connection) -> None:
         self._conn = conn
+        self.begun = False
+
+    async def _do(self, step: Step) -> Any:
+        if self.begun:
+            return await self._conn.call(lambda db: _step(db, step))
+
+        def first(db: sqlite3.Connection) -> Any:
+            _begin(db)
+            self.begun = True
+            return _step(db, step)
+
+        return await self._conn.call(first)
 
     async def execute(self, sql: str, *args: Any) -> int:
-        cur = await self._conn.execute(sql, args)
-        return cur.rowcount
+        count: int = await self._do(Step("execute", sql, args))
+        return count
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        await self._conn.executemany(sql, rows)
+        await self._do(Step("executemany", sql, (rows,)))
 
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
-        # one trip to the connection's thread (execute + fetchall + close would be three)
-        return [dict(r) for r in await self._conn.execute_fetchall(sql, args)]
+        rows: list[Row] = await self._do(Step("fetch", sql, args))
+        return rows
 
     async def fetchrow(self, sql: str, *args: Any) -> Row | None:
-        rows = list(await self._conn.execute_fetchall(sql, args))
-        return dict(rows[0]) if rows else None
+        row: Row | None = await self._do(Step("fetchrow", sql, args))
+        return row
 
     async def lock(self, table: str) -> None:
         """Nothing to do: BEGIN IMMEDIATE already holds the database's single write lock."""
@@ -67,9 +223,10 @@ class _SqliteTx:
 class SqliteDatabase:
     dialect = "sqlite"
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
-        self._conn = conn
-        self._lock = asyncio.Lock()
+    def __init__(self, writer: _Connection, reader: _Connection, path: str) -> None:
+        self._writer = writer
+        self._reader = reader
+        self._lock = asyncio.Lock()  # one transaction at a time on the writing connection
         self.path = path
 
     @classmethod
@@ -77,53 +234,55 @@ class SqliteDatabase:
         path = _path(url)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        await conn.execute("PRAGMA busy_timeout=5000")
-        await _wal(conn)
-        await conn.execute("PRAGMA synchronous=FULL")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        return cls(conn, path)
+        writer = _Connection(path, "phi-sqlite-write")
+        try:
+            await writer.call(lambda db: None)  # connects, or raises why not
+        except BaseException:
+            await writer.close()
+            raise
+        # an in-memory database exists once per connection: it reads where it writes
+        reader = writer if path == ":memory:" else _Connection(path, "phi-sqlite-read")
+        return cls(writer, reader, path)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_SqliteTx]:
         async with self._lock:
+            tx = _SqliteTx(self._writer)
             try:
-                await self._conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as e:
-                raise StoreUnavailable(f"sqlite: {type(e).__name__}") from None
-            try:
-                yield _SqliteTx(self._conn)
+                yield tx
             except BaseException:
-                await self._rollback()
+                if tx.begun:
+                    await self._writer.call(_rollback)
                 raise
-            try:
-                await self._conn.execute("COMMIT")
-            except sqlite3.Error as e:
-                await self._rollback()
-                raise StoreUnavailable(f"sqlite commit: {type(e).__name__}") from None
+            if tx.begun:
+                await self._writer.call(_commit)
 
-    async def _rollback(self) -> None:
-        """Roll back unless SQLite already did (it does on its own after e.g. SQLITE_FULL); a
-        second ROLLBACK would raise and hide the error that caused the first."""
-        if self._conn.in_transaction:
-            await self._conn.execute("ROLLBACK")
+    async def run(self, work: Work[T]) -> T:
+        async with self._lock:
+            return await self._writer.call(lambda db: _run_work(db, work))
 
     async def execute(self, sql: str, *args: Any) -> int:
-        async with self.transaction() as tx:
-            return await tx.execute(sql, *args)
+        async with self._lock:
+            count: int = await self._writer.call(_once(Step("execute", sql, args)))
+            return count
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        async with self.transaction() as tx:
-            await tx.executemany(sql, rows)
+        async with self._lock:
+            await self._writer.call(_once(Step("executemany", sql, (rows,))))
 
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
-        async with self._lock:
-            return await _SqliteTx(self._conn).fetch(sql, *args)
+        rows: list[Row] = await self._read(Step("fetch", sql, args))
+        return rows
 
     async def fetchrow(self, sql: str, *args: Any) -> Row | None:
-        async with self._lock:
-            return await _SqliteTx(self._conn).fetchrow(sql, *args)
+        row: Row | None = await self._read(Step("fetchrow", sql, args))
+        return row
+
+    async def _read(self, step: Step) -> Any:
+        if self._reader is self._writer:
+            async with self._lock:
+                return await self._writer.call(lambda db: _step(db, step))
+        return await self._reader.call(lambda db: _step(db, step))
 
     async def stream(self, sql: str, *args: Any) -> AsyncIterator[Row]:
         rows = await self.fetch(sql, *args)
@@ -131,4 +290,6 @@ class SqliteDatabase:
             yield r
 
     async def close(self) -> None:
-        await self._conn.close()
+        await self._writer.close()
+        if self._reader is not self._writer:
+            await self._reader.close()
