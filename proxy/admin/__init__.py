@@ -36,11 +36,17 @@ async def _admin_store(app: web.Application) -> AsyncIterator[None]:
     """After the store is open: users/keys, policy versions, and the start-up policy recorded."""
     from proxy.admin.auth import AdminAuth
     from proxy.admin.keys import AUTH, VERSIONS
+    from proxy.keys import derive
     from proxy.policy_versions import PolicyVersions
 
     db = app[appkeys.STORE]
     settings = app[appkeys.SETTINGS].admin
-    app[AUTH] = AdminAuth(db, settings.session_idle_minutes * 60, settings.session_max_hours * 3600)
+    app[AUTH] = AdminAuth(
+        db,
+        settings.session_idle_minutes * 60,
+        settings.session_max_hours * 3600,
+        hash_key=derive(app[appkeys.PSEUDONYM_KEY], "failure-counts"),
+    )
     versions = PolicyVersions(db)
     app[VERSIONS] = versions
     holder = app[appkeys.POLICY]

@@ -1,7 +1,9 @@
 """Admin identities: users (scrypt passwords), API keys (SHA-256 only), console sessions.
 
 Secrets are shown once, when made, and never stored: keys and session ids are kept as SHA-256
-hashes, passwords as scrypt hashes. Revoking a user ends their keys and sessions too.
+hashes, passwords as scrypt hashes. Revoking a user ends their keys and sessions too. Failed
+sign-ins are counted in the store (:mod:`proxy.failure_counts`), so the lockout holds across
+every worker and instance sharing it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from proxy.admin.roles import ROLES
+from proxy.failure_counts import FailureCounts
 from proxy.store import Database
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
@@ -89,21 +92,27 @@ def valid_name(name: object) -> bool:
 class AdminAuth:
     """Users, keys and sessions in the store."""
 
-    def __init__(self, db: Database, idle_seconds: float = 1800, max_seconds: float = 43200):
+    def __init__(
+        self,
+        db: Database,
+        idle_seconds: float = 1800,
+        max_seconds: float = 43200,
+        hash_key: bytes = b"",
+    ):
+        """``hash_key`` keys the hashes failed sign-ins are counted under: the same on every
+        instance sharing the store (the server derives it from the pseudonym key)."""
         self.db = db
         self.idle_seconds = idle_seconds
         self.max_seconds = max_seconds
-        self._failures: dict[str, list[float]] = {}  # user name → recent failed sign-ins
+        self.failures = FailureCounts(
+            db, "admin.signin", MAX_FAILURES, LOCKOUT_SECONDS, hash_key=hash_key
+        )
 
-    def locked(self, name: str) -> bool:
-        """Too many failed sign-ins for this name lately (per process)."""
-        now = time.time()
-        recent = [t for t in self._failures.get(name, ()) if now - t < LOCKOUT_SECONDS]
-        if recent:
-            self._failures[name] = recent
-        else:
-            self._failures.pop(name, None)
-        return len(recent) >= MAX_FAILURES
+    async def locked(self, name: str) -> bool:
+        """Too many failed sign-ins for this name lately (on any instance sharing the store).
+
+        Raises :class:`~proxy.store.db.StoreUnavailable` when that cannot be read."""
+        return await self.failures.blocked(name)
 
     # users ---------------------------------------------------------------------------------
     async def add_user(self, name: str, role: str) -> NewUser:
@@ -219,18 +228,16 @@ class AdminAuth:
         """Check the password; on success a new session (cookie value, principal)."""
         if not valid_name(name) or len(password) > 1024:
             return None
-        if self.locked(name):
+        if await self.locked(name):
             return None
         user = await self._active_user(name)
         if user is None:
             check_password(password, _DUMMY_HASH)  # same work whether or not the user exists
             return None
         if not check_password(password, user["password_hash"]):
-            if len(self._failures) > 10_000:
-                self._failures.clear()
-            self._failures.setdefault(name, []).append(time.time())
+            await self.failures.hit(name)
             return None
-        self._failures.pop(name, None)
+        await self.failures.clear(name)
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(24)
         now = time.time()

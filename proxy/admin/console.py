@@ -24,6 +24,7 @@ from proxy.admin.roles import ANALYST, ANY, AUDITOR, DESCRIPTIONS, PUBLIC, ROLES
 from proxy.admin.routes import route
 from proxy.audit import AuditEvent, AuditUnavailable
 from proxy.policy import Action, Policy
+from proxy.store.db import StoreUnavailable
 from proxy.yamlfile import ConfigError
 
 LOGIN_CSRF_COOKIE = "phi_admin_login"
@@ -102,15 +103,18 @@ async def login(request: web.Request) -> web.StreamResponse:
         return _login_page(request, "The form expired; please sign in again.", 403)
     auth = request.app[AUTH]
     name = form.get("name", "")
-    result = await auth.sign_in(name, form.get("password", ""))
-    if result is None:
-        # audit failures only for real user names (a mistyped password in the name field is not
-        # something to keep)
-        known = await auth.is_user(name)
-        await _audit_signin(request, name if known else "", "failed")
-        if known and auth.locked(name):
-            return _login_page(request, "Too many failed attempts; try again later.", 429)
-        return _login_page(request, "Wrong user name or password.", 401)
+    try:
+        result = await auth.sign_in(name, form.get("password", ""))
+        if result is None:
+            # audit failures only for real user names (a mistyped password in the name field is
+            # not something to keep)
+            known = await auth.is_user(name)
+            await _audit_signin(request, name if known else "", "failed")
+            if known and await auth.locked(name):
+                return _login_page(request, "Too many failed attempts; try again later.", 429)
+            return _login_page(request, "Wrong user name or password.", 401)
+    except StoreUnavailable:  # the failure count cannot be read or kept: no sign-in (fail closed)
+        return _login_page(request, "Sign-in is unavailable; try again later.", 503)
     token, principal = result
     await _audit_signin(request, principal.name, "ok")
     resp = web.HTTPSeeOther("/admin/")

@@ -2,42 +2,47 @@
 
 GET never changes anything (SMS apps fetch links for previews), so reading, code sending and
 view-once claims all sit behind POST with a CSRF token. Every response under ``/portal/`` gets
-the security headers, errors included. Requests are rate-limited per client address.
+the security headers, errors included. Failures are limited per client address, counted in the
+store (:mod:`proxy.failure_counts`) so every worker and instance enforces one count; when that
+count cannot be read or written the portal answers "try again later" (fail closed).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
 from proxy import appkeys
-from proxy.keys import KeyRing, load_kek
+from proxy.failure_counts import FailureCounts
+from proxy.keys import KeyRing, derive, load_kek
 from proxy.optout import OptOutRegistry
 from proxy.policy import Policy
 from proxy.portal import pages, verify
 from proxy.portal.delivery import Delivery, deliver
 from proxy.portal.notice import NoticeTooLong, fill
 from proxy.portal.service import Portal, PortalUnavailable, View
+from proxy.store.db import StoreUnavailable
 
 log = logging.getLogger("phi_proxy.portal")
 
 PORTAL: web.AppKey[Portal] = web.AppKey("portal", Portal)
-LIMITER: web.AppKey[verify.RateLimiter] = web.AppKey("portal_limiter", verify.RateLimiter)
+LIMITER: web.AppKey[FailureCounts] = web.AppKey("portal_limiter", FailureCounts)
 PURGE_EVERY_SECONDS = 3600.0
 # Per client address, failures only (unknown/expired links, wrong answers, stale forms).
 FAILURES_PER_WINDOW = 30
 WINDOW_SECONDS = 600.0
 _TOKEN = r"[A-Za-z0-9_-]{16,128}"
+Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 
 def setup_portal(app: web.Application) -> None:
     """Register the portal routes and its start-up; call after the store's cleanup context."""
-    app[LIMITER] = verify.RateLimiter(FAILURES_PER_WINDOW, WINDOW_SECONDS)
     app.cleanup_ctx.append(_portal_ctx)
     app.on_response_prepare.append(_security_headers)
     app.router.add_get("/portal/{token:" + _TOKEN + "}", page)
@@ -91,6 +96,13 @@ async def _portal_ctx(app: web.Application) -> AsyncIterator[None]:
         settings.server.public_base_url,
     )
     app[PORTAL] = portal
+    app[LIMITER] = FailureCounts(
+        db,
+        "portal.client",
+        FAILURES_PER_WINDOW,
+        WINDOW_SECONDS,
+        hash_key=derive(app[appkeys.PSEUDONYM_KEY], "failure-counts"),
+    )
     task = asyncio.create_task(_purge_loop(portal))
     yield
     task.cancel()
@@ -128,15 +140,36 @@ def _paths(request: web.Request, token: str) -> tuple[str, str]:
     return f"{base}/portal/{token}", f"{base}/portal/{token}/code"
 
 
-def _view_response(request: web.Request, token: str, view: View) -> web.Response:
+async def _limited(request: web.Request) -> web.Response | None:
+    """The "please wait" page once this address has used up its failures, else None."""
+    if await request.app[LIMITER].blocked(_client(request)):
+        return _respond(pages.rate_limited())
+    return None
+
+
+async def _view_response(request: web.Request, token: str, view: View) -> web.Response:
     if view.page == "unavailable" or view.error == "wrong":
-        request.app[LIMITER].hit(_client(request))
+        await request.app[LIMITER].hit(_client(request))
     return _respond(_render(request, token, view))
 
 
-def _bad_form(request: web.Request) -> web.Response:
-    request.app[LIMITER].hit(_client(request))
+async def _bad_form(request: web.Request) -> web.Response:
+    await request.app[LIMITER].hit(_client(request))
     return _respond(pages.bad_form())
+
+
+def _counted(handler: Handler) -> Handler:
+    """An uncountable failure is refused: the store's error becomes "try again later"."""
+
+    @functools.wraps(handler)
+    async def wrapped(request: web.Request) -> web.Response:
+        try:
+            return await handler(request)
+        except StoreUnavailable as e:
+            log.error("portal: store unavailable: %s", e)
+            return _respond(pages.error())
+
+    return wrapped
 
 
 def _render(request: web.Request, token: str, view: View) -> pages.Page:
@@ -162,15 +195,16 @@ def _render(request: web.Request, token: str, view: View) -> pages.Page:
     return pages.unavailable()
 
 
+@_counted
 async def page(request: web.Request) -> web.Response:
-    if request.app[LIMITER].blocked(_client(request)):
-        return _respond(pages.rate_limited())
+    if limited := await _limited(request):
+        return limited
     token = request.match_info["token"]
     try:
         view = await request.app[PORTAL].open(token, _client(request))
     except PortalUnavailable:
         return _respond(pages.error())
-    return _view_response(request, token, view)
+    return await _view_response(request, token, view)
 
 
 async def _form(request: web.Request) -> tuple[str, str] | None:
@@ -187,26 +221,28 @@ async def _form(request: web.Request) -> tuple[str, str] | None:
     return csrf, answer[:64]
 
 
+@_counted
 async def answer(request: web.Request) -> web.Response:
-    if request.app[LIMITER].blocked(_client(request)):
-        return _respond(pages.rate_limited())
+    if limited := await _limited(request):
+        return limited
     token = request.match_info["token"]
     form = await _form(request)
     if form is None:
-        return _bad_form(request)
+        return await _bad_form(request)
     try:
         view = await request.app[PORTAL].answer(token, form[1], _client(request))
     except PortalUnavailable:
         return _respond(pages.error())
-    return _view_response(request, token, view)
+    return await _view_response(request, token, view)
 
 
+@_counted
 async def send_code(request: web.Request) -> web.Response:
-    if request.app[LIMITER].blocked(_client(request)):
-        return _respond(pages.rate_limited())
+    if limited := await _limited(request):
+        return limited
     token = request.match_info["token"]
     if await _form(request) is None:
-        return _bad_form(request)
+        return await _bad_form(request)
     app = request.app
 
     registry = OptOutRegistry(app[appkeys.STORE], app[appkeys.PSEUDONYM_KEY])
@@ -228,12 +264,12 @@ async def send_code(request: web.Request) -> web.Response:
         view = await app[PORTAL].send_code(token, _client(request), sender)
     except PortalUnavailable:
         return _respond(pages.error())
-    return _view_response(request, token, view)
+    return await _view_response(request, token, view)
 
 
+@_counted
 async def not_available(request: web.Request) -> web.Response:
-    limiter = request.app[LIMITER]
-    if limiter.blocked(_client(request)):
-        return _respond(pages.rate_limited())
-    limiter.hit(_client(request))
+    if limited := await _limited(request):
+        return limited
+    await request.app[LIMITER].hit(_client(request))
     return _respond(pages.unavailable())

@@ -1,4 +1,6 @@
-"""Checking the reader: date-of-birth parsing, one-time codes, CSRF tokens, attempt limits.
+"""Checking the reader: date-of-birth parsing, one-time codes, CSRF tokens.
+
+Failures per client address are counted in the store (:mod:`proxy.failure_counts`).
 
 Comparisons are constant-time, and callers do the same work whether or not a token exists.
 """
@@ -10,7 +12,6 @@ import hmac
 import re
 import secrets
 import time
-from collections import deque
 from datetime import date
 
 DOB_HEADER = "X-PHI-Proxy-Patient-DOB"
@@ -80,49 +81,3 @@ def csrf_ok(key: bytes, hashed: str, value: str, now: float | None = None) -> bo
     expected = csrf_token(key, hashed, int(issued_s)).partition(".")[2]
     fresh = 0 <= (now if now is not None else time.time()) - int(issued_s) <= CSRF_TTL_SECONDS
     return hmac.compare_digest(mac.encode(), expected.encode()) and fresh
-
-
-class RateLimiter:
-    """A sliding window per client: at most ``limit`` events per ``window`` seconds.
-
-    The portal counts failures only (unknown or expired links, wrong answers, stale forms), so
-    patients sharing one address behind a NAT or reverse proxy are not limited by each other's
-    successful reads, while a guesser runs out after ``limit`` misses.
-    """
-
-    def __init__(self, limit: int, window: float, max_clients: int = 100_000) -> None:
-        self.limit, self.window, self.max_clients = limit, window, max_clients
-        self._events: dict[str, deque[float]] = {}
-
-    def blocked(self, client: str, now: float | None = None) -> bool:
-        """True when the client has used up its window."""
-        t = now if now is not None else time.monotonic()
-        q = self._events.get(client)
-        if q is None:
-            return False
-        while q and q[0] <= t - self.window:
-            q.popleft()
-        if not q:
-            del self._events[client]
-            return False
-        return len(q) >= self.limit
-
-    def hit(self, client: str, now: float | None = None) -> None:
-        """Count one event for the client."""
-        t = now if now is not None else time.monotonic()
-        if client not in self._events and len(self._events) >= self.max_clients:
-            self._evict(t)
-        self._events.setdefault(client, deque()).append(t)
-
-    def allow(self, client: str, now: float | None = None) -> bool:
-        """Check and count in one step."""
-        if self.blocked(client, now):
-            return False
-        self.hit(client, now)
-        return True
-
-    def _evict(self, now: float) -> None:
-        for k in [k for k, q in self._events.items() if not q or q[-1] <= now - self.window]:
-            del self._events[k]
-        if len(self._events) >= self.max_clients:
-            self._events.clear()  # under a flood, forget rather than grow without bound

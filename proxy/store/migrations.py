@@ -238,6 +238,20 @@ MIGRATIONS: list[Migration] = [
         "CREATE TABLE key_fingerprints"
         " (name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, created_at REAL NOT NULL)",
     ),
+    # proxy.failure_counts: recent failures per keyed hash (portal address limit, sign-in lockout)
+    Migration(
+        "0011_failure_events",
+        """
+        CREATE TABLE failure_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            scope TEXT NOT NULL,
+            key_hash TEXT NOT NULL,
+            ts REAL NOT NULL
+        );
+        CREATE INDEX failure_events_key ON failure_events (scope, key_hash, ts);
+        CREATE INDEX failure_events_ts ON failure_events (scope, ts)
+        """,
+    ),
 ]
 
 

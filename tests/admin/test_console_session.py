@@ -202,6 +202,27 @@ async def test_repeated_failed_sign_ins_lock_the_name_and_are_audited(admin_env:
     assert all("wrong" not in r["body"] for r in rows)
 
 
+async def test_a_successful_sign_in_clears_the_failures(admin_env: AdminEnv) -> None:
+    async with aiohttp.ClientSession(cookie_jar=jar()) as s:
+        statuses = [(await sign_in(s, admin_env, "auditor", "wrong")).status for _ in range(4)]
+        assert statuses == [401] * 4
+        assert (await sign_in(s, admin_env, "auditor")).status == 303
+        statuses = [(await sign_in(s, admin_env, "auditor", "wrong")).status for _ in range(5)]
+        assert statuses == [401, 401, 401, 401, 429]  # counting starts again from nought
+    stored = await admin_env.server.app[appkeys.STORE].fetch("SELECT key_hash FROM failure_events")
+    assert len(stored) == 5 and all("auditor" not in r["key_hash"] for r in stored)
+
+
+async def test_sign_in_is_refused_when_failures_cannot_be_counted(admin_env: AdminEnv) -> None:
+    await admin_env.server.app[appkeys.STORE].execute("DROP TABLE failure_events")
+    async with aiohttp.ClientSession(cookie_jar=jar()) as s:
+        r = await sign_in(s, admin_env, "auditor")  # the right password
+        assert r.status == 503
+        assert not any(c.startswith("phi_admin=") for c in r.headers.getall("Set-Cookie", []))
+        async with s.get(admin_env.url("/admin/audit"), allow_redirects=False) as page:
+            assert page.status == 303  # not signed in
+
+
 async def test_console_pages_refuse_hostile_input_without_server_errors(admin_env: AdminEnv):
     paths = [
         "/admin/versions/99999999999999999999999999",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import shutil
 import time
 from collections.abc import Awaitable, Callable
@@ -25,6 +26,7 @@ from twilio.base.exceptions import TwilioRestException
 
 from proxy import appkeys
 from proxy.admin import auth as auth_mod
+from proxy.admin.console import LOGIN_CSRF_COOKIE
 from proxy.admin.keys import AUTH
 from proxy.app import create_app
 from proxy.audit import verify
@@ -32,6 +34,7 @@ from proxy.detection import TextDetector
 from proxy.handler import AUDIT_RESULT_TASK
 from proxy.key_check import KeyMismatch
 from proxy.policy import default_policy_path, load_policy
+from proxy.portal.routes import FAILURES_PER_WINDOW
 from proxy.providers import REGISTRY
 from proxy.settings import AdminSettings, ServerSettings, Settings, StorageSettings
 from proxy.store import open_database
@@ -283,6 +286,67 @@ async def test_a_policy_published_on_a_is_adopted_by_b(
             assert r.status == 400, await r.text()
     assert upstream.requests == []
     assert elapsed <= SYNC + 1.0  # one sync interval, plus scheduling slack
+
+
+async def test_portal_failures_through_a_count_on_b(
+    cluster: Cluster,
+    upstream: RecordingUpstream,  # noqa: F811
+) -> None:
+    """Behind a load balancer a guesser's requests alternate between instances: the address's
+    failures are one count, not one per instance."""
+    a, b = await cluster()
+    await send_sdk(a.url(), DOB, to=PATIENT, from_=CLINIC, body=CLINICAL)
+    (req,) = upstream.requests
+    m = LINK.search(parse_qs(req.body.decode())["Body"][0])
+    assert m
+    path = urlsplit(m.group(0)).path
+    async with aiohttp.ClientSession() as s:
+        statuses = []
+        for i in range(FAILURES_PER_WINDOW):
+            node = (a, b)[i % 2]
+            async with s.get(node.url("/portal/" + secrets.token_urlsafe(32))) as r:
+                statuses.append(r.status)
+        assert statuses == [404] * FAILURES_PER_WINDOW
+        for node in (a, b):  # both refuse now, each after only half the failures itself
+            async with s.get(node.url("/portal/" + secrets.token_urlsafe(32))) as r:
+                assert r.status == 429
+            async with s.get(node.url(path)) as r:
+                assert r.status == 429
+
+
+async def _sign_in(s: aiohttp.ClientSession, node: Instance, name: str, password: str) -> int:
+    """The console's sign-in form, posted; its cookies are Secure (public_base_url is https), so
+    the form's cookie is sent by hand over the test's plain http."""
+    async with s.get(node.url("/admin/login")) as r:
+        csrf = (await r.text()).split('name="csrf" value="')[1].split('"')[0]
+        assert r.cookies[LOGIN_CSRF_COOKIE].value == csrf
+    data = {"csrf": csrf, "name": name, "password": password}
+    headers = {"Cookie": f"{LOGIN_CSRF_COOKIE}={csrf}"}
+    async with s.post(
+        node.url("/admin/login"), data=data, headers=headers, allow_redirects=False
+    ) as r:
+        return r.status
+
+
+async def test_failed_sign_ins_on_a_lock_the_name_on_b(
+    cluster: Cluster,
+    upstream: RecordingUpstream,  # noqa: F811
+) -> None:
+    a, b = await cluster()
+    olivia = await a.app[AUTH].add_user("olivia", "privacy_officer")
+    omar = await b.app[AUTH].add_user("omar", "auditor")
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as s:
+        wrong = [await _sign_in(s, a, "olivia", "wrong") for _ in range(auth_mod.MAX_FAILURES - 1)]
+        assert wrong == [401] * (auth_mod.MAX_FAILURES - 1)
+        assert await _sign_in(s, b, "olivia", "wrong") == 429  # the last one allowed, on B
+        assert await _sign_in(s, a, "olivia", olivia.password) == 429  # locked on A as well
+        assert await _sign_in(s, b, "olivia", olivia.password) == 429
+
+        # a successful sign-in on B clears what A counted
+        for _ in range(auth_mod.MAX_FAILURES - 1):
+            assert await _sign_in(s, a, "omar", "wrong") == 401
+        assert await _sign_in(s, b, "omar", omar.password) == 303
+        assert await _sign_in(s, a, "omar", "wrong") == 401
 
 
 async def test_an_instance_with_another_pseudonym_key_refuses_to_start(

@@ -15,11 +15,13 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 
 from models.findings import Finding
+from proxy import appkeys
 from proxy.portal.pages import SECURITY_HEADERS
 from proxy.portal.routes import FAILURES_PER_WINDOW
 from proxy.portal.standalone import open_portal
 from proxy.scrubber import Scrubber
 from proxy.settings import ServerSettings, Settings, StorageSettings
+from tests import storage
 from tests.fakes import RecordingUpstream
 from tests.portal.conftest import CLINICAL, DOB, LINK, portal_policy, send_sdk
 
@@ -173,6 +175,49 @@ async def test_guessing_is_rate_limited_but_reading_is_not(start_proxy: Any, ups
         assert statuses[-1] == 429
         async with s.get(link) as r:  # the address is now limited everywhere on the portal
             assert r.status == 429
+
+
+async def test_wrong_answers_and_stale_forms_count_and_no_address_is_stored(
+    start_proxy: Any, upstream: Any, store_url: str
+) -> None:
+    proxy = await start_proxy()
+    await send(proxy)
+    link = link_of(upstream)
+    wrong = 4  # the fifth would lock the link (a lock is not counted against the address)
+    async with aiohttp.ClientSession() as s:
+        async with s.get(link) as r:
+            html = await r.text()
+        csrf = html.split('name="csrf" value="')[1].split('"')[0]
+        for _ in range(wrong):
+            async with s.post(link, data={"csrf": csrf, "answer": "01/01/1970"}) as r:
+                assert r.status == 200 and "cancer" not in await r.text()
+        for _ in range(FAILURES_PER_WINDOW - wrong):
+            async with s.post(link, data={"csrf": "1.forged", "answer": DOB}) as r:
+                assert r.status == 400
+        async with s.post(link, data={"csrf": csrf, "answer": DOB}) as r:
+            assert r.status == 429 and "cancer" not in await r.text()
+    counted = storage.rows(store_url, "SELECT COUNT(*) FROM failure_events")
+    assert counted == [(FAILURES_PER_WINDOW,)]
+    assert b"127.0.0.1" not in storage.store_bytes(store_url)  # keyed hashes only
+
+
+async def test_the_portal_refuses_when_failures_cannot_be_counted(
+    start_proxy: Any, upstream: Any
+) -> None:
+    proxy = await start_proxy()
+    await send(proxy)
+    link = link_of(upstream)
+    async with aiohttp.ClientSession() as s:
+        async with s.get(link) as r:
+            html = await r.text()
+        csrf = html.split('name="csrf" value="')[1].split('"')[0]
+        await proxy.server.app[appkeys.STORE].execute("DROP TABLE failure_events")
+        async with s.post(link, data={"csrf": csrf, "answer": DOB}) as r:
+            assert r.status == 503 and "cancer" not in await r.text()  # even the right answer
+        async with s.get(proxy.url("/portal/" + secrets.token_urlsafe(32))) as r:
+            assert r.status == 503
+            for k, v in SECURITY_HEADERS.items():
+                assert r.headers[k] == v, k
 
 
 async def test_links_made_by_scrub_work_on_the_proxy(
