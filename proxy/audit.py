@@ -20,7 +20,7 @@ import json
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -65,6 +65,13 @@ def pseudonym(value: str, key: bytes) -> str:
     return "r_" + hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()[:20]
 
 
+def _plain(value: object) -> Any:
+    """JSON for a dataclass nested in ``details`` (what ``asdict`` would have made of it)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def _hash(prev: str, seq: int, event_id: str, ts: float, kind: str, body: str) -> str:
     material = json.dumps([prev, seq, event_id, repr(ts), kind, body], separators=(",", ":"))
     return hashlib.sha256(material.encode()).hexdigest()
@@ -99,7 +106,8 @@ class AuditLog:
 
     async def append(self, event: AuditEvent) -> str:
         """Write one record durably and return its event id, or raise :class:`AuditUnavailable`."""
-        body = json.dumps(asdict(event), sort_keys=True, separators=(",", ":"))
+        # the fields as they are (dataclasses.asdict deep-copies each one first, on every send)
+        body = json.dumps(vars(event), sort_keys=True, separators=(",", ":"), default=_plain)
         fut: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._pending.append((event.kind, body, fut))
         if self._writer is None or self._writer.done():

@@ -80,6 +80,8 @@ class Deidentifier:
         wanted = safe_harbor.scan_types()
         if findings is None or not wanted <= set(covered):
             findings = await self.scanner.detect(texts, wanted | CLINICAL_CLASSED)
+        if not verify:  # nothing de-identified is kept: the findings are all the caller uses
+            return [Result(None, False, (), tuple(f)) for f in findings]
         year = self.reference_year()
 
         def min_score(t: str) -> float:
@@ -91,8 +93,6 @@ class Deidentifier:
             )
             for text, found in zip(texts, findings, strict=True)
         ]
-        if not verify:
-            return [Result(None, False, (), tuple(f)) for f in findings]
         second = await self.scanner.detect([d.text for d in done], wanted)
         out = []
         for d, again, first in zip(done, second, findings, strict=True):
