@@ -15,6 +15,7 @@ call, pickled, and the child keeps a clone of its detector per distinct set.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -139,6 +140,10 @@ def _serve(conn: Connection, settings: DetectorSettings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the serving process decides when to stop
     detector = Detector(settings)
     views: dict[str, Detector] = {}
+    # The pipeline and lexicons live as long as the child: out of the cyclic collector's way,
+    # or every full collection walks them again, in the middle of some send's detection.
+    gc.collect()
+    gc.freeze()
     conn.send(("ready", os.getpid()))
     while True:
         try:
