@@ -123,9 +123,13 @@ class DetectionService:
         started = time.perf_counter()
         self.busy_since = time.monotonic()
         try:
-            results = await loop.run_in_executor(
-                self._pool, self._detector.detect, texts, jobs[0].entities
-            )
+            direct = getattr(self._detector, "detect_async", None)
+            if direct is not None:  # a detector in a child process: await its pipe
+                results = await direct(texts, jobs[0].entities)
+            else:
+                results = await loop.run_in_executor(
+                    self._pool, self._detector.detect, texts, jobs[0].entities
+                )
             if len(results) != len(texts):
                 raise RuntimeError("detector returned a wrong number of results")
         except Exception as e:  # noqa: BLE001 - any detector failure fails the batch closed

@@ -14,7 +14,9 @@ import pytest
 from proxy import appkeys
 from proxy.audit import AuditEvent, AuditLog, all_checkpoints, purge, verify
 from proxy.audit_checkpoints import CheckpointSigner, read_jsonl, to_jsonl
+from proxy.handler import AUDIT_RESULT_TASK
 from proxy.store import open_database
+from proxy.tasks import drain
 from tests import storage
 from tests.hardening.conftest import PHI_TEXT, SENDS, form, post
 
@@ -47,6 +49,7 @@ async def test_send_record_carries_every_field(make_proxy, upstream_server):
     proxy = await make_proxy(str(upstream_server.make_url("")))
     status, _ = await post(proxy.make_url(SENDS), form(PHI_TEXT))
     assert status == 201
+    await drain(AUDIT_RESULT_TASK)  # the send's result is written just after the answer
     rows = await proxy.app[appkeys.STORE].fetch("SELECT * FROM audit_log ORDER BY seq")
     send = json.loads(rows[0]["body"])
     assert rows[0]["kind"] == "send" and rows[0]["ts"] > time.time() - 60

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 from collections.abc import Iterator
@@ -87,3 +88,50 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+# ---------------------------------------------------------------- from the event loop (serving)
+async def test_async_calls_find_what_blocking_calls_find(isolated: IsolatedDetector) -> None:
+    assert _spans(await isolated.detect_async(TEXTS)) == _spans(isolated.detect(TEXTS))
+    only = {"US_SSN"}
+    assert _spans(await isolated.detect_async(TEXTS, only)) == _spans(isolated.detect(TEXTS, only))
+
+
+async def test_an_abandoned_async_call_does_not_hand_its_answer_to_the_next(
+    isolated: IsolatedDetector,
+) -> None:
+    # A caller cancelled mid-call (shutdown, a dropped request) leaves its answer in the pipe;
+    # the next caller must get the answer to its own texts, never that one.
+    task = asyncio.ensure_future(isolated.detect_async([TEXTS[1]] * 40))
+    await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert _spans(await isolated.detect_async([TEXTS[2]])) == [[]]
+    assert _spans(await isolated.detect_async([TEXTS[0]])) == _spans(isolated.detect([TEXTS[0]]))
+
+
+async def test_a_dead_child_fails_the_async_call_and_the_next_starts_a_new_one() -> None:
+    d = IsolatedDetector(DetectorSettings())
+    try:
+        first = d.pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        with pytest.raises(DetectorChildFailed):
+            await d.detect_async(TEXTS[:1])
+        assert d.pid not in (None, first)
+        assert _spans(await d.detect_async(TEXTS[:1]))[0]
+    finally:
+        d.close()
+
+
+async def test_an_async_call_past_its_timeout_kills_the_child() -> None:
+    d = IsolatedDetector(DetectorSettings(), timeout=0.0005)
+    try:
+        first = d.pid
+        with pytest.raises(TimeoutError):
+            await d.detect_async([TEXTS[0] * 50])
+        assert d.pid not in (None, first)
+        assert first is not None and not _alive(first)
+    finally:
+        d.close()
