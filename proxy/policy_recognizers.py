@@ -7,6 +7,7 @@ whose recognizers cannot be built never replaces a good one.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
@@ -75,6 +76,17 @@ class PolicyDetector:
     ) -> list[list[Finding]]:
         with self._lock:
             return self._current.detect(texts, entities)
+
+    async def detect_async(
+        self, texts: Sequence[str], entities: Collection[str] | None = None
+    ) -> list[list[Finding]]:
+        """For the detection service: a detector in a child process is awaited on its pipe
+        (it guards the pipe itself); one in this process runs on a thread, under the lock."""
+        direct = getattr(self._current, "detect_async", None)
+        if direct is not None:
+            found: list[list[Finding]] = await direct(texts, entities)
+            return found
+        return await asyncio.to_thread(self.detect, texts, entities)
 
     def detect_with(
         self, detector: TextDetector, texts: Sequence[str], entities: Collection[str] | None

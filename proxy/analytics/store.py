@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from proxy.store import Database, Row
+from proxy.store import db as steps
+from proxy.store.db import Work
 
 MESSAGE_COLUMNS = (
     "id",
@@ -39,18 +41,21 @@ def _insert_sql(table: str, columns: Sequence[str]) -> str:
 
 
 async def write(db: Database, rows: Sequence[Row], held: Sequence[Row]) -> None:
-    """Both kinds of rows, of one request or of many, in one transaction."""
-    async with db.transaction() as tx:
-        if rows:
-            await tx.executemany(
-                _insert_sql("analytics_messages", MESSAGE_COLUMNS),
-                [tuple(r.get(c) for c in MESSAGE_COLUMNS) for r in rows],
-            )
-        if held:
-            await tx.executemany(
-                _insert_sql("analytics_held_back", HELD_COLUMNS),
-                [tuple(h[c] for c in HELD_COLUMNS) for h in held],
-            )
+    """Both kinds of rows, of one request or of many, in one transaction (one SQLite trip)."""
+    await db.run(_write(rows, held))
+
+
+def _write(rows: Sequence[Row], held: Sequence[Row]) -> Work[None]:
+    if rows:
+        yield steps.executemany(
+            _insert_sql("analytics_messages", MESSAGE_COLUMNS),
+            [tuple(r.get(c) for c in MESSAGE_COLUMNS) for r in rows],
+        )
+    if held:
+        yield steps.executemany(
+            _insert_sql("analytics_held_back", HELD_COLUMNS),
+            [tuple(h[c] for c in HELD_COLUMNS) for h in held],
+        )
 
 
 async def set_delivery_status(db: Database, decision_id: str, status: str) -> int:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import threading
 from collections.abc import Iterator
 
 import pytest
 
 from models.detector import Detector, DetectorSettings
+from proxy.detection import DetectionService
 from proxy.detector_process import DetectorChildFailed, IsolatedDetector
 from proxy.policy import parse_policy
-from proxy.policy_recognizers import build_recognizers
+from proxy.policy_recognizers import PolicyDetector, build_recognizers
 
 TEXTS = [
     "Hi Maria Lopez, your appointment with Dr. Lee is Tuesday at 3pm.",
@@ -135,3 +137,20 @@ async def test_an_async_call_past_its_timeout_kills_the_child() -> None:
         assert first is not None and not _alive(first)
     finally:
         d.close()
+
+
+async def test_the_serving_path_awaits_the_child_without_a_thread(
+    isolated: IsolatedDetector,
+) -> None:
+    # The app wraps the detector in a PolicyDetector and feeds it through the DetectionService;
+    # with a child process behind it, no detection may run on an executor thread.
+    service = DetectionService(PolicyDetector(isolated), deadline=10)
+    await service.start()
+    threads_before = {t.name for t in threading.enumerate()}
+    try:
+        found = await service.detect(TEXTS, {"PERSON", "US_SSN"})
+        started = {t.name for t in threading.enumerate()} - threads_before
+    finally:
+        await service.stop()
+    assert _spans(found) == _spans(isolated.detect(TEXTS, {"PERSON", "US_SSN"}))
+    assert not any(name.startswith(("phi-detect", "asyncio_")) for name in started), started
