@@ -1,7 +1,8 @@
 """Detection off the event loop, with a deadline, batching concurrent requests into one call.
 
 spaCy is fastest on batches (``nlp.pipe``), and a request rarely carries more than a few texts, so
-texts from requests that arrive together are detected in one call on a dedicated thread. A caller
+texts from requests that arrive together are detected in one call: awaited on the pipe of a
+detector in a child process (``detect_async``), or else run on a dedicated thread. A caller
 that does not get its answer within the deadline gets :class:`DetectionUnavailable` (the handler
 then forwards nothing). A detector exception fails every request in its batch the same way.
 """
@@ -43,7 +44,7 @@ class _Job:
 
 
 class DetectionService:
-    """Async front of a sync detector: one worker thread, micro-batches, per-call deadline."""
+    """Async front of a detector: micro-batches, one call at a time, per-call deadline."""
 
     def __init__(
         self,
