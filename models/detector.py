@@ -21,7 +21,8 @@ from typing import cast
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
-from spacy.tokens import Doc
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
 
 from models import entities, lexicons
 from models.allow import AllowList
@@ -144,20 +145,22 @@ class Detector:
         # Pass 1: every recognizer on tokens alone. Pass 2: the statistical NER, only on texts
         # where a word it could judge is still unexplained, and then only the recognizers that
         # read its entities run again. Most clinic texts never need the NER, its costliest step.
-        found = [_analyze(n.text, self._nlp.make_doc(n.text), active) for n in normed]
+        docs = [self._nlp.make_doc(n.text) for n in normed]
+        found = [_analyze(n.text, doc, active) for n, doc in zip(normed, docs, strict=True)]
         readers = [i for i, (r, _) in enumerate(active) if getattr(r, "reads_ner", False)]
         if readers and wanted & NER_TYPES:
             allow = self._allow.names if self._allow else frozenset()
-            need = [
-                i
-                for i, (n, per) in enumerate(zip(normed, found, strict=True))
-                if per and needs_ner(n.text, allow, [(x.start, x.end) for rs in per for x in rs])
-            ]
-            docs = self._nlp.pipe(
-                [normed[i].text for i in need], batch_size=self.settings.batch_size
+            need: list[tuple[int, list[tuple[int, int]]]] = []
+            for i, (n, per) in enumerate(zip(normed, found, strict=True)):
+                covered = [(x.start, x.end) for rs in per for x in rs]
+                triggers = ner_triggers(n.text, allow, covered) if per else []
+                if triggers:  # the NER reads only around these words, not the whole text
+                    need.append((i, ner_windows(docs[i], triggers)))
+            ents = windowed_entities(
+                self._nlp, [(docs[i], w) for i, w in need], self.settings.batch_size
             )
-            for i, doc in zip(need, docs, strict=True):
-                again = _analyze(normed[i].text, doc, [active[k] for k in readers])
+            for (i, _), got_ents in zip(need, ents, strict=True):
+                again = _analyze(normed[i].text, docs[i], [active[k] for k in readers], got_ents)
                 for k, got in zip(readers, again, strict=True):
                     found[i][k] = got
         out: list[list[Finding]] = []
@@ -191,12 +194,16 @@ class Detector:
 
 
 def _analyze(
-    text: str, doc: Doc, active: Sequence[tuple[EntityRecognizer, list[str]]]
+    text: str,
+    doc: Doc,
+    active: Sequence[tuple[EntityRecognizer, list[str]]],
+    entities: Sequence[Span] | None = None,
 ) -> list[list[RecognizerResult]]:
-    """Each recognizer's results on one text (nothing for a blank text)."""
+    """Each recognizer's results on one text (nothing for a blank text); ``entities`` stand in
+    for the doc's own."""
     if not text.strip():
         return []
-    artifacts = _artifacts(doc)
+    artifacts = _artifacts(doc, entities)
     return [r.analyze(text, types, artifacts) for r, types in active]
 
 
@@ -210,11 +217,21 @@ def needs_ner(
 ) -> bool:
     """Could the statistical NER find a name or place the lexicon rules cannot judge alone?
 
-    Only if the text has a capitalised word the lexicons know nothing about (not an everyday
-    word, not a known name, not a clinical term, not the organisation's own name), or a
-    gazetteer city (the NER's GPE label separates "Jackson" the city from the person), that no
-    finding already ``covered`` (whatever the NER said, it is removed). Skipping the rest —
-    most clinic texts — is the single biggest speed-up.
+    Only if the text has a word :func:`ner_triggers` reports. Skipping the rest — most clinic
+    texts — is the single biggest speed-up.
+    """
+    return bool(ner_triggers(text, allowed_names, covered))
+
+
+def ner_triggers(
+    text: str, allowed_names: Collection[str] = (), covered: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
+    """Character spans of the words only the statistical NER can judge, in text order.
+
+    A capitalised word the lexicons know nothing about (not an everyday word, not a known name,
+    not a clinical term, not the organisation's own name), or a gazetteer city (the NER's GPE
+    label separates "Jackson" the city from the person), that no finding already ``covered``
+    (whatever the NER said, it is removed). The NER then only needs to read around these.
     """
     lex = lexicons.load()
     words, hits = lexicons.analyse(text)
@@ -222,8 +239,11 @@ def needs_ner(
     def explained(start: int, end: int) -> bool:
         return any(s <= start and end <= e for s, e in covered)
 
-    if any(h.category == lexicons.CITY and not explained(h.start, h.end) for h in hits):
-        return True
+    found = [
+        (h.start, h.end)
+        for h in hits
+        if h.category == lexicons.CITY and not explained(h.start, h.end)
+    ]
     known = {i for h in hits for i in range(h.first, h.last)}
     own = {w for name in allowed_names for w in name.split()}
     for i, w in enumerate(words):
@@ -239,8 +259,83 @@ def needs_ner(
                 continue  # an everyday word, perhaps with a typo ("Resutls")
             if low in lex.first_names or low in lex.surnames:
                 continue
-            return True
-    return False
+            found.append((w.start, w.end))
+    return sorted(found)
+
+
+# Tokens of context the NER reads either side of a word it is asked about. Its tok2vec sees 4
+# tokens either side of each token and its transition model one more behind, so beyond ~5
+# tokens away the rest of the text cannot change what it says about that word; 8 leaves room.
+NER_REACH = 8
+# How many tokens further a window's edge may reach to fall on the end of a sentence.
+_SENTENCE_SLACK = 3
+
+
+def ner_windows(
+    doc: Doc, triggers: Sequence[tuple[int, int]], reach: int = NER_REACH
+) -> list[tuple[int, int]]:
+    """Character ranges of ``doc`` to run the NER on: each trigger with at least ``reach``
+    tokens either side, merged where they overlap or touch, in text order.
+
+    Why: the NER's cost grows with the text's length, but what it says about a word depends only
+    on the few tokens around it, so on a long text with one unexplained word most of its work
+    was wasted. Edges fall on token boundaries of ``doc`` (the same tokenizer the NER runs, so a
+    window's tokens are the full text's tokens), and reach on to a sentence end when one is
+    near, so a window does not open or close mid-phrase when it need not.
+    """
+    spans: list[tuple[int, int]] = []
+    for start, end in triggers:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return [(0, len(doc.text))]  # cannot place it: read the whole text (fail closed)
+        lo = _sentence_edge(doc, span.start - reach, -1)
+        hi = _sentence_edge(doc, span.end + reach, 1)
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+        else:
+            spans.append((lo, hi))
+    out = []
+    for a, b in spans:
+        while b - a > 1 and doc[a].is_space:
+            a += 1
+        while b - a > 1 and doc[b - 1].is_space:
+            b -= 1
+        out.append((doc[a].idx, doc[b - 1].idx + len(doc[b - 1])))
+    return out
+
+
+def _sentence_edge(doc: Doc, edge: int, step: int) -> int:
+    """The token boundary ``edge``, moved outward (``step`` -1: left, 1: right) by up to
+    :data:`_SENTENCE_SLACK` tokens to fall just after a sentence end; the text's own edge if
+    that is reached first."""
+    for b in range(edge, edge + step * (_SENTENCE_SLACK + 1), step):
+        if b <= 0 or b >= len(doc):
+            return min(max(b, 0), len(doc))
+        if _ends_sentence(doc[b - 1]):
+            return b
+    return min(max(edge, 0), len(doc))
+
+
+def _ends_sentence(token: Token) -> bool:
+    return (token.is_punct and token.text[-1] in ".!?;") or "\n" in token.text
+
+
+def windowed_entities(
+    nlp: Language, docs: Sequence[tuple[Doc, Sequence[tuple[int, int]]]], batch_size: int
+) -> list[list[Span]]:
+    """The NER's entities for each doc, found in the given character windows only and placed on
+    the doc's own tokens (so recognizers read them against the full text). An entity whose
+    edges do not fall on the doc's token boundaries is dropped."""
+    pieces = [(k, start) for k, (_, windows) in enumerate(docs) for start, _ in windows]
+    texts = [doc.text[s:e] for doc, windows in docs for s, e in windows]
+    out: list[list[Span]] = [[] for _ in docs]
+    for (k, offset), window in zip(pieces, nlp.pipe(texts, batch_size=batch_size), strict=True):
+        full = docs[k][0]
+        for ent in window.ents:
+            span = full.char_span(offset + ent.start_char, offset + ent.end_char, ent.label_)
+            if span is not None:
+                out[k].append(span)
+    return out
 
 
 class _Artifacts:
@@ -249,13 +344,13 @@ class _Artifacts:
 
     __slots__ = ("entities", "tokens")
 
-    def __init__(self, doc: Doc) -> None:
-        self.entities = list(doc.ents)
+    def __init__(self, doc: Doc, entities: Sequence[Span] | None = None) -> None:
+        self.entities = list(doc.ents if entities is None else entities)
         self.tokens = doc
 
 
-def _artifacts(doc: Doc) -> NlpArtifacts:
-    return cast(NlpArtifacts, _Artifacts(doc))
+def _artifacts(doc: Doc, entities: Sequence[Span] | None = None) -> NlpArtifacts:
+    return cast(NlpArtifacts, _Artifacts(doc, entities))
 
 
 _WORKER: Detector | None = None

@@ -7,7 +7,13 @@ import socket
 import pytest
 import regex
 
-from models.detector import Detector, DetectorSettings, resolve
+from models.detector import (
+    Detector,
+    DetectorSettings,
+    ner_windows,
+    resolve,
+    windowed_entities,
+)
 from models.engine import ModelNotInstalled
 from models.findings import Finding
 from models.recognizers.base import DetectionTimeout, Rule, RuleRecognizer
@@ -168,3 +174,55 @@ def test_ner_runs_only_where_a_word_is_left_unexplained(
     assert ("PERSON", "Zorvath") in {(f.type, cued[f.start : f.end]) for f in found[0]}
     assert [f.type for f in found[1]] == ["APPOINTMENT_DATETIME"]
     assert any(f.type == "PERSON" and "Zorvath" in uncued[f.start : f.end] for f in found[2])
+
+
+# A long text whose only unexplained words are a name near its start and one near its end, with
+# well over the NER's reach of everyday words between them.
+_FILLER = (
+    "Your prescription is ready for pickup at the front desk and the pharmacy team will have "
+    "it waiting for you until closing time on Friday, so please bring your card. "
+)
+_LONG = f"We spoke with Zorvath Quillane about the bill today. {_FILLER}Tavrin Oskolda paid it."
+
+
+def test_ner_windows_find_names_at_both_ends_of_a_long_text(
+    detector: Detector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The NER reads only around the unexplained words of a long text, and what it finds there
+    is placed on the full text's characters: both names are found where they are."""
+    seen: list[str] = []
+    pipe = detector._nlp.pipe
+
+    def spy(texts: list[str], **kw: object) -> object:
+        seen.extend(texts)
+        return pipe(texts, **kw)
+
+    monkeypatch.setattr(detector._nlp, "pipe", spy)
+    found = phi(detector, _LONG)
+    assert ("PERSON", "Zorvath Quillane") in found
+    assert ("PERSON", "Tavrin Oskolda") in found
+    assert seen and all(len(s) < len(_LONG) and s in _LONG for s in seen)
+    assert sum(len(s) for s in seen) < len(_LONG)
+    assert not any("pharmacy" in s for s in seen)
+
+
+def test_windowed_entities_land_on_the_full_texts_characters(detector: Detector) -> None:
+    nlp = detector._nlp
+    doc = nlp.make_doc(_LONG)
+    start = _LONG.index("Tavrin")
+    (window,) = ner_windows(doc, [(start, start + len("Tavrin"))])
+    assert window[0] > 0 and window[1] == len(_LONG)
+    (ents,) = windowed_entities(nlp, [(doc, [window])], batch_size=8)
+    people = [e for e in ents if e.label_ == "PERSON"]
+    assert [(e.start_char, e.end_char) for e in people] == [(start, start + len("Tavrin Oskolda"))]
+    assert all(e.doc is doc for e in ents)
+
+
+def test_ner_windows_merge_when_triggers_are_close(detector: Detector) -> None:
+    doc = detector._nlp.make_doc(_LONG)
+    first = _LONG.index("Zorvath")
+    second = _LONG.index("Quillane")
+    windows = ner_windows(doc, [(first, first + 7), (second, second + 8)])
+    assert len(windows) == 1
+    start, end = windows[0]
+    assert start == 0 and end < len(_LONG)  # reaches the text's start; stops well before its end
