@@ -83,3 +83,13 @@ class WrongCountDetector:
         self, texts: Sequence[str], entities: Collection[str] | None = None
     ) -> list[list[Finding]]:
         return []
+
+
+class Clock:
+    """A settable clock (epoch seconds) for expiry, windows and lockouts."""
+
+    def __init__(self, t: float = 1_900_000_000.0) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t

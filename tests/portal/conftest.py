@@ -20,6 +20,7 @@ from proxy.policy import Policy, load_policy
 from proxy.portal.service import Portal
 from proxy.settings import ServerSettings, Settings
 from proxy.store import Database, open_database
+from tests.fakes import Clock
 from tests.proxy.conftest import (  # noqa: F401 - fixtures shared with the proxy tests
     ACCOUNT,
     SENDS,
@@ -110,14 +111,6 @@ async def db(db_url: str) -> AsyncIterator[Database]:
     database = await open_database(db_url)
     yield database
     await database.close()
-
-
-class Clock:
-    def __init__(self, t: float = 1_900_000_000.0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
 
 
 @pytest.fixture

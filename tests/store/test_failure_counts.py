@@ -12,16 +12,9 @@ from proxy import failure_counts
 from proxy.failure_counts import PRUNE_EVERY, FailureCounts
 from proxy.store import Database, open_database
 from proxy.store.db import StoreUnavailable
+from tests.fakes import Clock
 
 KEY = b"h" * 32
-
-
-class Clock:
-    def __init__(self, t: float = 1_900_000_000.0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
 
 
 @pytest.fixture
