@@ -163,6 +163,10 @@ _GLUED = regex.compile(
 _ID_BEFORE = regex.compile(r"[A-Za-z0-9\-]+")
 _ELONGATED = regex.compile(r"(.)\1{2,}")
 _RELATION_AFTER = regex.compile(r"\s+(" + "|".join(sorted(RELATIONS - {"named", "re"})) + r")\b")
+_GREETED_LOWER = regex.compile(r"\s+(?:its|it's|this|ur|your|u|you|please|we|i|i'm|im)\b")
+_OPENING_UNKNOWN = regex.compile(
+    r"[ \t]*,\s*(?:please|your|you|we|this|it|u|ur)\b", regex.IGNORECASE
+)
 
 
 def _base(w: Word) -> tuple[str, int]:
@@ -170,6 +174,13 @@ def _base(w: Word) -> tuple[str, int]:
     if w.lower.endswith("'s") and len(w.lower) > 3:
         return w.lower[:-2], w.end - 2
     return w.lower, w.end
+
+
+def _capitalised(t: str, upper_text: bool) -> bool:
+    """Capitalised like a name: "Ana", "ANA" in an all-caps text, or rAnDoM case."""
+    if t[:1].isupper():
+        return upper_text or not t.isupper() or len(t) <= 1
+    return any(ch.isupper() for ch in t[1:]) and any(ch.islower() for ch in t)
 
 
 class PatientNameRecognizer(LexiconRecognizer):
@@ -215,36 +226,52 @@ class _NameScan:
         self.upper_text = sum(w.text.isupper() for w in letters) > 0.6 * max(1, len(letters))
         self.out: list[RecognizerResult] = []
         self.taken: set[int] = set()
+        # Word features the rules ask for many times per word: computed once per text.
+        bases = [_base(w) for w in words]
+        self._low = [b[0] for b in bases]
+        self._base_end = [b[1] for b in bases]
+        self._cap = [_capitalised(w.text, self.upper_text) for w in words]
+        self._lexical = [
+            low in self.lex.first_names or low in self.lex.surnames for low in self._low
+        ]
+        # ``usable`` minus ``taken`` (which grows while the scan emits names).
+        self._word_usable = [
+            i not in clinical and low not in NOT_NAMES and _WORD_SHAPE.fullmatch(low) is not None
+            for i, low in enumerate(self._low)
+        ]
+        self._unknown_cap: dict[int, bool] = {}
 
     # -- word features ---------------------------------------------------------------------
     def low(self, i: int) -> str:
-        return _base(self.words[i])[0]
+        return self._low[i]
+
+    def base_end(self, i: int) -> int:
+        """End offset of word ``i`` without a possessive "'s"."""
+        return self._base_end[i]
 
     def cap(self, i: int) -> bool:
-        """Capitalised like a name: "Ana", "ANA" in an all-caps text, or rAnDoM case."""
-        t = self.words[i].text
-        if t[:1].isupper():
-            return self.upper_text or not t.isupper() or len(t) <= 1
-        return any(ch.isupper() for ch in t[1:]) and any(ch.islower() for ch in t)
+        """Capitalised like a name (see :func:`_capitalised`)."""
+        return self._cap[i]
 
     def lexical(self, i: int) -> bool:
-        low = self.low(i)
-        return low in self.lex.first_names or low in self.lex.surnames
+        return self._lexical[i]
 
     def ambiguous(self, i: int) -> bool:
         return self.low(i) in self.lex.ambiguous_names or self.low(i) in NOT_NAMES
 
     def usable(self, i: int) -> bool:
-        low = self.low(i)
-        return (
-            i not in self.taken
-            and i not in self.clinical
-            and low not in NOT_NAMES
-            and _WORD_SHAPE.fullmatch(low) is not None
-        )
+        return i not in self.taken and self._word_usable[i]
 
     def unknown_cap(self, i: int) -> bool:
-        """Capitalised, not in the name lexicon, and not an everyday word: an unusual name?"""
+        """Capitalised, not in the name lexicon, and not an everyday word: an unusual name?
+
+        Memoised per word: rules ask it again and again, and the typo check is costly."""
+        known = self._unknown_cap.get(i)
+        if known is None:
+            known = self._unknown_cap[i] = self._unknown_cap_uncached(i)
+        return known
+
+    def _unknown_cap_uncached(self, i: int) -> bool:
         low = self.low(i)
         return (
             self.cap(i)
@@ -266,7 +293,7 @@ class _NameScan:
         return self.text[self.words[i].end : self.words[j].start]
 
     def vocative_end(self, i: int) -> bool:
-        return _VOCATIVE_END.match(self.text, _base(self.words[i])[1]) is not None
+        return _VOCATIVE_END.match(self.text, self.base_end(i)) is not None
 
     # -- spans -----------------------------------------------------------------------------
     def extend(self, i: int, cued: bool = False) -> int:
@@ -319,7 +346,7 @@ class _NameScan:
             and self._given_then_surname(i)
             and (
                 (i > 0 and self.words[i - 1].lower in WEAK_CUES | STRONG_CUES)
-                or _PERSON_CONTEXT.match(self.text, _base(self.words[i + 1])[1]) is not None
+                or _PERSON_CONTEXT.match(self.text, self.base_end(i + 1)) is not None
             )
         )
 
@@ -347,7 +374,7 @@ class _NameScan:
         if short and (not rule.startswith("cue") or self.low(i) in self.lex.common_words):
             return  # "ty!!", "hola! si, ...": two letters alone are not enough
         self.taken.update(range(i, j))
-        end = _base(self.words[j - 1])[1]
+        end = self.base_end(j - 1)
         self.out.append(self.owner.result(PERSON.name, self.words[i].start, end, score, rule))
 
     # -- rules -----------------------------------------------------------------------------
@@ -385,18 +412,24 @@ class _NameScan:
         lexical, amb = self.lexical(i), self.ambiguous(i)
         known = lexical and not amb
         everyday = low in self.lex.everyday_words
-        after_word = self.text[_base(self.words[i])[1] :]
-        after_full = self.text[self.words[i].end :]
-        if (lexical or self.unknown_cap(i)) and _HI_AFTER.match(after_word):
+        # Patterns match from an offset rather than on a copy of the text's tail: a copy per
+        # word made long texts quadratic.
+        after_word, after_full = self.base_end(i), self.words[i].end
+        if (lexical or self.unknown_cap(i)) and _HI_AFTER.match(self.text, after_word):
             self.emit(i, self.extend(i), 0.8, "vocative_hi")  # "RUBY, HI." / "Min-jun, hi"
             return
-        if lexical and cap and self.words[i].lower.endswith("'s") and _POSSESSION.match(after_full):
+        if (
+            lexical
+            and cap
+            and self.words[i].lower.endswith("'s")
+            and _POSSESSION.match(self.text, after_full)
+        ):
             self.emit(i, i + 1, 0.75, "possessive")  # "Pearl's follow-up", "Ruby's results"
             return
         if (
             self.unknown_cap(i)
             and self.words[i].lower.endswith("'s")
-            and _POSSESSION.match(after_full)
+            and _POSSESSION.match(self.text, after_full)
         ):
             self.emit(i, i + 1, 0.7, "possessive_unknown")
             return
@@ -404,7 +437,7 @@ class _NameScan:
             lexical
             and self.words[i].lower.endswith("'s")
             and low not in RELATIONS
-            and _RELATION_AFTER.match(after_full)
+            and _RELATION_AFTER.match(self.text, after_full)
         ):
             self.emit(i, i + 1, 0.75, "possessive_relation")  # "call hope's husband"
             return
@@ -426,8 +459,8 @@ class _NameScan:
             prev in OK_WORDS
             and lexical
             and (not everyday or low in self.lex.first_names)
-            and _VOCATIVE_MARK.match(after_word)
-            and after_word.lstrip()[:1] == ","
+            and _VOCATIVE_MARK.match(self.text, after_word)
+            and self.text[after_word:].lstrip()[:1] == ","
         ):
             self.emit(i, i + 1, 0.7, "ok_vocative")  # "ok June, emailed the forms"
             return
@@ -435,7 +468,7 @@ class _NameScan:
         if (
             lexical
             and low in self.lex.first_names
-            and _PERSON_VERB.match(self.text, _base(self.words[run_end - 1])[1])
+            and _PERSON_VERB.match(self.text, self.base_end(run_end - 1))
         ):
             start = i
             if (
@@ -499,13 +532,7 @@ class _NameScan:
                 greeting
                 and not cap
                 and len(low) > 2
-                and (
-                    self.vocative_end(i)
-                    or regex.match(
-                        r"\s+(?:its|it's|this|ur|your|u|you|please|we|i|i'm|im)\b",
-                        self.text[self.words[i].end :],
-                    )
-                )
+                and (self.vocative_end(i) or _GREETED_LOWER.match(self.text, self.words[i].end))
                 and low not in self.lex.common_words
                 and not self.lex.near_common(low)
             ):
@@ -543,7 +570,7 @@ class _NameScan:
         opening = i == 0 or _SENTENCE_GAP.fullmatch(self.gap(i - 1, i)) is not None
         # "Otto ur BP was...", "lol Otto ur BP", "Rose — your flu test": addressed by name (but
         # "Bring your", "Wash your": an everyday word needs a dash or comma before "your").
-        end_j = _base(self.words[j - 1])[1]
+        end_j = self.base_end(j - 1)
         addressed = (
             _YOUR_NEXT.match(self.text, end_j)
             if not everyday
@@ -562,7 +589,7 @@ class _NameScan:
             return
         if opening:
             # Start of the text, line or sentence, then "!" or ",": "Grace!", "Brook, please".
-            after = self.text[_base(self.words[j - 1])[1] :]
+            after = self.text[end_j:]
             typo_of_word = (
                 lexical
                 and not amb
@@ -600,9 +627,7 @@ class _NameScan:
                 self.emit(i, j, 0.75, "opening_vocative")
                 return
             unknown = cap and not lexical and len(low) > 2 and low not in self.lex.common_words
-            if unknown and regex.match(
-                r"[ \t]*,\s*(?:please|your|you|we|this|it|u|ur)\b", after, regex.IGNORECASE
-            ):
+            if unknown and _OPENING_UNKNOWN.match(after):
                 self.emit(i, j, 0.7, "opening_vocative_unknown")
                 return
         if self.cap(i) and j > i + 1 and self.low(i) in self.lex.first_names:
@@ -732,8 +757,9 @@ class _NameScan:
         low = self.low(i)
         if not (low in self.lex.first_names or (low not in self.lex.common_words and len(low) > 2)):
             return False
-        after = self.text[_base(second)[1] :]
-        return prev in WEAK_CUES or _PERSON_CONTEXT.match(after) is not None
+        return (
+            prev in WEAK_CUES or _PERSON_CONTEXT.match(self.text, self.base_end(i + 1)) is not None
+        )
 
     def spacy(self, nlp_artifacts: NlpArtifacts | None) -> None:
         """spaCy PERSON entities with at least one word that is clearly a name."""
