@@ -403,9 +403,20 @@ class _NameScan:
             if len(prev) > 3 and prev[-1] == prev[-2] and prev not in STRONG_CUES:
                 prev = _ELONGATED.sub(r"\1", prev)  # "heyyy", "hiii", "hellooo"
             prev2 = (words[i - 2].lower, prev) if i > 1 and prev else ("", "")
-            if prev in NOT_PERSON_BEFORE:
+            if prev in NOT_PERSON_BEFORE or self._no_rule_can_take(i, prev, prev2):
                 continue
             self.rule(i, prev, prev2)
+
+    def _no_rule_can_take(self, i: int, prev: str, prev2: tuple[str, str]) -> bool:
+        """Most words of a text are everyday words with no cue before them: every rule that
+        takes an uncued word needs it to be a lexicon name or an uncommon word of 3+ letters,
+        so such words skip :meth:`rule` (and its look-ahead patterns) altogether."""
+        if self.lexical(i) or prev in STRONG_CUES or prev2 in TWO_WORD_CUES:
+            return False
+        if prev2 in THANKS or (prev, "") in THANKS:
+            return False
+        low = self.low(i)
+        return len(low) <= 2 or low in self.lex.common_words
 
     def rule(self, i: int, prev: str, prev2: tuple[str, str]) -> None:
         low, cap = self.low(i), self.cap(i)
