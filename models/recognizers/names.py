@@ -178,6 +178,8 @@ def _base(w: Word) -> tuple[str, int]:
 
 def _capitalised(t: str, upper_text: bool) -> bool:
     """Capitalised like a name: "Ana", "ANA" in an all-caps text, or rAnDoM case."""
+    if t.islower():
+        return False  # most words: no capital anywhere (a cheap C check before the scans below)
     if t[:1].isupper():
         return upper_text or not t.isupper() or len(t) <= 1
     return any(ch.isupper() for ch in t[1:]) and any(ch.islower() for ch in t)
