@@ -11,16 +11,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import aiohttp
 from aiohttp import web
 
-from proxy import appkeys, limits, logsafety
+from proxy import appkeys, logsafety
 from proxy.admin import setup_admin
 from proxy.analytics import wiring as analytics
 from proxy.audit import AuditLog, AuditUnavailable
 from proxy.audit_checkpoints import CheckpointSigner
 from proxy.detection import DetectionService, TextDetector
-from proxy.handler import AUDIT_RESULT_TASK, outbound, passthrough
-from proxy.idempotency import IDEMPOTENCY, IdempotencyStore
 from proxy.key_check import load_pseudonym_key
-from proxy.limits import concurrency_middleware, rate_limit_middleware
+from proxy.outbound import limits
+from proxy.outbound.handler import AUDIT_RESULT_TASK, outbound, passthrough
+from proxy.outbound.idempotency import IDEMPOTENCY, IdempotencyStore
+from proxy.outbound.limits import concurrency_middleware, rate_limit_middleware
 from proxy.policy import Policy
 from proxy.policy_holder import PolicyHolder
 from proxy.policy_recognizers import PolicyDetector
@@ -88,7 +89,7 @@ def _bind(
         request[appkeys.PROVIDER] = provider
         return await fn(request, provider)
 
-    handler.phi_provider = provider  # type: ignore[attr-defined]  # for proxy.limits middlewares
+    handler.phi_provider = provider  # type: ignore[attr-defined]  # for proxy.outbound.limits middlewares
 
     return handler
 

@@ -172,7 +172,7 @@ def serve(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from models.engine import ModelNotInstalled
-    from proxy.limits import server_handler_args
+    from proxy.outbound.limits import server_handler_args
     from proxy.policy import load_policy
     from proxy.settings import load_settings
     from proxy.tls import check_http_parser, server_ssl_context

@@ -53,7 +53,7 @@ def _worker(
         access_log=None,
         print=None,
         handle_signals=True,
-        **(server_kw or {}),  # header limits, idle timeout, ssl_context (proxy.limits, .tls)
+        **(server_kw or {}),  # header limits, idle timeout, ssl_context (outbound.limits, tls)
     )
 
 

@@ -214,7 +214,7 @@ MIGRATIONS: list[Migration] = [
         )
         """,
     ),
-    # proxy.idempotency: first response per (provider + credential hash, key)
+    # proxy.outbound.idempotency: first response per (provider + credential hash, key)
     Migration(
         "0009_idempotency",
         """

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import aiohttp
 
 from proxy import appkeys
-from proxy.handler import AUDIT_RESULT_TASK
+from proxy.outbound.handler import AUDIT_RESULT_TASK
 from proxy.policy_holder import install_sighup
 from proxy.tasks import drain
 from tests.admin.conftest import AdminEnv

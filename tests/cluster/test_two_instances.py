@@ -31,8 +31,8 @@ from proxy.admin.keys import AUTH
 from proxy.app import create_app
 from proxy.audit import verify
 from proxy.detection import TextDetector
-from proxy.handler import AUDIT_RESULT_TASK
 from proxy.key_check import KeyMismatch
+from proxy.outbound.handler import AUDIT_RESULT_TASK
 from proxy.policy import default_policy_path, load_policy
 from proxy.portal.routes import FAILURES_PER_WINDOW
 from proxy.providers import REGISTRY

@@ -14,7 +14,7 @@ import pytest
 from proxy import appkeys
 from proxy.audit import AuditEvent, AuditLog, all_checkpoints, purge, verify
 from proxy.audit_checkpoints import CheckpointSigner, read_jsonl, to_jsonl
-from proxy.handler import AUDIT_RESULT_TASK
+from proxy.outbound.handler import AUDIT_RESULT_TASK
 from proxy.store import open_database
 from proxy.tasks import drain
 from tests import storage

@@ -17,7 +17,7 @@ import pytest
 
 from proxy import appkeys
 from proxy.app import create_app
-from proxy.limits import RateLimiter, server_handler_args
+from proxy.outbound.limits import RateLimiter, server_handler_args
 from proxy.providers import REGISTRY, mounted_routes
 from proxy.settings import LimitSettings, Settings, StorageSettings, settings_from_text
 from proxy.tls import server_ssl_context

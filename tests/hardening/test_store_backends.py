@@ -10,7 +10,7 @@ from aiohttp import web
 
 from proxy.audit import AuditEvent, AuditLog, all_checkpoints, purge, verify
 from proxy.audit_checkpoints import CheckpointSigner
-from proxy.idempotency import Claim, IdempotencyStore, Stored
+from proxy.outbound.idempotency import Claim, IdempotencyStore, Stored
 from proxy.store import open_database
 
 

@@ -8,7 +8,7 @@ import aiohttp
 
 from proxy import appkeys
 from proxy.audit import AuditEvent, AuditLog, verify
-from proxy.handler import AUDIT_RESULT_TASK
+from proxy.outbound.handler import AUDIT_RESULT_TASK
 from proxy.store import open_database
 from proxy.tasks import drain
 from tests import storage

@@ -13,20 +13,21 @@ import uuid
 from aiohttp import web
 
 from models.findings import Finding
-from proxy import appkeys, idempotency, metrics
+from proxy import appkeys, metrics
 from proxy.analytics.wiring import record_sends
 from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
 from proxy.detection import DetectionUnavailable
-from proxy.idempotency import IDEMPOTENCY, Claim
-from proxy.limits import read_body
 from proxy.optout import enforce as enforce_optout
+from proxy.outbound import idempotency
+from proxy.outbound.forward import UpstreamError, request_headers, send
+from proxy.outbound.idempotency import IDEMPOTENCY, Claim
+from proxy.outbound.limits import read_body
 from proxy.pipeline import Decision, decide
 from proxy.policy import Action, Policy
 from proxy.portal.issue import DOB_HEADER, PortalLinks, issue_links
 from proxy.portal.service import PortalRefused, PortalUnavailable
 from proxy.providers import BadRequest, Incoming, Message, Parsed, Provider
 from proxy.tasks import spawn
-from proxy.upstream import UpstreamError, request_headers, send
 
 AUDIT_RESULT_TASK = "audit-result:"  # drained before the store closes (proxy.app)
 log = logging.getLogger("phi_proxy.handler")

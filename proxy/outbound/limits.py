@@ -24,7 +24,7 @@ from typing import Any
 from aiohttp import web
 
 from proxy import appkeys
-from proxy.idempotency import credential_id
+from proxy.outbound.idempotency import credential_id
 from proxy.providers import BadRequest, Provider
 from proxy.settings import LimitSettings, Settings
 from proxy.yamlfile import ConfigError
