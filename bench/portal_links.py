@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.quality import CLINICAL_TYPES, CORPUS_DIR, still_present
-from proxy.portal.notice import gsm7_units
+from proxy.policy.notice import gsm7_units
 from proxy.settings import ServerSettings, Settings, StorageSettings
 
 DOB = "1962-03-14"
@@ -43,7 +43,7 @@ def load(corpus: str, limit: int) -> list[dict[str, Any]]:
 
 async def measure(examples: Sequence[dict[str, Any]]) -> dict[str, Any]:
     from models.detector import Detector, DetectorSettings
-    from proxy.policy import load_policy
+    from proxy.policy.parse import load_policy
     from proxy.portal.standalone import open_portal
     from proxy.scrubber import Scrubber
 

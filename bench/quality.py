@@ -94,7 +94,7 @@ URL = re.compile(r"https?://\S+")
 @cache
 def _notice_wording() -> re.Pattern[str]:
     """Whole words of the shipped policy's notice template (placeholders aside)."""
-    from proxy.policy import load_policy
+    from proxy.policy.parse import load_policy
 
     literal = re.sub(r"\{\w+\}", " ", load_policy().portal.template)
     words = sorted({w.lower() for w in WORD.findall(literal)})

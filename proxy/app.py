@@ -22,9 +22,9 @@ from proxy.outbound import limits
 from proxy.outbound.handler import AUDIT_RESULT_TASK, outbound, passthrough
 from proxy.outbound.idempotency import IDEMPOTENCY, IdempotencyStore
 from proxy.outbound.limits import concurrency_middleware, rate_limit_middleware
-from proxy.policy import Policy
-from proxy.policy_holder import PolicyHolder
-from proxy.policy_recognizers import PolicyDetector
+from proxy.policy.custom import PolicyDetector
+from proxy.policy.holder import PolicyHolder
+from proxy.policy.model import Policy
 from proxy.portal.routes import setup_portal
 from proxy.providers import Provider, build_providers, mounted_prefixes, mounted_routes
 from proxy.settings import Settings
@@ -49,7 +49,7 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     check_upstream_tls(settings)  # refuse, or warn loudly, before anything starts
     app[appkeys.SETTINGS] = settings
     limits.install(app, settings)
-    # the detector follows the live policy (its custom recognizers); see proxy.policy_recognizers
+    # the detector follows the live policy (its custom recognizers); see proxy.policy.custom
     policy_detector = PolicyDetector(detector)
     app[appkeys.POLICY] = PolicyHolder(
         policy, settings.policy_path or policy.source or None, detector=policy_detector

@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap = ausub.add_parser("purge", help="delete records past retention, keeping a signed anchor")
     ap.add_argument("--config")
     ap.add_argument("--retention-days", type=float, help="default: audit.retention_days")
-    from proxy.policy_cli import add_parsers
+    from proxy.policy.cli import add_parsers
 
     add_parsers(sub)
 
@@ -129,11 +129,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return asyncio.run(run(args))
         if args.command == "policy":
-            from proxy import policy_cli
+            from proxy.policy import cli as policy_cli
 
             return policy_cli.policy_command(args, policy_cli.make_detector)
         if args.command == "users":
-            from proxy.policy_cli import users_command
+            from proxy.policy.cli import users_command
 
             return users_command(args)
         if args.command == "optout":
@@ -173,7 +173,7 @@ def serve(args: argparse.Namespace) -> int:
 
     from models.engine import ModelNotInstalled
     from proxy.outbound.limits import server_handler_args
-    from proxy.policy import load_policy
+    from proxy.policy.parse import load_policy
     from proxy.settings import load_settings
     from proxy.tls import check_http_parser, server_ssl_context
 
@@ -215,7 +215,7 @@ def serve(args: argparse.Namespace) -> int:
         from proxy.app import create_app
         from proxy.detection import TextDetector
         from proxy.detector_process import IsolatedDetector
-        from proxy.policy_holder import sighup_on_startup
+        from proxy.policy.holder import sighup_on_startup
 
         ds = DetectorSettings(model=settings.detection.model, allow=policy.allow.values)
         detector: TextDetector = (

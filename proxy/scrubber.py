@@ -1,7 +1,7 @@
 """The proxy's decision path for batch use: ``phi-proxy scrub``, ``policy test`` and benchmarks.
 
-Same detector, same :func:`proxy.pipeline.decide` as the server, so what this prints is what the
-proxy would forward.
+Same detector, same :func:`proxy.policy.decide.decide` as the server, so what this prints is
+what the proxy would forward.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from pathlib import Path
 from models.detector import Detector, DetectorSettings
 from models.findings import Finding
 from proxy.detection import TextDetector
-from proxy.pipeline import Decision, decide
-from proxy.policy import Action, Policy, load_policy
-from proxy.portal import notice
+from proxy.policy import notice
+from proxy.policy.decide import Decision, decide
+from proxy.policy.model import Action, Policy
+from proxy.policy.parse import load_policy
 from proxy.portal.service import Portal, PortalRefused
 
 

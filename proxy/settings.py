@@ -1,7 +1,7 @@
 """Service settings: ``config/proxy.yaml`` → frozen, validated :class:`Settings`.
 
 The proxy refuses to start on any error here; the message names the file, key, line and reason.
-Privacy decisions do not live here: they are the policy file's (:mod:`proxy.policy`).
+Privacy decisions do not live here: they are the policy file's (:mod:`proxy.policy.model`).
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ async def _admin_store(app: web.Application) -> AsyncIterator[None]:
     from proxy.admin.auth import AdminAuth
     from proxy.admin.keys import AUTH, VERSIONS
     from proxy.keys import derive
-    from proxy.policy_versions import PolicyVersions
+    from proxy.policy.versions import PolicyVersions
 
     db = app[appkeys.STORE]
     settings = app[appkeys.SETTINGS].admin

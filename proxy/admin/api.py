@@ -31,8 +31,8 @@ from proxy.admin.roles import (
 )
 from proxy.admin.routes import Param, route
 from proxy.audit import AuditEvent, AuditUnavailable
-from proxy.policy import Action, as_dict
-from proxy.policy_versions import diff_rules, diff_texts
+from proxy.policy.model import Action, as_dict
+from proxy.policy.versions import diff_rules, diff_texts
 from proxy.yamlfile import ConfigError
 
 POLICY_READERS = roles(PRIVACY_OFFICER, AUDITOR)

@@ -19,11 +19,11 @@ from proxy.admin.auth import AuthError, Principal
 from proxy.admin.html import badge, csrf_field, e, notice, page, table
 from proxy.admin.keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.admin.params import int_param
-from proxy.admin.policy_edit import set_rule
 from proxy.admin.roles import ANALYST, ANY, AUDITOR, DESCRIPTIONS, PUBLIC, ROLES, roles
 from proxy.admin.routes import route
 from proxy.audit import AuditEvent, AuditUnavailable
-from proxy.policy import Action, Policy
+from proxy.policy.edit import set_rule
+from proxy.policy.model import Action, Policy
 from proxy.store.db import StoreUnavailable
 from proxy.yamlfile import ConfigError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from proxy.admin.auth import AdminAuth, Principal
-from proxy.policy_versions import PolicyVersions
+from proxy.policy.versions import PolicyVersions
 
 AUTH: web.AppKey[AdminAuth] = web.AppKey("admin_auth")
 VERSIONS: web.AppKey[PolicyVersions] = web.AppKey("policy_versions")

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
 def deidentify(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from models.detector import Detector, DetectorSettings
     from proxy.analytics.deidentifier import Deidentifier, ThreadScanner
-    from proxy.policy import load_policy
+    from proxy.policy.parse import load_policy
 
     policy = load_policy(args.policy)
     settings = DetectorSettings(model=args.model) if args.model else DetectorSettings()

@@ -22,8 +22,8 @@ from proxy.outbound import idempotency
 from proxy.outbound.forward import UpstreamError, request_headers, send
 from proxy.outbound.idempotency import IDEMPOTENCY, Claim
 from proxy.outbound.limits import read_body
-from proxy.pipeline import Decision, decide
-from proxy.policy import Action, Policy
+from proxy.policy.decide import Decision, decide
+from proxy.policy.model import Action, Policy
 from proxy.portal.issue import DOB_HEADER, PortalLinks, issue_links
 from proxy.portal.service import PortalRefused, PortalUnavailable
 from proxy.providers import BadRequest, Incoming, Message, Parsed, Provider

@@ -22,10 +22,10 @@ from proxy import appkeys
 from proxy.failure_counts import FailureCounts
 from proxy.keys import KeyRing, derive, load_kek
 from proxy.optout import OptOutRegistry
-from proxy.policy import Policy
+from proxy.policy.model import Policy
+from proxy.policy.notice import NoticeTooLong, fill
 from proxy.portal import pages, verify
 from proxy.portal.delivery import Delivery, deliver
-from proxy.portal.notice import NoticeTooLong, fill
 from proxy.portal.service import Portal, PortalUnavailable, View
 from proxy.store.db import StoreUnavailable
 

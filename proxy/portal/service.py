@@ -22,9 +22,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from models.findings import Finding
 from proxy.audit import AuditEvent, AuditLog, AuditUnavailable, pseudonym
 from proxy.keys import IntegrityError, KeyRing, KeyringError, derive
-from proxy.pipeline import Decision
-from proxy.policy import Policy
-from proxy.portal import notice as notice_
+from proxy.policy import notice as notice_
+from proxy.policy.decide import Decision
+from proxy.policy.model import Policy
 from proxy.portal import verify
 from proxy.portal.delivery import Delivery
 from proxy.portal.vault import Link, NewLink, Vault

@@ -107,7 +107,7 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX portal_links_purge ON portal_links (purge_after)
         """,
     ),
-    # proxy.policy_versions: every policy loaded or published (hash, YAML, who, when, why)
+    # proxy.policy.versions: every policy loaded or published (hash, YAML, who, when, why)
     Migration(
         "0005_policy_versions",
         """

@@ -19,7 +19,7 @@ from proxy.admin.keys import AUTH
 from proxy.admin.roles import ROLES
 from proxy.app import create_app
 from proxy.detection import TextDetector
-from proxy.policy import default_policy_path, load_policy
+from proxy.policy.parse import default_policy_path, load_policy
 from proxy.settings import Settings, StorageSettings
 from tests.proxy import conftest as proxy_fixtures
 from tests.proxy.conftest import ACCOUNT, SENDS

@@ -13,7 +13,7 @@ import aiohttp
 
 from proxy import appkeys
 from proxy.outbound.handler import AUDIT_RESULT_TASK
-from proxy.policy_holder import install_sighup
+from proxy.policy.holder import install_sighup
 from proxy.tasks import drain
 from tests.admin.conftest import AdminEnv
 from tests.proxy.conftest import SENDS

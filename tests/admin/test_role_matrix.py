@@ -17,7 +17,7 @@ import proxy.admin.console  # noqa: F401
 from proxy.admin.roles import ROLES
 from proxy.admin.routes import ROUTES, RouteSpec
 from proxy.app import create_app
-from proxy.policy import load_policy
+from proxy.policy.parse import load_policy
 from proxy.settings import Settings, StorageSettings
 from tests.admin.conftest import AdminEnv
 from tests.fakes import RaisingDetector

@@ -33,7 +33,7 @@ from proxy.audit import verify
 from proxy.detection import TextDetector
 from proxy.key_check import KeyMismatch
 from proxy.outbound.handler import AUDIT_RESULT_TASK
-from proxy.policy import default_policy_path, load_policy
+from proxy.policy.parse import default_policy_path, load_policy
 from proxy.portal.routes import FAILURES_PER_WINDOW
 from proxy.providers import REGISTRY
 from proxy.settings import AdminSettings, ServerSettings, Settings, StorageSettings

@@ -25,7 +25,7 @@ from aiohttp import web
 from proxy import appkeys, logsafety
 from proxy.app import create_app
 from proxy.outbound.limits import server_handler_args
-from proxy.policy import load_policy
+from proxy.policy.parse import load_policy
 from proxy.providers import REGISTRY
 from proxy.settings import Settings, StorageSettings
 from tests import storage

@@ -16,7 +16,8 @@ from twilio.rest import Client
 
 from proxy.audit import AuditLog
 from proxy.keys import KeyRing
-from proxy.policy import Policy, load_policy
+from proxy.policy.model import Policy
+from proxy.policy.parse import load_policy
 from proxy.portal.service import Portal
 from proxy.settings import ServerSettings, Settings
 from proxy.store import Database, open_database

@@ -14,7 +14,7 @@ import pytest
 
 from models.findings import Finding
 from proxy.cli import main
-from proxy.pipeline import decide
+from proxy.policy.decide import decide
 from proxy.portal.standalone import open_portal
 from proxy.settings import load_settings
 from proxy.store import open_database

@@ -7,8 +7,7 @@ from dataclasses import replace
 import pytest
 
 from models.findings import Finding
-from proxy.policy import load_policy, parse_policy
-from proxy.portal.notice import (
+from proxy.policy.notice import (
     PREVIEW_LINK,
     NoticeTooLong,
     check_template,
@@ -17,6 +16,7 @@ from proxy.portal.notice import (
     fill,
     gsm7_units,
 )
+from proxy.policy.parse import load_policy, parse_policy
 
 LINK = "https://portal.example/portal/" + "A" * 43
 POLICY = load_policy()  # the shipped policy: provider and appointment allowed, Lakeview allow list

@@ -8,8 +8,8 @@ from typing import Any
 
 from models.findings import Finding
 from proxy.keys import KeyRing
-from proxy.pipeline import decide
-from proxy.policy import Policy
+from proxy.policy.decide import decide
+from proxy.policy.model import Policy
 from proxy.portal.delivery import Delivery
 from proxy.portal.service import Issued, Portal, PortalRefused
 from proxy.portal.verify import token_hash

@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from proxy.app import create_app
-from proxy.policy import load_policy
+from proxy.policy.parse import load_policy
 from proxy.providers import REGISTRY, RouteCollision, build_providers, mounted_routes
 from proxy.providers.config import GenericEntry, ProvidersConfig
 from proxy.providers.paths import PathError, find, parse_path, render

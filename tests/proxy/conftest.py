@@ -12,7 +12,8 @@ from aiohttp.test_utils import TestServer
 
 from proxy.app import create_app
 from proxy.detection import TextDetector
-from proxy.policy import Policy, load_policy
+from proxy.policy.model import Policy
+from proxy.policy.parse import load_policy
 from proxy.providers import REGISTRY
 from proxy.settings import Settings, StorageSettings
 from tests.fakes import RecordingUpstream

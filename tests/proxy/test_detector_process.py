@@ -13,8 +13,8 @@ import pytest
 from models.detector import Detector, DetectorSettings
 from proxy.detection import DetectionService
 from proxy.detector_process import DetectorChildFailed, IsolatedDetector
-from proxy.policy import parse_policy
-from proxy.policy_recognizers import PolicyDetector, build_recognizers
+from proxy.policy.custom import PolicyDetector, build_recognizers
+from proxy.policy.parse import parse_policy
 
 TEXTS = [
     "Hi Maria Lopez, your appointment with Dr. Lee is Tuesday at 3pm.",

@@ -16,14 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from proxy.audit import AuditEvent
-from proxy.policy import Policy, load_policy, parse_policy, read_policy_text
+from proxy.policy.model import Policy
+from proxy.policy.parse import load_policy, parse_policy, read_policy_text
 
 if TYPE_CHECKING:
     from aiohttp import web
 
     from proxy.audit import AuditLog
-    from proxy.policy_recognizers import PolicyDetector
-    from proxy.policy_versions import PolicyVersions
+    from proxy.policy.custom import PolicyDetector
+    from proxy.policy.versions import PolicyVersions
 
 log = logging.getLogger("phi_proxy.policy")
 

@@ -1,7 +1,7 @@
 """The policy test bench: one text through detection and a (draft) policy, shown in full.
 
 Used by the console ("paste a text, see what leaves"), the API and ``phi-proxy policy test`` /
-``policy diff``. The same :func:`proxy.pipeline.decide` as the proxy, so what it shows is what
+``policy diff``. The same :func:`proxy.policy.decide.decide` as the proxy, so what it shows is what
 the proxy would forward.
 """
 
@@ -13,10 +13,10 @@ from typing import Any
 
 from models.findings import Finding
 from proxy.detection import TextDetector
-from proxy.pipeline import Decision, decide
-from proxy.policy import Action, Policy
-from proxy.policy_recognizers import PolicyDetector
-from proxy.portal.notice import PREVIEW_LINK, NoticeTooLong, compose
+from proxy.policy.custom import PolicyDetector
+from proxy.policy.decide import Decision, decide
+from proxy.policy.model import Action, Policy
+from proxy.policy.notice import PREVIEW_LINK, NoticeTooLong, compose
 
 MAX_TEXT = 5000
 

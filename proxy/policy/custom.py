@@ -18,7 +18,7 @@ from models.findings import Finding
 from proxy.detection import TextDetector
 
 if TYPE_CHECKING:
-    from proxy.policy import Policy
+    from proxy.policy.model import Policy
 
 
 class RecognizersUnsupported(Exception):

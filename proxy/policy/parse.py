@@ -1,28 +1,45 @@
-"""The policy's officer-authored parts: per-sender overrides and custom recognizers.
+"""The policy file → :class:`proxy.policy.model.Policy`, validated eagerly: every error names
+file, key and line.
 
+The officer-authored parts are checked here too: per-sender overrides, and custom recognizers.
 Custom recognizers follow Presidio's YAML recognizer format (name, supported_entity, patterns
 of name/regex/score, context, deny_list) so a privacy officer can add "our MRN format" without
 code. They are validated here (the regex compiles in the engine Presidio uses, has no nested
 unbounded quantifiers or back-references, and stays fast on adversarial input) and become
-Presidio ``PatternRecognizer`` objects in :mod:`proxy.policy_recognizers`.
+Presidio ``PatternRecognizer`` objects in :mod:`proxy.policy.custom`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import re._constants as sre_c
 import re._parser as sre_parse
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import regex
 
 from models import entities
-from proxy.yamlfile import YamlDoc, check_keys
-
-if TYPE_CHECKING:
-    from proxy.policy import Action, EntityRule
+from proxy.policy.model import (
+    GRANULARITIES,
+    Action,
+    AllowList,
+    AnalyticsSettings,
+    CustomType,
+    EntityRule,
+    Override,
+    PatternSpec,
+    Policy,
+    PortalSettings,
+    RecognizerSpec,
+    _phone_digits,
+    sender_key,
+)
+from proxy.policy.notice import check_template
+from proxy.yamlfile import ConfigError, YamlDoc, check_keys, parse_yaml
 
 # Presidio's PatternRecognizer compiles every pattern with these flags (regex module).
 PRESIDIO_FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
@@ -31,69 +48,6 @@ PROBE_TIMEOUT_S = 0.25
 _LARGE_REPEAT = 20
 _TYPE_NAME = re.compile(r"^[A-Z][A-Z0-9_]{1,49}$")
 _RECOGNIZER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
-_PHONEISH = re.compile(r"^\+?[\d\s().-]{7,}$")
-
-
-@dataclass(frozen=True)
-class CustomType:
-    """An entity type the policy declares for its own recognizers (not in models.entities)."""
-
-    name: str
-    label: str
-    description: str = ""
-    family: str = "identifier"
-
-
-@dataclass(frozen=True)
-class PatternSpec:
-    name: str
-    regex: str
-    score: float
-
-
-@dataclass(frozen=True)
-class RecognizerSpec:
-    """One custom recognizer, as validated from the policy."""
-
-    name: str
-    supported_entity: str
-    patterns: tuple[PatternSpec, ...]
-    context: tuple[str, ...] = ()
-    deny_list: tuple[str, ...] = ()
-    deny_list_score: float = 1.0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "supported_entity": self.supported_entity,
-            "patterns": [
-                {"name": p.name, "regex": p.regex, "score": p.score} for p in self.patterns
-            ],
-            "context": list(self.context),
-            "deny_list": list(self.deny_list),
-        }
-
-
-@dataclass(frozen=True)
-class Override:
-    """Rules for messages from some senders (From numbers or MessagingServiceSids)."""
-
-    name: str
-    senders: tuple[str, ...]
-    rules: dict[str, EntityRule]
-    default_action: Action | None = None
-    default_min_score: float | None = None
-    description: str = ""
-
-
-def sender_key(sender: str) -> str:
-    """Phone numbers compare by digits (formatting and a leading US 1 ignored); other sender ids
-    (MessagingServiceSid, alphanumeric sender ids) compare exactly."""
-    s = sender.strip()
-    if _PHONEISH.match(s):
-        d = re.sub(r"\D", "", s)
-        return "tel:" + (d[1:] if len(d) == 11 and d.startswith("1") else d)
-    return s
 
 
 _RECOGNIZER_KEYS = {
@@ -291,11 +245,8 @@ def parse_overrides(
     raw: object,
     known: set[str],
     default_min: float,
-    parse_rules: Callable[[YamlDoc, str, object, set[str], float], dict[str, EntityRule]],
 ) -> tuple[Override, ...]:
     """``overrides:`` → per-sender rule sets; a sender may appear in one override only."""
-    from proxy.policy import Action
-
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -344,3 +295,249 @@ def parse_overrides(
             raise doc.error(f"{key}.description", "must be a string")
         out.append(Override(name, senders, rules, d_action, d_min, description))
     return tuple(out)
+
+
+_TOP_KEYS = {
+    "version",
+    "name",
+    "mode",
+    "monitor_acknowledged",
+    "default",
+    "entities",
+    "allow",
+    "portal",
+    "overrides",
+    "recognizers",
+    "analytics",
+}
+_ENTITY_KEYS = {"action", "min_score", "label"}
+_ALLOW_KEYS = {"names", "phones", "websites", "emails"}
+_PORTAL_KEYS = {
+    "template",
+    "organization",
+    "verification",
+    "accept_no_verification",
+    "expiry_hours",
+    "view_once",
+    "max_length",
+    "max_attempts",
+    "retention_days",
+}
+
+
+def _strings(doc: YamlDoc, key: str, v: object) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    if not isinstance(v, list) or not all(isinstance(x, str | int) for x in v):
+        raise doc.error(key, "must be a list of strings")
+    return tuple(str(x) for x in v)
+
+
+def parse_action(doc: YamlDoc, key: str, value: object) -> Action:
+    try:
+        return Action.parse(value)
+    except ValueError as e:
+        raise doc.error(key, str(e)) from None
+
+
+def parse_rules(
+    doc: YamlDoc, where: str, ents: object, known: set[str], default_min: float
+) -> dict[str, EntityRule]:
+    """``entities:`` (top level or in an override): entity type → action, or rule mapping."""
+    rules: dict[str, EntityRule] = {}
+    if ents is None:
+        return rules
+    if not isinstance(ents, dict):
+        raise doc.error(where, "must be a mapping of entity type to rule")
+    for name, raw in ents.items():
+        key = f"{where}.{name}"
+        if name not in known:
+            raise doc.error(
+                key,
+                f"unknown entity type (known: {', '.join(sorted(known))}; a new type needs a "
+                "recognizer with a label)",
+            )
+        if isinstance(raw, str):
+            raw = {"action": raw}
+        body = check_keys(doc, key, raw, _ENTITY_KEYS)
+        if "action" not in body:
+            raise doc.error(key, "missing 'action'")
+        action = parse_action(doc, f"{key}.action", body["action"])
+        label = body.get("label")
+        if label is not None and not isinstance(label, str):
+            raise doc.error(f"{key}.label", "must be a string")
+        rules[name] = EntityRule(
+            action, _score(doc, f"{key}.min_score", body.get("min_score", default_min)), label
+        )
+    return rules
+
+
+def _label_custom(
+    rules: dict[str, EntityRule],
+    custom: dict[str, CustomType],
+    default_action: Action,
+    default_min: float,
+) -> dict[str, EntityRule]:
+    """A custom type is redacted as its declared label (unless its rule names another), so an
+    unlisted custom type gets an explicit rule carrying the default action and that label."""
+    out = dict(rules)
+    for name, t in custom.items():
+        r = out.get(name)
+        if r is None:
+            out[name] = EntityRule(default_action, default_min, t.label)
+        elif r.label is None:
+            out[name] = replace(r, label=t.label)
+    return out
+
+
+def _parse(doc: YamlDoc, text: str = "") -> Policy:
+    top = check_keys(doc, "", doc.data, _TOP_KEYS)
+    if top.get("version", 1) != 1:
+        raise doc.error("version", "unsupported policy schema version (supported: 1)")
+    mode = top.get("mode", "enforce")
+    if mode not in ("enforce", "monitor"):
+        raise doc.error("mode", "must be 'enforce' or 'monitor'")
+    if mode == "monitor" and top.get("monitor_acknowledged") is not True:
+        raise doc.error(
+            "monitor_acknowledged",
+            "monitor mode forwards texts unchanged (PHI included); set "
+            "'monitor_acknowledged: true' to confirm that is intended",
+        )
+    default = check_keys(doc, "default", top.get("default"), {"action", "min_score"})
+    default_action = parse_action(doc, "default.action", default.get("action", "redact"))
+    default_min = _score(doc, "default.min_score", default.get("min_score", 0.5))
+
+    recognizers, custom = parse_recognizers(doc, top.get("recognizers"))
+    known = set(entities.all_types()) | set(custom)
+    rules = parse_rules(doc, "entities", top.get("entities"), known, default_min)
+    ents_listed = set(rules)
+    rules = _label_custom(rules, custom, default_action, default_min)
+
+    allow_raw = check_keys(doc, "allow", top.get("allow"), _ALLOW_KEYS)
+    allow = AllowList(**{k: _strings(doc, f"allow.{k}", allow_raw.get(k)) for k in _ALLOW_KEYS})
+    for i, p in enumerate(allow.phones):
+        if len(_phone_digits(p)) < 7:
+            raise doc.error(f"allow.phones[{i}]", "not a phone number (fewer than 7 digits)")
+
+    portal_raw = check_keys(doc, "portal", top.get("portal"), _PORTAL_KEYS)
+    defaults = PortalSettings()
+    portal_raw = dict(portal_raw)  # a copy: the version hashes the document as written
+    for k, v in list(portal_raw.items()):
+        want = type(getattr(defaults, k))
+        if want is float and isinstance(v, int) and not isinstance(v, bool):
+            portal_raw[k] = v = float(v)
+        if not isinstance(v, want) or (want is not bool and isinstance(v, bool)):
+            raise doc.error(f"portal.{k}", f"must be {want.__name__}, got {type(v).__name__}")
+        if want in (int, float) and v <= 0:
+            raise doc.error(f"portal.{k}", "must be positive")
+    portal = PortalSettings(**portal_raw)
+    _check_portal(doc, portal)
+    if portal.verification not in ("dob", "sms_code", "none"):
+        raise doc.error("portal.verification", "must be 'dob', 'sms_code' or 'none'")
+    if portal.verification == "none" and not portal.accept_no_verification:
+        raise doc.error(
+            "portal.verification",
+            "'none' lets anyone holding the link read it; set accept_no_verification: true",
+        )
+    if "{link}" not in portal.template:
+        raise doc.error("portal.template", "must contain {link}")
+
+    overrides = parse_overrides(doc, top.get("overrides"), known, default_min)
+
+    name = top.get("name", "policy")
+    canonical = json.dumps(doc.data, sort_keys=True, default=str)
+    version = hashlib.sha256(canonical.encode()).hexdigest()[:12]
+    base = Policy(
+        name=str(name),
+        mode=mode,
+        default_action=default_action,
+        default_min_score=default_min,
+        rules=rules,
+        allow=allow,
+        portal=portal,
+        version=version,
+        source=doc.file,
+        overrides=overrides,
+        recognizers=recognizers,
+        custom_types=custom,
+        text=text,
+        analytics=parse_analytics(doc, top.get("analytics")),
+    )
+    for ov in overrides:
+        ov_action = ov.default_action if ov.default_action is not None else default_action
+        ov_min = ov.default_min_score if ov.default_min_score is not None else default_min
+        # An override with its own default is a complete rule set: base rules are not inherited.
+        own_default = ov.default_action is not None or ov.default_min_score is not None
+        explicit = (
+            {}
+            if own_default
+            else {k: r for k, r in rules.items() if k not in custom or k in ents_listed}
+        )
+        view = replace(
+            base,
+            rules=_label_custom({**explicit, **ov.rules}, custom, ov_action, ov_min),
+            default_action=ov_action,
+            default_min_score=ov_min,
+            view=ov.name,
+            overrides=(),
+            _views={},
+        )
+        for sender in ov.senders:
+            base._views[sender_key(sender)] = view
+    return base
+
+
+def _check_portal(doc: YamlDoc, portal: PortalSettings) -> None:
+    defaults = PortalSettings()
+    for name in PortalSettings.__dataclass_fields__:
+        v, want = getattr(portal, name), type(getattr(defaults, name))
+        if want is float and isinstance(v, int) and not isinstance(v, bool):
+            v = float(v)
+        if not isinstance(v, want) or (want is int and isinstance(v, bool)):
+            raise doc.error(f"portal.{name}", f"must be {want.__name__}")
+        if want in (int, float) and v <= 0:
+            raise doc.error(f"portal.{name}", "must be positive")
+    try:
+        check_template(portal.template)
+    except ValueError as e:
+        raise doc.error("portal.template", str(e)) from None
+
+
+def parse_policy(text: str, file: str = "<policy>") -> Policy:
+    return _parse(parse_yaml(text, file), text)
+
+
+def read_policy_text(path: str | Path) -> str:
+    """The policy file's text; unreadable files are ConfigErrors like any other policy error."""
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(str(p), "", f"cannot read file: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(p), "", "file is not valid UTF-8") from None
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """Load and validate a policy file (the shipped default when ``path`` is None)."""
+    p = Path(path or default_policy_path())
+    return parse_policy(read_policy_text(p), str(p))
+
+
+def default_policy_path() -> Path:
+    here = Path(__file__).resolve().parent.parent  # proxy/
+    for candidate in (here.parent / "config" / "policy.yaml", here / "defaults" / "policy.yaml"):
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError("no default policy found (config/policy.yaml)")
+
+
+def parse_analytics(doc: YamlDoc, raw: Any) -> AnalyticsSettings:
+    body = check_keys(doc, "analytics", raw, {"keep_text", "granularity"})
+    keep = body.get("keep_text", False)
+    if not isinstance(keep, bool):
+        raise doc.error("analytics.keep_text", "must be true or false")
+    gran = body.get("granularity", "hour")
+    if gran not in GRANULARITIES:
+        raise doc.error("analytics.granularity", f"must be one of {', '.join(GRANULARITIES)}")
+    return AnalyticsSettings(keep_text=keep, granularity=gran)

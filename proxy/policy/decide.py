@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from models import entities
 from models.findings import Finding
-from proxy.policy import Action, AllowList, Policy
+from proxy.policy.model import Action, AllowList, Policy
 
 _DIGITS = re.compile(r"\D")
 

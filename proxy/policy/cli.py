@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from proxy.detection import TextDetector
-from proxy.policy import Policy, load_policy
+from proxy.policy.model import Policy
+from proxy.policy.parse import load_policy
 from proxy.yamlfile import ConfigError
 
 
@@ -52,7 +53,7 @@ def make_detector(model: str | None) -> TextDetector:
 
 
 def _for_policy(base: TextDetector, policy: Policy) -> TextDetector:
-    from proxy.policy_recognizers import PolicyDetector
+    from proxy.policy.custom import PolicyDetector
 
     return PolicyDetector(base).for_policy(policy)
 
@@ -86,7 +87,7 @@ def _load(path: str) -> Policy | None:
 
 
 def _test(args: argparse.Namespace, detector_factory: Callable[..., TextDetector]) -> int:
-    from proxy.admin.testbench import evaluate_sync
+    from proxy.policy.testbench import evaluate_sync
 
     policy = _load(args.file)
     if policy is None:
@@ -115,7 +116,7 @@ def _read_corpus(path: str) -> list[tuple[Any, str]] | None:
 
 
 def _diff(args: argparse.Namespace, detector_factory: Callable[..., TextDetector]) -> int:
-    from proxy.admin.testbench import evaluate_sync
+    from proxy.policy.testbench import evaluate_sync
 
     old, new = _load(args.old), _load(args.new)
     corpus = _read_corpus(args.corpus)

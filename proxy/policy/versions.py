@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from proxy.policy import Policy, as_dict
+from proxy.policy.model import Policy, as_dict
 from proxy.store import Database
 
 
