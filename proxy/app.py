@@ -14,8 +14,8 @@ from aiohttp import web
 from proxy import appkeys, logsafety
 from proxy.admin import setup_admin
 from proxy.analytics import wiring as analytics
-from proxy.audit import AuditLog, AuditUnavailable
-from proxy.audit_checkpoints import CheckpointSigner
+from proxy.audit.checkpoints import CheckpointSigner
+from proxy.audit.log import AuditLog, AuditUnavailable
 from proxy.detection import DetectionService, TextDetector
 from proxy.key_check import load_pseudonym_key
 from proxy.outbound import limits

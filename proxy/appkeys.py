@@ -8,7 +8,7 @@ import aiohttp
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from proxy.audit import AuditLog
+    from proxy.audit.log import AuditLog
     from proxy.detection import DetectionService
     from proxy.policy.holder import PolicyHolder
     from proxy.providers import Provider

@@ -125,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             return db_upgrade(args)
         if args.command == "audit":
-            from proxy.audit_cli import run
+            from proxy.audit.cli import run
 
             return asyncio.run(run(args))
         if args.command == "policy":

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from proxy import appkeys, metrics
-from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
+from proxy.audit.log import AuditEvent, AuditUnavailable, pseudonym
 from proxy.providers import Parsed, Provider
 from proxy.store import Database
 from proxy.store.db import StoreUnavailable

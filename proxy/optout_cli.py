@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from proxy.audit import AuditEvent, AuditLog
+from proxy.audit.log import AuditEvent, AuditLog
 from proxy.key_check import load_pseudonym_key
 from proxy.optout import OUT, OptOutRegistry, recipient_key
 from proxy.settings import load_settings

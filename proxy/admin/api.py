@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from proxy import appkeys
-from proxy.admin import audit_query, policy_ops
+from proxy.admin import policy_ops
 from proxy.admin.auth import AuthError
 from proxy.admin.keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.admin.params import (
@@ -30,7 +30,8 @@ from proxy.admin.roles import (
     roles,
 )
 from proxy.admin.routes import Param, route
-from proxy.audit import AuditEvent, AuditUnavailable
+from proxy.audit import query as audit_query
+from proxy.audit.log import AuditEvent, AuditUnavailable
 from proxy.policy.model import Action, as_dict
 from proxy.policy.versions import diff_rules, diff_texts
 from proxy.yamlfile import ConfigError

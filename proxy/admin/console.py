@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from proxy import appkeys
-from proxy.admin import audit_query, charts, policy_ops
+from proxy.admin import charts, policy_ops
 from proxy.admin.access import SESSION_COOKIE, secure_cookies
 from proxy.admin.api import METRICS_READERS, POLICY_READERS, POLICY_WRITERS, audit_filter, path_id
 from proxy.admin.api import diff_records as api_diff_records
@@ -21,7 +21,8 @@ from proxy.admin.keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.admin.params import int_param
 from proxy.admin.roles import ANALYST, ANY, AUDITOR, DESCRIPTIONS, PUBLIC, ROLES, roles
 from proxy.admin.routes import route
-from proxy.audit import AuditEvent, AuditUnavailable
+from proxy.audit import query as audit_query
+from proxy.audit.log import AuditEvent, AuditUnavailable
 from proxy.policy.edit import set_rule
 from proxy.policy.model import Action, Policy
 from proxy.store.db import StoreUnavailable

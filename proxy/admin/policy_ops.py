@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from proxy import appkeys
-from proxy.audit import AuditUnavailable
+from proxy.audit.log import AuditUnavailable
 from proxy.policy.custom import PolicyDetector, RecognizersUnsupported
 from proxy.policy.model import Policy
 from proxy.policy.parse import parse_policy

@@ -18,7 +18,7 @@ from typing import Any
 from models.findings import Finding
 from proxy.analytics import clinical, segments
 from proxy.analytics.deidentifier import Result
-from proxy.audit import pseudonym
+from proxy.audit.log import pseudonym
 from proxy.policy.decide import Decision
 from proxy.policy.model import Policy
 from proxy.providers import Message

@@ -15,7 +15,7 @@ from aiohttp import web
 from models.findings import Finding
 from proxy import appkeys, metrics
 from proxy.analytics.wiring import record_sends
-from proxy.audit import AuditEvent, AuditUnavailable, pseudonym
+from proxy.audit.log import AuditEvent, AuditUnavailable, pseudonym
 from proxy.detection import DetectionUnavailable
 from proxy.optout import enforce as enforce_optout
 from proxy.outbound import idempotency

@@ -15,14 +15,14 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from proxy.audit import AuditEvent
+from proxy.audit.log import AuditEvent
 from proxy.policy.model import Policy
 from proxy.policy.parse import load_policy, parse_policy, read_policy_text
 
 if TYPE_CHECKING:
     from aiohttp import web
 
-    from proxy.audit import AuditLog
+    from proxy.audit.log import AuditLog
     from proxy.policy.custom import PolicyDetector
     from proxy.policy.versions import PolicyVersions
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from models.findings import Finding
-from proxy.audit import AuditEvent, AuditLog, AuditUnavailable, pseudonym
+from proxy.audit.log import AuditEvent, AuditLog, AuditUnavailable, pseudonym
 from proxy.keys import IntegrityError, KeyRing, KeyringError, derive
 from proxy.policy import notice as notice_
 from proxy.policy.decide import Decision

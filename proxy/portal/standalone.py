@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from proxy.audit import AuditLog
+from proxy.audit.log import AuditLog
 from proxy.key_check import load_pseudonym_key
 from proxy.keys import KeyRing, load_kek
 from proxy.portal.service import Portal

@@ -27,7 +27,7 @@ MIGRATIONS: list[Migration] = [
         "CREATE TABLE IF NOT EXISTS schema_migrations"
         " (id TEXT PRIMARY KEY, applied_at REAL NOT NULL)",
     ),
-    # proxy.audit: the hash-chained audit log
+    # proxy.audit.log: the hash-chained audit log
     Migration(
         "0002_audit_log",
         """
@@ -198,7 +198,7 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX analytics_held_back_ts ON analytics_held_back (ts)
         """,
     ),
-    # proxy.audit / proxy.audit_checkpoints: signed checkpoints and retention anchors
+    # proxy.audit.log / proxy.audit.checkpoints: signed checkpoints and retention anchors
     Migration(
         "0008_audit_checkpoints",
         """

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from proxy import appkeys
-from proxy.audit import AuditEvent
+from proxy.audit.log import AuditEvent
 from proxy.optout import IN, OUT, OptOutRegistry, recipient_key
 from proxy.outbound.forward import UpstreamError
 from proxy.webhooks.config import HookSettings, WebhookSettings

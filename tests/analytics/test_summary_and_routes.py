@@ -15,7 +15,7 @@ from proxy import appkeys
 from proxy.admin.keys import AUTH
 from proxy.admin.roles import ROLES
 from proxy.analytics.summary import console_summary
-from proxy.audit import AuditEvent, AuditLog
+from proxy.audit.log import AuditEvent, AuditLog
 from proxy.store import open_database
 from tests.analytics.rows import put, row
 

@@ -29,7 +29,7 @@ from proxy.admin import auth as auth_mod
 from proxy.admin.console import LOGIN_CSRF_COOKIE
 from proxy.admin.keys import AUTH
 from proxy.app import create_app
-from proxy.audit import verify
+from proxy.audit.log import verify
 from proxy.detection import TextDetector
 from proxy.key_check import KeyMismatch
 from proxy.outbound.handler import AUDIT_RESULT_TASK

@@ -21,7 +21,7 @@ from presidio_analyzer import Pattern, PatternRecognizer
 
 from models.findings import Finding
 from proxy import appkeys
-from proxy.audit import AuditEvent, AuditUnavailable
+from proxy.audit.log import AuditEvent, AuditUnavailable
 from proxy.settings import Settings
 from tests.fakes import RaisingDetector, RecordingUpstream, SlowDetector, WrongCountDetector
 from tests.hardening.conftest import (

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestServer, unused_port
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from proxy.audit import AuditLog
+from proxy.audit.log import AuditLog
 from proxy.keys import KeyRing
 from proxy.policy.model import Policy
 from proxy.policy.parse import load_policy

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import aiohttp
 
 from proxy import appkeys
-from proxy.audit import AuditEvent, AuditLog, verify
+from proxy.audit.log import AuditEvent, AuditLog, verify
 from proxy.outbound.handler import AUDIT_RESULT_TASK
 from proxy.store import open_database
 from proxy.tasks import drain

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from proxy.audit import AuditEvent, AuditLog, verify
+from proxy.audit.log import AuditEvent, AuditLog, verify
 from proxy.store import MIGRATIONS, open_database, upgrade
 from proxy.store import db as steps
 from proxy.store.db import Work

@@ -10,7 +10,7 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 
 from proxy import appkeys
-from proxy.audit import verify
+from proxy.audit.log import verify
 from proxy.optout import recipient_key
 from tests.webhooks.conftest import (
     CLINIC,

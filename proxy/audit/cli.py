@@ -7,8 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from proxy.audit import AuditLog, all_checkpoints, purge, verify
-from proxy.audit_checkpoints import CheckpointSigner, read_jsonl, to_jsonl
+from proxy.audit.checkpoints import CheckpointSigner, read_jsonl, to_jsonl
+from proxy.audit.log import AuditLog, all_checkpoints, purge, verify
 from proxy.settings import Settings, load_settings
 from proxy.store import Database, open_database
 

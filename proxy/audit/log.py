@@ -6,7 +6,7 @@ reads the tail and writes the new record, so concurrent writers (even several in
 PostgreSQL) cannot fork the chain.
 
 A chain alone cannot show that its tail was cut off, so every N records or T seconds the tail's
-(seq, hash, time) is signed with an Ed25519 key (:mod:`proxy.audit_checkpoints`); checkpoints
+(seq, hash, time) is signed with an Ed25519 key (:mod:`proxy.audit.checkpoints`); checkpoints
 exported and kept outside the system reveal truncation. Retention purges the oldest records but
 first stores a signed *anchor* for the last purged one, so the rest still verifies.
 """
@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field, is_dataclass
 from functools import lru_cache
 from typing import Any
 
-from proxy.audit_checkpoints import Checkpoint, CheckpointSigner
+from proxy.audit.checkpoints import Checkpoint, CheckpointSigner
 from proxy.store import Database
 from proxy.store import db as steps
 from proxy.store.db import Step, Tx, Work
