@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--host", default="127.0.0.1")
     sb.add_argument("--port", type=int, default=8025)
 
-    from proxy import optout_cli
+    from proxy.optout import cli as optout_cli
     from proxy.portal.cli import add_subcommands
 
     add_subcommands(sub)
@@ -137,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return users_command(args)
         if args.command == "optout":
-            from proxy import optout_cli
+            from proxy.optout import cli as optout_cli
 
             return optout_cli.run(args)
         if args.command in ("deidentify", "export"):

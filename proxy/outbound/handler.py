@@ -17,7 +17,7 @@ from proxy import appkeys, metrics
 from proxy.analytics.wiring import record_sends
 from proxy.audit.log import AuditEvent, AuditUnavailable, pseudonym
 from proxy.detection import DetectionUnavailable
-from proxy.optout import enforce as enforce_optout
+from proxy.optout.enforce import enforce as enforce_optout
 from proxy.outbound import idempotency
 from proxy.outbound.forward import UpstreamError, request_headers, send
 from proxy.outbound.idempotency import IDEMPOTENCY, Claim

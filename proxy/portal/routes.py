@@ -21,7 +21,7 @@ from aiohttp import web
 from proxy import appkeys
 from proxy.failure_counts import FailureCounts
 from proxy.keys import KeyRing, derive, load_kek
-from proxy.optout import OptOutRegistry
+from proxy.optout.registry import OptOutRegistry
 from proxy.policy.model import Policy
 from proxy.policy.notice import NoticeTooLong, fill
 from proxy.portal import pages, verify

@@ -17,7 +17,7 @@ from aiohttp import web
 
 from proxy import appkeys
 from proxy.audit.log import AuditEvent
-from proxy.optout import IN, OUT, OptOutRegistry, recipient_key
+from proxy.optout.registry import IN, OUT, OptOutRegistry, recipient_key
 from proxy.outbound.forward import UpstreamError
 from proxy.webhooks.config import HookSettings, WebhookSettings
 from proxy.webhooks.forward import forward

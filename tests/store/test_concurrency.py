@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from proxy.keys import KeyRing
-from proxy.optout import OptOutRegistry
+from proxy.optout.registry import OptOutRegistry
 from proxy.store import Database, open_database
 
 KEK = bytes(range(32))

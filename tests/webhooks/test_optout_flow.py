@@ -11,7 +11,7 @@ from twilio.base.exceptions import TwilioRestException
 
 from proxy import appkeys
 from proxy.audit.log import verify
-from proxy.optout import recipient_key
+from proxy.optout.registry import recipient_key
 from tests.webhooks.conftest import (
     CLINIC,
     CLINIC_2,
