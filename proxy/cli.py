@@ -99,10 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--host", default="127.0.0.1")
     sb.add_argument("--port", type=int, default=8025)
 
+    from proxy.crypto import cli as crypto_cli
     from proxy.optout import cli as optout_cli
-    from proxy.portal.cli import add_subcommands
+    from proxy.portal import cli as portal_cli
 
-    add_subcommands(sub)
+    crypto_cli.register(sub)  # keys
+    portal_cli.register(sub)
     optout_cli.add_parser(sub)
 
     from proxy.analytics.commands import add_parsers as add_analytics_parsers
@@ -119,9 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "scrub":
             return scrub(args)
         if args.command in ("keys", "portal"):
-            from proxy.portal import cli as portal_cli
-
-            return portal_cli.run(args)
+            return int(args.run(args))
         if args.command == "db":
             return db_upgrade(args)
         if args.command == "audit":

@@ -35,8 +35,8 @@ def setup_admin(app: web.Application) -> None:
 async def _admin_store(app: web.Application) -> AsyncIterator[None]:
     """After the store is open: users/keys, policy versions, and the start-up policy recorded."""
     from proxy.admin.auth import AdminAuth
-    from proxy.admin.keys import AUTH, VERSIONS
-    from proxy.keys import derive
+    from proxy.admin.state_keys import AUTH, VERSIONS
+    from proxy.crypto.vault_keys import derive
     from proxy.policy.versions import PolicyVersions
 
     db = app[appkeys.STORE]

@@ -11,7 +11,6 @@ from aiohttp import web
 from proxy import appkeys
 from proxy.admin import policy_ops
 from proxy.admin.auth import AuthError
-from proxy.admin.keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.admin.params import (
     bad_request,
     config_error_json,
@@ -30,6 +29,7 @@ from proxy.admin.roles import (
     roles,
 )
 from proxy.admin.routes import Param, route
+from proxy.admin.state_keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.audit import query as audit_query
 from proxy.audit.log import AuditEvent, AuditUnavailable
 from proxy.policy.model import Action, as_dict

@@ -17,10 +17,10 @@ from proxy.admin.api import METRICS_READERS, POLICY_READERS, POLICY_WRITERS, aud
 from proxy.admin.api import diff_records as api_diff_records
 from proxy.admin.auth import AuthError, Principal
 from proxy.admin.html import badge, csrf_field, e, notice, page, table
-from proxy.admin.keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.admin.params import int_param
 from proxy.admin.roles import ANALYST, ANY, AUDITOR, DESCRIPTIONS, PUBLIC, ROLES, roles
 from proxy.admin.routes import route
+from proxy.admin.state_keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.audit import query as audit_query
 from proxy.audit.log import AuditEvent, AuditUnavailable
 from proxy.policy.edit import set_rule

@@ -22,7 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from proxy.secrets_store import SecretError, load_or_create
+from proxy.crypto.local_secrets import SecretError, load_or_create
 
 KEY_NAME = "audit_signing"
 

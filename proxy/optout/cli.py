@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from proxy.audit.log import AuditEvent, AuditLog
-from proxy.key_check import load_pseudonym_key
+from proxy.crypto.shared_keys import load_pseudonym_key
 from proxy.optout.registry import OUT, OptOutRegistry, recipient_key
 from proxy.settings import load_settings
 from proxy.store import open_database

@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from proxy import appkeys
+from proxy.crypto.vault_keys import KeyRing, derive, load_kek
 from proxy.failure_counts import FailureCounts
-from proxy.keys import KeyRing, derive, load_kek
 from proxy.optout.registry import OptOutRegistry
 from proxy.policy.model import Policy
 from proxy.policy.notice import NoticeTooLong, fill

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from models.findings import Finding
 from proxy.audit.log import AuditEvent, AuditLog, AuditUnavailable, pseudonym
-from proxy.keys import IntegrityError, KeyRing, KeyringError, derive
+from proxy.crypto.vault_keys import IntegrityError, KeyRing, KeyringError, derive
 from proxy.policy import notice as notice_
 from proxy.policy.decide import Decision
 from proxy.policy.model import Policy

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from proxy.audit.log import AuditLog
-from proxy.key_check import load_pseudonym_key
-from proxy.keys import KeyRing, load_kek
+from proxy.crypto.shared_keys import load_pseudonym_key
+from proxy.crypto.vault_keys import KeyRing, load_kek
 from proxy.portal.service import Portal
 from proxy.settings import Settings
 from proxy.store import open_database

@@ -66,7 +66,7 @@ MIGRATIONS: list[Migration] = [
         )
         """,
     ),
-    # proxy.keys + proxy.portal: wrapped data keys and the portal vault (sealed originals)
+    # proxy.crypto + proxy.portal: wrapped data keys and the portal vault (sealed originals)
     Migration(
         "0004_portal_vault",
         """
@@ -232,7 +232,7 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX idempotency_keys_created ON idempotency_keys (created)
         """,
     ),
-    # proxy.key_check: fingerprints of the keys a shared store's data was written with
+    # proxy.crypto.shared_keys: fingerprints of the keys a shared store's data was written with
     Migration(
         "0010_key_fingerprints",
         "CREATE TABLE key_fingerprints"

@@ -15,8 +15,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 import proxy.admin.auth as auth_mod
-from proxy.admin.keys import AUTH
 from proxy.admin.roles import ROLES
+from proxy.admin.state_keys import AUTH
 from proxy.app import create_app
 from proxy.detection import TextDetector
 from proxy.policy.parse import default_policy_path, load_policy

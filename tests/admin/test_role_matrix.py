@@ -92,7 +92,7 @@ async def test_undeclared_admin_route_is_refused(
 
     app.router.add_get("/admin/api/sneaky", sneaky)
     server = await aiohttp_server(app)
-    from proxy.admin.keys import AUTH
+    from proxy.admin.state_keys import AUTH
 
     new = await server.app[AUTH].add_user("root", "admin")
     async with (

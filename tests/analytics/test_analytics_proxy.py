@@ -23,8 +23,8 @@ from proxy.analytics.export import export_partitioned
 from proxy.analytics.segments import count as segment_count
 from proxy.analytics.wiring import ANALYTICS
 from proxy.audit.log import pseudonym
+from proxy.crypto.local_secrets import load_or_create
 from proxy.policy.model import Action, EntityRule
-from proxy.secrets_store import load_or_create
 from tests.analytics import corpus
 from tests.analytics.helpers import (
     leaks,

@@ -27,11 +27,11 @@ from twilio.base.exceptions import TwilioRestException
 from proxy import appkeys
 from proxy.admin import auth as auth_mod
 from proxy.admin.console import LOGIN_CSRF_COOKIE
-from proxy.admin.keys import AUTH
+from proxy.admin.state_keys import AUTH
 from proxy.app import create_app
 from proxy.audit.log import verify
+from proxy.crypto.shared_keys import KeyMismatch
 from proxy.detection import TextDetector
-from proxy.key_check import KeyMismatch
 from proxy.outbound.handler import AUDIT_RESULT_TASK
 from proxy.policy.parse import default_policy_path, load_policy
 from proxy.portal.routes import FAILURES_PER_WINDOW

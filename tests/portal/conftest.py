@@ -15,7 +15,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from proxy.audit.log import AuditLog
-from proxy.keys import KeyRing
+from proxy.crypto.vault_keys import KeyRing
 from proxy.policy.model import Policy
 from proxy.policy.parse import load_policy
 from proxy.portal.service import Portal

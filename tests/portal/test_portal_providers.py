@@ -102,8 +102,8 @@ async def test_sms_code_with_several_recipients_is_refused(
 async def test_no_code_to_a_recipient_who_opted_out(
     start_proxy: Any, upstream: RecordingUpstream, tmp_path: Any, store_url: str
 ) -> None:
+    from proxy.crypto.local_secrets import load_or_create
     from proxy.optout.registry import OptOutRegistry
-    from proxy.secrets_store import load_or_create
     from proxy.store import open_database
 
     proxy = await start_proxy(portal_policy(verification="sms_code"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from proxy.keys import KeyRing
+from proxy.crypto.vault_keys import KeyRing
 from proxy.optout.registry import OptOutRegistry
 from proxy.store import Database, open_database
 

@@ -2,7 +2,7 @@
 
 The KEK never touches the database. It comes from ``PHI_PROXY_KEK`` (64 hex characters), else
 from the configured ``storage.kek_file`` (must be mode 0600), else from ``<data_dir>/kek.key``,
-generated on first run by :mod:`proxy.secrets_store`. Each data key is a random AES-256 key,
+generated on first run by :mod:`proxy.crypto.local_secrets`. Each data key is a random AES-256 key,
 stored only wrapped (AES-256-GCM under the KEK, bound to its key id) next to a fingerprint of the
 KEK that wrapped it, so a wrong KEK is reported as such instead of as corrupt data.
 
@@ -27,7 +27,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from proxy.secrets_store import load_or_create
+from proxy.crypto.local_secrets import load_or_create
 from proxy.store import Database
 
 KEK_ENV = "PHI_PROXY_KEK"

@@ -5,8 +5,8 @@ pseudonym key. An instance started with another key would compute pseudonyms nob
 it would not see opt-outs recorded by its peers and would let sends to opted-out recipients
 through: a silent fail-open. So the first process to use a store records a fingerprint of its
 key there, and any process with a different key refuses to start. (The vault KEK has its own
-check: every data key records the KEK that wrapped it, see :mod:`proxy.keys`.) The analytics
-key is checked the same way, so that analytics pseudonyms agree across instances.
+check: every data key records the KEK that wrapped it, see :mod:`proxy.crypto.vault_keys`.)
+The analytics key is checked the same way, so that analytics pseudonyms agree across instances.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import hmac
 import time
 from pathlib import Path
 
-from proxy.secrets_store import load_or_create
+from proxy.crypto.local_secrets import load_or_create
 from proxy.store import Database
 
 

@@ -1,4 +1,4 @@
-"""Application and request keys of the admin package."""
+"""Typed aiohttp application and request keys of the admin package (core ones: proxy.appkeys)."""
 
 from __future__ import annotations
 
