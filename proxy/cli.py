@@ -52,11 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--log-level", default="INFO")
 
-    db = sub.add_parser("db", help="database maintenance")
-    db_sub = db.add_subparsers(dest="db_command", required=True)
-    up = db_sub.add_parser("upgrade", help="apply pending schema migrations")
-    up.add_argument("--config")
-    up.add_argument("--url", help="storage URL (overrides the config)")
+    from proxy.store import cli as store_cli
+
+    store_cli.register(sub)  # db
 
     sc = sub.add_parser("scrub", help='JSONL {"id","text"} on stdin → what the proxy would forward')
     sc.add_argument("--policy")
@@ -123,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("keys", "portal"):
             return int(args.run(args))
         if args.command == "db":
-            return db_upgrade(args)
+            return int(args.run(args))
         if args.command == "audit":
             from proxy.audit.cli import run
 
@@ -349,24 +347,6 @@ async def _serve_one(
         # the sandbox upstream.
         for runner, _, _ in reversed(runners):
             await runner.cleanup()
-    return 0
-
-
-def db_upgrade(args: argparse.Namespace) -> int:
-    from proxy.settings import load_settings
-    from proxy.store import open_database, upgrade
-
-    url = args.url or load_settings(args.config).storage.url
-
-    async def run() -> list[str]:
-        db = await open_database(url, migrate=False)
-        try:
-            return await upgrade(db)
-        finally:
-            await db.close()
-
-    applied = asyncio.run(run())
-    print(json.dumps({"applied": applied}))
     return 0
 
 

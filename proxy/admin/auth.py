@@ -2,7 +2,7 @@
 
 Secrets are shown once, when made, and never stored: keys and session ids are kept as SHA-256
 hashes, passwords as scrypt hashes. Revoking a user ends their keys and sessions too. Failed
-sign-ins are counted in the store (:mod:`proxy.failure_counts`), so the lockout holds across
+sign-ins are counted in the store (:mod:`proxy.store.failure_counts`), so the lockout holds across
 every worker and instance sharing it.
 """
 
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from proxy.admin.roles import ROLES
-from proxy.failure_counts import FailureCounts
 from proxy.store import Database
+from proxy.store.failure_counts import FailureCounts
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 MAX_FAILURES = 5  # failed sign-ins per user name within LOCKOUT_SECONDS before refusing
@@ -111,7 +111,7 @@ class AdminAuth:
     async def locked(self, name: str) -> bool:
         """Too many failed sign-ins for this name lately (on any instance sharing the store).
 
-        Raises :class:`~proxy.store.db.StoreUnavailable` when that cannot be read."""
+        Raises :class:`~proxy.store.interface.StoreUnavailable` when that cannot be read."""
         return await self.failures.blocked(name)
 
     # users ---------------------------------------------------------------------------------

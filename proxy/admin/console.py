@@ -25,7 +25,7 @@ from proxy.audit import query as audit_query
 from proxy.audit.log import AuditEvent, AuditUnavailable
 from proxy.policy.edit import set_rule
 from proxy.policy.model import Action, Policy
-from proxy.store.db import StoreUnavailable
+from proxy.store.interface import StoreUnavailable
 from proxy.yamlfile import ConfigError
 
 LOGIN_CSRF_COOKIE = "phi_admin_login"

@@ -26,8 +26,8 @@ from typing import Any
 
 from proxy.audit.checkpoints import Checkpoint, CheckpointSigner
 from proxy.store import Database
-from proxy.store import db as steps
-from proxy.store.db import Step, Tx, Work
+from proxy.store import interface as steps
+from proxy.store.interface import Step, Tx, Work
 
 GENESIS = "0" * 64
 

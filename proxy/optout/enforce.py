@@ -17,7 +17,7 @@ from proxy import appkeys, metrics
 from proxy.audit.log import AuditEvent, AuditUnavailable
 from proxy.optout.registry import OptOutRegistry, Status, recipient_key
 from proxy.providers import Parsed, Provider
-from proxy.store.db import StoreUnavailable
+from proxy.store.interface import StoreUnavailable
 
 log = logging.getLogger("phi_proxy.optout")
 

@@ -3,7 +3,7 @@
 GET never changes anything (SMS apps fetch links for previews), so reading, code sending and
 view-once claims all sit behind POST with a CSRF token. Every response under ``/portal/`` gets
 the security headers, errors included. Failures are limited per client address, counted in the
-store (:mod:`proxy.failure_counts`) so every worker and instance enforces one count; when that
+store (:mod:`proxy.store.failure_counts`) so every worker and instance enforces one count; when that
 count cannot be read or written the portal answers "try again later" (fail closed).
 """
 
@@ -20,14 +20,14 @@ from aiohttp import web
 
 from proxy import appkeys
 from proxy.crypto.vault_keys import KeyRing, derive, load_kek
-from proxy.failure_counts import FailureCounts
 from proxy.optout.registry import OptOutRegistry
 from proxy.policy.model import Policy
 from proxy.policy.notice import NoticeTooLong, fill
 from proxy.portal import pages, verify
 from proxy.portal.delivery import Delivery, deliver
 from proxy.portal.service import Portal, PortalUnavailable, View
-from proxy.store.db import StoreUnavailable
+from proxy.store.failure_counts import FailureCounts
+from proxy.store.interface import StoreUnavailable
 
 log = logging.getLogger("phi_proxy.portal")
 

@@ -12,7 +12,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from proxy.store.db import Database
+from proxy.store.interface import Database
 
 
 @dataclass(frozen=True)
@@ -238,7 +238,7 @@ MIGRATIONS: list[Migration] = [
         "CREATE TABLE key_fingerprints"
         " (name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, created_at REAL NOT NULL)",
     ),
-    # proxy.failure_counts: recent failures per keyed hash (portal address limit, sign-in lockout)
+    # store.failure_counts: recent failures per keyed hash (portal address limit, sign-in lockout)
     Migration(
         "0011_failure_events",
         """

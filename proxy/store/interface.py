@@ -1,4 +1,4 @@
-"""The Database interface and the URL that picks its backend."""
+"""The Database interface every backend implements (this module imports no backend)."""
 
 from __future__ import annotations
 
@@ -105,23 +105,3 @@ class Database(Protocol):
 
     def stream(self, sql: str, *args: Any) -> AsyncIterator[Row]: ...
     async def close(self) -> None: ...
-
-
-async def open_database(url: str, *, migrate: bool = True) -> Database:
-    """Open ``sqlite:///path`` or ``postgresql://…`` and apply migrations."""
-    from proxy.store.migrations import upgrade
-
-    db: Database
-    if url.startswith("sqlite:"):
-        from proxy.store.sqlite import SqliteDatabase
-
-        db = await SqliteDatabase.open(url)
-    elif url.startswith(("postgres://", "postgresql://")):
-        from proxy.store.postgres import PostgresDatabase
-
-        db = await PostgresDatabase.open(url)
-    else:
-        raise ValueError(f"unsupported storage URL scheme in {url.split(':', 1)[0]!r}")
-    if migrate:
-        await upgrade(db)
-    return db

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 
 from proxy.store import Database
-from proxy.store.db import StoreUnavailable
+from proxy.store.interface import StoreUnavailable
 
 log = logging.getLogger("phi_proxy.failure_counts")
 
