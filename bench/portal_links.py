@@ -43,9 +43,9 @@ def load(corpus: str, limit: int) -> list[dict[str, Any]]:
 
 async def measure(examples: Sequence[dict[str, Any]]) -> dict[str, Any]:
     from models.detector import Detector, DetectorSettings
+    from proxy.detection.scrubber import Scrubber
     from proxy.policy.parse import load_policy
     from proxy.portal.standalone import open_portal
-    from proxy.scrubber import Scrubber
 
     clinical = [e for e in examples if any(s["type"] in CLINICAL_TYPES for s in e["spans"])]
     policy = load_policy()

@@ -17,7 +17,7 @@ from proxy.analytics import wiring as analytics
 from proxy.audit.checkpoints import CheckpointSigner
 from proxy.audit.log import AuditLog, AuditUnavailable
 from proxy.crypto.shared_keys import load_pseudonym_key
-from proxy.detection import DetectionService, TextDetector
+from proxy.detection.service import DetectionService, TextDetector
 from proxy.outbound import limits
 from proxy.outbound.handler import AUDIT_RESULT_TASK, outbound, passthrough
 from proxy.outbound.idempotency import IDEMPOTENCY, IdempotencyStore

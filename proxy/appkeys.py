@@ -9,7 +9,7 @@ from aiohttp import web
 
 if TYPE_CHECKING:
     from proxy.audit.log import AuditLog
-    from proxy.detection import DetectionService
+    from proxy.detection.service import DetectionService
     from proxy.policy.holder import PolicyHolder
     from proxy.providers import Provider
     from proxy.settings import Settings

@@ -211,8 +211,8 @@ def serve(args: argparse.Namespace) -> int:
     def build() -> web.Application:
         from models.detector import Detector, DetectorSettings
         from proxy.app import create_app
-        from proxy.detection import TextDetector
-        from proxy.detector_process import IsolatedDetector
+        from proxy.detection.isolated import IsolatedDetector
+        from proxy.detection.service import TextDetector
         from proxy.policy.holder import sighup_on_startup
 
         ds = DetectorSettings(model=settings.detection.model, allow=policy.allow.values)
@@ -357,8 +357,8 @@ def scrub(args: argparse.Namespace) -> int:
 
 
 async def _scrub(args: argparse.Namespace) -> int:
+    from proxy.detection.scrubber import Scrubber
     from proxy.portal.standalone import open_portal
-    from proxy.scrubber import Scrubber
     from proxy.settings import load_settings
 
     settings = load_settings(args.config)

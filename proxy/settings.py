@@ -43,7 +43,7 @@ class DetectionSettings:
     deadline_seconds: float = 5.0
     batch_size: int = 64
     max_batch_wait_ms: float = 0.0
-    # run the detector in a child process per serving process (see proxy.detector_process)
+    # run the detector in a child process per serving process (see proxy.detection.isolated)
     isolate: bool = True
 
 

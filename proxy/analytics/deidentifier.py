@@ -16,7 +16,7 @@ from typing import Protocol
 
 from models.findings import Finding
 from proxy.analytics import safe_harbor
-from proxy.detection import TextDetector
+from proxy.detection.service import TextDetector
 from proxy.policy.decide import _allowed_spans, _is_allowed
 from proxy.policy.model import Policy
 
@@ -25,7 +25,7 @@ CLINICAL_CLASSED = frozenset({"CONDITION", "MEDICATION"})
 
 
 class Scanner(Protocol):
-    """An async detector: :class:`proxy.detection.DetectionService` is one."""
+    """An async detector: :class:`proxy.detection.service.DetectionService` is one."""
 
     async def detect(
         self, texts: Sequence[str], entities: Collection[str]

@@ -16,7 +16,7 @@ from models.findings import Finding
 from proxy import appkeys, metrics
 from proxy.analytics.wiring import record_sends
 from proxy.audit.log import AuditEvent, AuditUnavailable, pseudonym
-from proxy.detection import DetectionUnavailable
+from proxy.detection.service import DetectionUnavailable
 from proxy.optout.enforce import enforce as enforce_optout
 from proxy.outbound import idempotency
 from proxy.outbound.forward import UpstreamError, request_headers, send

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from proxy.detection import TextDetector
+from proxy.detection.service import TextDetector
 from proxy.policy.model import Policy
 from proxy.policy.parse import load_policy
 from proxy.yamlfile import ConfigError

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
 
 from models.findings import Finding
-from proxy.detection import TextDetector
+from proxy.detection.service import TextDetector
 
 if TYPE_CHECKING:
     from proxy.policy.model import Policy

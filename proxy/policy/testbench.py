@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from models.findings import Finding
-from proxy.detection import TextDetector
+from proxy.detection.service import TextDetector
 from proxy.policy.custom import PolicyDetector
 from proxy.policy.decide import Decision, decide
 from proxy.policy.model import Action, Policy

@@ -18,7 +18,7 @@ import proxy.admin.auth as auth_mod
 from proxy.admin.roles import ROLES
 from proxy.admin.state_keys import AUTH
 from proxy.app import create_app
-from proxy.detection import TextDetector
+from proxy.detection.service import TextDetector
 from proxy.policy.parse import default_policy_path, load_policy
 from proxy.settings import Settings, StorageSettings
 from tests.proxy import conftest as proxy_fixtures

@@ -31,7 +31,7 @@ from proxy.admin.state_keys import AUTH
 from proxy.app import create_app
 from proxy.audit.log import verify
 from proxy.crypto.shared_keys import KeyMismatch
-from proxy.detection import TextDetector
+from proxy.detection.service import TextDetector
 from proxy.outbound.handler import AUDIT_RESULT_TASK
 from proxy.policy.parse import default_policy_path, load_policy
 from proxy.portal.routes import FAILURES_PER_WINDOW

@@ -159,7 +159,7 @@ def test_scrub_cli_issues_links_in_the_configured_store(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("proxy.scrubber.Detector", lambda settings: detector)
+    monkeypatch.setattr("proxy.detection.scrubber.Detector", lambda settings: detector)
     lines = [
         {"id": 1, "text": "Your biopsy results show cancer.", "dob": "03/14/1962"},
         {"id": 2, "text": "Your biopsy results show cancer."},

@@ -16,10 +16,10 @@ from twilio.base.exceptions import TwilioRestException
 
 from models.findings import Finding
 from proxy import appkeys
+from proxy.detection.scrubber import Scrubber
 from proxy.portal.pages import SECURITY_HEADERS
 from proxy.portal.routes import FAILURES_PER_WINDOW
 from proxy.portal.standalone import open_portal
-from proxy.scrubber import Scrubber
 from proxy.settings import ServerSettings, Settings, StorageSettings
 from tests import storage
 from tests.fakes import RecordingUpstream

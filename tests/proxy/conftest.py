@@ -11,7 +11,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from proxy.app import create_app
-from proxy.detection import TextDetector
+from proxy.detection.service import TextDetector
 from proxy.policy.model import Policy
 from proxy.policy.parse import load_policy
 from proxy.providers import REGISTRY

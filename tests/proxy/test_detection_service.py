@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 import pytest
 
 from models.findings import Finding
-from proxy.detection import DetectionService, DetectionUnavailable
+from proxy.detection.service import DetectionService, DetectionUnavailable
 
 
 class GatedDetector:

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 
 from models.detector import Detector, DetectorSettings
-from proxy.detection import DetectionService
-from proxy.detector_process import DetectorChildFailed, IsolatedDetector
+from proxy.detection.isolated import DetectorChildFailed, IsolatedDetector
+from proxy.detection.service import DetectionService
 from proxy.policy.custom import PolicyDetector, build_recognizers
 from proxy.policy.parse import parse_policy
 

@@ -42,7 +42,7 @@ class DetectorChildFailed(RuntimeError):
 
 
 class IsolatedDetector:
-    """A :class:`proxy.detection.TextDetector` whose work runs in one child process."""
+    """A :class:`proxy.detection.service.TextDetector` whose work runs in one child process."""
 
     def __init__(
         self,

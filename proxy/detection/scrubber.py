@@ -13,7 +13,7 @@ from pathlib import Path
 
 from models.detector import Detector, DetectorSettings
 from models.findings import Finding
-from proxy.detection import TextDetector
+from proxy.detection.service import TextDetector
 from proxy.policy import notice
 from proxy.policy.decide import Decision, decide
 from proxy.policy.model import Action, Policy
