@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import aiohttp
 from aiohttp import web
 
-from proxy import appkeys, logsafety
+from proxy import appkeys
 from proxy.admin import setup_admin
 from proxy.analytics import wiring as analytics
 from proxy.audit.checkpoints import CheckpointSigner
@@ -27,10 +27,11 @@ from proxy.policy.holder import PolicyHolder
 from proxy.policy.model import Policy
 from proxy.portal.routes import setup_portal
 from proxy.providers import Provider, build_providers, mounted_prefixes, mounted_routes
+from proxy.server import logsafety
+from proxy.server.tls import check_upstream_tls
 from proxy.settings import Settings
 from proxy.store import open_database
 from proxy.tasks import drain
-from proxy.tls import check_upstream_tls
 from proxy.webhooks.routes import setup as setup_webhooks
 
 log = logging.getLogger("phi_proxy.app")

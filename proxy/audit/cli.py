@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from proxy.audit.checkpoints import CheckpointSigner, read_jsonl, to_jsonl
 from proxy.audit.log import AuditLog, all_checkpoints, purge, verify
@@ -13,7 +15,41 @@ from proxy.settings import Settings, load_settings
 from proxy.store import Database, open_database
 
 
-async def run(args: argparse.Namespace) -> int:
+def register(sub: Any) -> None:
+    au = sub.add_parser("audit", help="verify, checkpoint and purge the audit log")
+    au.set_defaults(run=run)
+    ausub = au.add_subparsers(dest="audit_command", required=True)
+    av = ausub.add_parser("verify", help="check the chain; exit 1 listing every problem")
+    av.add_argument("--config")
+    av.add_argument(
+        "--checkpoints",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="checkpoints exported earlier (JSONL); detects a truncated tail",
+    )
+    av.add_argument(
+        "--trusted-key",
+        action="append",
+        default=[],
+        metavar="HEX",
+        help="accept checkpoints only under these Ed25519 public keys",
+    )
+    acp = ausub.add_parser("checkpoint", help="signed checkpoints")
+    acpsub = acp.add_subparsers(dest="checkpoint_command", required=True)
+    ex = acpsub.add_parser("export", help="sign the tail now and write every checkpoint (JSONL)")
+    ex.add_argument("--config")
+    ex.add_argument("--out", required=True, help="file to write ('-' for stdout)")
+    ap = ausub.add_parser("purge", help="delete records past retention, keeping a signed anchor")
+    ap.add_argument("--config")
+    ap.add_argument("--retention-days", type=float, help="default: audit.retention_days")
+
+
+def run(args: argparse.Namespace) -> int:
+    return asyncio.run(_run(args))
+
+
+async def _run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     db = await open_database(settings.storage.url)
     try:

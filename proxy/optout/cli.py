@@ -12,6 +12,7 @@ import asyncio
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from proxy.audit.log import AuditEvent, AuditLog
 from proxy.crypto.shared_keys import load_pseudonym_key
@@ -20,8 +21,9 @@ from proxy.settings import load_settings
 from proxy.store import open_database
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def register(sub: Any) -> None:
     p = sub.add_parser("optout", help="opt-out registry: import a list, check a recipient")
+    p.set_defaults(run=run)
     ops = p.add_subparsers(dest="optout_command", required=True)
     imp = ops.add_parser("import", help="record every number in FILE as opted out")
     imp.add_argument("file", help="one number per line (a CSV's first column); '-' for stdin")

@@ -1,9 +1,8 @@
-"""``phi-proxy policy check|test|diff`` and ``phi-proxy users add|list|revoke``."""
+"""``phi-proxy policy check|test|diff``."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections import Counter
@@ -16,8 +15,9 @@ from proxy.policy.parse import load_policy
 from proxy.yamlfile import ConfigError
 
 
-def add_parsers(sub: Any) -> None:
+def register(sub: Any) -> None:
     p = sub.add_parser("policy", help="check, test and compare policy files")
+    p.set_defaults(run=run)
     ps = p.add_subparsers(dest="policy_command", required=True)
     c = ps.add_parser("check", help="validate a policy file (errors give line, key and reason)")
     c.add_argument("file")
@@ -32,18 +32,6 @@ def add_parsers(sub: Any) -> None:
     d.add_argument("--corpus", required=True)
     d.add_argument("--model", help="spaCy package name")
 
-    u = sub.add_parser("users", help="admin console users and API keys")
-    u.add_argument("--config", help="service settings (for the storage URL)")
-    us = u.add_subparsers(dest="users_command", required=True)
-    a = us.add_parser("add", help="add a user; prints the generated password and API key once")
-    a.add_argument("name")
-    a.add_argument("--role", required=True)
-    us.add_parser("list", help="users, roles and key ids (no secrets)")
-    r = us.add_parser("revoke", help="revoke a user with their keys and sessions")
-    r.add_argument("name")
-    k = us.add_parser("key", help="issue another API key for a user (printed once)")
-    k.add_argument("name")
-
 
 def make_detector(model: str | None) -> TextDetector:
     """The real detector (slow to load); tests swap this for the session's one."""
@@ -56,6 +44,10 @@ def _for_policy(base: TextDetector, policy: Policy) -> TextDetector:
     from proxy.policy.custom import PolicyDetector
 
     return PolicyDetector(base).for_policy(policy)
+
+
+def run(args: argparse.Namespace) -> int:
+    return policy_command(args, make_detector)  # looked up per call: tests swap it
 
 
 def policy_command(args: argparse.Namespace, detector_factory: Callable[..., TextDetector]) -> int:
@@ -155,44 +147,4 @@ def _diff(args: argparse.Namespace, detector_factory: Callable[..., TextDetector
         "new_actions": dict(Counter(r["action"] for r in b)),
     }
     print(json.dumps({"changes": changes, "summary": summary}, indent=2, ensure_ascii=False))
-    return 0
-
-
-def users_command(args: argparse.Namespace) -> int:
-    return asyncio.run(_users(args))
-
-
-async def _users(args: argparse.Namespace) -> int:
-    from proxy.admin.auth import AdminAuth, AuthError
-    from proxy.settings import load_settings
-    from proxy.store import open_database
-
-    settings = load_settings(args.config)
-    db = await open_database(settings.storage.url)
-    auth = AdminAuth(db)
-    try:
-        if args.users_command == "add":
-            new = await auth.add_user(args.name, args.role)
-            print(f"user {new.name} ({new.role}) added. Shown once, stored only as hashes:")
-            print(f"password: {new.password}")
-            print(f"api key:  {new.api_key}")
-        elif args.users_command == "list":
-            for u in await auth.users():
-                keys = " ".join(
-                    f"{k['id']}{'(revoked)' if k['revoked_at'] else ''}"
-                    for k in u["keys"]  # type: ignore[attr-defined]
-                )
-                state = "revoked" if u["revoked_at"] else "active"
-                print(f"{u['name']}\t{u['role']}\t{state}\tkeys: {keys or '-'}")
-        elif args.users_command == "revoke":
-            await auth.revoke_user(args.name)
-            print(f"user {args.name} revoked (keys and sessions too)")
-        elif args.users_command == "key":
-            key_id, key = await auth.add_key(args.name)
-            print(f"api key {key_id} for {args.name} (shown once): {key}")
-    except AuthError as e:
-        print(f"phi-proxy users: {e}", file=sys.stderr)
-        return 1
-    finally:
-        await db.close()
     return 0

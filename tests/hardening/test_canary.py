@@ -22,11 +22,12 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from proxy import appkeys, logsafety
+from proxy import appkeys
 from proxy.app import create_app
 from proxy.outbound.limits import server_handler_args
 from proxy.policy.parse import load_policy
 from proxy.providers import REGISTRY
+from proxy.server import logsafety
 from proxy.settings import Settings, StorageSettings
 from tests import storage
 from tests.fakes import RaisingDetector

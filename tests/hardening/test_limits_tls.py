@@ -19,8 +19,8 @@ from proxy import appkeys
 from proxy.app import create_app
 from proxy.outbound.limits import RateLimiter, server_handler_args
 from proxy.providers import REGISTRY, mounted_routes
+from proxy.server.tls import server_ssl_context
 from proxy.settings import LimitSettings, Settings, StorageSettings, settings_from_text
-from proxy.tls import server_ssl_context
 from proxy.yamlfile import ConfigError
 from tests.fakes import RecordingUpstream
 from tests.hardening.conftest import FORM, SENDS, form, post

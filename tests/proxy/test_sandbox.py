@@ -25,7 +25,7 @@ from vonage_sms.responses import SmsResponse
 
 from proxy.providers import REGISTRY
 from proxy.providers.config import AwsConfig, ProvidersConfig
-from proxy.sandbox import (
+from proxy.sandbox.app import (
     SANDBOX_AWS_KEY_ID,
     SANDBOX_AWS_SECRET_ENV,
     create_sandbox,

