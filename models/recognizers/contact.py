@@ -15,14 +15,9 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
 from models.allow import PERSONAL_PARAM
-from models.entities import EntityType
+from models.entities import EMAIL_ADDRESS, FAX_NUMBER, IP_ADDRESS, PHONE_NUMBER, URL
 from models.recognizers.base import Rule, RuleRecognizer, before, only_digits
 
-PHONE_NUMBER = EntityType("PHONE_NUMBER", "phone number", "identifier", True, "A telephone number")
-FAX_NUMBER = EntityType("FAX_NUMBER", "fax number", "identifier", True, "A fax number")
-EMAIL_ADDRESS = EntityType("EMAIL_ADDRESS", "email", "identifier", True, "An email address")
-URL = EntityType("URL", "link", "identifier", True, "A web address tied to a person")
-IP_ADDRESS = EntityType("IP_ADDRESS", "IP address", "identifier", True, "An IP address")
 ENTITIES = (PHONE_NUMBER, FAX_NUMBER, EMAIL_ADDRESS, URL, IP_ADDRESS)
 
 _SEP = r"[ \t.\-‐‑–/]?"

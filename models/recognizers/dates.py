@@ -16,7 +16,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
-from models.entities import EntityType
+from models.entities import AGE_OVER_89, APPOINTMENT_DATETIME, DATE, DATE_OF_BIRTH
 from models.lexicons import _within_one
 from models.recognizers.base import Rule, RuleRecognizer
 
@@ -25,12 +25,6 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-DATE_OF_BIRTH = EntityType("DATE_OF_BIRTH", "date of birth", "identifier", True, "A date of birth")
-DATE = EntityType("DATE", "date", "identifier", True, "Admission, discharge, death or test date")
-APPOINTMENT_DATETIME = EntityType(
-    "APPOINTMENT_DATETIME", "appointment time", "administrative", False, "An appointment date/time"
-)
-AGE_OVER_89 = EntityType("AGE_OVER_89", "age", "identifier", True, "An age of 90 or more")
 ENTITIES = (DATE_OF_BIRTH, DATE, APPOINTMENT_DATETIME, AGE_OVER_89)
 
 _MONTH = (

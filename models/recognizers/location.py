@@ -13,7 +13,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
-from models.entities import EntityType
+from models.entities import FACILITY, LOCATION, STREET_ADDRESS, ZIP_CODE
 from models.recognizers.base import (
     US_STATE_CODES,
     LexiconRecognizer,
@@ -22,10 +22,6 @@ from models.recognizers.base import (
     before,
 )
 
-STREET_ADDRESS = EntityType("STREET_ADDRESS", "address", "identifier", True, "A street address")
-LOCATION = EntityType("LOCATION", "city", "identifier", True, "A city or town")
-ZIP_CODE = EntityType("ZIP_CODE", "ZIP", "identifier", True, "A US ZIP code")
-FACILITY = EntityType("FACILITY", "facility", "identifier", True, "A hospital or facility name")
 ENTITIES = (STREET_ADDRESS, LOCATION, ZIP_CODE, FACILITY)
 
 _SUFFIX = (

@@ -21,18 +21,10 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
-from models.entities import EntityType
+from models.entities import PERSON, PROVIDER_NAME
 from models.lexicons import Word, _within_one
 from models.recognizers.base import REGEX_TIMEOUT, DetectionTimeout, LexiconRecognizer
 
-PERSON = EntityType("PERSON", "name", "identifier", True, "A patient's or relative's name")
-PROVIDER_NAME = EntityType(
-    "PROVIDER_NAME",
-    "provider",
-    "administrative",
-    False,
-    "A clinician's name with a title (Dr., NP)",
-)
 ENTITIES = (PERSON, PROVIDER_NAME)
 
 
