@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from proxy.audit.checkpoints import Checkpoint, CheckpointSigner
+from proxy.errors import Unavailable
 from proxy.store import Database
 from proxy.store import interface as steps
 from proxy.store.interface import Step, Tx, Work
@@ -54,8 +55,11 @@ class AuditEvent:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-class AuditUnavailable(Exception):
+class AuditUnavailable(Unavailable):
     """The audit record could not be made durable; the action it covers must not happen."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("audit", reason)
 
 
 @lru_cache(maxsize=4096)  # the same numbers recur: an HMAC per number, not per send

@@ -20,6 +20,7 @@ from typing import Protocol
 
 from models.findings import Finding
 from proxy import metrics
+from proxy.errors import Unavailable
 
 log = logging.getLogger("phi_proxy.detection")
 
@@ -32,8 +33,11 @@ class TextDetector(Protocol):
     ) -> list[list[Finding]]: ...
 
 
-class DetectionUnavailable(Exception):
+class DetectionUnavailable(Unavailable):
     """Detection failed or missed its deadline; nothing may be forwarded."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("detection", reason)
 
 
 @dataclass

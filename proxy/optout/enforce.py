@@ -13,8 +13,9 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
-from proxy import appkeys, metrics
+from proxy import appkeys
 from proxy.audit.log import AuditEvent, AuditUnavailable
+from proxy.errors import OptedOut, Unavailable
 from proxy.optout.registry import OptOutRegistry, Status, recipient_key
 from proxy.providers import Parsed, Provider
 from proxy.store.interface import StoreUnavailable
@@ -24,8 +25,9 @@ log = logging.getLogger("phi_proxy.optout")
 
 async def enforce(
     request: web.Request, provider: Provider, parsed: Parsed, request_id: str
-) -> web.Response | None:
-    """None if every recipient may be texted; else the refusal to return (nothing forwarded)."""
+) -> None:
+    """Returns if every recipient may be texted; else raises :class:`~proxy.errors.OptedOut`, or
+    :class:`~proxy.errors.Unavailable` when the registry or the audit log cannot be used."""
     app = request.app
     key = app[appkeys.PSEUDONYM_KEY]
     registry = OptOutRegistry(app[appkeys.STORE], key)
@@ -36,21 +38,9 @@ async def enforce(
             if st.opted_out:
                 refused.append((to, st))
     except Exception as e:  # noqa: BLE001 - fail closed: an unknown opt-out state sends nothing
-        metrics.ERRORS.labels("optout_registry").inc()
-        metrics.REQUESTS.labels(provider.name, "refused").inc()
-        log.error(
-            "request %s: %s refused: opt-out registry: %s",
-            request_id,
-            provider.name,
-            type(e).__name__,
-        )
-        return provider.error(
-            503,
-            provider.unavailable_code,
-            "Opt-out registry is unavailable; the message was not sent.",
-        )
+        raise Unavailable("optout_registry", f"opt-out registry: {type(e).__name__}") from None
     if not refused:
-        return None
+        return
     window = app[appkeys.SETTINGS].webhooks.confirmation_window_seconds
     try:
         if window > 0 and await _confirmations(registry, refused, window):
@@ -66,7 +56,7 @@ async def enforce(
                     )
                 )
             log.info("request %s: %s opt-out confirmation allowed", request_id, provider.name)
-            return None
+            return
         for to, st in refused:
             await app[appkeys.AUDIT].append(
                 AuditEvent(
@@ -79,17 +69,8 @@ async def enforce(
                 )
             )
     except (AuditUnavailable, StoreUnavailable) as e:
-        metrics.ERRORS.labels("audit").inc()
-        metrics.REQUESTS.labels(provider.name, "refused").inc()
-        log.error("request %s: %s refused: %s", request_id, provider.name, e)
-        return provider.error(
-            503, provider.unavailable_code, "Audit log is unavailable; the message was not sent."
-        )
-    metrics.REQUESTS.labels(provider.name, "opted_out").inc()
-    log.info(
-        "request %s: %s refused: %d opted-out recipient(s)", request_id, provider.name, len(refused)
-    )
-    return provider.error(400, provider.opted_out_code, "Attempt to send to unsubscribed recipient")
+        raise Unavailable("audit", str(e)) from None
+    raise OptedOut(len(refused))
 
 
 async def _confirmations(

@@ -16,7 +16,7 @@ from models.findings import Finding
 from proxy import appkeys, metrics
 from proxy.analytics.wiring import record_sends
 from proxy.audit.log import AuditEvent, AuditUnavailable, pseudonym
-from proxy.detection.service import DetectionUnavailable
+from proxy.errors import BadRequest, Blocked, Refusal, refuse
 from proxy.optout.enforce import enforce as enforce_optout
 from proxy.outbound import idempotency
 from proxy.outbound.forward import UpstreamError, request_headers, send
@@ -25,8 +25,8 @@ from proxy.outbound.limits import read_body
 from proxy.policy.decide import Decision, decide
 from proxy.policy.model import Action, Policy
 from proxy.portal.issue import DOB_HEADER, PortalLinks, issue_links
-from proxy.portal.service import PortalRefused, PortalUnavailable
-from proxy.providers import BadRequest, Incoming, Message, Parsed, Provider
+from proxy.portal.service import PortalRefused
+from proxy.providers import Incoming, Message, Parsed, Provider
 from proxy.tasks import spawn
 
 AUDIT_RESULT_TASK = "audit-result:"  # drained before the store closes (proxy.app)
@@ -52,116 +52,52 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
     app = request.app
     request_id = uuid.uuid4().hex
     policy = app[appkeys.POLICY].current  # one policy object for the whole request
-
-    # 1. parse
-    try:
-        incoming = await read_incoming(request)
-        parsed = provider.parse(incoming)
-    except BadRequest as e:
-        log.info("request %s: %s refused: bad request (%s)", request_id, provider.name, e.code)
-        metrics.REQUESTS.labels(provider.name, "bad_request").inc()
-        return provider.error(e.status, e.code or provider.bad_request_code, e.message)
-
-    # 2 starts now: detection runs while the opt-out and idempotency checks read the store.
-    # Nothing depends on it before step 3, and a request refused early just drops its answer.
-    detection = asyncio.ensure_future(_detect(app, parsed, policy))
-    try:
-        # 1b. opt-out (TCPA): an opted-out recipient is refused before anything is forwarded
-        early: web.StreamResponse | None = await enforce_optout(
-            request, provider, parsed, request_id
-        )
-        # Idempotency: a retry with the same key gets the first answer, never a second send.
-        claim: Claim | None = None
-        if early is None:
-            begun = await _idempotency_begin(request, provider, incoming, request_id)
-            if isinstance(begun, web.StreamResponse):
-                early = begun
-            else:
-                claim = begun
-    except BaseException:
-        _drop(detection)
-        raise
-    if early is not None:
-        _drop(detection)
-        return early
+    detection: asyncio.Future[list[list[Finding]]] | None = None
+    claim: Claim | None = None
     sent: list[bool] = []  # True once the request may have reached the provider
     try:
-        response = await _inspect_and_send(
-            request, provider, incoming, parsed, policy, request_id, sent, detection
-        )
-    finally:
-        # Release only when provably nothing left (even if an exception is on its way out).
-        if claim is not None and not any(sent):
-            await _idempotency_release(request, claim, request_id)
-    if claim is not None and any(sent):
-        try:
-            await request.app[IDEMPOTENCY].complete(claim, response)
-        except Exception as e:  # noqa: BLE001 - the send happened; say so, don't hide it
-            log.error(
-                "request %s: could not store idempotent answer: %s", request_id, type(e).__name__
-            )
-    return response
+        # 1. parse
+        incoming = await read_incoming(request)
+        parsed = provider.parse(incoming)
 
+        # 2 starts now: detection runs while the opt-out and idempotency checks read the store.
+        # Nothing depends on it before it is awaited, and a refused request drops its answer.
+        detection = asyncio.ensure_future(_detect(app, parsed, policy))
+        # 1b. opt-out (TCPA): an opted-out recipient is refused before anything is forwarded
+        await enforce_optout(request, provider, parsed, request_id)
+        # Idempotency: a retry with the same key gets the first answer, never a second send.
+        begun = await _idempotency_begin(request, provider, incoming)
+        if isinstance(begun, idempotency.Stored):
+            log.info("request %s: %s idempotent replay", request_id, provider.name)
+            return begun.response()
+        claim = begun
 
-async def _inspect_and_send(
-    request: web.Request,
-    provider: Provider,
-    incoming: Incoming,
-    parsed: Parsed,
-    policy: Policy,
-    request_id: str,
-    sent: list[bool],
-    detection: asyncio.Future[list[list[Finding]]],
-) -> web.Response:
-    """Steps 2-6; ``sent`` gets True once anything may have reached the provider."""
-    app = request.app
-
-    # 2. detect (started in outbound; off the event loop, with a deadline)
-    texts = [m.text for m in parsed.messages]
-    try:
+        # 2. detect (off the event loop, with a deadline)
+        texts = [m.text for m in parsed.messages]
         findings = await detection
-    except DetectionUnavailable as e:
-        log.error("request %s: %s refused: %s", request_id, provider.name, e)
-        metrics.ERRORS.labels("detection").inc()
-        metrics.REQUESTS.labels(provider.name, "refused").inc()
-        return provider.error(
-            503,
-            provider.unavailable_code,
-            "PHI inspection is unavailable; the message was not sent.",
-        )
 
-    # 3. decide
-    decisions = [
-        decide(m.text, f, policy.for_sender(m.sender))  # per-sender overrides
-        for m, f in zip(parsed.messages, findings, strict=True)
-    ]
-    worst = max((d.action for d in decisions), default=Action.ALLOW)
-    for d in decisions:
-        metrics.DECISIONS.labels(d.action.label).inc()
-    _log_decisions(request_id, provider.name, decisions, policy.monitor)
+        # 3. decide
+        decisions = [
+            decide(m.text, f, policy.for_sender(m.sender))  # per-sender overrides
+            for m, f in zip(parsed.messages, findings, strict=True)
+        ]
+        worst = max((d.action for d in decisions), default=Action.ALLOW)
+        for d in decisions:
+            metrics.DECISIONS.labels(d.action.label).inc()
+        _log_decisions(request_id, provider.name, decisions, policy.monitor)
 
-    # 4. act, and 5. audit: the record is durable before anything leaves
-    blocked = worst == Action.BLOCK
-    portal_refusal = ""
-    links = PortalLinks()
-    if worst == Action.PORTAL:
-        # clinical detail: the original goes into the vault, the text becomes a link notice
-        try:
-            links = await issue_links(
-                request, provider, incoming, parsed, decisions, findings, policy, request_id
-            )
-        except PortalRefused as e:
-            blocked, portal_refusal = True, str(e)
-        except PortalUnavailable as e:
-            log.error("request %s: %s refused: %s", request_id, provider.name, e)
-            metrics.ERRORS.labels("portal").inc()
-            metrics.REQUESTS.labels(provider.name, "refused").inc()
-            return provider.error(
-                503,
-                provider.unavailable_code,
-                "The secure portal is unavailable; the message was not sent.",
-            )
-    try:
+        # 4. act, and 5. audit: the record is durable before anything leaves
+        blocked = worst == Action.BLOCK
+        portal_refusal = ""
+        links = PortalLinks()
+        if worst == Action.PORTAL:
+            # clinical detail: the original goes into the vault, the text becomes a link notice
+            try:
+                links = await issue_links(
+                    request, provider, incoming, parsed, decisions, findings, policy, request_id
+                )
+            except PortalRefused as e:
+                blocked, portal_refusal = True, str(e)
         await _audit_decisions(
             request,
             provider,
@@ -171,32 +107,32 @@ async def _inspect_and_send(
             "blocked" if blocked else "forwarding",
             links.token_ids,
         )
-    except AuditUnavailable as e:
-        log.error("request %s: %s refused: %s", request_id, provider.name, e)
-        metrics.ERRORS.labels("audit").inc()
-        metrics.REQUESTS.labels(provider.name, "refused").inc()
-        return provider.error(
-            503, provider.unavailable_code, "Audit log is unavailable; the message was not sent."
-        )
-    if blocked:
-        record_sends(app, provider.name, parsed.messages, decisions, findings, policy, None)
-        types = sorted({t for d in decisions for t in d.entity_types})
-        why = f"; {portal_refusal}" if portal_refusal else ""
-        metrics.REQUESTS.labels(provider.name, "blocked").inc()
-        return provider.error(
-            400,
-            provider.blocked_code,
-            f"Message blocked by PHI policy {policy.version}: contains {', '.join(types)}{why}.",
-        )
-    outgoing = [
-        links.texts.get(i, d.outgoing if d.outgoing is not None else "")
-        for i, d in enumerate(decisions)
-    ]
-    body = incoming.body if outgoing == texts else provider.rebuild(incoming, parsed, outgoing)
+        if blocked:
+            record_sends(app, provider.name, parsed.messages, decisions, findings, policy, None)
+            types = sorted({t for d in decisions for t in d.entity_types})
+            why = f"; {portal_refusal}" if portal_refusal else ""
+            raise Blocked(
+                f"Message blocked by PHI policy {policy.version}: contains {', '.join(types)}{why}."
+            )
+        outgoing = [
+            links.texts.get(i, d.outgoing if d.outgoing is not None else "")
+            for i, d in enumerate(decisions)
+        ]
+        body = incoming.body if outgoing == texts else provider.rebuild(incoming, parsed, outgoing)
 
-    # 6. forward (the portal's date-of-birth header never goes upstream)
-    drop = (*parsed.drop_headers, DOB_HEADER)
-    response = await forward(request, provider, incoming, body, drop, request_id, sent)
+        # 6. forward (the portal's date-of-birth header never goes upstream)
+        drop = (*parsed.drop_headers, DOB_HEADER)
+        response = await forward(request, provider, incoming, body, drop, request_id, sent)
+    except Refusal as refusal:
+        if any(sent):  # never answer "not sent" for a request that may have left
+            raise
+        return refuse(provider, refusal, request_id)
+    finally:
+        if detection is not None:
+            _drop(detection)  # a no-op once it was awaited
+        # Release only when provably nothing left (even if an exception is on its way out).
+        if claim is not None and not any(sent):
+            await _idempotency_release(request, claim, request_id)
     metrics.REQUESTS.labels(
         provider.name, "forwarded" if response.status < 400 else "upstream_error"
     ).inc()
@@ -209,6 +145,13 @@ async def _inspect_and_send(
     record_sends(
         app, provider.name, parsed.messages, decisions, findings, policy, response.status, outgoing
     )
+    if claim is not None:  # forwarded: the first answer is the one every retry gets
+        try:
+            await request.app[IDEMPOTENCY].complete(claim, response)
+        except Exception as e:  # noqa: BLE001 - the send happened; say so, don't hide it
+            log.error(
+                "request %s: could not store idempotent answer: %s", request_id, type(e).__name__
+            )
     return response
 
 
@@ -226,34 +169,18 @@ def _drop(task: asyncio.Future[list[list[Finding]]]) -> None:
 
 
 async def _idempotency_begin(
-    request: web.Request, provider: Provider, incoming: Incoming, request_id: str
-) -> Claim | web.StreamResponse | None:
-    """None (no key), a claim to complete, or the response to give now (replay or refusal)."""
-    try:
-        key = idempotency.key_from(incoming.headers)
-    except idempotency.InvalidKey as e:
-        return provider.error(400, provider.bad_request_code, str(e))
+    request: web.Request, provider: Provider, incoming: Incoming
+) -> Claim | idempotency.Stored | None:
+    """None (no key), a claim to complete, or the stored first answer to replay. Raises a
+    :class:`~proxy.errors.Refusal` for a malformed key, a conflict, or an unavailable store."""
+    key = idempotency.key_from(incoming.headers)
     if key is None:
         return None
-    store = request.app[IDEMPOTENCY]
     fp = idempotency.fingerprint(
         request.app[appkeys.PSEUDONYM_KEY], incoming.method, incoming.path, incoming.body
     )
-    try:
-        got = await store.begin(idempotency.scope_for(provider.name, incoming.headers), key, fp)
-    except idempotency.KeyConflict as e:
-        return provider.error(e.status, provider.bad_request_code, e.message)
-    except idempotency.IdempotencyUnavailable as e:
-        log.error("request %s: %s refused: %s", request_id, provider.name, e)
-        return provider.error(
-            503,
-            provider.unavailable_code,
-            "Idempotency store is unavailable; the message was not sent.",
-        )
-    if isinstance(got, idempotency.Stored):
-        log.info("request %s: %s idempotent replay", request_id, provider.name)
-        return got.response()
-    return got
+    scope = idempotency.scope_for(provider.name, incoming.headers)
+    return await request.app[IDEMPOTENCY].begin(scope, key, fp)
 
 
 async def _idempotency_release(request: web.Request, claim: Claim, request_id: str) -> None:
@@ -374,7 +301,7 @@ async def passthrough(request: web.Request, provider: Provider) -> web.StreamRes
     try:
         incoming = await read_incoming(request)
     except BadRequest as e:
-        return provider.error(e.status, provider.bad_request_code, e.message)
+        return e.answer(provider)  # neither logged nor counted: not a send
     return await forward(request, provider, incoming, incoming.body)
 
 

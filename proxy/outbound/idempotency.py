@@ -28,6 +28,7 @@ from typing import Any
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from proxy.errors import BadRequest, Unavailable
 from proxy.store import Database
 
 IDEMPOTENCY: web.AppKey[IdempotencyStore] = web.AppKey("idempotency")
@@ -36,20 +37,32 @@ MAX_KEY_LENGTH = 255
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
-class IdempotencyUnavailable(Exception):
-    """The key store failed; a keyed send must then be refused (it could not be de-duplicated)."""
+class IdempotencyUnavailable(Unavailable):
+    """The key store failed; a keyed send must then be refused (it could not be de-duplicated).
+    Logged; not counted in the metrics (it never was)."""
+
+    outcome = None
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("idempotency", reason)
+        self.error = None
 
 
-class KeyConflict(Exception):
+class KeyConflict(BadRequest):
     """The key is in use: ``status`` 409 (still in flight) or 422 (a different request)."""
 
+    log_level = None  # the client's own retry: neither logged nor counted (as before)
+    outcome = None
+
     def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
+        super().__init__(message, status=status)
 
 
-class InvalidKey(ValueError):
+class InvalidKey(BadRequest):
     """The key header is malformed."""
+
+    log_level = None
+    outcome = None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from models.findings import Finding
 from proxy.audit.log import AuditEvent, AuditLog, AuditUnavailable, pseudonym
 from proxy.crypto.vault_keys import IntegrityError, KeyRing, KeyringError, derive
+from proxy.errors import Unavailable
 from proxy.policy import notice as notice_
 from proxy.policy.decide import Decision
 from proxy.policy.model import Policy
@@ -44,8 +45,11 @@ class PortalRefused(Exception):
     """The text cannot go out as a portal notice (too long, missing verification data)."""
 
 
-class PortalUnavailable(Exception):
+class PortalUnavailable(Unavailable):
     """The vault or audit log failed; nothing may be sent."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("portal", reason)
 
 
 @dataclass(frozen=True)
