@@ -31,19 +31,19 @@ def scrub(args: argparse.Namespace) -> int:
 
 async def _scrub(args: argparse.Namespace) -> int:
     from proxy.detection.scrubber import Scrubber
+    from proxy.portal.scrub import scrub_with_portal
     from proxy.portal.standalone import open_portal
     from proxy.settings import load_settings
 
     settings = load_settings(args.config)
-    base = Scrubber.from_paths(args.policy or settings.policy_path, args.model)
+    scrubber = Scrubber.from_paths(args.policy or settings.policy_path, args.model)
     bad = 0
     async with open_portal(settings) as portal:
-        scrubber = Scrubber(base.policy, base.detector, portal)
         batch: list[tuple[Any, str, str | None]] = []
 
         async def flush() -> None:
-            results = await scrubber.scrub_with_portal(
-                [t for _, t, _ in batch], [d for _, _, d in batch]
+            results = await scrub_with_portal(
+                scrubber, portal, [t for _, t, _ in batch], [d for _, _, d in batch]
             )
             for (ident, _, _), r in zip(batch, results, strict=True):
                 line: dict[str, Any] = {

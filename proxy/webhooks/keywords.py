@@ -25,8 +25,10 @@ import enum
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from proxy.webhooks.config import KeywordSettings
+if TYPE_CHECKING:
+    from proxy.webhooks.config import KeywordSettings
 
 
 class Intent(enum.Enum):
