@@ -1,7 +1,8 @@
 """The one outbound path, top to bottom: parse → detect → decide → act → forward.
 
-Every failure before forwarding ends in a provider-shaped error and nothing sent upstream. Logs
-carry the request id, provider and entity types, never text or phone numbers.
+Every failure before forwarding raises a :class:`proxy.errors.Refusal`, which the one ``except``
+in :func:`outbound` answers in the provider's shape (:func:`proxy.errors.refuse`): nothing is sent
+upstream. Logs carry the request id, provider and entity types, never text or phone numbers.
 """
 
 from __future__ import annotations
@@ -120,12 +121,11 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
         ]
         body = incoming.body if outgoing == texts else provider.rebuild(incoming, parsed, outgoing)
 
-        # 6. forward (the portal's date-of-birth header never goes upstream)
+        # 6. forward (the portal's date-of-birth header never goes upstream). The last step that
+        # can be refused is above: forward() answers an unreachable provider itself.
         drop = (*parsed.drop_headers, DOB_HEADER)
         response = await forward(request, provider, incoming, body, drop, request_id, sent)
-    except Refusal as refusal:
-        if any(sent):  # never answer "not sent" for a request that may have left
-            raise
+    except Refusal as refusal:  # nothing was forwarded
         return refuse(provider, refusal, request_id)
     finally:
         if detection is not None:
