@@ -19,14 +19,14 @@ from proxy.audit.log import AuditLog, AuditUnavailable
 from proxy.crypto.shared_keys import load_pseudonym_key
 from proxy.detection.service import DetectionService, TextDetector
 from proxy.outbound import limits
-from proxy.outbound.handler import AUDIT_RESULT_TASK, outbound, passthrough
+from proxy.outbound.handler import AUDIT_RESULT_TASK, serve
 from proxy.outbound.idempotency import IDEMPOTENCY, IdempotencyStore
 from proxy.outbound.limits import concurrency_middleware, rate_limit_middleware
 from proxy.policy.custom import PolicyDetector
 from proxy.policy.holder import PolicyHolder
 from proxy.policy.model import Policy
 from proxy.portal.routes import setup_portal
-from proxy.providers import Provider, build_providers, mounted_prefixes, mounted_routes
+from proxy.providers import Provider, build_providers, mounted_namespaces
 from proxy.server import logsafety
 from proxy.server.tls import check_upstream_tls
 from proxy.settings import Settings
@@ -73,12 +73,15 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     app.router.add_get("/healthz", health)
     setup_webhooks(app, settings)
     for provider in providers.values():
-        for route in mounted_routes(provider):
-            app.router.add_route(route.method, route.path, _bind(outbound, provider))
-    for provider in providers.values():  # after every inspected route, so none is shadowed
-        for prefix in mounted_prefixes(provider):
-            for method in provider.passthrough_methods:
-                app.router.add_route(method, prefix + "{tail:.*}", _bind(passthrough, provider))
+        # everything under a provider's namespaces goes to the perimeter (default deny)
+        paths: list[str] = []
+        for ns in mounted_namespaces(provider):
+            if not ns.endswith("/"):
+                paths.append(ns)
+                ns += "/"
+            paths.append(ns + "{tail:.*}")
+        for path in dict.fromkeys(paths):
+            app.router.add_route("*", path, _bind(serve, provider))
     return app
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 # RFC 9110 hop-by-hop headers plus those aiohttp recomputes; never copied across the proxy.
 HOP_BY_HOP = frozenset(
@@ -61,7 +62,7 @@ def request_headers(
 async def send(
     session: aiohttp.ClientSession,
     method: str,
-    url: str,
+    url: str | URL,
     headers: CIMultiDict[str],
     body: bytes | None,
     timeout: float,

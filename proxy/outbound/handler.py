@@ -12,9 +12,10 @@ import logging
 import uuid
 
 from aiohttp import web
+from yarl import URL
 
 from models.findings import Finding
-from proxy import appkeys, metrics
+from proxy import appkeys, metrics, perimeter
 from proxy.analytics.wiring import record_sends
 from proxy.audit.log import AuditEvent, AuditUnavailable, pseudonym
 from proxy.errors import BadRequest, Blocked, Refusal, refuse
@@ -34,21 +35,36 @@ AUDIT_RESULT_TASK = "audit-result:"  # drained before the store closes (proxy.ap
 log = logging.getLogger("phi_proxy.handler")
 
 
-async def read_incoming(request: web.Request) -> Incoming:
+async def read_incoming(request: web.Request, target: perimeter.Target) -> Incoming:
     """The request with its body read, within the configured size limit."""
     server = request.app[appkeys.SETTINGS].server
     body = await read_body(request, server.max_body_bytes, server.body_read_timeout_seconds)
     return Incoming(
         method=request.method,
-        path=request.path,
-        query=dict(request.query),
+        path=target.path,
+        query=dict(target.query),
         headers=request.headers,
         body=body,
-        match=dict(request.match_info),
+        match=target.match,
+        raw_query=target.raw_query,
     )
 
 
-async def outbound(request: web.Request, provider: Provider) -> web.StreamResponse:
+async def serve(request: web.Request, provider: Provider) -> web.StreamResponse:
+    """Every request under a provider's namespaces: the perimeter decides, default deny."""
+    settings = request.app[appkeys.SETTINGS]
+    try:
+        target = perimeter.resolve(provider, request.method, request.raw_path, settings.providers)
+    except Refusal as refusal:  # not a declared operation: nothing forwarded
+        return refuse(provider, refusal, "perimeter")
+    if target.operation.kind == "send":
+        return await outbound(request, provider, target)
+    return await read(request, provider, target)
+
+
+async def outbound(
+    request: web.Request, provider: Provider, target: perimeter.Target
+) -> web.StreamResponse:
     """Inspect one send request and forward only what the policy lets leave."""
     app = request.app
     request_id = uuid.uuid4().hex
@@ -57,9 +73,9 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
     claim: Claim | None = None
     sent: list[bool] = []  # True once the request may have reached the provider
     try:
-        # 1. parse
-        incoming = await read_incoming(request)
-        parsed = provider.parse(incoming)
+        # 1. perimeter: every field classified, then the adapter's reading
+        incoming = await read_incoming(request, target)
+        parsed = perimeter.inspect(provider, target, incoming, app[appkeys.SETTINGS].providers)
 
         # 2 starts now: detection runs while the opt-out and idempotency checks read the store.
         # Nothing depends on it before it is awaited, and a refused request drops its answer.
@@ -83,6 +99,10 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
             for m, f in zip(parsed.messages, findings, strict=True)
         ]
         worst = max((d.action for d in decisions), default=Action.ALLOW)
+        # URLs, sender IDs and template data cannot be rewritten: a finding there blocks
+        fixed = [i for i in perimeter.fixed(parsed) if decisions[i].action != Action.ALLOW]
+        if fixed:
+            worst = Action.BLOCK
         for d in decisions:
             metrics.DECISIONS.labels(d.action.label).inc()
         _log_decisions(request_id, provider.name, decisions, policy.monitor)
@@ -112,6 +132,9 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
             record_sends(app, provider.name, parsed.messages, decisions, findings, policy, None)
             types = sorted({t for d in decisions for t in d.entity_types})
             why = f"; {portal_refusal}" if portal_refusal else ""
+            if fixed:  # field names only (the perimeter vetted them), never their values
+                where = ", ".join(dict.fromkeys(parsed.messages[i].field for i in fixed))
+                why += f" (in {where}, which phi-proxy cannot rewrite)"
             raise Blocked(
                 f"Message blocked by PHI policy {policy.version}: contains {', '.join(types)}{why}."
             )
@@ -119,7 +142,11 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
             links.texts.get(i, d.outgoing if d.outgoing is not None else "")
             for i, d in enumerate(decisions)
         ]
-        body = incoming.body if outgoing == texts else provider.rebuild(incoming, parsed, outgoing)
+        body = (
+            incoming.body
+            if outgoing == texts
+            else perimeter.rebuild(provider, incoming, parsed, outgoing)
+        )
 
         # 6. forward (the portal's date-of-birth header never goes upstream). The last step that
         # can be refused is above: forward() answers an unreachable provider itself.
@@ -257,8 +284,10 @@ async def forward(
     app = request.app
     settings = app[appkeys.SETTINGS]
     base = (provider.upstream or settings.upstream.url_for(provider.name)).rstrip("/")
+    # The canonical path the perimeter matched, and the query as received: encoded=True, so
+    # yarl neither decodes, re-encodes nor normalises anything on the way out.
     path = provider.upstream_path(incoming.path)
-    url = base + path + (f"?{request.query_string}" if request.query_string else "")
+    url = URL(base + path + (f"?{incoming.raw_query}" if incoming.raw_query else ""), encoded=True)
     headers = request_headers(
         incoming.headers,
         (*drop_headers, *provider.upstream_drop_headers),
@@ -296,13 +325,19 @@ async def forward(
     return web.Response(status=resp.status, headers=resp.headers, body=resp.body)
 
 
-async def passthrough(request: web.Request, provider: Provider) -> web.StreamResponse:
-    """Requests that carry no outbound text (status look-ups, lists, deletes) go through as is."""
+async def read(
+    request: web.Request, provider: Provider, target: perimeter.Target
+) -> web.StreamResponse:
+    """A declared read (status look-up, list, delete): no body, every query parameter typed."""
+    settings = request.app[appkeys.SETTINGS]
     try:
-        incoming = await read_incoming(request)
-    except BadRequest as e:
-        return e.answer(provider)  # neither logged nor counted: not a send
-    return await forward(request, provider, incoming, incoming.body)
+        incoming = await read_incoming(request, target)
+        if incoming.body and not target.operation.query.legacy:
+            raise BadRequest("This request carries no body", provider.bad_request_code)
+        perimeter.check_query(provider, target, perimeter.context(provider, settings.providers))
+    except Refusal as refusal:  # nothing forwarded
+        return refuse(provider, refusal, "read")
+    return await forward(request, provider, incoming, b"")
 
 
 def _log_decisions(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from proxy.providers.aws_sms import AwsSms
 from proxy.providers.aws_sns import AwsSns
@@ -12,6 +12,7 @@ from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
 from proxy.providers.config import ProvidersConfig
 from proxy.providers.generic import Generic
 from proxy.providers.messagebird import MessageBird
+from proxy.providers.operations import Operation
 from proxy.providers.plivo import Plivo
 from proxy.providers.sinch import Sinch
 from proxy.providers.telnyx import Telnyx
@@ -42,9 +43,10 @@ class Served(Protocol):
     @property
     def name(self) -> str: ...
     @property
-    def routes(self) -> Sequence[Route]: ...
+    def operations(self) -> Sequence[Operation]: ...
     @property
-    def prefixes(self) -> Sequence[str]: ...
+    def namespaces(self) -> Sequence[str]: ...
+    def served_operations(self) -> Sequence[Operation]: ...
     @property
     def mount(self) -> str: ...
 
@@ -52,15 +54,25 @@ class Served(Protocol):
 @dataclass(frozen=True)
 class Layout:
     name: str
-    routes: Sequence[Route]
-    prefixes: Sequence[str]
+    operations: Sequence[Operation]
+    namespaces: Sequence[str]
     mount: str
+    legacy: Sequence[Operation] = ()
+
+    def served_operations(self) -> Sequence[Operation]:
+        return self.operations or self.legacy
 
 
 def check_config_routes(config: ProvidersConfig) -> None:
     """:func:`check_routes` for a configuration, without building providers (no secrets read)."""
     layouts: list[Served] = [
-        Layout(name, cls.routes, cls.prefixes, config.mounts.get(name, cls.mount))
+        Layout(
+            name,
+            cls.operations,
+            cls.namespaces or _legacy_namespaces(cls),
+            config.mounts.get(name, cls.mount),
+            Provider.served_operations(cls),  # type: ignore[arg-type]
+        )
         for name, cls in REGISTRY.items()
     ]
     layouts.extend(Generic(entry) for entry in config.generic)
@@ -85,43 +97,47 @@ def build_providers(
     return providers
 
 
+def _legacy_namespaces(p: Any) -> tuple[str, ...]:
+    """TEMPORARY: namespaces of an adapter still on ``routes`` + ``prefixes``."""
+    out = list(getattr(p, "prefixes", ()))
+    for r in p.routes:
+        if not any(r.path.startswith(x) for x in out):
+            out.append(r.path)
+    return tuple(out)
+
+
 def mounted_routes(provider: Served) -> list[Route]:
-    """The provider's inspected routes as the proxy serves them (under its mount)."""
-    out: list[Route] = []
-    for r in provider.routes:
-        path = provider.mount + r.path
-        # With and without a trailing slash: a provider that ignores it must not receive a
-        # send through a pass-through prefix ("/v1/messages/" under "/v1/messages/").
-        for variant in (path, path.rstrip("/") or "/", path.rstrip("/") + "/"):
-            if Route(r.method, variant) not in out:
-                out.append(Route(r.method, variant))
-    return out
+    """The provider's send operations as the proxy serves them (under its mount)."""
+    return [
+        Route(op.method, provider.mount + op.path)
+        for op in provider.served_operations()
+        if op.kind == "send"
+    ]
 
 
-def mounted_prefixes(provider: Served) -> list[str]:
-    return [provider.mount + p for p in provider.prefixes]
+def mounted_namespaces(provider: Served) -> list[str]:
+    """The path prefixes this provider answers for on the proxy (under its mount)."""
+    return [provider.mount + n for n in (provider.namespaces or _legacy_namespaces(provider))]
+
+
+def _overlap(a: str, b: str) -> bool:
+    a_, b_ = a.rstrip("/") + "/", b.rstrip("/") + "/"
+    return a_.startswith(b_) or b_.startswith(a_)
 
 
 def check_routes(providers: Iterable[Served]) -> None:
-    """Refuse configurations where one provider's route or prefix would shadow another's."""
-    routes: dict[tuple[str, str], str] = {}
-    prefixes: dict[str, str] = {}
+    """Refuse configurations where two providers would answer for the same paths."""
+    owners: list[tuple[str, str]] = []
     for p in providers:
-        for r in mounted_routes(p):
-            key = (r.method, r.path)
-            if key in routes and routes[key] != p.name:
-                raise RouteCollision(f"{r.method} {r.path}: both {routes[key]} and {p.name}")
-            routes[key] = p.name
-        for prefix in mounted_prefixes(p):
-            if prefix in prefixes and prefixes[prefix] != p.name:
-                raise RouteCollision(f"prefix {prefix}: both {prefixes[prefix]} and {p.name}")
-            prefixes[prefix] = p.name
-    for (method, path), owner in routes.items():
-        for prefix, other in prefixes.items():
-            if other != owner and path.startswith(prefix):
-                raise RouteCollision(
-                    f"{method} {path} of {owner} lies under {other}'s pass-through prefix {prefix}"
-                )
+        for ns in mounted_namespaces(p):
+            for other_ns, other in owners:
+                if other != p.name and _overlap(ns, other_ns):
+                    raise RouteCollision(f"{ns} of {p.name} overlaps {other_ns} of {other}")
+            owners.append((ns, p.name))
+        for op in p.served_operations():
+            path = p.mount + op.path
+            if not any(path.startswith(ns) for ns in mounted_namespaces(p)):
+                raise RouteCollision(f"{op.method} {path} of {p.name} lies outside its namespaces")
 
 
 __all__ = [
@@ -135,6 +151,6 @@ __all__ = [
     "RouteCollision",
     "build_providers",
     "check_config_routes",
-    "mounted_prefixes",
+    "mounted_namespaces",
     "mounted_routes",
 ]

@@ -2,8 +2,12 @@
 ``POST sms-voice.{region}.amazonaws.com/`` with ``X-Amz-Target: PinpointSMSVoiceV2.<Operation>``.
 
 Inspected: ``SendTextMessage``, ``SendMediaMessage`` and ``SendVoiceMessage`` (``MessageBody``,
-read aloud for voice). Other operations carry no outbound text and go through. Every request is
-re-signed with the proxy's own credentials (:mod:`proxy.providers.aws_signing`).
+read aloud for voice; ``Context`` keys and values and alphanumeric origination identities as
+they are; media URLs must be S3 objects in a bucket on ``providers.media_hosts``). Served
+besides: the text-free look-ups in ``READ_OPERATIONS``. Every other operation (``PutKeyword``,
+``SetTextMessageSpendLimitOverride``...) is refused: every request is re-signed with the proxy's
+own credentials (:mod:`proxy.providers.aws_signing`), which it lends only to what it inspects.
+Field lists: botocore's ``pinpoint-sms-voice-v2`` service model.
 
 Errors: the JSON protocol's ``{"__type": ..., "message": ...}``; botocore raises ``ClientError``
 (or the modeled exception for its code) with that code and message.
@@ -16,14 +20,52 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
-from proxy.providers.aws_base import AwsProvider
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Route
+from proxy.providers.aws_base import AWS_TOKEN, AwsProvider, json_fields
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed
 from proxy.providers.bodies import load_json_object, rebuild_json
+from proxy.providers.operations import (
+    DECIMAL,
+    PHONE,
+    Arr,
+    FieldError,
+    Fields,
+    Operation,
+    Scalar,
+    Sender,
+    Spec,
+    Structured,
+    Text,
+    Url,
+)
 
 INVALID = "ValidationException"
 CONTENT_TYPE = "application/x-amz-json-1.0"
 TARGET_PREFIX = "PinpointSMSVoiceV2."
 SENDS = ("SendTextMessage", "SendMediaMessage", "SendVoiceMessage")
+_SEND: dict[str, Spec] = {
+    "DestinationPhoneNumber": Scalar(PHONE),
+    # a phone number, or a pool / sender / phone number id or ARN; a sender ID shows on the phone
+    "OriginationIdentity": Sender(ids=r"(arn:[A-Za-z0-9:_/.-]{1,256})|((pool|sender|phone)-\w+)"),
+    "MessageBody": Text(),
+    "Keyword": Scalar(AWS_TOKEN),
+    "ConfigurationSetName": Scalar(AWS_TOKEN),
+    "MaxPrice": Scalar(DECIMAL),
+    "MaxPricePerMinute": Scalar(DECIMAL),
+    # returned in events and logs: keys and values inspected as they are
+    "Context.key": Structured(),
+    "Context.value": Structured(),
+    "DestinationCountryParameters.value": Scalar(AWS_TOKEN),
+    "ProtectConfigurationId": Scalar(AWS_TOKEN),
+    "MediaUrls": Arr(Url("media", schemes=("s3",)), max_items=10),
+}
+OPERATIONS_FIELDS: dict[str, Fields] = {
+    op: json_fields("pinpoint-sms-voice-v2", op, _SEND) for op in SENDS
+}
+# Text-free look-ups (ids, filters, tokens).
+READ_OPERATIONS = ("DescribePhoneNumbers", "DescribeOptedOutNumbers", "DescribePools")
+OPERATIONS_FIELDS |= {
+    op: json_fields("pinpoint-sms-voice-v2", op, {}, read=True) for op in READ_OPERATIONS
+}
 
 
 class AwsSms(AwsProvider):
@@ -33,13 +75,27 @@ class AwsSms(AwsProvider):
     access_denied_code = "AccessDeniedException"
     default_upstream = "https://sms-voice.us-east-1.amazonaws.com"
     mount = "/aws/sms-voice"
-    routes = (Route("POST", "/"),)
+    operations = (
+        Operation("POST", "/", "send", Fields(body="json"), name="Send*Message, look-ups"),
+    )
+    namespaces = ("",)
 
     blocked_code = "PhiBlockedException"
     unavailable_code = "ServiceUnavailableException"
     bad_request_code = INVALID
     # AWS's own answer for an opted-out destination (Reason DESTINATION_PHONE_NUMBER_OPTED_OUT)
     opted_out_code = "ConflictException"
+
+    def fields_for(self, operation: Operation, req: Incoming) -> Fields:
+        target = req.headers.get("X-Amz-Target", "")
+        name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
+        if name not in OPERATIONS_FIELDS:
+            raise FieldError(
+                f"Operation {name[:64]!r} is not served by phi-proxy (served: "
+                f"{', '.join(OPERATIONS_FIELDS)}); it signs with its own identity only what it "
+                "inspects"
+            )
+        return OPERATIONS_FIELDS[name]
 
     def parse(self, req: Incoming) -> Parsed:
         self.check_request(req, INVALID)

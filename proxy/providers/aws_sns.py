@@ -1,9 +1,13 @@
 """Amazon SNS query API (``POST sns.{region}.amazonaws.com/``, form ``Action=...``).
 
 Inspected: ``Publish`` (``Message``, ``Subject``; with ``MessageStructure=json`` every string in
-the per-protocol JSON) to a phone number, topic or endpoint — a topic can fan out to phones —
-and ``PublishBatch`` entries. Other actions carry no outbound text and go through. Every request
-is re-signed with the proxy's own credentials (:mod:`proxy.providers.aws_signing`).
+the per-protocol JSON, whose keys must be SNS protocol names) to a phone number, topic or
+endpoint — a topic can fan out to phones — and ``PublishBatch`` entries; message attribute
+values (``AWS.SNS.SMS.SenderID`` shows on the phone) are inspected as they are. Served besides:
+the text-free SMS look-ups in ``READ_ACTIONS``. Every other action (``SetSMSAttributes``,
+``CreateTopic``, ``Subscribe``...) is refused: the proxy signs with its own identity and will not
+lend it to calls it does not inspect. Field lists: botocore's ``sns`` service model; a member
+the tables below do not classify fails start-up (and ``tests/providers/test_operation_tables``).
 
 Errors: the query protocol's XML ``ErrorResponse``; botocore raises ``ClientError`` (or the
 modeled exception for its code) with our ``Code`` and ``Message``.
@@ -20,11 +24,83 @@ from xml.sax.saxutils import escape
 
 from aiohttp import web
 
-from proxy.providers.aws_base import AwsProvider
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Route
+from proxy.providers.aws_base import AWS_TOKEN, AwsProvider, query_fields
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed
 from proxy.providers.bodies import form_fields, load_form, parse_json_object, rewrite_form, single
+from proxy.providers.operations import (
+    PHONE,
+    FieldError,
+    Fields,
+    Operation,
+    Refused,
+    Scalar,
+    Spec,
+    Structured,
+    Text,
+    enum,
+)
 
 INVALID = "InvalidParameter"
+# SNS's per-protocol keys in a MessageStructure=json message
+PROTOCOLS = frozenset(
+    [
+        "default",
+        "email",
+        "email-json",
+        "sqs",
+        "lambda",
+        "http",
+        "https",
+        "sms",
+        "firehose",
+        "application",
+        "APNS",
+        "APNS_SANDBOX",
+        "APNS_VOIP",
+        "APNS_VOIP_SANDBOX",
+        "MACOS",
+        "MACOS_SANDBOX",
+        "GCM",
+        "ADM",
+        "BAIDU",
+        "MPNS",
+        "WNS",
+    ]
+)
+_ARN = Scalar(r"arn:[A-Za-z0-9:_/.-]{1,256}")
+_ATTRIBUTES: dict[str, Spec] = {
+    "MessageAttributes.key": Scalar(r"[A-Za-z0-9_.-]{1,256}"),
+    "MessageAttributes.value.DataType": Scalar(r"(String|Number|Binary)(\.[A-Za-z0-9_]{1,64})?"),
+    # a sender ID or origination number shows on the phone: inspected as it is
+    "MessageAttributes.value.StringValue": Structured(),
+    "MessageAttributes.value.BinaryValue": Refused("binary attribute values cannot be inspected"),
+}
+_PUBLISH: dict[str, Spec] = {
+    "TopicArn": _ARN,
+    "TargetArn": _ARN,
+    "PhoneNumber": Scalar(PHONE),
+    "Message": Text(),
+    "Subject": Text(),
+    "MessageStructure": enum("json"),
+    "MessageDeduplicationId": Scalar(AWS_TOKEN),
+    "MessageGroupId": Scalar(AWS_TOKEN),
+    **_ATTRIBUTES,
+}
+SEND_ACTIONS: dict[str, Fields] = {
+    "Publish": query_fields("sns", "Publish", _PUBLISH),
+    "PublishBatch": query_fields(
+        "sns",
+        "PublishBatch",
+        {
+            "TopicArn": _ARN,
+            "PublishBatchRequestEntries.Id": Scalar(AWS_TOKEN),
+            **{f"PublishBatchRequestEntries.{k}": v for k, v in _PUBLISH.items()},
+        },
+    ),
+}
+# Text-free look-ups (every parameter an id or token).
+READ_ACTIONS = ("CheckIfPhoneNumberIsOptedOut", "ListPhoneNumbersOptedOut", "GetSMSAttributes")
+ACTIONS = SEND_ACTIONS | {a: query_fields("sns", a, {}, read=True) for a in READ_ACTIONS}
 _ENTRY = re.compile(
     r"^PublishBatchRequestEntries\.member\.(\d+)\.(Message|Subject|MessageStructure)$"
 )
@@ -45,12 +121,24 @@ class AwsSns(AwsProvider):
     access_denied_code = "AuthorizationError"
     default_upstream = "https://sns.us-east-1.amazonaws.com"
     mount = "/aws/sns"
-    routes = (Route("POST", "/"),)
+    operations = (
+        Operation("POST", "/", "send", Fields(body="form"), name="Publish, PublishBatch, look-ups"),
+    )
+    namespaces = ("",)
 
     blocked_code = "PhiBlocked"
     unavailable_code = "ServiceUnavailable"
     bad_request_code = INVALID
     opted_out_code = "OptedOut"
+
+    def fields_for(self, operation: Operation, req: Incoming) -> Fields:
+        action = single(form_fields(load_form(req, INVALID)), "Action", INVALID) or ""
+        if action not in ACTIONS:
+            raise FieldError(
+                f"Action {action[:64]!r} is not served by phi-proxy (served: "
+                f"{', '.join(ACTIONS)}); it signs with its own identity only what it inspects"
+            )
+        return ACTIONS[action]
 
     def parse(self, req: Incoming) -> Parsed:
         self.check_request(req, INVALID)
@@ -108,6 +196,12 @@ class AwsSns(AwsProvider):
             elif k == prefix + "Message" and structure == "json":
                 doc = parse_json_object(v.encode("utf-8"), INVALID)
                 for key, text in doc.items():
+                    if key not in PROTOCOLS:
+                        raise BadRequest(
+                            f"{k}: keys of a MessageStructure=json message must be SNS "
+                            "protocol names",
+                            INVALID,
+                        )
                     if not isinstance(text, str):
                         raise BadRequest(f"{k}: value for {key!r} must be a string", INVALID)
                     messages.append(Message(text, (to,), "", self.name, f"{k}[{key}]"))

@@ -16,6 +16,7 @@ from aiohttp import web
 from multidict import CIMultiDictProxy
 
 from proxy.errors import BadRequest  # noqa: F401  (re-exported: raised by every provider)
+from proxy.providers.operations import Fields, Operation
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Incoming:
     headers: CIMultiDictProxy[str]
     body: bytes
     match: Mapping[str, str] = field(default_factory=dict)
+    #: the query string exactly as received (the perimeter checked every parameter in it)
+    raw_query: str = ""
 
     @property
     def content_type(self) -> str:
@@ -55,10 +58,14 @@ class Parsed:
     drop_headers: tuple[str, ...] = ()
     # (recipient, sender) of sends that carry no text (media only): still subject to opt-out.
     textless: tuple[tuple[str, str], ...] = ()
+    # How many of ``messages`` the adapter found (and rebuilds); the perimeter appends the
+    # rest (URLs, sender IDs, template data), which are inspected but never rewritten.
+    own: int | None = None
 
     def recipients(self) -> list[tuple[str, str]]:
         """Every (recipient, sender) this request would text, with or without a text body."""
-        return [(to, m.sender) for m in self.messages for to in m.to] + list(self.textless)
+        pairs = [(to, m.sender) for m in self.messages for to in m.to] + list(self.textless)
+        return list(dict.fromkeys(pairs))
 
 
 @dataclass(frozen=True)
@@ -74,12 +81,12 @@ class Provider(ABC):
 
     name: str
     default_upstream: str
-    #: requests on these routes are inspected; anything else under ``prefixes`` passes through
-    routes: Sequence[Route] = ()
-    prefixes: Sequence[str] = ()
-    #: the methods that may pass through under ``prefixes`` ("*": any). Narrow it when the
-    #: provider's text-free calls are reads and deletes, so no unknown send can slip past.
-    passthrough_methods: Sequence[str] = ("*",)
+    #: every (method, path pattern) served: sends with their field maps, and reads. Anything
+    #: else under ``namespaces`` is refused in the provider's shape (default deny).
+    operations: Sequence[Operation] = ()
+    #: the path prefixes (under the mount) this provider answers for, so that an unknown path
+    #: there gets the provider's own 404 rather than the proxy's
+    namespaces: Sequence[str] = ()
     #: path prefix this provider is mounted under on the proxy (``providers.mounts``); the
     #: prefix is stripped before forwarding. Lets providers that share paths on different hosts
     #: (the two AWS APIs both POST to "/") live side by side.
@@ -88,6 +95,32 @@ class Provider(ABC):
     upstream: str = ""
     #: client headers never forwarded (e.g. a signature the proxy replaces with its own)
     upstream_drop_headers: tuple[str, ...] = ()
+
+    @property
+    def routes(self) -> tuple[Route, ...]:
+        """The send operations as routes (for tests and the README table)."""
+        return tuple(Route(op.method, op.path) for op in self.operations if op.kind == "send")
+
+    def served_operations(self) -> Sequence[Operation]:
+        """``operations``, or (while an adapter still declares the old ``routes`` and
+        ``prefixes``) the equivalent table: its routes as sends, its prefixes as reads."""
+        if self.operations:
+            return self.operations
+        ops = [
+            Operation(r.method, r.path, "send", Fields(body="form_or_json", legacy=True))
+            for r in self.routes
+        ]
+        for prefix in getattr(self, "prefixes", ()):
+            for method in getattr(self, "passthrough_methods", ("GET",)):
+                if method != "*":
+                    ops.append(
+                        Operation(method, prefix + "{tail:.*}", "read", query=Fields(legacy=True))
+                    )
+        return tuple(ops)
+
+    def fields_for(self, operation: Operation, req: Incoming) -> Fields:
+        """The field map of a send; AWS adapters pick it by the requested action."""
+        return operation.fields
 
     @classmethod
     def from_config(cls, config: Any) -> Provider:

@@ -61,6 +61,14 @@ class ProvidersConfig:
     vonage_sms: VonageSigning = field(default_factory=VonageSigning)
     aws: AwsConfig = field(default_factory=AwsConfig)
     generic: tuple[GenericEntry, ...] = ()
+    #: hosts media URLs (MMS attachments) may point to; exact or "*.example.org"
+    media_hosts: tuple[str, ...] = ()
+    #: hosts status-callback / TwiML URLs may point to
+    callback_hosts: tuple[str, ...] = ()
+    #: optional operations switched on ("twilio.calls", ...; see README "What is inspected")
+    enable: tuple[str, ...] = ()
+    #: operator-classified fields per provider: name → "token" | "inspect"
+    fields: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _str(doc: YamlDoc, key: str, value: Any, optional: bool = False) -> str | None:
@@ -81,7 +89,21 @@ def _str_list(doc: YamlDoc, key: str, value: Any) -> tuple[str, ...]:
 
 def parse_providers(doc: YamlDoc, raw: Any, known: set[str]) -> ProvidersConfig:
     """Validate ``providers:``; ``known`` are the built-in provider names."""
-    top = check_keys(doc, "providers", raw, {"mounts", "vonage_sms", "aws", "generic"})
+    top = check_keys(
+        doc,
+        "providers",
+        raw,
+        {
+            "mounts",
+            "vonage_sms",
+            "aws",
+            "generic",
+            "media_hosts",
+            "callback_hosts",
+            "enable",
+            "fields",
+        },
+    )
     mounts = _mounts(doc, top.get("mounts"), known)
     v = check_keys(
         doc,
@@ -131,7 +153,60 @@ def parse_providers(doc: YamlDoc, raw: Any, known: set[str]) -> ProvidersConfig:
     for i, name in enumerate(names):
         if name in names[:i]:
             raise doc.error(f"providers.generic[{i}].name", f"duplicate provider name {name!r}")
-    return ProvidersConfig(mounts, vonage, aws, generic)
+    hosts = {
+        key: _hosts(doc, f"providers.{key}", top.get(key, []))
+        for key in ("media_hosts", "callback_hosts")
+    }
+    enable = _str_list(doc, "providers.enable", top.get("enable", []))
+    for i, name in enumerate(enable):
+        if name not in OPTIONAL_OPERATIONS:
+            raise doc.error(
+                f"providers.enable[{i}]",
+                f"unknown operation (known: {', '.join(sorted(OPTIONAL_OPERATIONS))})",
+            )
+    fields = _fields(doc, top.get("fields"), known | {g.name for g in generic})
+    return ProvidersConfig(
+        mounts,
+        vonage,
+        aws,
+        generic,
+        media_hosts=hosts["media_hosts"],
+        callback_hosts=hosts["callback_hosts"],
+        enable=enable,
+        fields=fields,
+    )
+
+
+# Operations that are off unless listed in providers.enable (they deliver text another way).
+OPTIONAL_OPERATIONS = frozenset({"twilio.calls"})
+_HOST = re.compile(r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$|^127\.0\.0\.1$")
+
+
+def _hosts(doc: YamlDoc, key: str, raw: Any) -> tuple[str, ...]:
+    hosts = _str_list(doc, key, raw) if raw else ()
+    for h in hosts:
+        if not _HOST.match(h.lower()):
+            raise doc.error(key, f"not a host name (or *.domain): {h!r}")
+    return tuple(h.lower() for h in hosts)
+
+
+def _fields(doc: YamlDoc, raw: Any, known: set[str]) -> dict[str, dict[str, str]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise doc.error("providers.fields", "must map provider names to {field: kind}")
+    out: dict[str, dict[str, str]] = {}
+    for name, entries in raw.items():
+        key = f"providers.fields.{name}"
+        if name not in known:
+            raise doc.error(key, f"unknown provider (known: {', '.join(sorted(known))})")
+        if not isinstance(entries, dict):
+            raise doc.error(key, "must map field names to token or inspect")
+        for fname, kind in entries.items():
+            if kind not in ("token", "inspect"):
+                raise doc.error(f"{key}.{fname}", "must be token or inspect")
+        out[str(name)] = {str(k): str(v) for k, v in entries.items()}
+    return out
 
 
 def _mounts(doc: YamlDoc, raw: Any, known: set[str]) -> dict[str, str]:

@@ -15,9 +15,10 @@ from typing import Any
 
 from aiohttp import web
 
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider, Route
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
 from proxy.providers.bodies import load_form, load_json_object, rebuild_json, rewrite_form
 from proxy.providers.config import GenericEntry
+from proxy.providers.operations import Fields, Operation
 from proxy.providers.paths import Concrete, find, parse_path, render
 
 _DEFAULT_CODES: dict[str, str | int] = {
@@ -33,8 +34,15 @@ class Generic(Provider):
         self.entry = entry
         self.name = entry.name
         self.default_upstream = entry.upstream
-        self.routes = (Route(entry.method, entry.path),)
-        self.prefixes = entry.passthrough
+        self.operations = (  # TEMPORARY bridge: replaced by the generic field map
+            Operation(entry.method, entry.path, "send", Fields(body="form_or_json", legacy=True)),
+            *(
+                Operation(m, p + "{tail:.*}", "read", query=Fields(legacy=True))
+                for p in entry.passthrough
+                for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
+            ),
+        )
+        self.namespaces = (entry.path, *entry.passthrough)
         codes = _DEFAULT_CODES | entry.codes
         self.blocked_code = codes["blocked"]
         self.unavailable_code = codes["unavailable"]

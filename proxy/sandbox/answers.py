@@ -120,6 +120,26 @@ def twilio_send(req: Request) -> Answer:
     )
 
 
+def twilio_update(req: Request) -> Answer:
+    """Redacting (Body="") or cancelling (Status=canceled) a message."""
+    form = req.fields if isinstance(req.fields, dict) else {}
+    status = "canceled" if form.get("Status") == "canceled" else "delivered"
+    body = {"sid": req.match.get("sid", ""), "status": status, "body": form.get("Body", "")}
+    return Answer(web.json_response(body, status=200))
+
+
+def twilio_call(req: Request) -> Answer:
+    form = req.fields if isinstance(req.fields, dict) else {}
+    body = {
+        "sid": "CA" + secrets.token_hex(16),
+        "account_sid": req.match.get("account_sid", ""),
+        "to": form.get("To"),
+        "from": form.get("From"),
+        "status": "queued",
+    }
+    return Answer(web.json_response(body, status=201), _str_list(form.get("To")))
+
+
 # --- Vonage ----------------------------------------------------------------------------------
 
 
@@ -422,6 +442,8 @@ Answerer = Callable[[Request], Answer]
 #: (provider, method, path pattern, answer); mounted AWS paths are added by the sandbox app.
 SENDS: tuple[tuple[str, str, str, Answerer], ...] = (
     ("twilio", "POST", "/2010-04-01/Accounts/{account_sid}/Messages.json", twilio_send),
+    ("twilio", "POST", "/2010-04-01/Accounts/{account_sid}/Messages/{sid}.json", twilio_update),
+    ("twilio", "POST", "/2010-04-01/Accounts/{account_sid}/Calls.json", twilio_call),
     ("vonage_sms", "POST", "/sms/json", vonage_sms),
     ("vonage_messages", "POST", "/v1/messages", vonage_messages),
     ("plivo", "POST", "/v1/Account/{auth_id}/Message/", plivo_message),

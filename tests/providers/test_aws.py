@@ -145,20 +145,38 @@ async def test_sns_publish_batch_entries_are_inspected(aws_proxy, provider_upstr
     assert sent["PublishBatchRequestEntries.member.2.Message"] == REDACTED
 
 
-async def test_sns_other_actions_are_re_signed_and_forwarded(aws_proxy, provider_upstream):
-    await asyncio.to_thread(
-        sns(aws_proxy).publish, PhoneNumber="+15550100001", Message=ADMIN
-    )  # warm-up: then a non-text action
+async def test_sns_look_ups_are_re_signed_and_other_actions_refused(aws_proxy, provider_upstream):
+    # A text-free look-up goes through, re-signed with the proxy's identity...
     async with (
         aiohttp.ClientSession() as s,
         s.post(
             aws_proxy.make_url("/aws/sns"),
-            data="Action=ListTopics&Version=2010-03-31",
+            data="Action=CheckIfPhoneNumberIsOptedOut&Version=2010-03-31&phoneNumber=%2B15550100001",
             headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
         ) as r,
     ):
         assert r.status == 200
     assert_resigned(provider_upstream.requests[-1])
+    # ...but the proxy lends that identity to nothing it does not inspect.
+    for data in (
+        "Action=ListTopics&Version=2010-03-31",
+        "Action=SetSMSAttributes&Version=2010-03-31&attributes.entry.1.key=DefaultSenderID"
+        "&attributes.entry.1.value=MariaLopez",
+        "Action=CreateTopic&Version=2010-03-31&Name=Maria-Lopez-HIV",
+        "Action=publish&Version=2010-03-31&PhoneNumber=%2B15550100001&Message=Maria+Lopez",
+    ):
+        async with (
+            aiohttp.ClientSession() as s,
+            s.post(
+                aws_proxy.make_url("/aws/sns"),
+                data=data,
+                headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+            ) as r,
+        ):
+            assert r.status == 400
+            text = await r.text()
+            assert "<Code>InvalidParameter</Code>" in text and "Maria" not in text
+    assert len(provider_upstream.requests) == 1
 
 
 async def test_aws_without_credentials_is_refused(make_proxy, provider_server, provider_upstream):

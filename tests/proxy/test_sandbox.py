@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -23,8 +22,9 @@ from twilio.rest import Client as TwilioClient
 from vonage_messages import Sms as VonageSms
 from vonage_sms.responses import SmsResponse
 
-from proxy.providers import REGISTRY
+from proxy.providers import REGISTRY, build_providers
 from proxy.providers.config import AwsConfig, ProvidersConfig
+from proxy.providers.operations import example_path
 from proxy.sandbox.app import (
     SANDBOX_AWS_KEY_ID,
     SANDBOX_AWS_SECRET_ENV,
@@ -294,9 +294,9 @@ async def test_unknown_aws_action_is_an_aws_error(sandbox):
 
 def _every_send_route() -> list[tuple[str, str, str]]:
     out = []
-    for name, cls in REGISTRY.items():
-        for route in cls.routes:
-            out.append((name, route.method, re.sub(r"\{[^}]+\}", "x1", route.path)))
+    for name, p in build_providers(ProvidersConfig()).items():
+        for route in p.routes:
+            out.append((name, route.method, example_path(route.path)[0]))
     return out
 
 

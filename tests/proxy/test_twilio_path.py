@@ -13,6 +13,7 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
+from proxy.providers.config import ProvidersConfig
 from proxy.settings import DetectionSettings, ServerSettings, Settings, UpstreamSettings
 from tests.fakes import RaisingDetector, RecordingUpstream, SlowDetector, WrongCountDetector
 from tests.proxy.conftest import ACCOUNT, SENDS
@@ -20,6 +21,10 @@ from tests.proxy.conftest import ACCOUNT, SENDS
 ADMIN = "Reminder: your appointment with Dr. Patel is on Tuesday at 3:15 PM. Call us to reschedule."
 WITH_NAME = "Hi Maria Lopez, your appointment with Dr. Patel is on Tuesday at 3:15 PM."
 CLINICAL = "Your biopsy results show cancer. Please call us."
+# media and status-callback URLs may only point to hosts the operator lists
+HOSTS = Settings(
+    providers=ProvidersConfig(media_hosts=("media.example",), callback_hosts=("cb.example",))
+)
 
 
 def sdk(base_url: str) -> Client:
@@ -37,7 +42,7 @@ async def send_sdk(base_url: str, **kwargs: Any) -> Any:
 
 
 async def test_admin_text_reaches_upstream_byte_identical(make_proxy, upstream_server, upstream):
-    proxy = await make_proxy(str(upstream_server.make_url("")))
+    proxy = await make_proxy(str(upstream_server.make_url("")), settings=HOSTS)
     raw = urlencode(
         [
             ("To", "+15550100001"),
@@ -67,7 +72,7 @@ async def test_admin_text_reaches_upstream_byte_identical(make_proxy, upstream_s
 async def test_sdk_gets_message_instance_and_names_are_redacted(
     make_proxy, upstream_server, upstream
 ):
-    proxy = await make_proxy(str(upstream_server.make_url("")))
+    proxy = await make_proxy(str(upstream_server.make_url("")), settings=HOSTS)
     msg = await send_sdk(
         str(proxy.make_url("")).rstrip("/"),
         to="+15550100001",

@@ -21,7 +21,7 @@ from tests.proxy.conftest import ACCOUNT
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / ".ci" / "node_modules" / ".bin" / "prism"
-SPEC = ROOT.parent / "shared" / "specs" / "twilio_api_v2010.json"
+SPEC = ROOT / "vendor" / "twilio-oai" / "twilio_api_v2010.json"
 
 
 def _free_port() -> int:

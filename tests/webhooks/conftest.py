@@ -15,6 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from twilio.rest import Client
 
+from proxy.providers.config import ProvidersConfig
 from proxy.settings import ServerSettings, Settings
 from proxy.webhooks.config import HookSettings, KeywordSettings, WebhookSettings
 from tests import storage
@@ -184,6 +185,7 @@ def stack(
         settings = Settings(
             server=ServerSettings(public_base_url=PUBLIC),
             webhooks=hook_settings(customer_url, keywords, confirmation_window, str(cert)),
+            providers=ProvidersConfig(media_hosts=("media.example",)),
         )
         proxy = await make_proxy(str(upstream_server.make_url("")), settings=settings)
         return Stack(proxy, store_url)
