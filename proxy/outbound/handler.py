@@ -206,7 +206,7 @@ async def _idempotency_begin(
     fp = idempotency.fingerprint(
         request.app[appkeys.PSEUDONYM_KEY], incoming.method, incoming.path, incoming.body
     )
-    scope = idempotency.scope_for(provider.name, incoming.headers)
+    scope = idempotency.scope_for(provider.name, incoming.headers, provider.credential(incoming))
     return await request.app[IDEMPOTENCY].begin(scope, key, fp)
 
 

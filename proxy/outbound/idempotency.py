@@ -115,9 +115,11 @@ def credential_id(headers: CIMultiDictProxy[str]) -> str:
     return auth
 
 
-def scope_for(provider: str, headers: CIMultiDictProxy[str]) -> str:
-    """Provider + a hash of the credential: keys never cross tenants or providers."""
-    credential = credential_id(headers)
+def scope_for(provider: str, headers: CIMultiDictProxy[str], credential: str | None = None) -> str:
+    """Provider + a hash of the credential that authenticates the request (wherever the
+    provider carries it: Vonage's ``api_key`` is in the body): keys never cross tenants."""
+    if credential is None:
+        credential = credential_id(headers)
     return provider + ":" + hashlib.sha256(credential.encode()).hexdigest()[:32]
 
 

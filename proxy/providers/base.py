@@ -118,6 +118,11 @@ class Provider(ABC):
                     )
         return tuple(ops)
 
+    def credential(self, req: Incoming) -> str | None:
+        """What authenticates the request, when the provider carries it outside the
+        ``Authorization`` header (the idempotency scope); None: that header decides."""
+        return None
+
     def fields_for(self, operation: Operation, req: Incoming) -> Fields:
         """The field map of a send; AWS adapters pick it by the requested action."""
         return operation.fields

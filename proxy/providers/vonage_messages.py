@@ -6,6 +6,13 @@ the message itself and in every ``failover`` message. Message types whose text t
 cannot read (templates, custom payloads, rich cards) are refused, not passed. Auth (JWT bearer or
 Basic) is passed through: the Messages API does not sign bodies.
 
+Field list: the Vonage SDK's ``vonage_messages`` models (``Sms``, ``Mms*``, ``WhatsappText``/
+media, ``MessengerText``/media, ``ViberText``/``ViberImage``, ``BaseMessage``) and the Messages
+API reference. Media URLs must be on ``providers.media_hosts``, ``webhook_url`` on
+``providers.callback_hosts``; ``client_ref`` and file names are inspected as they are; Viber
+buttons, RCS options and suggestions, WhatsApp templates and custom payloads are refused.
+``PATCH /v1/messages/{uuid}`` (mark read, revoke) carries only ``status``.
+
 Errors: RFC 7807 problem JSON (``type``, ``title``, ``detail``, ``instance``), as Vonage sends.
 """
 
@@ -17,11 +24,94 @@ from typing import Any
 
 from aiohttp import web
 
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider, Route
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
 from proxy.providers.bodies import load_json_object, rebuild_json
+from proxy.providers.operations import (
+    BOOL_SCALAR,
+    INT_SCALAR,
+    PHONE_LOOSE,
+    TOKEN,
+    UUID,
+    Arr,
+    Fields,
+    Obj,
+    Operation,
+    Refused,
+    Scalar,
+    Sender,
+    Spec,
+    Structured,
+    Text,
+    Url,
+    enum,
+)
 from proxy.providers.paths import Concrete, render
 
 _MEDIA = ("image", "video", "audio", "file", "vcard")
+_MEDIA_OBJECT = Obj({"url": Url("media"), "caption": Text(), "name": Structured()})
+_CONTENT_ITEM = Obj(
+    {"type": enum(*_MEDIA), "url": Url("media"), "caption": Text(), "name": Structured()}
+)
+_NOT_INSPECTED = "phi-proxy cannot inspect or rewrite it; send text or media with a caption"
+_MESSAGE: dict[str, Spec] = {
+    "to": Scalar(PHONE_LOOSE),
+    "from": Sender(ids=r"[A-Za-z0-9_-]{1,64}@[A-Za-z0-9._-]{1,64}|[0-9]{1,32}"),
+    "channel": enum("sms", "mms", "whatsapp", "messenger", "viber_service", "rcs"),
+    "message_type": Scalar(r"[a-z_]{1,32}"),  # the adapter refuses the ones it cannot read
+    "text": Text(),
+    **{kind: _MEDIA_OBJECT for kind in _MEDIA},
+    "content": Arr(_CONTENT_ITEM, max_items=20),
+    "client_ref": Structured(),
+    "webhook_url": Url("callback"),
+    "webhook_version": enum("v0.1", "v1"),
+    "ttl": INT_SCALAR,
+    "trusted_recipient": BOOL_SCALAR,
+    "sms": Obj(
+        {
+            "encoding_type": enum("text", "unicode", "auto"),
+            "content_id": Scalar(TOKEN),
+            "entity_id": Scalar(TOKEN),
+            "pool_id": Scalar(TOKEN),
+        }
+    ),
+    "context": Obj({"message_uuid": Scalar(UUID)}),
+    "messenger": Obj({"category": enum("response", "update", "message_tag"), "tag": Scalar(TOKEN)}),
+    "viber_service": Obj(
+        {
+            "category": enum("transaction", "promotion"),
+            "ttl": INT_SCALAR,
+            "type": Scalar(TOKEN),
+            "action": Refused(f"Viber buttons carry text: {_NOT_INSPECTED}"),
+            "duration": INT_SCALAR,
+            "file_size": INT_SCALAR,
+        }
+    ),
+    "rcs": Refused(f"RCS options: {_NOT_INSPECTED}"),
+    "suggestions": Refused(f"suggestions carry text: {_NOT_INSPECTED}"),
+    "template": Refused(f"templates: {_NOT_INSPECTED}"),
+    "whatsapp": Refused(f"WhatsApp template settings: {_NOT_INSPECTED}"),
+    "custom": Refused(f"custom payloads: {_NOT_INSPECTED}"),
+}
+SEND_FIELDS = Fields(
+    named={**_MESSAGE, "failover": Arr(Obj(_MESSAGE), max_items=5)},
+    body="json",
+    source="vonage_messages SDK models + Messages API reference",
+)
+UPDATE_FIELDS = Fields(
+    named={"status": enum("read", "revoked")},
+    body="json",
+    source="Messages API reference: update a message",
+)
+OPERATIONS = (
+    Operation("POST", "/v1/messages", "send", SEND_FIELDS, name="send a message"),
+    Operation(
+        "PATCH",
+        "/v1/messages/{message_uuid:" + UUID + "}",
+        "send",
+        UPDATE_FIELDS,
+        name="mark read / revoke",
+    ),
+)
 _DOCS = "https://developer.vonage.com/api-errors/messages"
 _TITLES = {
     "blocked": "Message blocked by PHI policy",
@@ -34,9 +124,8 @@ _TITLES = {
 class VonageMessages(Provider):
     name = "vonage_messages"
     default_upstream = "https://api.nexmo.com"
-    routes = (Route("POST", "/v1/messages"),)
-    prefixes = ("/v1/messages/",)
-    passthrough_methods = ("GET", "PATCH")  # PATCH: mark read / revoke, no text
+    operations = OPERATIONS
+    namespaces = ("/v1/messages",)
 
     blocked_code = "blocked"
     unavailable_code = "unavailable"
@@ -45,6 +134,8 @@ class VonageMessages(Provider):
 
     def parse(self, req: Incoming) -> Parsed:
         data = load_json_object(req, "invalid")
+        if req.method == "PATCH":
+            return Parsed(messages=[], state=(data, []))  # status only (the field map)
         messages: list[Message] = []
         paths: list[Concrete] = []
         self._collect(data, (), messages, paths)

@@ -5,6 +5,12 @@ a signed request (``sig``): its signature covers ``text``, so the proxy checks i
 configured signature secret and signs the rewritten request again. Without a configured secret
 a signed request is refused, never forwarded with a stale signature.
 
+Field list: the Vonage SDK's ``vonage_sms.SmsMessage`` model (``vonage-sms`` package, its wire
+aliases) plus the API's auth parameters (``api_key``/``api_secret``, ``sig``/``timestamp``);
+``client-ref`` and ``account-ref`` are inspected as they are, ``callback`` must be on
+``providers.callback_hosts``, binary sends (``body``/``udh``/``protocol-id``) are refused. The
+idempotency scope is the ``api_key`` (in the body) or the Basic credential.
+
 Errors use the SMS API's own shape: HTTP 200 with ``messages[0].status`` != "0" and
 ``error-text``; the Vonage SDK raises ``SmsError`` with the code and text.
 """
@@ -20,7 +26,7 @@ from typing import Any
 from aiohttp import web
 
 from proxy.providers import vonage_signing
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider, Route
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
 from proxy.providers.bodies import (
     FORM_TYPE,
     dump_json,
@@ -33,6 +39,21 @@ from proxy.providers.bodies import (
     single,
 )
 from proxy.providers.config import ProvidersConfig
+from proxy.providers.operations import (
+    BOOL,
+    INT_SCALAR,
+    PHONE_LOOSE,
+    TOKEN,
+    Fields,
+    Operation,
+    Refused,
+    Scalar,
+    Sender,
+    Structured,
+    Text,
+    Url,
+    enum,
+)
 
 log = logging.getLogger("phi_proxy.providers.vonage_sms")
 
@@ -46,6 +67,34 @@ INVALID_SIGNATURE = "14"
 SIG_AND_SECRET = "32"
 
 _TEXT_TYPES = (None, "text", "unicode")
+_BINARY = Refused("binary messages cannot be inspected by phi-proxy; send text or unicode")
+_FLAG = Scalar(rf"{BOOL}|0|1", (str, bool, int))
+SEND_FIELDS = Fields(
+    named={
+        "api_key": Scalar(TOKEN),
+        "api_secret": Scalar(TOKEN),
+        "sig": Scalar(r"[0-9a-fA-F]{16,128}"),
+        "timestamp": INT_SCALAR,
+        "to": Scalar(PHONE_LOOSE, (str, int)),
+        "from": Sender(),
+        "text": Text(),
+        "type": enum("text", "unicode"),
+        "client-ref": Structured(),
+        "account-ref": Structured(),
+        "ttl": INT_SCALAR,
+        "status-report-req": _FLAG,
+        "callback": Url("callback"),
+        "message-class": INT_SCALAR,
+        "entity-id": Scalar(TOKEN),
+        "content-id": Scalar(TOKEN),
+        "trusted-number": _FLAG,
+        "body": _BINARY,
+        "udh": _BINARY,
+        "protocol-id": _BINARY,
+    },
+    body="form_or_json",
+    source="vonage-sms SDK SmsMessage model + SMS API auth parameters",
+)
 _MESSAGE_FIELDS = ("text", "body", "udh", "to", "from", "sig", "type", "title", "url")
 
 
@@ -59,7 +108,8 @@ class _State:
 class VonageSms(Provider):
     name = "vonage_sms"
     default_upstream = "https://rest.nexmo.com"
-    routes = (Route("POST", "/sms/json"),)
+    operations = (Operation("POST", "/sms/json", "send", SEND_FIELDS, name="send an SMS"),)
+    namespaces = ("/sms/",)
 
     blocked_code = INVALID_MESSAGE
     unavailable_code = INTERNAL_ERROR
@@ -79,6 +129,18 @@ class VonageSms(Provider):
                 s.signature_secret_env,
             )
         return cls(secret or None, s.signature_method)
+
+    def credential(self, req: Incoming) -> str | None:
+        """The account that authenticates the request: ``api_key`` travels in the body."""
+        try:
+            if req.content_type == FORM_TYPE:
+                keys = form_fields(parse_form(req.body)).get("api_key", [])
+                key: Any = keys[0] if len(keys) == 1 else None
+            else:
+                key = parse_json_object(req.body).get("api_key")
+        except BadRequest:
+            key = None
+        return f"api_key:{key}" if isinstance(key, str) and key else super().credential(req)
 
     def parse(self, req: Incoming) -> Parsed:
         if any(k in req.query for k in _MESSAGE_FIELDS):

@@ -121,14 +121,101 @@ async def test_bad_requests_get_problem_json_and_nothing_is_sent(
     assert provider_upstream.requests == []
 
 
-async def test_other_messages_calls_pass_through(tls_proxy, provider_upstream):
-    path = "/v1/messages/aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab"
+UUID = "aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab"
+
+
+async def test_update_carries_status_only(tls_proxy, provider_upstream):
+    path = f"/v1/messages/{UUID}"
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=False)) as s:
+        async with s.patch(tls_proxy.make_url(path), json={"status": "read"}) as r:
+            assert r.status == 200
+        for method, body in (
+            ("PATCH", {"status": "read", "text": "Maria Lopez"}),
+            ("PATCH", {"status": "Maria Lopez"}),
+            ("GET", None),
+            ("PUT", {"status": "read"}),
+        ):
+            async with s.request(method, tls_proxy.make_url(path), json=body) as r:
+                assert r.status in (400, 405), (method, body)
+                assert "Maria" not in await r.text()
+        async with s.patch(tls_proxy.make_url("/v1/messages/not-a-uuid"), json={}) as r:
+            assert r.status == 404
+    assert [(f.method, f.path) for f in provider_upstream.requests] == [("PATCH", path)]
+
+
+SMS = {"to": "15550100001", "from": "15550109999", "channel": "sms", "message_type": "text"}
+MMS = {"to": "15550100001", "from": "15550109999", "channel": "mms"}
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "why"),
+    [
+        (
+            MMS
+            | {
+                "message_type": "content",
+                "content": [
+                    {"type": "image", "url": "https://media.example/a.png", "text": "Maria Lopez"}
+                ],
+            },
+            422,
+            "content[0].text",
+        ),
+        (
+            MMS
+            | {
+                "message_type": "image",
+                "image": {"url": "https://media.example/Maria_Lopez_HIV.png"},
+            },
+            400,
+            "in image.url",
+        ),
+        (
+            MMS | {"message_type": "image", "image": {"url": "https://other.example.net/a.png"}},
+            400,
+            "media_hosts",
+        ),
+        (SMS | {"text": ADMIN, "client_ref": "Maria Lopez 219-09-9999"}, 400, "in client_ref"),
+        (
+            SMS
+            | {
+                "channel": "viber_service",
+                "text": ADMIN,
+                "viber_service": {"action": {"url": "https://x.example", "text": "Maria Lopez"}},
+            },
+            422,
+            "Viber buttons",
+        ),
+        (
+            SMS
+            | {"text": ADMIN, "webhook_url": "https://cb.example/s?mrn=48213377&name=Maria+Lopez"},
+            400,
+            "in webhook_url",
+        ),
+        (SMS | {"text": ADMIN, "Text": "Maria Lopez"}, 422, "'Text'"),
+    ],
+    ids=[
+        "content-item-text",
+        "image-url-phi",
+        "image-host",
+        "client-ref",
+        "viber-button",
+        "webhook-query",
+        "near-miss",
+    ],
+)
+async def test_other_fields_are_inspected_or_refused(
+    tls_proxy, provider_upstream, body, status, why
+):
     async with (
         aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=False)) as s,
-        s.patch(tls_proxy.make_url(path), json={"status": "read"}) as r,
+        s.post(tls_proxy.make_url("/v1/messages"), json=body) as r,
     ):
-        assert r.status == 200
-    assert [(f.method, f.path) for f in provider_upstream.requests] == [("PATCH", path)]
+        got = await r.json()
+        assert r.status in (400, 422)
+        assert why in got["detail"], got
+        assert "Maria" not in got["detail"]
+    assert provider_upstream.requests == []
 
 
 async def test_unavailable_raises_http_request_error(

@@ -190,12 +190,20 @@ def test_md5hash_signature_appends_the_secret():
     assert sign(params, "s3cret", "md5hash") == want
 
 
-async def raw(proxy: Any, data: bytes, content_type: str, query: str = "") -> dict[str, Any]:
+async def raw(
+    proxy: Any,
+    data: bytes,
+    content_type: str,
+    query: str = "",
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
     conn = aiohttp.TCPConnector(ssl=False)
     async with (
         aiohttp.ClientSession(connector=conn) as s,
         s.post(
-            proxy.make_url("/sms/json" + query), data=data, headers={"Content-Type": content_type}
+            proxy.make_url("/sms/json" + query),
+            data=data,
+            headers={"Content-Type": content_type, **(headers or {})},
         ) as r,
     ):
         assert r.status == 200  # the SMS API reports errors inside a 200
@@ -300,3 +308,54 @@ async def test_signed_json_body_is_re_signed(
     assert sent["text"] == REDACTED and sent["timestamp"] == "1790000000"
     assert sent["sig"] == hashlib.md5((signing_string(sent) + SECRET).encode()).hexdigest()
     assert sent["sig"] != params["sig"]
+
+
+async def test_idempotency_scope_is_the_api_key_in_the_body(
+    make_proxy, provider_server, provider_upstream, server_tls
+):
+    """Issue #20, hole 5: Vonage carries its credential in the body, so two accounts sending the
+    same Idempotency-Key never share (or learn about) each other's keys."""
+    proxy = await vonage_proxy(make_proxy, provider_server, server_tls)
+    key = {"Idempotency-Key": "retry-7"}
+    for api_key in ("tenant1key", "tenant2key", "tenant1key"):
+        form = urlencode(FORM_OK | {"api_key": api_key, "text": ADMIN}).encode()
+        got = await raw(proxy, form, "application/x-www-form-urlencoded", headers=key)
+        assert got["messages"][0]["status"] == "0"
+    # tenant 2 was sent, not refused or answered with tenant 1's reply; tenant 1's retry was not
+    assert len(provider_upstream.requests) == 2
+    keys = [parse_qs(r.body.decode())["api_key"] for r in provider_upstream.requests]
+    assert keys == [["tenant1key"], ["tenant2key"]]
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        ({"client-ref": "Maria Lopez SSN 219-09-9999"}, "status code 6"),
+        ({"callback": "https://elsewhere.example.net/dlr"}, "callback_hosts"),
+        ({"callback": "https://cb.example/dlr?patient=Maria+Lopez"}, "status code 6"),
+        ({"from": "MariaLopez"}, "status code 6"),
+        ({"type": "binary", "body": "0011", "udh": "06050415811581"}, "binary"),
+        ({"account-reff": "x"}, "providers.fields.vonage_sms"),
+    ],
+)
+async def test_other_fields_are_inspected_or_refused(
+    make_proxy, provider_server, provider_upstream, server_tls, extra, why
+):
+    proxy = await vonage_proxy(make_proxy, provider_server, server_tls)
+    form = urlencode(FORM_OK | {"text": ADMIN} | extra).encode()
+    got = await raw(proxy, form, "application/x-www-form-urlencoded")
+    message = got["messages"][0]
+    assert message["status"] != "0"
+    assert why in f"status code {message['status']} {message['error-text']}"
+    assert "Maria" not in message["error-text"]
+    assert provider_upstream.requests == []
+
+
+async def test_repeated_parameters_are_refused(
+    make_proxy, provider_server, provider_upstream, server_tls
+):
+    proxy = await vonage_proxy(make_proxy, provider_server, server_tls)
+    form = urlencode(FORM_OK | {"text": ADMIN}) + "&client-ref=a&client-ref=Maria+Lopez"
+    got = await raw(proxy, form.encode(), "application/x-www-form-urlencoded")
+    assert got["messages"][0]["status"] == "3"
+    assert provider_upstream.requests == []

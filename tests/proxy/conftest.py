@@ -19,6 +19,10 @@ from proxy.settings import Settings, StorageSettings
 from tests.fakes import RecordingUpstream
 
 ACCOUNT = "AC" + "1" * 32
+# The media and callback hosts the provider tests' fixtures use (``hosts=False``: none allowed,
+# as in a fresh configuration).
+TEST_MEDIA_HOSTS = ("media.example",)
+TEST_CALLBACK_HOSTS = ("cb.example",)
 SENDS = f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
 
 
@@ -57,16 +61,28 @@ def make_proxy(
         upstreams: dict[str, str] | None = None,
         ssl: Any = None,
         port: int | None = None,
+        hosts: bool = True,
     ) -> TestServer:
         """The proxy; every built-in provider forwards to ``upstream_url`` unless ``upstreams``
         names another base URL for it. The store is ``store_url`` (SQLite in tmp_path, or
-        PostgreSQL with PHI_PROXY_TEST_STORAGE=postgres); keys live in tmp_path."""
+        PostgreSQL with PHI_PROXY_TEST_STORAGE=postgres); keys live in tmp_path. Media and
+        callback URLs may point to ``TEST_MEDIA_HOSTS``/``TEST_CALLBACK_HOSTS`` unless the
+        settings list hosts of their own or ``hosts=False``."""
         s = settings or Settings()
         s = replace(
             s,
             storage=StorageSettings(url=store_url, data_dir=str(tmp_path)),
         )
         s = s.with_upstreams({name: upstream_url for name in REGISTRY} | (upstreams or {}))
+        if hosts and not (s.providers.media_hosts or s.providers.callback_hosts):
+            s = replace(
+                s,
+                providers=replace(
+                    s.providers,
+                    media_hosts=TEST_MEDIA_HOSTS,
+                    callback_hosts=TEST_CALLBACK_HOSTS,
+                ),
+            )
         app = create_app(s, policy=policy or default_policy, detector=detector_ or detector)
         kwargs: dict[str, Any] = {"ssl": ssl} if ssl is not None else {}
         if port:
