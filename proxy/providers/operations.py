@@ -464,6 +464,8 @@ def spaced(s: str) -> str:
 
 _EXAMPLES = (
     "p1",
+    "MA" + "A" * 18,
+    "long_code",
     "AC" + "1" * 32,
     "SM" + "2" * 32,
     "ME" + "3" * 32,

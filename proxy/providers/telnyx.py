@@ -4,6 +4,11 @@ Texts: ``text`` and the MMS ``subject``. ``to`` is one number, or several for ``
 Telnyx's WhatsApp and RCS sends carry structured payloads the proxy cannot read: refused.
 Auth (``Authorization: Bearer <API key>``) is passed through.
 
+Field list: the Telnyx SDK's ``Message*Params`` types (``message_send_params``,
+``message_send_long_code_params``, ``..._schedule_params``, ``..._group_mms_params`` ...).
+``media_urls`` must be on ``providers.media_hosts``, webhook URLs on
+``providers.callback_hosts``. Served reads: a message, a group MMS, cancelling a scheduled send.
+
 Errors: ``{"errors": [{"code": "...", "title": "...", "detail": "..."}]}``; the Telnyx SDK raises
 its ``APIStatusError`` subclasses with that body.
 """
@@ -15,8 +20,23 @@ from typing import Any
 
 from aiohttp import web
 
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider, Route
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
 from proxy.providers.bodies import load_json_object, rebuild_json
+from proxy.providers.operations import (
+    BOOL_SCALAR,
+    DATETIME,
+    PHONE_LOOSE,
+    TOKEN,
+    AnyOf,
+    Arr,
+    Fields,
+    Operation,
+    Scalar,
+    Sender,
+    Text,
+    Url,
+    enum,
+)
 from proxy.providers.paths import Concrete
 
 # POST /v2/messages/{kind} sends whose texts the proxy reads
@@ -27,6 +47,40 @@ KINDS = (
     "alphanumeric_sender_id",
     "schedule",
     "group_mms",
+)
+_PHONE = Scalar(PHONE_LOOSE)
+SEND_FIELDS = Fields(
+    named={
+        "to": AnyOf((_PHONE, Arr(_PHONE, max_items=10))),
+        "from": Sender(),
+        "messaging_profile_id": Scalar(TOKEN),
+        "text": Text(),
+        "subject": Text(),
+        "media_urls": Arr(Url("media"), max_items=10),
+        "auto_detect": BOOL_SCALAR,
+        "encoding": enum("auto", "gsm7", "ucs2"),
+        "type": enum("SMS", "MMS"),
+        "send_at": Scalar(DATETIME),
+        "use_profile_webhooks": BOOL_SCALAR,
+        "webhook_url": Url("callback"),
+        "webhook_failover_url": Url("callback"),
+    },
+    body="json",
+    source="telnyx SDK Message*Params types",
+)
+_ID = "{id:[A-Za-z0-9-]{1,64}}"
+OPERATIONS = (
+    Operation("POST", "/v2/messages", "send", SEND_FIELDS, name="send a message"),
+    Operation(
+        "POST",
+        "/v2/messages/{kind:" + "|".join(KINDS) + "}",
+        "send",
+        SEND_FIELDS,
+        name="send from a sender kind / schedule",
+    ),
+    Operation("GET", f"/v2/messages/{_ID}", "read", name="get a message"),
+    Operation("DELETE", f"/v2/messages/{_ID}", "read", name="cancel a scheduled message"),
+    Operation("GET", "/v2/messages/group/{message_id:[A-Za-z0-9-]{1,64}}", "read"),
 )
 _TITLES = {
     "90001": "Message blocked by PHI policy",
@@ -40,9 +94,8 @@ _TITLES = {
 class Telnyx(Provider):
     name = "telnyx"
     default_upstream = "https://api.telnyx.com"
-    routes = (Route("POST", "/v2/messages"), Route("POST", "/v2/messages/{kind}"))
-    prefixes = ("/v2/messages/",)
-    passthrough_methods = ("GET", "DELETE")  # look-ups and cancelling scheduled sends
+    operations = OPERATIONS
+    namespaces = ("/v2/messages",)
 
     blocked_code = "90001"
     unavailable_code = "90002"

@@ -143,6 +143,11 @@ def twilio_call(req: Request) -> Answer:
 # --- Vonage ----------------------------------------------------------------------------------
 
 
+def vonage_messages_update(req: Request) -> Answer:
+    """Mark read / revoke: Vonage answers 200 with an empty object."""
+    return Answer(web.json_response({}, status=200))
+
+
 def vonage_sms(req: Request) -> Answer:
     to = str(_get(req.fields, "to") or "")
     text = _get(req.fields, "text")
@@ -446,6 +451,7 @@ SENDS: tuple[tuple[str, str, str, Answerer], ...] = (
     ("twilio", "POST", "/2010-04-01/Accounts/{account_sid}/Calls.json", twilio_call),
     ("vonage_sms", "POST", "/sms/json", vonage_sms),
     ("vonage_messages", "POST", "/v1/messages", vonage_messages),
+    ("vonage_messages", "PATCH", "/v1/messages/{message_uuid}", vonage_messages_update),
     ("plivo", "POST", "/v1/Account/{auth_id}/Message/", plivo_message),
     ("plivo", "POST", "/v1/Account/{auth_id}/Message", plivo_message),
     ("plivo", "POST", "/v1/Account/{auth_id}/Call/{call_uuid}/Speak/", plivo_speak),

@@ -83,7 +83,7 @@ async def post(proxy: Any, path: str, data: bytes, ctype: str) -> tuple[int, dic
         ("/v2/messages", b'{"to": "+15550100001", "from": "+1"}', "application/json", 422),
         ("/v2/messages", b"to=%2B15550100001&text=hi", "application/x-www-form-urlencoded", 400),
         ("/v2/messages", b'{"to": "+15550100001", "text": "Maria', "application/json", 400),
-        ("/v2/messages/whatsapp", b'{"to": "+15550100001"}', "application/json", 422),
+        ("/v2/messages/whatsapp", b'{"to": "+15550100001"}', "application/json", 405),
     ],
     ids=["missing-text", "wrong-content-type", "broken-json", "uninspectable-kind"],
 )
