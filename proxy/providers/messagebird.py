@@ -5,6 +5,12 @@ Texts: ``body`` (and the MMS ``subject``). ``recipients`` is a comma list, an ar
 repeated form field: one text, several recipients, one decision. Binary messages (hex ``body``)
 cannot be inspected and are refused. Auth (``Authorization: AccessKey ...``) is passed through.
 
+Field lists: MessageBird's REST API reference for messages, MMS and voice messages (the
+``messagebird`` SDK passes ``params`` through unchanged). ``reference`` is inspected as it is;
+``mediaUrls`` must be on ``providers.media_hosts``, ``reportUrl`` on
+``providers.callback_hosts``; ``typeDetails`` (binary headers) is refused. Served reads:
+look-ups, lists and deletes of messages, MMS and voice messages.
+
 Errors: ``{"errors": [{"code": n, "description": "...", "parameter": ...}]}`` with status 422,
 the status the MessageBird SDK parses (it raises ``ErrorException``); "unavailable" stays 503.
 """
@@ -17,7 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider, Route
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
 from proxy.providers.bodies import (
     FORM_TYPE,
     form_fields,
@@ -29,10 +35,98 @@ from proxy.providers.bodies import (
     rewrite_form,
     single,
 )
+from proxy.providers.operations import (
+    BOOL_SCALAR,
+    DATETIME,
+    INT_SCALAR,
+    TOKEN,
+    AnyOf,
+    Arr,
+    Fields,
+    Operation,
+    Refused,
+    Scalar,
+    Sender,
+    Spec,
+    Structured,
+    Text,
+    Url,
+    enum,
+)
 
 MISSING_PARAMS = 9
 INVALID_PARAMS = 10
 _TEXT_FIELDS = {"/messages": ("body",), "/mms": ("body", "subject"), "/voicemessages": ("body",)}
+
+
+_RECIPIENT = Scalar(r"[0-9+, ]{1,20000}", (str, int))
+_COMMON: dict[str, Spec] = {
+    "originator": Sender(),
+    "recipients": AnyOf((_RECIPIENT, Arr(_RECIPIENT, max_items=1000))),
+    "groupIds": AnyOf((Scalar(r"[A-Za-z0-9,]{1,2000}"), Arr(Scalar(TOKEN)))),
+    "body": Text(),
+    "reference": Structured(),
+    "reportUrl": Url("callback"),
+    "scheduledDatetime": Scalar(DATETIME),
+}
+_SOURCE = "MessageBird REST API reference ({})"
+SMS_FIELDS = Fields(
+    named={
+        **_COMMON,
+        "type": enum("sms", "flash"),  # binary bodies (hex) cannot be inspected
+        "validity": INT_SCALAR,
+        "gateway": INT_SCALAR,
+        "datacoding": enum("plain", "unicode", "auto"),
+        "mclass": INT_SCALAR,
+        "shortenUrls": BOOL_SCALAR,
+        "typeDetails": Refused("binary and premium type details cannot be inspected"),
+    },
+    repeatable=frozenset({"recipients", "groupIds"}),
+    body="form_or_json",
+    source=_SOURCE.format("messages"),
+)
+MMS_FIELDS = Fields(
+    named={
+        **_COMMON,
+        "subject": Text(),
+        "mediaUrls": AnyOf((Url("media"), Arr(Url("media"), max_items=10))),
+    },
+    repeatable=frozenset({"recipients", "groupIds", "mediaUrls"}),
+    body="form_or_json",
+    source=_SOURCE.format("mms"),
+)
+VOICE_FIELDS = Fields(
+    named={
+        **_COMMON,
+        "language": Scalar(TOKEN),
+        "voice": enum("male", "female"),
+        "repeat": INT_SCALAR,
+        "ifMachine": enum("continue", "delay", "hangup"),
+        "machineTimeout": INT_SCALAR,
+    },
+    repeatable=frozenset({"recipients", "groupIds"}),
+    body="form_or_json",
+    source=_SOURCE.format("voicemessages"),
+)
+_LIST = Fields(
+    named={"limit": INT_SCALAR, "offset": INT_SCALAR, "status": Scalar(TOKEN)},
+    source=_SOURCE.format("list"),
+)
+_ID = "{id:[A-Za-z0-9]{1,64}}"
+OPERATIONS = tuple(
+    op
+    for path, fields in (
+        ("/messages", SMS_FIELDS),
+        ("/mms", MMS_FIELDS),
+        ("/voicemessages", VOICE_FIELDS),
+    )
+    for op in (
+        Operation("POST", path, "send", fields, name=f"send ({path[1:]})"),
+        Operation("GET", path, "read", query=_LIST),
+        Operation("GET", f"{path}/{_ID}", "read"),
+        Operation("DELETE", f"{path}/{_ID}", "read"),
+    )
+)
 
 
 @dataclass
@@ -45,9 +139,8 @@ class _State:
 class MessageBird(Provider):
     name = "messagebird"
     default_upstream = "https://rest.messagebird.com"
-    routes = tuple(Route("POST", p) for p in _TEXT_FIELDS)
-    prefixes = ("/messages/", "/mms/", "/voicemessages/")
-    passthrough_methods = ("GET", "DELETE")
+    operations = OPERATIONS
+    namespaces = ("/messages", "/mms", "/voicemessages")
 
     blocked_code = 90001
     unavailable_code = 90002

@@ -342,6 +342,13 @@ def _scalar_type_ok(spec: Scalar, value: Any) -> bool:
 def _leaf(spec: Spec, value: Any, where: str, ctx: Context, *, form: bool) -> list[Found]:
     if isinstance(spec, Refused):
         raise FieldError(f"'{_safe(where)}' is refused by phi-proxy: {spec.reason}")
+    if form and isinstance(spec, AnyOf):  # a form value is a string: the option for one
+        option = next((o for o in spec.options if _fits(o, value)), None)
+        if option is None:
+            raise FieldError(f"'{_safe(where)}' has the wrong type")
+        return _leaf(option, value, where, ctx, form=True)
+    if form and isinstance(spec, Arr):  # a list in a form is a repeated field
+        return _leaf(spec.item, value, where, ctx, form=True)
     if isinstance(spec, Obj | Arr | Map | AnyOf):
         if form:
             raise FieldError(f"'{_safe(where)}' cannot be sent in a form body")

@@ -7,6 +7,12 @@ substitutes into ``${name}`` placeholders per recipient (a value keyed by a phon
 that recipient only). ``to`` (or ``to_add``) is an array: one decision for the whole batch.
 Binary batches cannot be inspected and are refused. Auth (Bearer token) is passed through.
 
+Field lists: the Sinch SDK's SMS request models (``TextRequest``, ``MediaRequest``,
+``UpdateTextRequest``/``UpdateMediaRequest``, ``DryRunRequest``, ``ListBatchesRequest``...).
+Parameter *names* are inspected as they are; ``client_reference`` too; ``callback_url`` must be
+on ``providers.callback_hosts``, a media ``url`` on ``providers.media_hosts``; binary batches
+(``udh``) and groups are refused. Served reads: batches, delivery reports.
+
 Errors: ``{"code": "...", "text": "..."}``; the Sinch SDK raises ``SmsException`` carrying it.
 """
 
@@ -17,24 +23,133 @@ from typing import Any
 
 from aiohttp import web
 
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider, Route
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
 from proxy.providers.bodies import load_json_object, rebuild_json
+from proxy.providers.operations import (
+    BOOL_SCALAR,
+    DATETIME,
+    INT_SCALAR,
+    PHONE,
+    TOKEN,
+    AnyOf,
+    Arr,
+    Fields,
+    Map,
+    Obj,
+    Operation,
+    Refused,
+    Scalar,
+    Sender,
+    Spec,
+    Structured,
+    Text,
+    Url,
+    enum,
+)
 from proxy.providers.paths import Concrete, render
 
 INVALID = "syntax_constraint_violation"
 BAD_JSON = "syntax_invalid_json"
-_BATCHES = "/xms/v1/{service_plan_id}/batches"
+_PLAN = "/xms/v1/{service_plan_id:[A-Za-z0-9]{1,64}}"
+_BATCHES = _PLAN + "/batches"
+_BATCH = _BATCHES + "/{batch_id:[A-Za-z0-9]{1,64}}"
+_NUMBERS = Arr(Scalar(PHONE), max_items=1000)
+_COMMON: dict[str, Spec] = {
+    "from": Sender(),
+    "type": enum("mt_text", "mt_media"),  # mt_binary cannot be inspected
+    "body": AnyOf((Text(), Obj({"url": Url("media"), "message": Text(), "subject": Text()}))),
+    # names inspected as they are; values per recipient ("default" or a number) are texts
+    "parameters": Map(Map(Text(), key=Scalar(rf"default|{PHONE}")), key=Structured()),
+    "delivery_report": enum("none", "summary", "full", "per_recipient", "per_recipient_final"),
+    "send_at": Scalar(DATETIME),
+    "expire_at": Scalar(DATETIME),
+    "callback_url": Url("callback"),
+    "event_destination_target": Url("callback"),
+    "client_reference": Structured(),
+    "feedback_enabled": BOOL_SCALAR,
+    "flash_message": BOOL_SCALAR,
+    "truncate_concat": BOOL_SCALAR,
+    "max_number_of_message_parts": INT_SCALAR,
+    "from_ton": INT_SCALAR,
+    "from_npi": INT_SCALAR,
+    "strict_validation": BOOL_SCALAR,
+    "udh": Refused("binary batches cannot be inspected by phi-proxy"),
+}
+_SOURCE = "sinch SDK SMS request models ({})"
+SEND_FIELDS = Fields(
+    named={**_COMMON, "to": _NUMBERS}, body="json", source=_SOURCE.format("Text/MediaRequest")
+)
+UPDATE_FIELDS = Fields(
+    named={**_COMMON, "to_add": _NUMBERS, "to_remove": _NUMBERS},
+    body="json",
+    source=_SOURCE.format("Update*Request"),
+)
+FEEDBACK_FIELDS = Fields(
+    named={"recipients": _NUMBERS}, body="json", source=_SOURCE.format("DeliveryFeedback")
+)
+_PAGES = {"page": INT_SCALAR, "page_size": INT_SCALAR}
+_REPORT_QUERY = {
+    "status": Scalar(TOKEN),
+    "code": Scalar(TOKEN),
+    "client_reference": Scalar(TOKEN),
+}
+OPERATIONS = (
+    Operation("POST", _BATCHES, "send", SEND_FIELDS, name="send a batch"),
+    Operation(
+        "POST",
+        _BATCHES + "/dry_run",
+        "send",
+        SEND_FIELDS,
+        query=Fields(named={"per_recipient": BOOL_SCALAR, "number_of_recipients": INT_SCALAR}),
+        name="dry run",
+    ),
+    Operation("POST", _BATCH, "send", UPDATE_FIELDS, name="update a batch"),
+    Operation("PUT", _BATCH, "send", SEND_FIELDS, name="replace a batch"),
+    Operation(
+        "GET",
+        _BATCHES,
+        "read",
+        query=Fields(
+            named={
+                **_PAGES,
+                "from": Scalar(TOKEN),
+                "start_date": Scalar(DATETIME),
+                "end_date": Scalar(DATETIME),
+                "client_reference": Scalar(TOKEN),
+            }
+        ),
+    ),
+    Operation("GET", _BATCH, "read"),
+    Operation("DELETE", _BATCH, "read", name="cancel a batch"),
+    Operation("POST", _BATCH + "/delivery_feedback", "send", FEEDBACK_FIELDS),
+    Operation(
+        "GET",
+        _BATCH + "/delivery_report",
+        "read",
+        query=Fields(named={**_REPORT_QUERY, "type": Scalar(TOKEN)}),
+    ),
+    Operation("GET", _BATCH + "/delivery_report/{recipient_msisdn:" + PHONE + "}", "read"),
+    Operation(
+        "GET",
+        _PLAN + "/delivery_reports",
+        "read",
+        query=Fields(
+            named={
+                **_PAGES,
+                **_REPORT_QUERY,
+                "start_date": Scalar(DATETIME),
+                "end_date": Scalar(DATETIME),
+            }
+        ),
+    ),
+)
 
 
 class Sinch(Provider):
     name = "sinch"
     default_upstream = "https://us.sms.api.sinch.com"
-    routes = (
-        Route("POST", _BATCHES),
-        Route("POST", _BATCHES + "/{batch_id}"),
-        Route("PUT", _BATCHES + "/{batch_id}"),
-    )
-    prefixes = ("/xms/",)
+    operations = OPERATIONS
+    namespaces = ("/xms/",)
 
     blocked_code = "phi_proxy_blocked"
     unavailable_code = "phi_proxy_unavailable"
@@ -43,6 +158,8 @@ class Sinch(Provider):
 
     def parse(self, req: Incoming) -> Parsed:
         data = load_json_object(req, INVALID, BAD_JSON)
+        if req.path.endswith("/delivery_feedback"):
+            return Parsed(messages=[], state=(data, []))  # recipients only (the field map)
         is_send = "batch_id" not in req.match or req.match["batch_id"] == "dry_run"
         is_update = req.method == "POST" and not is_send
         to_field = "to_add" if is_update else "to"

@@ -140,6 +140,11 @@ def twilio_call(req: Request) -> Answer:
     return Answer(web.json_response(body, status=201), _str_list(form.get("To")))
 
 
+def sinch_feedback(req: Request) -> Answer:
+    """Delivery feedback: Sinch answers 202 with no body."""
+    return Answer(web.Response(status=202))
+
+
 # --- Vonage ----------------------------------------------------------------------------------
 
 
@@ -469,6 +474,12 @@ SENDS: tuple[tuple[str, str, str, Answerer], ...] = (
     ("sinch", "POST", "/xms/v1/{service_plan_id}/batches", sinch_batch),
     ("sinch", "POST", "/xms/v1/{service_plan_id}/batches/{batch_id}", sinch_batch),
     ("sinch", "PUT", "/xms/v1/{service_plan_id}/batches/{batch_id}", sinch_batch),
+    (
+        "sinch",
+        "POST",
+        "/xms/v1/{service_plan_id}/batches/{batch_id}/delivery_feedback",
+        sinch_feedback,
+    ),
     ("aws_sns", "POST", "/aws/sns", aws_sns),
     ("aws_sns", "POST", "/aws/sns/", aws_sns),
     ("aws_sms", "POST", "/aws/sms-voice", aws_sms),
