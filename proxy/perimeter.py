@@ -95,7 +95,7 @@ def resolve(provider: Provider, method: str, raw_target: str, config: ProvidersC
         raise Refusal(404, "The requested resource was not found")
     inner = provider.upstream_path(path)
     methods: list[str] = []
-    for op in provider.served_operations():
+    for op in provider.operations:
         got = op.match(inner)
         if got is None:
             continue
@@ -135,8 +135,6 @@ def check_query(provider: Provider, target: Target, ctx: Context) -> list[Found]
 
 
 def _check_body(req: Incoming, fields: Fields, ctx: Context, code: str | int) -> list[Found]:
-    if fields.legacy:
-        return []
     if fields.body == "none":
         if req.body:
             raise BadRequest("This request carries no body", code)

@@ -332,7 +332,7 @@ async def read(
     settings = request.app[appkeys.SETTINGS]
     try:
         incoming = await read_incoming(request, target)
-        if incoming.body and not target.operation.query.legacy:
+        if incoming.body:
             raise BadRequest("This request carries no body", provider.bad_request_code)
         perimeter.check_query(provider, target, perimeter.context(provider, settings.providers))
     except Refusal as refusal:  # nothing forwarded

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from proxy.providers.aws_sms import AwsSms
 from proxy.providers.aws_sns import AwsSns
@@ -46,7 +46,6 @@ class Served(Protocol):
     def operations(self) -> Sequence[Operation]: ...
     @property
     def namespaces(self) -> Sequence[str]: ...
-    def served_operations(self) -> Sequence[Operation]: ...
     @property
     def mount(self) -> str: ...
 
@@ -57,25 +56,19 @@ class Layout:
     operations: Sequence[Operation]
     namespaces: Sequence[str]
     mount: str
-    legacy: Sequence[Operation] = ()
-
-    def served_operations(self) -> Sequence[Operation]:
-        return self.operations or self.legacy
 
 
 def check_config_routes(config: ProvidersConfig) -> None:
     """:func:`check_routes` for a configuration, without building providers (no secrets read)."""
     layouts: list[Served] = [
-        Layout(
-            name,
-            cls.operations,
-            cls.namespaces or _legacy_namespaces(cls),
-            config.mounts.get(name, cls.mount),
-            Provider.served_operations(cls),  # type: ignore[arg-type]
-        )
+        Layout(name, cls.operations, cls.namespaces, config.mounts.get(name, cls.mount))
         for name, cls in REGISTRY.items()
     ]
-    layouts.extend(Generic(entry) for entry in config.generic)
+    for i, entry in enumerate(config.generic):
+        try:
+            layouts.append(Generic(entry))
+        except ValueError as e:  # contradictory field paths
+            raise RouteCollision(f"generic[{i}] ({entry.name}): {e}") from None
     check_routes(layouts)
 
 
@@ -97,27 +90,18 @@ def build_providers(
     return providers
 
 
-def _legacy_namespaces(p: Any) -> tuple[str, ...]:
-    """TEMPORARY: namespaces of an adapter still on ``routes`` + ``prefixes``."""
-    out = list(getattr(p, "prefixes", ()))
-    for r in p.routes:
-        if not any(r.path.startswith(x) for x in out):
-            out.append(r.path)
-    return tuple(out)
-
-
 def mounted_routes(provider: Served) -> list[Route]:
     """The provider's send operations as the proxy serves them (under its mount)."""
     return [
         Route(op.method, provider.mount + op.path)
-        for op in provider.served_operations()
+        for op in provider.operations
         if op.kind == "send"
     ]
 
 
 def mounted_namespaces(provider: Served) -> list[str]:
     """The path prefixes this provider answers for on the proxy (under its mount)."""
-    return [provider.mount + n for n in (provider.namespaces or _legacy_namespaces(provider))]
+    return [provider.mount + n for n in provider.namespaces]
 
 
 def _overlap(a: str, b: str) -> bool:
@@ -134,7 +118,7 @@ def check_routes(providers: Iterable[Served]) -> None:
                 if other != p.name and _overlap(ns, other_ns):
                     raise RouteCollision(f"{ns} of {p.name} overlaps {other_ns} of {other}")
             owners.append((ns, p.name))
-        for op in p.served_operations():
+        for op in p.operations:
             path = p.mount + op.path
             if not any(path.startswith(ns) for ns in mounted_namespaces(p)):
                 raise RouteCollision(f"{op.method} {path} of {p.name} lies outside its namespaces")

@@ -101,23 +101,6 @@ class Provider(ABC):
         """The send operations as routes (for tests and the README table)."""
         return tuple(Route(op.method, op.path) for op in self.operations if op.kind == "send")
 
-    def served_operations(self) -> Sequence[Operation]:
-        """``operations``, or (while an adapter still declares the old ``routes`` and
-        ``prefixes``) the equivalent table: its routes as sends, its prefixes as reads."""
-        if self.operations:
-            return self.operations
-        ops = [
-            Operation(r.method, r.path, "send", Fields(body="form_or_json", legacy=True))
-            for r in self.routes
-        ]
-        for prefix in getattr(self, "prefixes", ()):
-            for method in getattr(self, "passthrough_methods", ("GET",)):
-                if method != "*":
-                    ops.append(
-                        Operation(method, prefix + "{tail:.*}", "read", query=Fields(legacy=True))
-                    )
-        return tuple(ops)
-
     def credential(self, req: Incoming) -> str | None:
         """What authenticates the request, when the provider carries it outside the
         ``Authorization`` header (the idempotency scope); None: that header decides."""

@@ -50,9 +50,35 @@ class GenericEntry:
     recipients: tuple[str, ...]
     upstream: str
     sender: str | None = None
-    passthrough: tuple[str, ...] = ()
     error_body: Any = field(default_factory=lambda: copy.deepcopy(DEFAULT_ERROR_BODY))
     codes: dict[str, str | int] = field(default_factory=dict)
+    #: every other field the send may carry (path → kind, see GENERIC_KINDS); anything not
+    #: declared here, in texts, recipients or sender is refused
+    fields: dict[str, str] = field(default_factory=dict)
+    #: declared reads: (method, path pattern, {query parameter: kind})
+    reads: tuple[GenericRead, ...] = ()
+
+
+# What a generic entry's ``fields`` and read ``query`` may classify a field as.
+GENERIC_KINDS = (
+    "text",
+    "inspect",
+    "token",
+    "number",
+    "boolean",
+    "phone",
+    "sender",
+    "media_url",
+    "callback_url",
+)
+GENERIC_QUERY_KINDS = ("token", "number", "boolean", "phone")
+
+
+@dataclass(frozen=True)
+class GenericRead:
+    method: str
+    path: str
+    query: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -240,6 +266,8 @@ def _generic(doc: YamlDoc, key: str, raw: Any, known: set[str]) -> GenericEntry:
         "upstream",
         "passthrough",
         "error",
+        "fields",
+        "reads",
     }
     e = check_keys(doc, key, raw, allowed)
     for required in ("name", "path", "content_type", "texts", "upstream"):
@@ -275,10 +303,18 @@ def _generic(doc: YamlDoc, key: str, raw: Any, known: set[str]) -> GenericEntry:
     parts = urlsplit(upstream)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise doc.error(f"{key}.upstream", f"not an http(s) URL: {upstream!r}")
-    passthrough = _str_list(doc, f"{key}.passthrough", e.get("passthrough", []))
-    for p in passthrough:
-        if not p.startswith("/") or not p.endswith("/"):
-            raise doc.error(f"{key}.passthrough", "prefixes must start and end with /")
+    if "passthrough" in e:
+        raise doc.error(
+            f"{key}.passthrough",
+            "removed: a pass-through prefix forwarded any method, path and field uninspected. "
+            "Declare each text-free call under reads: [{method: GET, path: /x/{id}}] and every "
+            "other send field under fields: (see README, 'Generic providers')",
+        )
+    fields = _generic_fields(doc, f"{key}.fields", e.get("fields"), ctype, GENERIC_KINDS)
+    for k, kind in fields.items():
+        if kind == "text":
+            raise doc.error(f"{key}.fields.{k}", "list text fields under texts")
+    reads = _generic_reads(doc, f"{key}.reads", e.get("reads"))
     error = check_keys(doc, f"{key}.error", e.get("error"), {"body", "codes"})
     codes = check_keys(
         doc,
@@ -301,7 +337,50 @@ def _generic(doc: YamlDoc, key: str, raw: Any, known: set[str]) -> GenericEntry:
         recipients=recipients,
         upstream=upstream,
         sender=sender,
-        passthrough=passthrough,
         error_body=body,
         codes=dict(codes),
+        fields=fields,
+        reads=reads,
     )
+
+
+def _generic_fields(
+    doc: YamlDoc, key: str, raw: Any, ctype: str, kinds: tuple[str, ...]
+) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise doc.error(key, "must map field paths to kinds")
+    out: dict[str, str] = {}
+    for path, kind in raw.items():
+        if not isinstance(path, str) or not path:
+            raise doc.error(key, "field paths must be non-empty strings")
+        if kind not in kinds:
+            raise doc.error(f"{key}.{path}", f"must be one of {', '.join(kinds)}")
+        if ctype == "json":
+            try:
+                parse_path(path)
+            except PathError as err:
+                raise doc.error(f"{key}.{path}", str(err)) from None
+        out[path] = kind
+    return out
+
+
+def _generic_reads(doc: YamlDoc, key: str, raw: Any) -> tuple[GenericRead, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise doc.error(key, "must be a list of {method, path, query}")
+    out: list[GenericRead] = []
+    for i, item in enumerate(raw):
+        k = f"{key}[{i}]"
+        r = check_keys(doc, k, item, {"method", "path", "query"})
+        method = str(r.get("method", "GET")).upper()
+        if method not in ("GET", "DELETE"):
+            raise doc.error(f"{k}.method", "a read is GET or DELETE (it carries no body)")
+        path = _str(doc, f"{k}.path", r.get("path")) or ""
+        if not path.startswith("/"):
+            raise doc.error(f"{k}.path", "must start with /")
+        query = _generic_fields(doc, f"{k}.query", r.get("query"), "form", GENERIC_QUERY_KINDS)
+        out.append(GenericRead(method, path, query))
+    return tuple(out)

@@ -5,6 +5,11 @@ The entry names the send route, the body kind (json|form), where texts and recip
 ``$code``, ``$message`` and ``$status`` are filled in. Every text found is inspected and every
 recipient found applies to every text. A request with none of the configured text fields is
 refused: the proxy cannot tell an empty send from a text hidden where it does not look.
+
+Default deny, as for the built-in adapters: the send is one declared operation whose every
+field is classified (``texts``, ``recipients``, ``sender`` and ``fields``, with types: a path
+described as a list must be a list); text-free calls are declared ``reads`` (GET/DELETE, no
+body, typed query parameters). Any other method, path or field is refused.
 """
 
 from __future__ import annotations
@@ -18,8 +23,74 @@ from aiohttp import web
 from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
 from proxy.providers.bodies import load_form, load_json_object, rebuild_json, rewrite_form
 from proxy.providers.config import GenericEntry
-from proxy.providers.operations import Fields, Operation
+from proxy.providers.operations import (
+    BOOL_SCALAR,
+    NUMBER,
+    PHONE_LOOSE,
+    TOKEN,
+    AnyOf,
+    Arr,
+    Fields,
+    Operation,
+    Scalar,
+    Sender,
+    Spec,
+    Structured,
+    Text,
+    Url,
+    json_tree,
+)
 from proxy.providers.paths import Concrete, find, parse_path, render
+
+_RECIPIENT = Scalar(r"[A-Za-z0-9+@._:()-]{1,128}", (str, int))
+KIND_SPECS: dict[str, Spec] = {
+    "text": Text(),
+    "inspect": Structured(),
+    "token": Scalar(TOKEN, (str, int)),
+    "number": NUMBER,
+    "boolean": BOOL_SCALAR,
+    "phone": Scalar(PHONE_LOOSE, (str, int)),
+    "sender": Sender(),
+    "media_url": Url("media"),
+    "callback_url": Url("callback"),
+}
+
+
+def field_map(entry: GenericEntry) -> Fields:
+    """The send's field map from the entry (raises ValueError on contradictory paths)."""
+    leaves: list[tuple[str, Spec]] = [(p, Text()) for p in entry.texts]
+    recipient: Spec = (
+        _RECIPIENT if entry.content_type == "form" else AnyOf((_RECIPIENT, Arr(_RECIPIENT)))
+    )
+    leaves += [(p, recipient) for p in entry.recipients]
+    if entry.sender:
+        leaves.append((entry.sender, Sender()))
+    leaves += [(p, KIND_SPECS[k]) for p, k in entry.fields.items()]
+    source = f"providers.generic entry {entry.name!r}"
+    if entry.content_type == "form":
+        named: dict[str, Spec] = {}
+        for name, spec in leaves:
+            if name in named:
+                raise ValueError(f"{name}: classified twice")
+            named[name] = spec
+        return Fields(
+            named=named, repeatable=frozenset(entry.recipients), body="form", source=source
+        )
+    tree = json_tree([(parse_path(p), spec) for p, spec in leaves])
+    return Fields(named=tree, body="json", source=source)
+
+
+def namespaces(paths: Sequence[str]) -> tuple[str, ...]:
+    """The literal prefixes of the operations' paths (up to the first placeholder)."""
+    out: list[str] = []
+    for p in paths:
+        ns = p if "{" not in p else p[: p.rindex("/", 0, p.index("{")) + 1]
+        if ns not in out:
+            out.append(ns)
+    return tuple(
+        n for n in out if not any(o != n and o.endswith("/") and n.startswith(o) for o in out)
+    )
+
 
 _DEFAULT_CODES: dict[str, str | int] = {
     "blocked": 90001,
@@ -34,15 +105,22 @@ class Generic(Provider):
         self.entry = entry
         self.name = entry.name
         self.default_upstream = entry.upstream
-        self.operations = (  # TEMPORARY bridge: replaced by the generic field map
-            Operation(entry.method, entry.path, "send", Fields(body="form_or_json", legacy=True)),
+        self.operations = (
+            Operation(entry.method, entry.path, "send", field_map(entry), name="send"),
             *(
-                Operation(m, p + "{tail:.*}", "read", query=Fields(legacy=True))
-                for p in entry.passthrough
-                for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
+                Operation(
+                    r.method,
+                    r.path,
+                    "read",
+                    query=Fields(
+                        named={q: KIND_SPECS[k] for q, k in r.query.items()},
+                        source=f"providers.generic entry {entry.name!r} reads",
+                    ),
+                )
+                for r in entry.reads
             ),
         )
-        self.namespaces = (entry.path, *entry.passthrough)
+        self.namespaces = namespaces([op.path for op in self.operations])
         codes = _DEFAULT_CODES | entry.codes
         self.blocked_code = codes["blocked"]
         self.unavailable_code = codes["unavailable"]

@@ -150,8 +150,6 @@ class Fields:
     repeatable: frozenset[str] = frozenset()
     body: BodyKind = "form"
     source: str = ""
-    #: TEMPORARY bridge while adapters move to operation tables: nothing checked
-    legacy: bool = False
 
     def spec_for(self, name: str) -> Spec | None:
         spec = self.named.get(name)
@@ -236,8 +234,6 @@ def check_form(pairs: Sequence[tuple[str, str]], fields: Fields, ctx: Context) -
     """Every pair classified; repeated names only where declared repeatable."""
     out: list[Found] = []
     seen: set[str] = set()
-    if fields.legacy:
-        return out
     for name, value in pairs:
         if name in seen and name not in fields.repeatable:
             raise FieldError(f"'{name}' may be given only once")
@@ -249,8 +245,6 @@ def check_form(pairs: Sequence[tuple[str, str]], fields: Fields, ctx: Context) -
 
 def check_json(data: Mapping[str, Any], fields: Fields, ctx: Context) -> list[Found]:
     out: list[Found] = []
-    if fields.legacy:
-        return out
     for name, value in data.items():
         spec = _spec(fields, name, ctx)
         out.extend(_walk(spec, value, (name,), ctx))
@@ -502,3 +496,40 @@ def example_path(pattern: str) -> tuple[str, dict[str, str]]:
         i = j
     assert regex.fullmatch(out), (pattern, out)
     return out, values
+
+
+def json_tree(entries: Sequence[tuple[tuple[str | int, ...], Spec]]) -> dict[str, Spec]:
+    """Top-level field specs from (parsed dotted path, leaf spec) pairs: ``a.b[*].c`` becomes
+    ``Obj({"b": Arr(Obj({"c": ...}))})`` under ``a``. An index (``[0]``) types the list like
+    ``[*]``: the adapter reads only that element, and the perimeter refuses text it did not
+    read. :class:`ValueError` when two paths disagree about a node."""
+    root: dict[str, Any] = {}
+
+    def insert(node: dict[str, Any], tokens: tuple[str | int, ...], spec: Spec, where: str) -> None:
+        head, rest = tokens[0], tokens[1:]
+        key = "[*]" if isinstance(head, int) or head == "*" else str(head)
+        if not rest:
+            if key in node:
+                raise ValueError(f"{where}: classified twice, or both a value and a container")
+            node[key] = spec
+            return
+        child = node.setdefault(key, {})
+        if not isinstance(child, dict):
+            raise ValueError(f"{where}: both a value and a container")
+        insert(child, rest, spec, where)
+
+    for tokens, spec in entries:
+        if tokens and (isinstance(tokens[0], int) or tokens[0] == "*"):
+            raise ValueError("a path must start with a field name")
+        insert(root, tokens, spec, render(tuple(t for t in tokens if t != "*")) or "?")
+
+    def build(node: Any) -> Spec:
+        if not isinstance(node, dict):
+            return node
+        if "[*]" in node:
+            if len(node) > 1:
+                raise ValueError("a node is both a list and an object")
+            return Arr(build(node["[*]"]))
+        return Obj({k: build(v) for k, v in node.items()})
+
+    return {k: build(v) for k, v in root.items()}

@@ -10,6 +10,7 @@ import aiohttp
 import pytest
 
 from proxy.settings import settings_from_text
+from proxy.yamlfile import ConfigError
 from tests.providers.conftest import ADMIN, CLINICAL, REDACTED, WITH_NAME
 
 CONFIG = """
@@ -22,7 +23,12 @@ providers:
       recipients: ["to[*]", "cc"]
       sender: from
       upstream: {upstream}
-      passthrough: [/acme/v1/]
+      fields:
+        message.priority: number
+        "parts[*].url": media_url
+        callback: callback_url
+      reads:
+        - {{method: GET, path: "/acme/v1/status/{{id}}", query: {{verbose: boolean}}}}
       error:
         body: {{error: {{code: $code, message: "phi-proxy: $message", http: $status}}}}
         codes: {{blocked: ACME_BLOCKED}}
@@ -31,6 +37,7 @@ providers:
       content_type: form
       texts: [msg]
       recipients: [dest]
+      fields: {{ref: token}}
       upstream: {upstream}
 """
 
@@ -141,12 +148,80 @@ async def test_form_provider_default_error_shape(generic_proxy, provider_upstrea
     assert provider_upstream.requests == []
 
 
-async def test_passthrough_prefix(generic_proxy, provider_upstream):
+async def test_declared_read_passes(generic_proxy, provider_upstream):
     async with (
         aiohttp.ClientSession() as s,
-        s.get(generic_proxy.make_url("/acme/v1/status/9")) as r,
+        s.get(generic_proxy.make_url("/acme/v1/status/9?verbose=true")) as r,
     ):
         assert r.status == 200
-    assert [(f.method, f.path) for f in provider_upstream.requests] == [
-        ("GET", "/acme/v1/status/9")
+    assert [(f.method, f.path, f.query) for f in provider_upstream.requests] == [
+        ("GET", "/acme/v1/status/9", "verbose=true")
     ]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("PUT", "/acme/v1/send"),
+        ("PATCH", "/acme/v1/send"),
+        ("POST", "/acme/v1/send-batch"),
+        ("POST", "/acme/v1/SEND"),
+        ("POST", "/acme/v1/send/"),
+        ("POST", "/acme/v1/status/9"),
+        ("GET", "/acme/v1/other"),
+    ],
+)
+async def test_undeclared_methods_and_paths_are_never_forwarded(
+    generic_proxy, provider_upstream, method, path
+):
+    """Issue #20, hole 2: the README's own example config delivered these verbatim."""
+    async with (
+        aiohttp.ClientSession() as s,
+        s.request(method, generic_proxy.make_url(path), data=doc(WITH_NAME)) as r,
+    ):
+        assert 400 <= r.status < 500
+        assert "Maria" not in await r.text()
+    assert provider_upstream.requests == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"note": "Maria Lopez"},  # a field nobody declared
+        {"message": {"text": ADMIN, "footer": "Maria Lopez"}},
+        {"parts": {"url": "https://media.example/1.png", "caption": "Maria Lopez"}},  # not a list
+        {"to": {"a": "15550100001"}},
+        {"message": {"text": ADMIN, "priority": "Maria Lopez"}},
+        {"parts": [{"url": "https://elsewhere.example.net/Maria_Lopez.png", "caption": "x"}]},
+        {"callback": "https://cb.example/acme?patient=Maria+Lopez+219-09-9999"},
+    ],
+    ids=[
+        "unknown-field",
+        "unknown-nested",
+        "list-as-object",
+        "recipients-as-object",
+        "number-with-text",
+        "media-host",
+        "callback-query",
+    ],
+)
+async def test_undeclared_or_mistyped_fields_are_refused(generic_proxy, provider_upstream, change):
+    body = json.loads(doc(ADMIN)) | change
+    status, got = await post(
+        generic_proxy, "/acme/v1/send", json.dumps(body).encode(), "application/json"
+    )
+    assert status == 400
+    assert "Maria" not in json.dumps(got)
+    assert provider_upstream.requests == []
+
+
+def test_passthrough_is_refused_with_a_migration_hint():
+    text = """
+providers:
+  generic:
+    - {name: old, path: /old/send, content_type: json, texts: [text],
+       upstream: "https://x.example", passthrough: [/old/]}
+"""
+    with pytest.raises(ConfigError, match="reads:") as exc:
+        settings_from_text(text)
+    assert exc.value.key == "providers.generic[0].passthrough"

@@ -61,14 +61,14 @@ providers:
         build_providers(ProvidersConfig(generic=(entry,)))
 
 
-def test_generic_passthrough_shadowing_a_built_in_route_is_refused():
+def test_generic_read_under_a_built_in_namespace_is_refused():
     text = """
 providers:
   generic:
     - {name: wide, path: /wide/send, content_type: json, texts: [text],
-       upstream: "https://x.example", passthrough: [/v2/]}
+       upstream: "https://x.example", reads: [{path: "/v2/{x}"}]}
 """
-    with pytest.raises(ConfigError, match="/v2/ of wide overlaps /v2/messages/? of telnyx"):
+    with pytest.raises(ConfigError, match="/v2/ of wide overlaps /v2/messages of telnyx"):
         settings_from_text(text)
 
 
