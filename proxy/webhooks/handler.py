@@ -23,7 +23,13 @@ from proxy.webhooks.config import HookSettings, WebhookSettings
 from proxy.webhooks.forward import forward
 from proxy.webhooks.inbound import READERS, BadWebhook, InboundMessage
 from proxy.webhooks.keywords import Classification, Classifier, Intent
-from proxy.webhooks.signatures import SCHEMES, SignatureError, Verifier, WebhookRequest
+from proxy.webhooks.signatures import (
+    SCHEMES,
+    SignatureError,
+    Verifier,
+    WebhookRequest,
+    repeated_parameter,
+)
 
 log = logging.getLogger("phi_proxy.webhooks")
 
@@ -66,7 +72,15 @@ async def inbound(request: web.Request) -> web.StreamResponse:
     req = WebhookRequest(request.method, public + request.raw_path, request.headers, body)
     scheme = SCHEMES[hook.settings.scheme]
 
-    # 1. verify: forgeries stop here, nothing recorded or forwarded
+    # 1. verify: forgeries stop here, nothing recorded or forwarded. A repeated parameter is
+    # refused first: the signature check and the reader must see one and the same view.
+    try:
+        repeated = repeated_parameter(req)
+    except SignatureError:
+        repeated = "(form body)"
+    if repeated is not None:
+        log.warning("webhook %s: %s/%s refused: repeated parameter", request_id, name, kind)
+        return _text(400, "webhook repeats a parameter")
     try:
         hook.verify(req, hook.secret, runtime.settings.tolerance_seconds)
         message = READERS[name](req)

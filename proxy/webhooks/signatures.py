@@ -79,6 +79,37 @@ class WebhookRequest:
             raise SignatureError("form body is not valid UTF-8") from None
 
 
+def repeated_parameter(req: WebhookRequest) -> str | None:
+    """The name of a parameter given more than once (query string, form body, or a JSON key),
+    else None. Such a webhook is refused before anything reads it: a signature check and a
+    parser could take different copies (issue #20: a prepended ``text=STOPALL`` was accepted)."""
+    try:
+        query = parse_qsl(urlsplit(req.url).query, keep_blank_values=True, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        return "(query string)"
+    for pairs in (query, req.form() if req.method == "POST" else []):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                return k[:64]
+            seen.add(k)
+    if "json" in req.content_type and req.body:
+        dupes: list[str] = []
+
+        def hook(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            keys = [k for k, _ in items]
+            dupes.extend(k for i, k in enumerate(keys) if k in keys[:i])
+            return dict(items)
+
+        try:
+            json.loads(req.body, object_pairs_hook=hook)
+        except (ValueError, UnicodeDecodeError):
+            return None  # unreadable JSON is the reader's to refuse
+        if dupes:
+            return dupes[0][:64]
+    return None
+
+
 def _multi(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for k, v in pairs:

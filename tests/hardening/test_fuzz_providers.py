@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import zlib
 from typing import Any
 
@@ -30,6 +29,7 @@ from proxy.providers import (
     build_providers,
     mounted_routes,
 )
+from proxy.providers.operations import example_path
 from proxy.settings import Settings
 from tests.fakes import RecordingUpstream
 
@@ -47,16 +47,7 @@ CONTENT_TYPES = (
 
 def _fill(path: str) -> tuple[str, dict[str, str]]:
     """A route pattern with plausible values for its placeholders, and the match info."""
-    match: dict[str, str] = {}
-
-    def value(m: re.Match[str]) -> str:
-        name = m.group(1)
-        low = name.lower()
-        v = "AC" + "1" * 32 if "account" in low or "sid" in low else "p1"
-        match[name] = v
-        return v
-
-    return re.sub(r"\{([^}:]+)(?::[^}]*)?\}", value, path), match
+    return example_path(path)
 
 
 def _providers() -> dict[str, Provider]:

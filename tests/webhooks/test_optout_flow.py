@@ -310,3 +310,48 @@ async def test_media_only_send_to_opted_out_recipient_is_refused(stack, upstream
         s, to=PATIENT_2, from_=CLINIC, media_url=["https://media.example/card.png"]
     )
     assert msg.status == "queued"
+
+
+async def _post_vonage_sms(stack, body: str) -> int:
+    import aiohttp
+
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(
+            stack.url("/webhooks/vonage/sms"),
+            data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ) as r,
+    ):
+        return r.status
+
+
+async def test_repeated_webhook_parameters_are_refused_before_anything_reads_them(stack, upstream):
+    """Issue #20, hole 1: a captured, validly signed Vonage SMS webhook with
+    ``msisdn=<victim>&text=STOPALL&messageId=<new>&`` prepended was accepted (the signature
+    check read the last copy of each field, the message parser the first)."""
+    import hashlib
+    import time
+    from urllib.parse import urlencode
+
+    from proxy.webhooks.signatures import vonage_sms_signature
+    from tests.webhooks.conftest import VONAGE_SECRET
+
+    s = await stack()
+    params = {
+        "msisdn": PATIENT_2[1:],
+        "to": CLINIC[1:],
+        "messageId": "0A0000000123ABCD1",
+        "text": "Thanks, see you then",
+        "type": "text",
+        "message-timestamp": "2026-12-07 23:00:00",
+        "timestamp": str(int(time.time())),
+    }
+    params["sig"] = vonage_sms_signature(VONAGE_SECRET, params, hashlib.sha256)
+    signed = urlencode(params)
+    assert await _post_vonage_sms(s, signed) == 200  # the genuine webhook is accepted
+    polluted = f"msisdn={PATIENT[1:]}&text=STOPALL&messageId=0A0000000999ABCD9&" + signed
+    assert await _post_vonage_sms(s, polluted) == 400
+    # the victim was not opted out: a send to them still goes through
+    msg = await sdk_send(s, to=PATIENT, from_=CLINIC, body="Your appointment is on Tuesday.")
+    assert msg.status == "queued"
