@@ -149,7 +149,12 @@ class AwsSns(AwsProvider):
         spots: list[_Spot] = []
         if action == "Publish":
             to = next(
-                (fields[k][0] for k in ("PhoneNumber", "TargetArn", "TopicArn") if k in fields), ""
+                (
+                    fields[k][0]
+                    for k in ("PhoneNumber", "TargetArn", "TopicArn")
+                    if fields.get(k, [""])[0]  # an empty field is absent
+                ),
+                "",
             )
             if not to:
                 raise BadRequest("A PhoneNumber, TopicArn or TargetArn is required", INVALID)
@@ -189,9 +194,10 @@ class AwsSns(AwsProvider):
         messages: list[Message],
         spots: list[_Spot],
     ) -> None:
+        sender = _sender(pairs, prefix)
         for i, (k, v) in enumerate(pairs):
             if k == prefix + "Subject":
-                messages.append(Message(v, (to,), "", self.name, k))
+                messages.append(Message(v, (to,), sender, self.name, k))
                 spots.append(_Spot(i))
             elif k == prefix + "Message" and structure == "json":
                 doc = parse_json_object(v.encode("utf-8"), INVALID)
@@ -204,10 +210,10 @@ class AwsSns(AwsProvider):
                         )
                     if not isinstance(text, str):
                         raise BadRequest(f"{k}: value for {key!r} must be a string", INVALID)
-                    messages.append(Message(text, (to,), "", self.name, f"{k}[{key}]"))
+                    messages.append(Message(text, (to,), sender, self.name, f"{k}[{key}]"))
                     spots.append(_Spot(i, key))
             elif k == prefix + "Message":
-                messages.append(Message(v, (to,), "", self.name, k))
+                messages.append(Message(v, (to,), sender, self.name, k))
                 spots.append(_Spot(i))
 
     def rebuild(self, req: Incoming, parsed: Parsed, texts: Sequence[str]) -> bytes:
@@ -238,3 +244,22 @@ class AwsSns(AwsProvider):
             f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
         )
         return web.Response(status=status, text=body, content_type="text/xml")
+
+
+_SENDER_ATTRIBUTES = ("AWS.MM.SMS.OriginationNumber", "AWS.SNS.SMS.SenderID")
+
+
+def _sender(pairs: list[tuple[str, str]], prefix: str) -> str:
+    """The sender SNS uses for an SMS: the origination number attribute, else the sender ID
+    attribute (per-sender policy overrides key on it); an empty value is absent."""
+    names: dict[str, str] = {}
+    values: dict[str, str] = {}
+    attr = re.compile(
+        re.escape(prefix) + r"MessageAttributes\.entry\.(\d+)\.(Name|Value\.StringValue)"
+    )
+    for k, v in pairs:
+        m = attr.fullmatch(k)
+        if m:
+            (names if m.group(2) == "Name" else values)[m.group(1)] = v
+    by_name = {name: values.get(n, "") for n, name in names.items()}
+    return next((by_name[a] for a in _SENDER_ATTRIBUTES if by_name.get(a, "").strip()), "")

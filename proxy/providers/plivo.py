@@ -142,6 +142,9 @@ class Plivo(Provider):
             if not isinstance(text, str) or not text:
                 raise BadRequest("text is required", "invalid")
             return Parsed([Message(text, (), "", self.name, "text")], state=data)
+        if data.get("src") and data.get("powerpack_uuid"):
+            # one sender, decided once (per-sender policy overrides key on it)
+            raise BadRequest("Specify either powerpack_uuid or src, not both", "invalid")
         dst, src = data.get("dst"), data.get("src") or data.get("powerpack_uuid")
         if not isinstance(dst, str) or not dst.strip("<"):
             raise BadRequest("dst is required and must be a string", "invalid")
