@@ -138,3 +138,15 @@ def test_links_resolve(target):
     assert doc.exists(), f"README links to {path}, which does not exist"
     if anchor:
         assert anchor in anchors(doc.read_text(encoding="utf-8")), f"no heading for #{anchor}"
+
+
+def test_what_is_inspected_tables_are_generated_from_the_operation_tables():
+    from proxy.providers.tables import markdown
+
+    start = README.index("<!-- inspected-tables:start -->\n") + len(
+        "<!-- inspected-tables:start -->\n"
+    )
+    end = README.index("<!-- inspected-tables:end -->")
+    assert README[start:end] == markdown(), (
+        "README 'What is inspected' is stale: paste `python -m proxy.providers.tables`"
+    )
