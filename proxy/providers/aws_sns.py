@@ -34,8 +34,8 @@ from proxy.providers.operations import (
     Operation,
     Refused,
     Scalar,
+    Sender,
     Spec,
-    Structured,
     Text,
     enum,
 )
@@ -71,8 +71,9 @@ _ARN = Scalar(r"arn:[A-Za-z0-9:_/.-]{1,256}")
 _ATTRIBUTES: dict[str, Spec] = {
     "MessageAttributes.key": Scalar(r"[A-Za-z0-9_.-]{1,256}"),
     "MessageAttributes.value.DataType": Scalar(r"(String|Number|Binary)(\.[A-Za-z0-9_]{1,64})?"),
-    # a sender ID or origination number shows on the phone: inspected as it is
-    "MessageAttributes.value.StringValue": Structured(),
+    # a sender ID or origination number shows on the phone: numbers pass, other values are
+    # inspected as they are (a finding blocks)
+    "MessageAttributes.value.StringValue": Sender(max_length=1024),
     "MessageAttributes.value.BinaryValue": Refused("binary attribute values cannot be inspected"),
 }
 _PUBLISH: dict[str, Spec] = {

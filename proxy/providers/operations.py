@@ -79,6 +79,7 @@ class Sender:
     the recipient sees, so it is inspected)."""
 
     ids: str = ""
+    max_length: int = 64
 
 
 @dataclass(frozen=True)
@@ -364,7 +365,7 @@ def _leaf(spec: Spec, value: Any, where: str, ctx: Context, *, form: bool) -> li
         if not isinstance(value, str | int) or isinstance(value, bool):
             raise FieldError(f"'{_safe(where)}' must be a string")
         s = str(value)
-        if len(s) > 64 or re.search(r"[\x00-\x1f\x7f]", s):
+        if len(s) > spec.max_length or re.search(r"[\x00-\x1f\x7f]", s):
             raise FieldError(f"'{_safe(where)}' is not a valid sender")
         if re.fullmatch(PHONE_LOOSE, s) or (spec.ids and re.fullmatch(spec.ids, s)) or not s:
             return []

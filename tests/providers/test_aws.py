@@ -356,3 +356,139 @@ async def test_unavailable_raises_client_errors(
     assert exc.value.response["Error"]["Code"] == "ServiceUnavailableException"
     assert "not sent" in exc.value.response["Error"]["Message"]
     assert provider_upstream.requests == []
+
+
+async def test_every_publish_option_is_forwarded(aws_proxy, provider_upstream):
+    await asyncio.to_thread(
+        sns(aws_proxy).publish,
+        TopicArn="arn:aws:sns:us-east-1:123456789012:reminders.fifo",
+        Message=ADMIN,
+        Subject="Appointment",
+        MessageDeduplicationId="dedup-1",
+        MessageGroupId="clinic-north",
+        MessageAttributes={
+            "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"},
+            "AWS.MM.SMS.OriginationNumber": {"DataType": "String", "StringValue": "+15550109999"},
+            "priority": {"DataType": "Number", "StringValue": "2"},
+        },
+    )
+    sent = form(provider_upstream.requests[0].body)
+    assert sent["Message"] == ADMIN and sent["MessageGroupId"] == "clinic-north"
+
+
+async def test_every_sms_voice_option_is_forwarded(aws_proxy, provider_upstream):
+    client = sms(aws_proxy)
+    common = {
+        "DestinationPhoneNumber": "+15550100001",
+        "OriginationIdentity": "PhiClinic",
+        "MessageBody": ADMIN,
+        "ConfigurationSetName": "clinic-events",
+        "TimeToLive": 600,
+        "Context": {"visit": "42"},
+        "DryRun": True,
+        "ProtectConfigurationId": "protect-1",
+        "MessageFeedbackEnabled": True,
+    }
+    await asyncio.to_thread(
+        lambda: client.send_text_message(
+            **common,
+            MessageType="TRANSACTIONAL",
+            Keyword="HELP",
+            MaxPrice="0.50",
+            DestinationCountryParameters={"IN_TEMPLATE_ID": "1107456789"},
+        )
+    )
+    await asyncio.to_thread(
+        lambda: client.send_media_message(
+            **common, MaxPrice="0.50", MediaUrls=["s3://media.example/card.png"]
+        )
+    )
+    await asyncio.to_thread(
+        lambda: client.send_voice_message(
+            **common, MessageBodyTextType="TEXT", VoiceId="JOANNA", MaxPricePerMinute="0.10"
+        )
+    )
+    assert [json.loads(r.body)["MessageBody"] for r in provider_upstream.requests] == [ADMIN] * 3
+
+
+@pytest.mark.parametrize(
+    ("call", "code"),
+    [
+        (
+            lambda c: c.publish(
+                PhoneNumber="+15550100001",
+                Message=ADMIN,
+                MessageAttributes={
+                    "AWS.SNS.SMS.SenderID": {"DataType": "String", "StringValue": "MariaLopez"}
+                },
+            ),
+            "PhiBlocked",
+        ),
+        (
+            lambda c: c.publish(
+                TopicArn="arn:aws:sns:us-east-1:123456789012:t",
+                Message=json.dumps({"default": ADMIN, "Maria Lopez HIV": ADMIN}),
+                MessageStructure="json",
+            ),
+            "InvalidParameter",
+        ),
+        (
+            lambda c: c.publish(
+                PhoneNumber="+15550100001",
+                Message=ADMIN,
+                MessageAttributes={"x": {"DataType": "Binary", "BinaryValue": b"Maria Lopez"}},
+            ),
+            "InvalidParameter",
+        ),
+    ],
+    ids=["sender-id-phi", "json-structure-key", "binary-attribute"],
+)
+async def test_sns_other_fields_are_inspected_or_refused(aws_proxy, provider_upstream, call, code):
+    with pytest.raises(ClientError) as exc:
+        await asyncio.to_thread(call, sns(aws_proxy))
+    assert exc.value.response["Error"]["Code"] == code
+    assert "Maria" not in exc.value.response["Error"]["Message"]
+    assert provider_upstream.requests == []
+
+
+@pytest.mark.parametrize(
+    ("target", "body", "code"),
+    [
+        (
+            "PinpointSMSVoiceV2.SendTextMessage",
+            {
+                "DestinationPhoneNumber": "+15550100001",
+                "MessageBody": ADMIN,
+                "Context": {"patient": "Maria Lopez 219-09-9999"},
+            },
+            "PhiBlockedException",
+        ),
+        (
+            "PinpointSMSVoiceV2.SendMediaMessage",
+            {"DestinationPhoneNumber": "+15550100001", "MediaUrls": ["s3://elsewhere/x.png"]},
+            "ValidationException",
+        ),
+        (
+            "PinpointSMSVoiceV2.PutKeyword",
+            {"Keyword": "MARIA", "KeywordMessage": "Maria Lopez"},
+            "ValidationException",
+        ),
+        (
+            "pinpointsmsvoicev2.sendtextmessage",
+            {"DestinationPhoneNumber": "+1555", "MessageBody": "Hi Maria Lopez"},
+            "ValidationException",
+        ),
+    ],
+    ids=["context-phi", "media-bucket", "put-keyword", "lower-case-target"],
+)
+async def test_sms_voice_other_fields_and_operations_are_refused(
+    aws_proxy, provider_upstream, target, body, code
+):
+    headers = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": target}
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(aws_proxy.make_url("/aws/sms-voice/"), data=json.dumps(body), headers=headers) as r,
+    ):
+        got = json.loads(await r.read())
+    assert got["__type"] == code and "Maria" not in got["message"]
+    assert provider_upstream.requests == []

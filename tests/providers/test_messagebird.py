@@ -146,3 +146,48 @@ async def test_mms_with_trailing_slash_is_refused_not_passed(proxy, provider_ups
         assert r.status in (404, 405)  # not the send route: refused in MessageBird's shape
         assert "errors" in await r.json()
     assert provider_upstream.requests == []
+
+
+async def test_every_sdk_option_is_forwarded_unchanged(proxy, provider_upstream):
+    c = client(proxy)
+    params = {
+        "reference": "visit-42",
+        "reportUrl": "https://cb.example/mb",
+        "validity": 3600,
+        "gateway": 10,
+        "datacoding": "auto",
+        "mclass": 1,
+        "scheduledDatetime": "2026-12-24T10:00:00+00:00",
+        "type": "flash",
+    }
+    await asyncio.to_thread(c.message_create, "PhiClinic", ["15550100001"], ADMIN, params)
+    await asyncio.to_thread(
+        c.mms_create,
+        "PhiClinic",
+        ["15550100001"],
+        ADMIN,
+        ["https://media.example/card.png"],
+        "Appointment",
+        "visit-43",
+    )
+    voice = {"language": "en-us", "voice": "female", "repeat": 2, "ifMachine": "continue"}
+    await asyncio.to_thread(c.voice_message_create, ["15550100001"], ADMIN, voice)
+    assert [json.loads(r.body)["body"] for r in provider_upstream.requests] == [ADMIN] * 3
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        ({"reference": "Maria Lopez 219-09-9999"}, "in reference"),
+        ({"reportUrl": "https://elsewhere.example.net/x"}, "callback_hosts"),
+        ({"typeDetails": {"udh": "0500"}}, "typeDetails"),
+        ({"Body": "Maria Lopez"}, "'Body'"),
+    ],
+)
+async def test_other_fields_are_inspected_or_refused(proxy, provider_upstream, extra, why):
+    body = {"originator": "PhiClinic", "recipients": "15550100001", "body": ADMIN, **extra}
+    async with aiohttp.ClientSession() as s, s.post(proxy.make_url("/messages"), json=body) as r:
+        assert r.status == 422
+        description = (await r.json())["errors"][0]["description"]
+    assert why in description and "Maria" not in description
+    assert provider_upstream.requests == []

@@ -125,3 +125,64 @@ async def test_other_calls_pass_through(proxy, provider_upstream):
     resp = await asyncio.to_thread(client.messages.get, "uuid-1")
     assert resp.method == "GET"
     assert provider_upstream.requests[0].path == f"/v1/Account/{AUTH_ID}/Message/uuid-1/"
+
+
+async def test_every_sdk_option_is_forwarded_unchanged(proxy, provider_upstream, monkeypatch):
+    for name in (
+        "API_VOICE_BASE_URI",
+        "API_VOICE_BASE_URI_FALLBACK_1",
+        "API_VOICE_BASE_URI_FALLBACK_2",
+    ):  # Speak uses the voice base URLs (README, "Pointing each SDK at the proxy")
+        monkeypatch.setattr(plivo.rest.client, name, base(proxy) + "/v1/Account")
+    await send(
+        src="15550109999",
+        dst="15550100001<15550100002",
+        text=ADMIN,
+        type_="mms",
+        url="https://cb.example/plivo",
+        method="POST",
+        log="false",
+        trackable=True,
+        media_urls=["https://media.example/card.png"],
+        media_ids=["801c2056-33ab-499c-80ef-58b574a462a2"],
+        message_expiry=600,
+        dlt_entity_id="1101456789",
+        dlt_template_id="1107456789",
+        dlt_template_category="transactional",
+    )
+    await send(powerpack_uuid="d35f2e82-d387-427f-8594-6fa07613c43a", dst="15550100001", text=ADMIN)
+    client = plivo.RestClient(AUTH_ID, "test-auth-token")
+    await asyncio.to_thread(
+        lambda: client.calls.start_speaking(
+            "aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab",
+            ADMIN,
+            voice="WOMAN",
+            language="en-US",
+            legs="aleg",
+            loop=False,
+            mix=True,
+            callback_url="https://cb.example/speak",
+            callback_method="POST",
+        )
+    )
+    assert [json.loads(r.body)["text"] for r in provider_upstream.requests] == [ADMIN] * 3
+
+
+@pytest.mark.parametrize(
+    ("path", "extra", "status"),
+    [
+        (MESSAGE, {"media_urls": ["https://elsewhere.example.net/Maria_Lopez.png"]}, 400),
+        (MESSAGE, {"media_urls": ["https://media.example/Maria_Lopez_HIV.png"]}, 400),
+        (MESSAGE, {"Text": "Maria Lopez"}, 400),
+        (f"/v1/Account/{AUTH_ID}/Message//", {}, 400),
+        (f"/v1/Account/{AUTH_ID}/message/", {}, 404),
+        (f"/v1/Account/{AUTH_ID}/Call/", {}, 404),
+        (f"/v1/Account/{AUTH_ID}/Number/", {}, 404),
+    ],
+)
+async def test_other_fields_and_routes_are_refused(proxy, provider_upstream, path, extra, status):
+    body = {"src": "15550109999", "dst": "15550100001", "text": "Hi Maria Lopez", **extra}
+    async with aiohttp.ClientSession() as s, s.post(proxy.make_url(path), json=body) as r:
+        assert r.status == status
+        assert "Maria" not in await r.text()
+    assert provider_upstream.requests == []

@@ -185,3 +185,56 @@ async def test_mms_message_and_subject_are_inspected(proxy, provider_upstream):
     assert sent["type"] == "mt_media"
     assert sent["body"]["message"] == REDACTED and "Maria" not in sent["body"]["subject"]
     assert sent["body"]["url"] == "https://media.example/card.png"
+
+
+async def test_every_sdk_option_is_forwarded_unchanged(proxy, provider_upstream):
+    from datetime import UTC, datetime, timedelta
+
+    later = datetime(2026, 12, 24, 10, tzinfo=UTC)
+    await send(
+        proxy,
+        to=["15550100001"],
+        from_="15550109999",
+        body=ADMIN,
+        delivery_report="per_recipient",
+        send_at=later,
+        expire_at=later + timedelta(days=1),
+        event_destination_target="https://cb.example/sinch",
+        client_reference="visit-42",
+        feedback_enabled=True,
+        flash_message=False,
+        max_number_of_message_parts=3,
+        truncate_concat=False,
+        from_ton=1,
+        from_npi=1,
+        parameters={"day": {"default": "Tuesday"}},
+    )
+    assert json.loads(provider_upstream.requests[0].body)["body"] == ADMIN
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("POST", BATCHES, {"to": ["1555"], "body": ADMIN, "client_reference": "Maria Lopez"}, 400),
+        (
+            "POST",
+            BATCHES,
+            {"to": ["1555"], "body": ADMIN, "parameters": {"Maria Lopez HIV": {"default": "x"}}},
+            400,
+        ),
+        ("POST", BATCHES, {"to": ["1555"], "body": ADMIN, "Body": "Maria Lopez"}, 400),
+        ("POST", f"/xms/v1/{PLAN}//batches", {"to": ["1555"], "body": "Hi Maria Lopez"}, 400),
+        ("PATCH", BATCHES + "/b1", {"body": "Hi Maria Lopez"}, 405),
+        ("POST", f"/xms/v1/{PLAN}/groups", {"name": "Maria Lopez HIV clinic"}, 404),
+    ],
+)
+async def test_other_fields_and_routes_are_refused(
+    proxy, provider_upstream, method, path, body, status
+):
+    async with (
+        aiohttp.ClientSession() as s,
+        s.request(method, proxy.make_url(path), json=body) as r,
+    ):
+        assert r.status == status
+        assert "Maria" not in await r.text()
+    assert provider_upstream.requests == []

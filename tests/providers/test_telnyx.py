@@ -113,3 +113,56 @@ async def test_unavailable_raises_internal_server_error(broken_proxy, provider_u
     assert exc.value.status_code == 503
     assert exc.value.body["errors"][0]["code"] == "90002"  # type: ignore[index]
     assert provider_upstream.requests == []
+
+
+async def test_every_sdk_option_is_forwarded_unchanged(proxy, provider_upstream):
+    await asyncio.to_thread(
+        lambda: client(proxy).messages.send(
+            to="+15550100001",
+            from_="+15550109999",
+            text=ADMIN,
+            subject="Appointment",
+            media_urls=["https://media.example/card.png"],
+            auto_detect=True,
+            encoding="auto",
+            type="MMS",
+            send_at="2026-12-24T10:00:00Z",
+            use_profile_webhooks=False,
+            webhook_url="https://cb.example/t",
+            webhook_failover_url="https://cb.example/t2",
+        )
+    )
+    await asyncio.to_thread(
+        lambda: client(proxy).messages.send_number_pool(
+            to="+15550100001",
+            messaging_profile_id="4001767e-ce0f-4cae-9d5f-0983d0a0c5b7",
+            text=ADMIN,
+        )
+    )
+    await asyncio.to_thread(
+        lambda: client(proxy).messages.send_with_alphanumeric_sender(
+            to="+15550100001",
+            from_="PhiClinic",
+            messaging_profile_id="4001767e-ce0f-4cae-9d5f-0983d0a0c5b7",
+            text=ADMIN,
+        )
+    )
+    assert [json.loads(r.body)["text"] for r in provider_upstream.requests] == [ADMIN] * 3
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        ({"media_urls": ["https://elsewhere.example.net/Maria_Lopez.png"]}, "media_hosts"),
+        ({"media_urls": ["https://media.example/Maria_Lopez_DOB_03-14-1961.png"]}, "in media_urls"),
+        ({"webhook_url": "https://cb.example/t?patient=Maria+Lopez"}, "in webhook_url"),
+        ({"Text": "Maria Lopez"}, "'Text'"),
+    ],
+)
+async def test_other_fields_are_inspected_or_refused(proxy, provider_upstream, extra, why):
+    body = {"to": "+15550100001", "from": "+15550109999", "text": ADMIN, **extra}
+    async with aiohttp.ClientSession() as s, s.post(proxy.make_url("/v2/messages"), json=body) as r:
+        assert 400 <= r.status < 500
+        detail = (await r.json())["errors"][0]["detail"]
+    assert why in detail and "Maria" not in detail
+    assert provider_upstream.requests == []

@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 from vonage import Auth, HttpClientOptions, Vonage
 from vonage_http_client.errors import HttpRequestError
-from vonage_messages import MmsImage, MmsResource, MmsVideo, Sms
+from vonage_messages import MmsContent, MmsImage, MmsResource, MmsVideo, Sms, SmsOptions
 
 from tests.fakes import RaisingDetector
 from tests.providers.conftest import ADMIN, CLINICAL, REDACTED, WITH_NAME
@@ -229,3 +229,39 @@ async def test_unavailable_raises_http_request_error(
     assert exc.value.response.status_code == 503
     assert exc.value.response.json()["type"] == "urn:phi-proxy:unavailable"
     assert provider_upstream.requests == []
+
+
+async def test_every_sdk_option_is_forwarded_unchanged(tls_proxy, provider_upstream):
+    await send(
+        tls_proxy,
+        Sms(
+            to="15550100001",
+            from_="PhiClinic",
+            text=ADMIN,
+            client_ref="visit-42",
+            webhook_url="https://cb.example/vonage",
+            webhook_version="v1",
+            ttl=600,
+            trusted_recipient=True,
+            sms=SmsOptions(encoding_type="text", content_id="1107456789", entity_id="1101456789"),
+        ),
+        failover=[
+            MmsImage(
+                to="15550100001",
+                from_="15550109999",
+                image=MmsResource(url="https://media.example/card.png", caption=ADMIN),
+                ttl=600,
+            )
+        ],
+    )
+    await send(
+        tls_proxy,
+        MmsContent(
+            to="15550100001",
+            from_="15550109999",
+            content=[{"type": "image", "url": "https://media.example/a.png", "caption": ADMIN}],
+        ),
+    )
+    first, second = (json.loads(r.body) for r in provider_upstream.requests)
+    assert first["text"] == ADMIN and first["failover"][0]["image"]["caption"] == ADMIN
+    assert second["content"][0]["caption"] == ADMIN

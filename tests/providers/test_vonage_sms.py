@@ -359,3 +359,30 @@ async def test_repeated_parameters_are_refused(
     got = await raw(proxy, form.encode(), "application/x-www-form-urlencoded")
     assert got["messages"][0]["status"] == "3"
     assert provider_upstream.requests == []
+
+
+async def test_every_sdk_option_is_forwarded_unchanged(
+    make_proxy, provider_server, provider_upstream, server_tls
+):
+    """Every SmsMessage option of the vonage SDK passes the field map (binary ones aside)."""
+    proxy = await vonage_proxy(make_proxy, provider_server, server_tls)
+    msg = SmsMessage(
+        to="15550100001",
+        from_="PhiClinic",
+        text=ADMIN,
+        client_ref="visit-42",
+        type="unicode",
+        ttl=90000,
+        status_report_req=True,
+        callback="https://cb.example/dlr",
+        message_class=1,
+        account_ref="clinic-north",
+        entity_id="1101456789",
+        content_id="1107456789",
+        trusted_number=True,
+    )
+    auth = {"api_key": "abcd1234", "api_secret": "Secret0123456789"}
+    resp = await asyncio.to_thread(client(proxy, **auth).sms.send, msg)
+    assert resp.messages[0].status == "0"
+    sent = form(provider_upstream.requests[0].body)
+    assert sent["text"] == ADMIN and sent["account-ref"] == "clinic-north"
