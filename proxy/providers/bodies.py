@@ -66,6 +66,8 @@ def parse_json_object(body: bytes, code: str | int | None = None) -> dict[str, A
         raise BadRequest("Request body is not valid UTF-8", code) from None
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except RecursionError:
+        raise BadRequest("Request body is nested too deeply", code) from None
     except ValueError as e:
         # json.JSONDecodeError's message names a position, never the content
         reason = str(e) if "duplicate key" in str(e) else "Request body is not valid JSON"

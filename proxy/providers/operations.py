@@ -274,7 +274,12 @@ def _safe(name: str) -> str:
     return name if len(name) <= 64 else name[:61] + "..."
 
 
+MAX_DEPTH = 32  # no provider nests a send deeper; deeper is refused, never recursed into
+
+
 def _walk(spec: Spec, value: Any, path: Concrete, ctx: Context) -> list[Found]:
+    if len(path) > MAX_DEPTH:
+        raise FieldError("the request is nested too deeply")
     where = render(path)
     if value is None:
         return []
@@ -382,7 +387,7 @@ def _leaf(spec: Spec, value: Any, where: str, ctx: Context, *, form: bool) -> li
             return []
         try:
             doc = json.loads(value, object_pairs_hook=_no_dupes, parse_constant=_no_constant)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise FieldError(f"'{_safe(where)}' must be valid JSON") from None
         return [Found("structured", where, t) for t in _strings(doc)]
     return [Found("structured", where, t) for t in _strings(value)]
@@ -401,8 +406,10 @@ def _no_constant(name: str) -> Any:
     raise ValueError(name)
 
 
-def _strings(value: Any) -> list[str]:
+def _strings(value: Any, depth: int = 0) -> list[str]:
     """Every string leaf and key of a JSON value (numbers as text too: an MRN can be one)."""
+    if depth > MAX_DEPTH:
+        raise FieldError("a structured field is nested too deeply")
     if isinstance(value, str):
         return [value] if value.strip() else []
     if isinstance(value, bool) or value is None:
@@ -410,9 +417,11 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, int | float):
         return [str(value)]
     if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
+        return [s for v in value for s in _strings(v, depth + 1)]
     if isinstance(value, dict):
-        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+        return [
+            s for k, v in value.items() for s in (*_strings(k, depth + 1), *_strings(v, depth + 1))
+        ]
     return [str(value)]
 
 

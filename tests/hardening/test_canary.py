@@ -64,7 +64,12 @@ TEXT_CANARIES = [
 # provider, path, base document, text field (a send each adapter accepts)
 JSON_SENDS: list[tuple[str, str, dict[str, Any], str]] = [
     ("telnyx", "/v2/messages", {"to": RECIPIENT, "from": "+15550109999"}, "text"),
-    ("plivo", "/v1/Account/MA1/Message/", {"src": "15550109999", "dst": RECIPIENT[1:]}, "text"),
+    (
+        "plivo",
+        "/v1/Account/MA" + "A" * 18 + "/Message/",
+        {"src": "15550109999", "dst": RECIPIENT[1:]},
+        "text",
+    ),
     ("sinch", "/xms/v1/p/batches", {"to": [RECIPIENT[1:]], "from": "1555"}, "body"),
     (
         "vonage_messages",

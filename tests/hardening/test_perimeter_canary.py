@@ -277,3 +277,32 @@ async def test_the_canary_never_reaches_the_upstream(
         assert not leaked, f"{name}: the upstream saw {leaked}"
     # the test bites: the admin send (at least) reached the upstream
     assert any(re.search(rb"Patel", r.body) for r in upstream.requests)
+
+
+@pytest.mark.parametrize("name", ["telnyx", "twilio"])
+async def test_deeply_nested_bodies_are_a_400_never_a_5xx(
+    name: str, make_proxy: Any, aiohttp_server: Any
+) -> None:
+    upstream = RecordingUpstream()
+    server = await aiohttp_server(upstream.app())
+    proxy = await make_proxy(str(server.make_url("")))
+    _, path, _ = send_op(name)
+    deep = "[" * 5000 + "]" * 5000  # far past Python's recursion limit, within the body limit
+    bodies = {
+        "telnyx": ('{"to": "+15550100001", "text": "x", "media_urls": ' + deep + "}").encode(),
+        "twilio": urlencode(
+            {
+                "To": "+15550100001",
+                "From": "+15550109999",
+                "ContentSid": "HX1",
+                "ContentVariables": deep,
+            }
+        ).encode(),
+    }
+    ctype = FORM if name == "twilio" else "application/json"
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(proxy.make_url(path), data=bodies[name], headers={"Content-Type": ctype}) as r,
+    ):
+        assert r.status == 400, await r.text()
+    assert upstream.requests == []
