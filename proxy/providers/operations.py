@@ -269,9 +269,11 @@ def _spec(fields: Fields, name: str, ctx: Context) -> Spec:
 
 
 def _safe(name: str) -> str:
-    """A field name for an error: names are chosen by the client, so keep them short."""
-    name = re.sub(r"[^\x20-\x7e]", "?", name)
-    return name if len(name) <= 64 else name[:61] + "..."
+    """A field name for an error. Names are chosen by the client and could carry text, so only
+    identifier-like names are echoed (a stray leading or trailing space shown, as it matters)."""
+    if re.fullmatch(r" ?[\x21-\x7e]{1,64} ?", name):
+        return name
+    return "(a field name that is not an identifier)"
 
 
 MAX_DEPTH = 32  # no provider nests a send deeper; deeper is refused, never recursed into
