@@ -36,6 +36,9 @@ from proxy.providers.operations import (
     check_json,
 )
 
+# Headers the proxy reads to decide how to inspect a request: one copy each, so the proxy and
+# the provider cannot read different ones.
+READ_HEADERS = ("Content-Type", "Content-Encoding", "X-Amz-Target", "Idempotency-Key")
 _PATH_CHARS = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/-]*")
 
 
@@ -160,6 +163,9 @@ def inspect(provider: Provider, target: Target, req: Incoming, config: Providers
     by the adapter; template variables, URLs and sender IDs become extra messages that are
     inspected as they are (a finding there blocks the request: they cannot be rewritten)."""
     code = provider.bad_request_code
+    for header in READ_HEADERS:
+        if len(req.headers.getall(header, [])) > 1:
+            raise BadRequest(f"The {header} header may be given only once", code)
     ctx = context(provider, config)
     found = check_query(provider, target, ctx)
     parsed = provider.parse(req)

@@ -444,3 +444,39 @@ async def test_attack_is_refused_and_nothing_leaves(
     assert 400 <= status < 500, (case, status, text[:300])
     assert not phi_in(text) and "HIV" not in text  # refusals never echo the text
     assert upstream.requests == [], case
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        (
+            "/aws/sms-voice/",
+            [
+                ("Content-Type", AMZ),
+                ("X-Amz-Target", "PinpointSMSVoiceV2.DescribePhoneNumbers"),
+                ("X-Amz-Target", "PinpointSMSVoiceV2.SendTextMessage"),
+            ],
+        ),
+        ("/v2/messages", [("Content-Type", JSON), ("Content-Type", "text/plain")]),
+    ],
+)
+async def test_repeated_headers_the_proxy_reads_are_refused(
+    path: str,
+    headers: list[tuple[str, str]],
+    make_proxy: Any,
+    aiohttp_server: Any,
+    monkeypatch: Any,
+) -> None:
+    from multidict import CIMultiDict
+
+    monkeypatch.setenv(AWS_SECRET_ENV, "replay-test-secret")
+    upstream = RecordingUpstream()
+    server = await aiohttp_server(upstream.app())
+    proxy = await make_proxy(str(server.make_url("")), settings=SETTINGS)
+    body = {"to": "+15550100001", "text": HIV, "DestinationPhoneNumber": "+15550100001"}
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(proxy.make_url(path), data=json.dumps(body), headers=CIMultiDict(headers)) as r,
+    ):
+        assert r.status == 400
+    assert upstream.requests == []
