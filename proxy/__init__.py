@@ -11,9 +11,9 @@ Core packages (they never import a feature package; tests/test_architecture.py):
   crypto/     local secrets, keys shared through the store, the vault's keys and re-encryption
   store/      the Database interface, SQLite and PostgreSQL, migrations, failure counts
 The request path:
-  outbound/   the send path (handler), forward, idempotency, limits
+  outbound/   the send path (handler), perimeter (default deny), forward, idempotency, limits
   optout/     the TCPA opt-out registry and its enforcement
-  providers/  one module per provider API: parse, rebuild, error shape
+  providers/  one module per provider API: operation table + field map, parse, rebuild, errors
   server/     serve, workers, TLS, log safety
   sandbox/    a local stand-in for every provider's API
 Features:

@@ -15,12 +15,12 @@ from aiohttp import web
 from yarl import URL
 
 from models.findings import Finding
-from proxy import appkeys, metrics, perimeter
+from proxy import appkeys, metrics
 from proxy.analytics.wiring import record_sends
 from proxy.audit.log import AuditEvent, AuditUnavailable, pseudonym
 from proxy.errors import BadRequest, Blocked, Refusal, refuse
 from proxy.optout.enforce import enforce as enforce_optout
-from proxy.outbound import idempotency
+from proxy.outbound import idempotency, perimeter
 from proxy.outbound.forward import UpstreamError, request_headers, send
 from proxy.outbound.idempotency import IDEMPOTENCY, Claim
 from proxy.outbound.limits import read_body
@@ -56,7 +56,7 @@ async def serve(request: web.Request, provider: Provider) -> web.StreamResponse:
     try:
         target = perimeter.resolve(provider, request.method, request.raw_path, settings.providers)
     except Refusal as refusal:  # not a declared operation: nothing forwarded
-        return refuse(provider, refusal, "perimeter")
+        return refuse(provider, refusal, uuid.uuid4().hex)
     if target.operation.kind == "send":
         return await outbound(request, provider, target)
     return await read(request, provider, target)
@@ -336,7 +336,7 @@ async def read(
             raise BadRequest("This request carries no body", provider.bad_request_code)
         perimeter.check_query(provider, target, perimeter.context(provider, settings.providers))
     except Refusal as refusal:  # nothing forwarded
-        return refuse(provider, refusal, "read")
+        return refuse(provider, refusal, uuid.uuid4().hex)
     return await forward(request, provider, incoming, b"")
 
 

@@ -42,8 +42,9 @@ READ_HEADERS = ("Content-Type", "Content-Encoding", "X-Amz-Target", "Idempotency
 _PATH_CHARS = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/-]*")
 
 
-def Refusal(status: int, message: str) -> BadRequest:  # noqa: N802 - reads as the refusal
-    """A request the perimeter does not serve: 400, 403, 404 or 405, in the provider's shape."""
+def not_served(status: int, message: str) -> BadRequest:
+    """A request the perimeter does not serve: 400, 403, 404 or 405, in the provider's shape
+    (the provider's own bad-request code; :func:`proxy.errors.refuse` answers it)."""
     return BadRequest(message, None, status)
 
 
@@ -67,19 +68,19 @@ def split_target(raw: str) -> tuple[str, str]:
 
 
 def canonical_path(raw_path: str) -> str:
-    """``raw_path`` itself when it is canonical; :class:`Refusal` (400) otherwise."""
+    """``raw_path`` itself when it is canonical; :func:`not_served` (400) otherwise."""
     if not raw_path.startswith("/"):
-        raise Refusal(400, "The request path must start with '/'")
+        raise not_served(400, "The request path must start with '/'")
     if "%" in raw_path:
-        raise Refusal(400, "Percent-encoded characters are not accepted in the request path")
+        raise not_served(400, "Percent-encoded characters are not accepted in the request path")
     if "\\" in raw_path or not _PATH_CHARS.fullmatch(raw_path):
-        raise Refusal(400, "The request path contains characters that are not accepted")
+        raise not_served(400, "The request path contains characters that are not accepted")
     segments = raw_path[1:].split("/")
     for i, seg in enumerate(segments):
         if seg in (".", ".."):
-            raise Refusal(400, "Dot segments ('.', '..') are not accepted in the request path")
+            raise not_served(400, "Dot segments ('.', '..') are not accepted in the request path")
         if seg == "" and i != len(segments) - 1:
-            raise Refusal(400, "Empty path segments ('//') are not accepted in the request path")
+            raise not_served(400, "Empty path segments ('//') are not accepted in the request path")
     return raw_path
 
 
@@ -87,15 +88,16 @@ def parse_query(raw_query: str) -> tuple[tuple[str, str], ...]:
     try:
         return tuple(parse_qsl(raw_query, keep_blank_values=True, errors="strict"))
     except (UnicodeDecodeError, ValueError):
-        raise Refusal(400, "The query string is not valid UTF-8") from None
+        raise not_served(400, "The query string is not valid UTF-8") from None
 
 
 def resolve(provider: Provider, method: str, raw_target: str, config: ProvidersConfig) -> Target:
-    """The operation a request asks for, or :class:`Refusal` — nothing is forwarded then."""
+    """The operation a request asks for; a refusal (:func:`not_served`) otherwise, and then
+    nothing is forwarded."""
     raw_path, raw_query = split_target(raw_target)
     path = canonical_path(raw_path)
     if provider.mount and not (path == provider.mount or path.startswith(provider.mount + "/")):
-        raise Refusal(404, "The requested resource was not found")
+        raise not_served(404, "The requested resource was not found")
     inner = provider.upstream_path(path)
     methods: list[str] = []
     for op in provider.operations:
@@ -106,19 +108,19 @@ def resolve(provider: Provider, method: str, raw_target: str, config: ProvidersC
             methods.append(op.method)
             continue
         if op.optional and op.optional not in config.enable:
-            raise Refusal(
+            raise not_served(
                 403,
                 f"{op.method} {op.path} ({op.name or op.optional}) is not served by phi-proxy "
                 f"by default; list '{op.optional}' in {SETTING_ENABLE} to inspect and serve it",
             )
         return Target(op, path, got, parse_query(raw_query), raw_query)
     if methods:
-        raise Refusal(
+        raise not_served(
             405,
             f"Method {method} is not served by phi-proxy for this path "
             f"(allowed: {', '.join(sorted(set(methods)))})",
         )
-    raise Refusal(404, "The requested resource is not served by phi-proxy")
+    raise not_served(404, "The requested resource is not served by phi-proxy")
 
 
 def context(provider: Provider, config: ProvidersConfig) -> Context:
