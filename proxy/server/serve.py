@@ -45,6 +45,22 @@ def serve(args: argparse.Namespace) -> int:
         server = replace(server, host=args.host)
     if args.port:
         server = replace(server, port=args.port)
+    from proxy.server.public_url import PublicUrlError, resolve_public_url
+
+    configured = settings.server.public_base_url
+    try:
+        public = resolve_public_url(
+            configured if "server.public_base_url" in settings.configured else None,
+            server.port,
+            sandbox=args.sandbox,
+            tls=bool(server.tls_cert),
+        )
+    except PublicUrlError as e:
+        print(f"phi-proxy: {e}", file=sys.stderr)
+        return 2
+    if public.note:
+        log.log(logging.WARNING if public.warn else logging.INFO, "%s", public.note)
+    server = replace(server, public_base_url=public.url)
     settings = replace(settings, server=server)
     sandbox_port = server.port + 1
     if args.sandbox:
