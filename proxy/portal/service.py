@@ -118,7 +118,8 @@ class Portal:
             if dob is None:
                 raise PortalRefused(
                     "portal verification is by date of birth and none was given: send it in "
-                    f"the {verify.DOB_HEADER} header (YYYY-MM-DD)"
+                    f"the {verify.DOB_HEADER} header (YYYY-MM-DD; per request from each SDK: "
+                    "docs/SDK-DOB.md)"
                 )
             secret["dob"] = dob
         elif ps.verification == "sms_code":
