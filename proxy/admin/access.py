@@ -78,10 +78,73 @@ async def _csrf_ok(request: web.Request, principal: Principal) -> bool:
     return bool(sent) and hmac.compare_digest(sent, principal.csrf)
 
 
+def _is_api(path: str) -> bool:
+    return path.startswith("/admin/api/") or path == "/admin/api"
+
+
+_TITLES = {400: "Check what you typed", 404: "Page not found", 405: "Not allowed here"}
+
+
+def _console_error(request: web.Request, status: int, reason: str) -> web.Response:
+    """An error as a console page (header, navigation, a way back), never raw JSON."""
+    from proxy.admin.html import e, notice, page
+
+    if status >= 500:
+        title, text = (
+            "Something went wrong",
+            (
+                "The console could not complete this request; nothing was changed. Try again, "
+                "and if it keeps happening tell your administrator (the server log has the "
+                "details)."
+            ),
+        )
+    else:
+        title, text = _TITLES.get(status, "Cannot do that"), reason
+    body = notice(f'{e(text)} <a href="/admin/">Back to the console home</a>.', "error")
+    return page(title, body, request.get(PRINCIPAL), status=status)
+
+
+def _reason(exc: web.HTTPException) -> str:
+    import json
+
+    text = exc.text or ""
+    if exc.content_type == "application/json":
+        try:
+            return str(json.loads(text).get("error", text))
+        except (ValueError, AttributeError):
+            return text
+    if exc.status == 404:
+        return "There is no such page in the console."
+    return text.strip() or exc.reason
+
+
 @web.middleware
 async def access_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     if not is_admin_path(request.path):
         return await handler(request)
+    if _is_api(request.path):
+        return await _access(request, handler)
+    try:
+        return await _access(request, handler)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        if request.get(PRINCIPAL) is None and exc.status == 404:
+            request[PRINCIPAL] = await _maybe_principal(request)
+        return _console_error(request, exc.status, _reason(exc))
+    except Exception as exc:  # noqa: BLE001 - a console page, not a bare 500
+        log.error("admin %s %s failed: %s", request.method, request.path, type(exc).__name__)
+        return _console_error(request, 500, "")
+
+
+async def _maybe_principal(request: web.Request) -> Principal | None:
+    try:
+        return await authenticate(request)
+    except Exception:  # noqa: BLE001 - the error page shows without navigation then
+        return None
+
+
+async def _access(request: web.Request, handler: Handler) -> web.StreamResponse:
     exc = request.match_info.http_exception
     if exc is not None:
         raise exc

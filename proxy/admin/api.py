@@ -385,7 +385,7 @@ def audit_filter(request: web.Request) -> audit_query.AuditFilter:
 @route(
     "GET",
     "/admin/api/audit",
-    roles=roles(AUDITOR),
+    roles=roles(AUDITOR, PRIVACY_OFFICER),
     summary="Search the audit log (newest first, paginated)",
     api=True,
     params=_AUDIT_PARAMS,

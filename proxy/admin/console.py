@@ -11,14 +11,23 @@ from typing import Any
 from aiohttp import web
 
 from proxy import appkeys
-from proxy.admin import charts, policy_ops
+from proxy.admin import charts, policy_ops, sends
 from proxy.admin.access import SESSION_COOKIE, secure_cookies
 from proxy.admin.api import METRICS_READERS, POLICY_READERS, POLICY_WRITERS, audit_filter, path_id
 from proxy.admin.api import diff_records as api_diff_records
 from proxy.admin.auth import AuthError, Principal
 from proxy.admin.html import badge, csrf_field, e, notice, page, table
 from proxy.admin.params import int_param
-from proxy.admin.roles import ANALYST, ANY, AUDITOR, DESCRIPTIONS, PUBLIC, ROLES, roles
+from proxy.admin.roles import (
+    ANALYST,
+    ANY,
+    AUDITOR,
+    DESCRIPTIONS,
+    PRIVACY_OFFICER,
+    PUBLIC,
+    ROLES,
+    roles,
+)
 from proxy.admin.routes import route
 from proxy.admin.state_keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.audit import query as audit_query
@@ -170,6 +179,8 @@ async def home(request: web.Request) -> web.Response:
   <div class="card"><h2>You</h2><p class="big">{e(p.name)}</p>
     <p>{e(p.role)}: {e(DESCRIPTIONS.get(p.role, ""))}</p></div>
 </div>"""
+    if p.role in sends.DASHBOARD_READERS:
+        body += await sends.dashboard(request)
     return _page(request, "phi-proxy administration", body, active="/admin/")
 
 
@@ -664,7 +675,13 @@ async def version_page(request: web.Request) -> web.Response:
 # -- audit, charts, exports -------------------------------------------------------------------
 
 
-@route("GET", "/admin/audit", roles=roles(AUDITOR), summary="The audit log with filters", api=False)
+@route(
+    "GET",
+    "/admin/audit",
+    roles=roles(AUDITOR, PRIVACY_OFFICER),
+    summary="The audit log with filters",
+    api=False,
+)
 async def audit_page(request: web.Request) -> web.Response:
     f = audit_filter(request)
     result = await audit_query.search(request.app[appkeys.STORE], f)

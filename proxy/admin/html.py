@@ -19,6 +19,7 @@ NAV = (
     ("/admin/policy", "Policy"),
     ("/admin/policy/edit", "Edit & test"),
     ("/admin/versions", "Versions"),
+    ("/admin/sends", "Sends"),
     ("/admin/audit", "Audit log"),
     ("/admin/charts", "Charts"),
     ("/admin/exports", "Exports"),
