@@ -33,7 +33,7 @@ from proxy.admin.state_keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.audit import query as audit_query
 from proxy.audit.log import AuditEvent, AuditUnavailable
 from proxy.policy.model import Action, as_dict
-from proxy.policy.versions import diff_rules, diff_texts
+from proxy.policy.versions import diff_rules, diff_texts, risks
 from proxy.yamlfile import ConfigError
 
 POLICY_READERS = roles(PRIVACY_OFFICER, AUDITOR)
@@ -338,8 +338,10 @@ async def diff_records(request: web.Request, a_id: int, b_id: int) -> dict[str, 
     if a is None or b is None:
         raise bad_request("no such version", 404)
     rules: list[dict[str, Any]] = []
+    warnings: list[str] = []
     try:
-        rules = diff_rules(policy_ops.parse_draft(a.yaml), policy_ops.parse_draft(b.yaml))
+        pa, pb = policy_ops.parse_draft(a.yaml), policy_ops.parse_draft(b.yaml)
+        rules, warnings = diff_rules(pa, pb), risks(pa, pb)
     except ConfigError:
         rules = []
     return {
@@ -347,6 +349,7 @@ async def diff_records(request: web.Request, a_id: int, b_id: int) -> dict[str, 
         "to": b.summary(),
         "text_diff": diff_texts(a.yaml, b.yaml, f"{a.version} (#{a.id})", f"{b.version} (#{b.id})"),
         "rule_changes": rules,
+        "risks": warnings,
     }
 
 

@@ -32,6 +32,7 @@ from proxy.admin.routes import route
 from proxy.admin.state_keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.audit import query as audit_query
 from proxy.audit.log import AuditEvent, AuditUnavailable
+from proxy.policy import versions as policy_versions
 from proxy.policy.edit import set_rule
 from proxy.policy.model import Action, Policy
 from proxy.store.interface import StoreUnavailable
@@ -266,8 +267,39 @@ def policy_details(policy: Policy) -> str:
         ]
         parts.append("<h2>Custom recognizers</h2>")
         parts.append(table(["Name", "Entity", "Patterns (score)", "Context", "Deny list"], rows))
+    ps = policy.portal
+    parts.append("<h2>Secure portal</h2>")
+    parts.append(
+        table(
+            ["Setting", "Value"],
+            [
+                ["Organization", e(ps.organization)],
+                ["Clinic phone", e(ps.phone or "(not set)")],
+                ["Verification", e(ps.verification)],
+                ["Link expiry", e(f"{ps.expiry_hours:g} hours")],
+                ["View once", "yes" if ps.view_once else "no"],
+                ["Wrong answers before locking", e(ps.max_attempts)],
+                ["Notice length limit", e(f"{ps.max_length} characters")],
+                ["Records kept", e(f"{ps.retention_days:g} days")],
+                ["Time zone", e(ps.timezone)],
+                ["Notice template", f"<code>{e(ps.template)}</code>"],
+            ],
+            "portal-settings",
+        )
+    )
+    an = policy.analytics
+    parts.append("<h2>Analytics</h2>")
+    parts.append(
+        table(
+            ["Setting", "Value"],
+            [
+                ["Keep de-identified text", "yes" if an.keep_text else "no"],
+                ["Timestamp granularity", e(an.granularity)],
+            ],
+        )
+    )
     a = policy.allow
-    parts.append("<h2>Never PHI (the organisation's own details)</h2>")
+    parts.append("<h2>Never PHI (the organization's own details)</h2>")
     parts.append(
         table(
             ["Names", "Phones", "Websites", "Emails"],
@@ -421,10 +453,10 @@ async def _edit_page(
 {_numbered(text, err.line) if err is not None and err.line else ""}
 </section>
 <section class="card"><h2>Publish</h2>
-<form method="post" action="/admin/policy/publish">{csrf}
-  <label>Reason (kept with the version)
-  <input name="reason" required maxlength="500"></label>
-  <button type="submit" class="danger"{disabled}>Publish draft</button>
+<p>Publishing starts with a review: every setting the draft changes, and warnings for the risky
+ones.</p>
+<form method="get" action="/admin/policy/review">
+  <button type="submit" class="danger"{disabled}>Review &amp; publish draft</button>
 </form></section>"""
     return _page(
         request, "Edit & test the policy", body, active="/admin/policy/edit", status=status
@@ -544,9 +576,20 @@ async def policy_publish_page(request: web.Request) -> web.StreamResponse:
     form = await _form(request)
     reason = form.get("reason", "").strip()[:500]
     p = _who(request)
-    if not reason:
-        return await _edit_page(request, message=notice("Give a reason.", "error"), status=400)
     text = await _draft(request, p)
+    try:
+        draft = policy_ops.parse_draft(text)
+    except ConfigError as ex:
+        return await _edit_page(request, message=_error_block(ex), status=422)
+    live = request.app[appkeys.POLICY].current
+    if form.get("reviewed", "") != draft.version:
+        return await _review_page(
+            request, draft, live, reason, "The draft changed since your review: review it again."
+        )
+    if not reason:
+        return await _review_page(request, draft, live, reason, "Give a reason.")
+    if policy_versions.risks(live, draft) and form.get("accept_risks") != "yes":
+        return await _review_page(request, draft, live, reason, "Confirm the warnings first.")
     try:
         policy = await policy_ops.publish(request, text, p.name, reason)
     except ConfigError as ex:
@@ -557,6 +600,54 @@ async def policy_publish_page(request: web.Request) -> web.StreamResponse:
         )
     await request.app[appkeys.STORE].execute("DELETE FROM admin_drafts WHERE user_name = ?", p.name)
     raise web.HTTPSeeOther(f"/admin/versions?published={policy.version}")
+
+
+async def _review_page(
+    request: web.Request, draft: Policy, live: Policy, reason: str = "", problem: str = ""
+) -> web.Response:
+    p = _who(request)
+    risks = policy_versions.risks(live, draft)
+    accept = (
+        '<label class="check"><input type="checkbox" name="accept_risks" value="yes" required>'
+        " I have read the warnings above and want to publish anyway</label>"
+        if risks
+        else ""
+    )
+    body = f"""{notice(e(problem), "error") if problem else ""}
+<p>Live <code>{e(live.version)}</code> → draft <code class="draft-version">{e(draft.version)}</code>
+</p>
+{_risk_block(risks)}
+<h2>What changes, setting by setting</h2>
+{_changes_table(policy_versions.diff_rules(live, draft))}
+<section class="card narrow"><h2>Publish</h2>
+<form method="post" action="/admin/policy/publish">{csrf_field(p)}
+  <input type="hidden" name="reviewed" value="{e(draft.version)}">
+  <label>Reason (kept with the version)
+  <input name="reason" required maxlength="500" value="{e(reason)}"></label>
+  {accept}
+  <button type="submit" class="danger">Publish draft</button>
+</form>
+<p><a href="/admin/policy/edit">← Back to the draft</a></p></section>"""
+    status = 400 if problem else 200
+    return _page(
+        request, "Review before publishing", body, active="/admin/policy/edit", status=status
+    )
+
+
+@route(
+    "GET",
+    "/admin/policy/review",
+    roles=POLICY_WRITERS,
+    summary="Review the draft's changes before publishing",
+    api=False,
+)
+async def policy_review_page(request: web.Request) -> web.Response:
+    text = await _draft(request, _who(request))
+    try:
+        draft = policy_ops.parse_draft(text)
+    except ConfigError as ex:
+        return await _edit_page(request, message=_error_block(ex), status=422)
+    return await _review_page(request, draft, request.app[appkeys.POLICY].current)
 
 
 @route(
@@ -627,13 +718,6 @@ async def versions_diff_page(request: web.Request) -> web.Response:
     if a is None or b is None:
         return _page(request, "Compare versions", notice("Pick two versions.", "error"), status=400)
     d = await api_diff_records(request, a, b)
-    rules = table(
-        ["What", "Before", "After"],
-        [
-            [f"<code>{e(c['what'])}</code>", _fmt_rule(c["old"]), _fmt_rule(c["new"])]
-            for c in d["rule_changes"]
-        ],
-    )
     lines = []
     for line in d["text_diff"]:
         cls = "add" if line.startswith("+") else "del" if line.startswith("-") else "ctx"
@@ -641,9 +725,30 @@ async def versions_diff_page(request: web.Request) -> web.Response:
     body = f"""
 <p>From <code>{e(d["from"]["version"])}</code> (#{d["from"]["id"]}) to
 <code>{e(d["to"]["version"])}</code> (#{d["to"]["id"]}).</p>
-<h2>What changed in meaning</h2>{rules if d["rule_changes"] else "<p>No rule changes.</p>"}
+{_risk_block(d.get("risks", []))}
+<h2>What changed, setting by setting</h2>{_changes_table(d["rule_changes"])}
 <h2>Text</h2><pre class="diff">{"".join(lines) or "identical"}</pre>"""
     return _page(request, "Compare versions", body, active="/admin/versions")
+
+
+def _risk_block(risks: list[str]) -> str:
+    if not risks:
+        return ""
+    items = "".join(f"<li>{e(r)}</li>" for r in risks)
+    return notice(f"<strong>Check these changes:</strong><ul class='risks'>{items}</ul>", "error")
+
+
+def _changes_table(changes: list[dict[str, Any]]) -> str:
+    if not changes:
+        return "<p>No setting changed.</p>"
+    return table(
+        ["What", "Before", "After"],
+        [
+            [f"<code>{e(c['what'])}</code>", _fmt_rule(c["old"]), _fmt_rule(c["new"])]
+            for c in changes
+        ],
+        "changes",
+    )
 
 
 def _fmt_rule(value: Any) -> str:

@@ -26,10 +26,14 @@ def register(sub: Any) -> None:
     t.add_argument("text")
     t.add_argument("--sender", help="From number or MessagingServiceSid (picks an override)")
     t.add_argument("--model", help="spaCy package name")
-    d = ps.add_parser("diff", help='which texts of a corpus (JSONL {"id","text"}) change decision')
+    d = ps.add_parser(
+        "diff",
+        help="every setting that differs (with warnings for risky changes); with --corpus, also "
+        'which texts of a corpus (JSONL {"id","text"}) change decision (JSON)',
+    )
     d.add_argument("old")
     d.add_argument("new")
-    d.add_argument("--corpus", required=True)
+    d.add_argument("--corpus")
     d.add_argument("--model", help="spaCy package name")
 
 
@@ -107,12 +111,43 @@ def _read_corpus(path: str) -> list[tuple[Any, str]] | None:
     return items
 
 
+def _settings_diff(old: Policy, new: Policy) -> int:
+    """The readable setting-by-setting diff and its warnings (no corpus, no detector)."""
+    from proxy.policy.versions import diff_rules, risks
+
+    changes = diff_rules(old, new)
+    print(f"{old.version} -> {new.version}")
+    if not changes:
+        print("No setting changed.")
+    for c in changes:
+        print(f"  {c['what']}: {_show(c['old'])} -> {_show(c['new'])}")
+    warnings = risks(old, new)
+    if warnings:
+        print("Warnings:")
+        for w in warnings:
+            print(f"  ! {w}")
+    return 0
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "(not set)"
+    if isinstance(value, dict) and set(value) == {"action", "min_score"}:
+        return f"{value['action']} >= {value['min_score']}"
+    return json.dumps(value, sort_keys=True)
+
+
 def _diff(args: argparse.Namespace, detector_factory: Callable[..., TextDetector]) -> int:
     from proxy.policy.testbench import evaluate_sync
+    from proxy.policy.versions import diff_rules, risks
 
     old, new = _load(args.old), _load(args.new)
+    if old is None or new is None:
+        return 1
+    if not args.corpus:
+        return _settings_diff(old, new)
     corpus = _read_corpus(args.corpus)
-    if old is None or new is None or corpus is None:
+    if corpus is None:
         return 1
     base = detector_factory(args.model)
     texts = [t for _, t in corpus]
@@ -145,6 +180,8 @@ def _diff(args: argparse.Namespace, detector_factory: Callable[..., TextDetector
         "by_change": dict(sorted(transitions.items())),
         "old_actions": dict(Counter(r["action"] for r in a)),
         "new_actions": dict(Counter(r["action"] for r in b)),
+        "setting_changes": diff_rules(old, new),
+        "risks": risks(old, new),
     }
     print(json.dumps({"changes": changes, "summary": summary}, indent=2, ensure_ascii=False))
     return 0

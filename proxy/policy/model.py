@@ -267,4 +267,8 @@ def as_dict(policy: Policy) -> dict[str, Any]:
             "websites": list(policy.allow.websites),
             "emails": list(policy.allow.emails),
         },
+        "portal": {k: getattr(policy.portal, k) for k in PortalSettings.__dataclass_fields__},
+        "analytics": {
+            k: getattr(policy.analytics, k) for k in type(policy.analytics).__dataclass_fields__
+        },
     }

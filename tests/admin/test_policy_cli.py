@@ -123,3 +123,45 @@ def test_users_add_list_revoke(
     capsys.readouterr()
     assert main(["users", "--config", str(cfg), "list"]) == 0
     assert "olivia\tprivacy_officer\trevoked" in capsys.readouterr().out
+
+
+RISKY_EDITS = (
+    ("  view_once: false", "  view_once: true"),
+    ("  expiry_hours: 72", "  expiry_hours: 0.01"),
+    ("  US_SSN: {action: redact, min_score: 0.3}", "  US_SSN: allow"),
+    ("mode: enforce ", "mode: monitor\nmonitor_acknowledged: true\n#"),
+    ("  keep_text: false", "  keep_text: true"),
+)
+
+
+def risky_policy(tmp_path: Path) -> Path:
+    text = default_policy_path().read_text()
+    for old, new in RISKY_EDITS:
+        if old in text:
+            text = text.replace(old, new)
+    text = text.replace('names: ["Lakeview Health"', 'names: ["Lakeview Health", "Maria"')
+    p = tmp_path / "risky.yaml"
+    p.write_text(text)
+    return p
+
+
+def test_policy_diff_names_every_setting_and_warns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """View-once on and a 36-second expiry are changes (issue #19, point 10), and risky ones."""
+    assert main(["policy", "diff", str(default_policy_path()), str(risky_policy(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    for line in (
+        "portal.view_once: false -> true",
+        "portal.expiry_hours: 72.0 -> 0.01",
+        'mode: "enforce" -> "monitor"',
+        "entities.US_SSN: redact >= 0.3 -> allow >= 0.5",
+        'allow.names: ["Lakeview Health", "Lakeview Health Clinic", "Lakeview"] -> ',
+    ):
+        assert line in out, line
+    warnings = out.split("Warnings:")[1]
+    assert "36 seconds" in warnings and "Monitor mode" in warnings
+    assert "US_SSN is set to allow" in warnings and "allow-lists" in warnings
+    p = str(default_policy_path())
+    assert main(["policy", "diff", p, p]) == 0
+    assert "No setting changed." in capsys.readouterr().out
