@@ -55,15 +55,53 @@ def _refuse(
     if spec is not None and not spec.api:
         from proxy.admin.html import e, notice, page
 
-        body = notice(
-            f"{e(reason)}. Your role cannot open this page; ask an administrator if you need "
-            'it. <a href="/admin/">Back to the console home</a>.',
-            "error",
-        )
-        resp = page("Not allowed", body, principal, status=status)
+        if status == 401:
+            title, text = (
+                "Please sign in again",
+                (
+                    "Your session has ended, so nothing was changed. "
+                    '<a href="/admin/login">Sign in</a> and try again.'
+                ),
+            )
+        else:
+            title, text = (
+                "Not allowed",
+                (
+                    f"{e(reason)}. Your role cannot open this page; ask an administrator if you "
+                    'need it. <a href="/admin/">Back to the console home</a>.'
+                ),
+            )
+        resp = page(title, notice(text, "error"), principal, status=status)
         resp.headers.update(headers)
         return resp
     return web.json_response({"error": reason}, status=status, headers=headers)
+
+
+async def _stale_form(request: web.Request, principal: Principal) -> web.Response:
+    """A console form from an older session (signed in again elsewhere, or a page left open):
+    nothing is done, the reason is said plainly, and typed policy YAML is kept in the draft."""
+    from proxy.admin.html import notice, page
+
+    kept = ""
+    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.post()
+        yaml = form.get("yaml")
+        if isinstance(yaml, str) and yaml.strip() and request.path == "/admin/policy/draft":
+            from proxy.admin.console import save_draft
+
+            await save_draft(request, principal, yaml.replace("\r\n", "\n"))
+            kept = (
+                " What you typed in the policy YAML is kept in your draft: "
+                '<a href="/admin/policy/edit">continue editing</a>.'
+            )
+    body = notice(
+        "This page was opened in an earlier session (you have since signed in again, perhaps in "
+        "another tab or browser), so for your protection nothing was changed."
+        + kept
+        + ("" if kept else ' <a href="/admin/">Reload the console</a> and try again.'),
+        "error",
+    )
+    return page("Your session changed", body, principal, status=403)
 
 
 async def _csrf_ok(request: web.Request, principal: Principal) -> bool:
@@ -166,6 +204,8 @@ async def _access(request: web.Request, handler: Handler) -> web.StreamResponse:
             and request.method not in SAFE_METHODS
             and not await _csrf_ok(request, principal)
         ):
+            if not spec.api:
+                return await _stale_form(request, principal)
             return _refuse(request, spec, 403, "Missing or wrong CSRF token", principal)
     return await handler(request)
 

@@ -336,7 +336,7 @@ async def _draft(request: web.Request, principal: Principal) -> str:
     return row["yaml"] if row else request.app[appkeys.POLICY].current.text
 
 
-async def _save_draft(request: web.Request, principal: Principal, text: str) -> None:
+async def save_draft(request: web.Request, principal: Principal, text: str) -> None:
     db = request.app[appkeys.STORE]
     async with db.transaction() as tx:
         await tx.execute("DELETE FROM admin_drafts WHERE user_name = ?", principal.name)
@@ -483,7 +483,7 @@ async def policy_edit(request: web.Request) -> web.Response:
 async def policy_draft(request: web.Request) -> web.Response:
     form = await _form(request)
     text = form.get("yaml", "")[: policy_ops.MAX_YAML].replace("\r\n", "\n")
-    await _save_draft(request, _who(request), text)
+    await save_draft(request, _who(request), text)
     return await _edit_page(request, text=text, message=notice("Draft saved."))
 
 
@@ -508,7 +508,7 @@ async def version_to_draft(request: web.Request) -> web.StreamResponse:
     rec = await request.app[VERSIONS].get(path_id(request))
     if rec is None:
         raise web.HTTPNotFound(text="no such version")
-    await _save_draft(request, _who(request), rec.yaml)
+    await save_draft(request, _who(request), rec.yaml)
     raise web.HTTPSeeOther("/admin/policy/edit")
 
 
@@ -545,7 +545,7 @@ async def policy_rule(request: web.Request) -> web.StreamResponse:
         policy_ops.parse_draft(new_text)
     except ConfigError as ex:
         return await _edit_page(request, message=_error_block(ex), status=422)
-    await _save_draft(request, p, new_text)
+    await save_draft(request, p, new_text)
     raise web.HTTPSeeOther(f"/admin/policy/edit?saved={entity}")
 
 
