@@ -10,7 +10,7 @@ from aiohttp import web
 
 from proxy import appkeys
 from proxy.admin import policy_ops
-from proxy.admin.auth import AuthError
+from proxy.admin.auth import AuthError, LastAdmin
 from proxy.admin.params import (
     bad_request,
     config_error_json,
@@ -23,6 +23,7 @@ from proxy.admin.roles import (
     ANALYST,
     ANY,
     AUDITOR,
+    DEFAULT_ROLE,
     OPERATOR,
     PRIVACY_OFFICER,
     ROLES,
@@ -460,10 +461,10 @@ async def users_list(request: web.Request) -> web.Response:
 
 _USER_BODY = {
     "type": "object",
-    "required": ["name", "role"],
+    "required": ["name"],
     "properties": {
         "name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$"},
-        "role": {"type": "string", "enum": list(ROLES)},
+        "role": {"type": "string", "enum": list(ROLES), "default": DEFAULT_ROLE},
     },
 }
 
@@ -480,8 +481,8 @@ _USER_BODY = {
 async def users_add(request: web.Request) -> web.Response:
     body = await json_object(request)
     name = text_field(body, "name", max_len=64)
-    role = text_field(body, "role", max_len=32)
-    assert name is not None and role is not None
+    role = text_field(body, "role", required=False, max_len=32) or DEFAULT_ROLE
+    assert name is not None
     try:
         new = await request.app[AUTH].add_user(name, role)
     except AuthError as e:
@@ -512,6 +513,8 @@ async def users_revoke(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     try:
         await request.app[AUTH].revoke_user(name)
+    except LastAdmin as e:
+        raise bad_request(str(e), 409) from None
     except AuthError as e:
         raise bad_request(str(e), 404) from None
     await _audit_admin(request, "admin.user.revoke", {"user": name})

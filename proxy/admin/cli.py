@@ -15,7 +15,12 @@ def register(sub: Any) -> None:
     us = u.add_subparsers(dest="users_command", required=True)
     a = us.add_parser("add", help="add a user; prints the generated password and API key once")
     a.add_argument("name")
-    a.add_argument("--role", required=True)
+    a.add_argument(
+        "--role",
+        default="analyst",
+        help="admin, privacy_officer, auditor, analyst or operator (default: analyst, the least "
+        "privileged)",
+    )
     us.add_parser("list", help="users, roles and key ids (no secrets)")
     r = us.add_parser("revoke", help="revoke a user with their keys and sessions")
     r.add_argument("name")

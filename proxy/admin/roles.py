@@ -9,6 +9,7 @@ ANALYST = "analyst"  # exports only
 OPERATOR = "operator"  # health and metrics
 
 ROLES: tuple[str, ...] = (ADMIN, PRIVACY_OFFICER, AUDITOR, ANALYST, OPERATOR)
+DEFAULT_ROLE = ANALYST  # new users get the least privileged role unless another is chosen
 ANY: frozenset[str] = frozenset(ROLES)
 PUBLIC: frozenset[str] = frozenset({"<public>"})  # sign-in page and its stylesheet only
 
