@@ -382,6 +382,15 @@ def _test_result(result: dict[str, Any]) -> str:
         if result["outgoing"] is not None
         else '<p class="outgoing blocked">Nothing leaves: the message is blocked.</p>'
     )
+    link = result.get("portal_link")
+    if link and result["outgoing"] is not None:
+        token_at = len(link) - 43
+        leaves += (
+            f'<p class="muted" id="notice-length">Notice: {len(result["outgoing"])} of at most '
+            f"{result['max_length']} characters. Each link is {len(link)} characters: "
+            f"<code>{e(link[:token_at])}</code> and a 43-character token "
+            "(<code>server.public_base_url</code> sets the start).</p>"
+        )
     view = f" (override {e(result['policy_view'])})" if result["policy_view"] else ""
     return f"""
 <section class="card result" id="result"><h2>Result: {badge(result["action"])}{view}</h2>
@@ -838,7 +847,15 @@ async def audit_page(request: web.Request) -> web.Response:
         "Who/via",
         "Recipient",
     ]
-    body = form + (table(headers, rows, "audit") if rows else "<p>No records match.</p>") + nxt
+    body = (
+        form
+        + (
+            f'<div class="scroll">{table(headers, rows, "audit")}</div>'
+            if rows
+            else "<p>No records match.</p>"
+        )
+        + nxt
+    )
     return _page(request, "Audit log", body, active="/admin/audit")
 
 

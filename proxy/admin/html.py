@@ -95,7 +95,11 @@ def table(headers: Iterable[str], rows: Iterable[Iterable[str]], cls: str = "") 
     """Cells are HTML already (escape values with :func:`e` first)."""
     head = "".join(f"<th>{e(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    # wide tables scroll inside their box instead of widening the page (phones, 820 px)
+    return (
+        f'<div class="scroll"><table class="{cls}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 def badge(action: str) -> str:

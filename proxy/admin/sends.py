@@ -68,6 +68,10 @@ def _fmt(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
 
 
+def _us(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%m/%d/%Y")
+
+
 def sends_link(**params: object) -> str:
     clean = {k: str(v) for k, v in params.items() if v not in ("", None)}
     return "/admin/sends" + ("?" + urlencode(clean) if clean else "")
@@ -104,8 +108,8 @@ def range_picker(path: str, since: float, until: float) -> str:
     )
     return f"""<form class="filters" method="get" action="{path}">
 <span>Range: {links}</span>
-<label>From <input name="since" value="{e(_fmt(since))}" placeholder="MM/DD/YYYY"></label>
-<label>To <input name="until" value="{e(_fmt(until - 1))}" placeholder="MM/DD/YYYY"></label>
+<label>From <input name="since" value="{e(_us(since))}" placeholder="MM/DD/YYYY"></label>
+<label>To <input name="until" value="{e(_us(until - 1))}" placeholder="MM/DD/YYYY"></label>
 <button type="submit">Show</button></form>"""
 
 
