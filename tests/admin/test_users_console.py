@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import aiohttp
-from proxy.admin.state_keys import AUTH
 
+from proxy.admin.state_keys import AUTH
 from proxy.cli import main
 from tests.admin.conftest import AdminEnv
 
@@ -94,5 +94,5 @@ async def test_keys_are_issued_and_revoked_in_the_console(admin_env: AdminEnv) -
 def test_cli_users_add_defaults_to_analyst(tmp_path: Path, capsys) -> None:
     cfg = tmp_path / "proxy.yaml"
     cfg.write_text(f"storage: {{data_dir: '{tmp_path}', url: 'sqlite:///{tmp_path}/p.db'}}\n")
-    assert main(["users", "--config", str(cfg), "add", "dana"]) == 0
+    assert main(["users", "--config", str(cfg), "--create", "add", "dana"]) == 0
     assert "(analyst)" in capsys.readouterr().out
