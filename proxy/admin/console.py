@@ -893,13 +893,35 @@ async def charts_page(request: web.Request) -> web.Response:
 
 @route("GET", "/admin/exports", roles=roles(ANALYST, AUDITOR), summary="Exports", api=False)
 async def exports_page(request: web.Request) -> web.Response:
-    body = """<p>Counts only — no message text, no phone numbers.</p>
+    from datetime import UTC, datetime, timedelta
+
+    from proxy.admin.html import can_see_api
+
+    p = _who(request)
+    today = datetime.now(UTC).date()
+    records = ""
+    if can_see_api(p, "/admin/api/exports"):
+        records = f"""<section class="card narrow"><h2>De-identified messages</h2>
+<p>One record per message, Safe Harbor de-identified (no names, numbers or exact dates), for a
+range of days (UTC), as one file.</p>
+<form method="get" action="/admin/api/exports">
+<label>First day <input type="date" name="since" required
+ value="{(today - timedelta(days=6)).isoformat()}"></label>
+<label>Last day <input type="date" name="until" required value="{today.isoformat()}"></label>
+<label>Format <select name="format">
+<option value="csv">CSV (spreadsheets)</option><option value="jsonl">JSON lines</option>
+<option value="parquet">Parquet (data tools)</option></select></label>
+<button type="submit">Download</button></form>
+<p class="muted">The same from a script:
+<code>GET /admin/api/exports?since=…&amp;until=…&amp;format=…</code>
+with an API key; from the server: <code>phi-proxy export</code>.</p></section>"""
+    body = f"""<p>No message text, no phone numbers.</p>
+{records}
+<section class="card narrow"><h2>Decisions per day (counts)</h2>
 <ul class="links">
-<li><a href="/admin/api/exports/decisions.csv?days=30">Decisions per day, last 30 days
- (CSV)</a></li>
-<li><a href="/admin/api/exports/decisions.csv?days=90">Decisions per day, last 90 days
- (CSV)</a></li>
-</ul>"""
+<li><a href="/admin/api/exports/decisions.csv?days=30">Last 30 days (CSV)</a></li>
+<li><a href="/admin/api/exports/decisions.csv?days=90">Last 90 days (CSV)</a></li>
+</ul></section>"""
     return _page(request, "Exports", body, active="/admin/exports")
 
 

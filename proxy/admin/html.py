@@ -41,6 +41,11 @@ def can_see(principal: Principal | None, path: str) -> bool:
     return False
 
 
+def can_see_api(principal: Principal | None, path: str) -> bool:
+    """Whether ``principal`` may GET the API route ``path`` (to show a link only to them)."""
+    return can_see(principal, path)
+
+
 def csrf_field(principal: Principal | None) -> str:
     token = principal.csrf if principal and principal.via == "session" else ""
     return f'<input type="hidden" name="csrf" value="{e(token)}">'

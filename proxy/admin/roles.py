@@ -19,7 +19,8 @@ DESCRIPTIONS = {
     ADMIN: "everything, including users and API keys",
     PRIVACY_OFFICER: "read, edit, test, publish and reload the policy; version history; sends, "
     "charts and the audit log",
-    AUDITOR: "read the policy, version history, sends and the audit log; charts; exports",
+    AUDITOR: "read the policy, version history, sends and the audit log; charts; exports (daily "
+    "counts)",
     ANALYST: "exports (de-identified records and daily counts; no text, no phone numbers)",
     OPERATOR: "health and charts/metrics",
 }

@@ -11,6 +11,7 @@ import pytest
 
 import proxy.admin.api  # noqa: F401  (declares routes)
 import proxy.admin.console  # noqa: F401
+import proxy.analytics.routes  # noqa: F401
 from proxy.admin.roles import ADMIN, DESCRIPTIONS, ROLES
 from proxy.admin.routes import ROUTES
 
@@ -21,6 +22,7 @@ WORDS = {
     "sends": ("GET", "/admin/sends"),
     "charts": ("GET", "/admin/charts"),
     "exports": ("GET", "/admin/exports"),
+    "de-identified records": ("GET", "/admin/api/exports"),
     "publish": ("POST", "/admin/api/policy/publish"),
     "version history": ("GET", "/admin/versions"),
     "users": ("POST", "/admin/users"),
