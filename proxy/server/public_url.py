@@ -7,13 +7,22 @@ header. A wrong one fails silently later (a patient taps a link where nothing li
 * not set in the configuration: ``--sandbox`` uses this server's own address (local trials);
   anything else is a start-up error, since nothing else can know the public URL;
 * set to this machine (loopback) on a port this server is not listening on: ``--sandbox`` moves
-  it to the listening port and says so; anything else is a start-up error.
+  it to the listening port and says so; anything else is a start-up error;
+* anywhere else: once listening, the server fetches a per-start id through the public URL and
+  warns loudly if another server (or nothing) answers (:func:`install_probe`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
+
+import aiohttp
+from aiohttp import web
+
+from proxy.tasks import spawn
 
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
@@ -65,3 +74,61 @@ def resolve_public_url(
         f"{problem}. Set server.public_base_url to the URL this server is reached at "
         f"(e.g. {own}), or listen on port {theirs}"
     )
+
+
+# -- reachability: does the public URL lead back to this server? ------------------------------
+
+WELL_KNOWN = "/.well-known/phi-proxy/instance"
+PROBE_DELAY_SECONDS = 1.0
+PROBE_TIMEOUT_SECONDS = 5.0
+log = logging.getLogger("phi_proxy.public_url")
+INSTANCE: web.AppKey[str] = web.AppKey("public_url_instance", str)
+
+
+def install_probe(app: web.Application, public_url: str, instance: str) -> None:
+    """Serve this start's random ``instance`` id at WELL_KNOWN and, once listening, fetch it
+    through ``public_url``: a different answer or none is logged as a loud warning (a URL
+    outside this machine cannot be judged before start-up; a load balancer's hairpin may also
+    be refused, hence a warning, not an error). Workers of one ``serve`` share the id."""
+    app[INSTANCE] = instance
+    app.router.add_get(WELL_KNOWN, _instance)
+
+    async def start(app: web.Application) -> None:
+        spawn(_probe_later(public_url, instance), name="public-url-probe")
+
+    app.on_startup.append(start)
+
+
+async def _instance(request: web.Request) -> web.Response:
+    return web.Response(text=request.app[INSTANCE], headers={"Cache-Control": "no-store"})
+
+
+async def _probe_later(public_url: str, instance: str) -> None:
+    await asyncio.sleep(PROBE_DELAY_SECONDS)
+    problem = await probe(public_url, instance)
+    if problem:
+        log.warning(
+            "server.public_base_url %s DOES NOT REACH THIS SERVER (%s): portal links sent to "
+            "patients and webhook URLs will not work; set it to the URL this server is reached at",
+            public_url,
+            problem,
+        )
+    else:
+        log.info("server.public_base_url %s reaches this server", public_url)
+
+
+async def probe(public_url: str, instance: str, timeout: float = PROBE_TIMEOUT_SECONDS) -> str:
+    """ "" when ``public_url`` answers with this server's instance id, else why not."""
+    url = public_url.rstrip("/") + WELL_KNOWN
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as s,
+            # who answers is proved by the id, not the certificate (a private CA is fine here)
+            s.get(url, allow_redirects=False, ssl=False) as r,
+        ):
+            body = (await r.content.read(256)).decode(errors="replace")
+            if r.status != 200:
+                return f"HTTP {r.status}"
+    except (aiohttp.ClientError, TimeoutError, OSError) as e:
+        return type(e).__name__
+    return "" if body == instance else "another server answered"

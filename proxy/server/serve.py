@@ -45,7 +45,9 @@ def serve(args: argparse.Namespace) -> int:
         server = replace(server, host=args.host)
     if args.port:
         server = replace(server, port=args.port)
-    from proxy.server.public_url import PublicUrlError, resolve_public_url
+    import secrets
+
+    from proxy.server.public_url import PublicUrlError, install_probe, resolve_public_url
 
     configured = settings.server.public_base_url
     try:
@@ -61,6 +63,7 @@ def serve(args: argparse.Namespace) -> int:
     if public.note:
         log.log(logging.WARNING if public.warn else logging.INFO, "%s", public.note)
     server = replace(server, public_base_url=public.url)
+    instance = secrets.token_hex(16)  # one id for every worker of this start
     settings = replace(settings, server=server)
     sandbox_port = server.port + 1
     if args.sandbox:
@@ -101,6 +104,7 @@ def serve(args: argparse.Namespace) -> int:
             else Detector(ds)
         )
         app = create_app(settings, policy=policy, detector=detector)
+        install_probe(app, settings.server.public_base_url, instance)
         if isinstance(detector, IsolatedDetector):
             app.on_cleanup.append(_closer(detector))  # or its child outlives the worker
         # Everything loaded so far lives as long as the process: keep it out of the cyclic

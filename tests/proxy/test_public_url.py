@@ -103,3 +103,45 @@ async def test_serve_sandbox_on_another_port_sends_links_on_that_port(tmp_path) 
         proc.send_signal(signal.SIGTERM)
         out = proc.communicate(timeout=30)[0].decode()
     assert proc.returncode == 0, out
+
+
+async def test_the_probe_tells_this_server_from_another_and_from_nothing(
+    aiohttp_server, caplog
+) -> None:
+    """A public URL that does not lead back here is a loud warning at start-up (point 1)."""
+    import logging
+
+    from aiohttp import web
+    from aiohttp.test_utils import unused_port
+
+    from proxy.server import public_url
+    from proxy.tasks import drain
+
+    monkey_delay = public_url.PROBE_DELAY_SECONDS
+    public_url.PROBE_DELAY_SECONDS = 0.0
+    try:
+        app = web.Application()
+        port = unused_port()
+        base = f"http://127.0.0.1:{port}"
+        with caplog.at_level(logging.INFO, logger="phi_proxy.public_url"):
+            public_url.install_probe(app, base, "id-of-this-start")
+            await aiohttp_server(app, port=port)
+            await drain("public-url-probe")
+        assert f"{base} reaches this server" in caplog.text
+        other = web.Application()
+        public_url.install_probe(other, "http://127.0.0.1:1", "another-id")
+        elsewhere = await aiohttp_server(other)
+        assert await public_url.probe(base, "id-of-this-start") == ""
+        assert await public_url.probe(str(elsewhere.make_url("")), "id-of-this-start") == (
+            "another server answered"
+        )
+        assert await public_url.probe(f"http://127.0.0.1:{unused_port()}", "x") != ""
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="phi_proxy.public_url"):
+            third = web.Application()
+            public_url.install_probe(third, str(elsewhere.make_url("")), "third-id")
+            await aiohttp_server(third)
+            await drain("public-url-probe")
+        assert "DOES NOT REACH THIS SERVER (another server answered)" in caplog.text
+    finally:
+        public_url.PROBE_DELAY_SECONDS = monkey_delay
