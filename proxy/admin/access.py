@@ -87,7 +87,7 @@ async def _stale_form(request: web.Request, principal: Principal) -> web.Respons
         form = await request.post()
         yaml = form.get("yaml")
         if isinstance(yaml, str) and yaml.strip() and request.path == "/admin/policy/draft":
-            from proxy.admin.console import save_draft
+            from proxy.admin.drafts import save_draft
 
             await save_draft(request, principal, yaml.replace("\r\n", "\n"))
             kept = (

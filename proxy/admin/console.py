@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from proxy.admin.access import SESSION_COOKIE, secure_cookies
 from proxy.admin.api import METRICS_READERS, POLICY_READERS, POLICY_WRITERS, audit_filter, path_id
 from proxy.admin.api import diff_records as api_diff_records
 from proxy.admin.auth import AuthError, LastAdmin, Principal
+from proxy.admin.drafts import load_draft, save_draft
 from proxy.admin.html import badge, csrf_field, e, notice, page, table
 from proxy.admin.params import int_param
 from proxy.admin.roles import (
@@ -330,23 +330,7 @@ async def policy_page(request: web.Request) -> web.Response:
     return _page(request, "Policy", body, active="/admin/policy")
 
 
-async def _draft(request: web.Request, principal: Principal) -> str:
-    row = await request.app[appkeys.STORE].fetchrow(
-        "SELECT yaml FROM admin_drafts WHERE user_name = ?", principal.name
-    )
-    return row["yaml"] if row else request.app[appkeys.POLICY].current.text
-
-
-async def save_draft(request: web.Request, principal: Principal, text: str) -> None:
-    db = request.app[appkeys.STORE]
-    async with db.transaction() as tx:
-        await tx.execute("DELETE FROM admin_drafts WHERE user_name = ?", principal.name)
-        await tx.execute(
-            "INSERT INTO admin_drafts (user_name, yaml, updated_at) VALUES (?, ?, ?)",
-            principal.name,
-            text,
-            time.time(),
-        )
+_draft = load_draft
 
 
 def _error_block(err: ConfigError) -> str:
