@@ -170,3 +170,45 @@ def test_policy_diff_names_every_setting_and_warns(
     p = str(default_policy_path())
     assert main(["policy", "diff", p, p]) == 0
     assert "No setting changed." in capsys.readouterr().out
+
+
+def test_policy_check_reports_every_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """All the errors at once, each with its line (issue #19, point 16)."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "version: 1\n"
+        "mode: enforce\n"
+        "entities:\n"
+        "  PERSON: {action: redact}\n"
+        "  DATE: {action: obliterate}\n"
+        "  US_SSN: {action: redact, min_score: 7}\n"
+        "portal:\n"
+        "  expiry_hours: -1\n"
+        "  colour: blue\n"
+    )
+    assert main(["policy", "check", str(bad)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert f"{bad}:5: entities.DATE.action" in err[0]
+    assert any(f"{bad}:6: entities.US_SSN.min_score" in line for line in err)
+    assert any(f"{bad}:9: portal.colour: unknown key" in line for line in err)
+    assert any(f"{bad}:8: portal.expiry_hours" in line for line in err)
+    assert err[-1] == f"4 error(s) in {bad}"
+
+
+def test_policy_test_table_for_people(
+    shared_detector: Detector, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "Hi Maria Lopez, your appointment is Tuesday at 3:15 PM."
+    p = str(default_policy_path())
+    assert main(["policy", "test", p, text, "--format", "table"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith(": REDACT")
+    assert out[1].split() == ["TYPE", "FOUND", "SCORE", "RULE", "ACTS"]
+    person = next(line for line in out if line.startswith("PERSON"))
+    assert "Maria Lopez" in person and "redact >= 0.5" in person and person.endswith("yes")
+    assert out[-1] == "leaves: Hi [name], your appointment is Tuesday at 3:15 PM."
+    # in a pipe (as here) the default stays JSON, for scripts
+    assert main(["policy", "test", p, text]) == 0
+    assert json.loads(capsys.readouterr().out)["action"] == "redact"
