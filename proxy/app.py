@@ -18,6 +18,7 @@ from proxy.audit.checkpoints import CheckpointSigner
 from proxy.audit.log import AuditLog, AuditUnavailable
 from proxy.crypto.shared_keys import load_pseudonym_key
 from proxy.detection.service import DetectionService, TextDetector
+from proxy.error_codes import setup_error_docs
 from proxy.outbound import limits
 from proxy.outbound.handler import AUDIT_RESULT_TASK, serve
 from proxy.outbound.idempotency import IDEMPOTENCY, IdempotencyStore
@@ -62,7 +63,9 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
         batch_size=d.batch_size,
         max_wait=d.max_batch_wait_ms / 1000,
     )
-    providers = build_providers(settings.providers, settings.upstream.urls)
+    providers = build_providers(
+        settings.providers, settings.upstream.urls, settings.server.public_base_url
+    )
     app[appkeys.PROVIDERS] = providers
     app.cleanup_ctx.append(_store)
     setup_portal(app)  # after the store: the portal's start-up needs it
@@ -71,6 +74,7 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     setup_admin(app)  # after _store: it records the start-up policy version
     analytics.setup(app)  # after store + detection: drained before they close
     app.router.add_get("/healthz", health)
+    setup_error_docs(app)
     setup_webhooks(app, settings)
     for provider in providers.values():
         # everything under a provider's namespaces goes to the perimeter (default deny)

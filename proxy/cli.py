@@ -40,16 +40,85 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
 )
 
 
+CONFIG_HINT = (
+    "--config FILE (the service settings, config/proxy.yaml) may go anywhere on the line: "
+    "'phi-proxy --config F users list' and 'phi-proxy users list --config F' are the same."
+)
+
+
+def version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("phi-proxy")
+    except metadata.PackageNotFoundError:  # a source tree that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="phi-proxy", description="PHI-scrubbing proxy for SMS APIs")
+    p = argparse.ArgumentParser(
+        prog="phi-proxy", description="PHI-scrubbing proxy for SMS APIs", epilog=CONFIG_HINT
+    )
+    p.add_argument("--version", action="version", version=f"phi-proxy {version()}")
     sub = p.add_subparsers(dest="command", required=True)
     for register in COMMANDS:
         register(sub)
     return p
 
 
+def _lift_config(argv: list[str]) -> tuple[list[str], str | None, str]:
+    """``--config F`` / ``--config=F`` taken out from wherever it was typed (before ``--``):
+    (the rest, the value, an error)."""
+    rest: list[str] = []
+    value: str | None = None
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        given: str | None = None
+        if arg == "--config":
+            if i + 1 >= len(argv):
+                return argv, None, "--config needs a file"
+            given, i = argv[i + 1], i + 2
+        elif arg.startswith("--config="):
+            given, i = arg.partition("=")[2], i + 1
+        else:
+            rest.append(arg)
+            i += 1
+            continue
+        if value is not None and given != value:
+            return argv, None, f"--config given twice ({value}, {given})"
+        value = given
+    return rest, value, ""
+
+
+def _deepest(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.ArgumentParser:
+    """The (sub)command parser the words of ``argv`` lead to, for its own usage line."""
+    current = parser
+    for word in argv:
+        subs = [a for a in current._actions if isinstance(a, argparse._SubParsersAction)]
+        if subs and word in subs[0].choices:
+            current = subs[0].choices[word]
+    return current
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    words, config, problem = _lift_config(words)
+    if problem:
+        _deepest(parser, words).error(problem)
+    args, extras = parser.parse_known_args(words)
+    if extras:  # the usage of the command that was meant, not the top-level one
+        _deepest(parser, words).error(f"unrecognized arguments: {' '.join(extras)}")
+    if config is not None:
+        if not hasattr(args, "config"):
+            _deepest(parser, words).error(
+                "this command reads no --config (it takes its files as arguments)"
+            )
+        args.config = config
     try:
         return int(args.run(args))
     except ConfigError as e:

@@ -123,6 +123,8 @@ class Settings:
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     policy_path: str | None = None
     source: str = "<defaults>"
+    # dotted keys the configuration file set (e.g. "server.public_base_url"), for start-up checks
+    configured: frozenset[str] = frozenset()
 
     def with_upstreams(self, overrides: dict[str, str]) -> Settings:
         for name, url in overrides.items():
@@ -256,6 +258,9 @@ def parse_settings(doc: YamlDoc) -> Settings:
         webhooks=parse_webhooks(doc, top.get("webhooks")),
         policy_path=policy,
         source=doc.file,
+        configured=frozenset(
+            f"{name}.{key}" for name, body in top.items() if isinstance(body, dict) for key in body
+        ),
         **sections,
     )
 

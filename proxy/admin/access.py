@@ -55,15 +55,53 @@ def _refuse(
     if spec is not None and not spec.api:
         from proxy.admin.html import e, notice, page
 
-        body = notice(
-            f"{e(reason)}. Your role cannot open this page; ask an administrator if you need "
-            'it. <a href="/admin/">Back to the console home</a>.',
-            "error",
-        )
-        resp = page("Not allowed", body, principal, status=status)
+        if status == 401:
+            title, text = (
+                "Please sign in again",
+                (
+                    "Your session has ended, so nothing was changed. "
+                    '<a href="/admin/login">Sign in</a> and try again.'
+                ),
+            )
+        else:
+            title, text = (
+                "Not allowed",
+                (
+                    f"{e(reason)}. Your role cannot open this page; ask an administrator if you "
+                    'need it. <a href="/admin/">Back to the console home</a>.'
+                ),
+            )
+        resp = page(title, notice(text, "error"), principal, status=status)
         resp.headers.update(headers)
         return resp
     return web.json_response({"error": reason}, status=status, headers=headers)
+
+
+async def _stale_form(request: web.Request, principal: Principal) -> web.Response:
+    """A console form from an older session (signed in again elsewhere, or a page left open):
+    nothing is done, the reason is said plainly, and typed policy YAML is kept in the draft."""
+    from proxy.admin.html import notice, page
+
+    kept = ""
+    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.post()
+        yaml = form.get("yaml")
+        if isinstance(yaml, str) and yaml.strip() and request.path == "/admin/policy/draft":
+            from proxy.admin.drafts import save_draft
+
+            await save_draft(request, principal, yaml.replace("\r\n", "\n"))
+            kept = (
+                " What you typed in the policy YAML is kept in your draft: "
+                '<a href="/admin/policy/edit">continue editing</a>.'
+            )
+    body = notice(
+        "This page was opened in an earlier session (you have since signed in again, perhaps in "
+        "another tab or browser), so for your protection nothing was changed."
+        + kept
+        + ("" if kept else ' <a href="/admin/">Reload the console</a> and try again.'),
+        "error",
+    )
+    return page("Your session changed", body, principal, status=403)
 
 
 async def _csrf_ok(request: web.Request, principal: Principal) -> bool:
@@ -78,10 +116,73 @@ async def _csrf_ok(request: web.Request, principal: Principal) -> bool:
     return bool(sent) and hmac.compare_digest(sent, principal.csrf)
 
 
+def _is_api(path: str) -> bool:
+    return path.startswith("/admin/api/") or path == "/admin/api"
+
+
+_TITLES = {400: "Check what you typed", 404: "Page not found", 405: "Not allowed here"}
+
+
+def _console_error(request: web.Request, status: int, reason: str) -> web.Response:
+    """An error as a console page (header, navigation, a way back), never raw JSON."""
+    from proxy.admin.html import e, notice, page
+
+    if status >= 500:
+        title, text = (
+            "Something went wrong",
+            (
+                "The console could not complete this request; nothing was changed. Try again, "
+                "and if it keeps happening tell your administrator (the server log has the "
+                "details)."
+            ),
+        )
+    else:
+        title, text = _TITLES.get(status, "Cannot do that"), reason
+    body = notice(f'{e(text)} <a href="/admin/">Back to the console home</a>.', "error")
+    return page(title, body, request.get(PRINCIPAL), status=status)
+
+
+def _reason(exc: web.HTTPException) -> str:
+    import json
+
+    text = exc.text or ""
+    if exc.content_type == "application/json":
+        try:
+            return str(json.loads(text).get("error", text))
+        except (ValueError, AttributeError):
+            return text
+    if exc.status == 404:
+        return "There is no such page in the console."
+    return text.strip() or exc.reason
+
+
 @web.middleware
 async def access_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     if not is_admin_path(request.path):
         return await handler(request)
+    if _is_api(request.path):
+        return await _access(request, handler)
+    try:
+        return await _access(request, handler)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        if request.get(PRINCIPAL) is None and exc.status == 404:
+            request[PRINCIPAL] = await _maybe_principal(request)
+        return _console_error(request, exc.status, _reason(exc))
+    except Exception as exc:  # noqa: BLE001 - a console page, not a bare 500
+        log.error("admin %s %s failed: %s", request.method, request.path, type(exc).__name__)
+        return _console_error(request, 500, "")
+
+
+async def _maybe_principal(request: web.Request) -> Principal | None:
+    try:
+        return await authenticate(request)
+    except Exception:  # noqa: BLE001 - the error page shows without navigation then
+        return None
+
+
+async def _access(request: web.Request, handler: Handler) -> web.StreamResponse:
     exc = request.match_info.http_exception
     if exc is not None:
         raise exc
@@ -103,6 +204,8 @@ async def access_middleware(request: web.Request, handler: Handler) -> web.Strea
             and request.method not in SAFE_METHODS
             and not await _csrf_ok(request, principal)
         ):
+            if not spec.api:
+                return await _stale_form(request, principal)
             return _refuse(request, spec, 403, "Missing or wrong CSRF token", principal)
     return await handler(request)
 

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from proxy import appkeys
 from proxy.admin import policy_ops
-from proxy.admin.auth import AuthError
+from proxy.admin.auth import AuthError, LastAdmin
 from proxy.admin.params import (
     bad_request,
     config_error_json,
@@ -23,6 +23,7 @@ from proxy.admin.roles import (
     ANALYST,
     ANY,
     AUDITOR,
+    DEFAULT_ROLE,
     OPERATOR,
     PRIVACY_OFFICER,
     ROLES,
@@ -33,7 +34,7 @@ from proxy.admin.state_keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.audit import query as audit_query
 from proxy.audit.log import AuditEvent, AuditUnavailable
 from proxy.policy.model import Action, as_dict
-from proxy.policy.versions import diff_rules, diff_texts
+from proxy.policy.versions import diff_rules, diff_texts, risks
 from proxy.yamlfile import ConfigError
 
 POLICY_READERS = roles(PRIVACY_OFFICER, AUDITOR)
@@ -338,8 +339,10 @@ async def diff_records(request: web.Request, a_id: int, b_id: int) -> dict[str, 
     if a is None or b is None:
         raise bad_request("no such version", 404)
     rules: list[dict[str, Any]] = []
+    warnings: list[str] = []
     try:
-        rules = diff_rules(policy_ops.parse_draft(a.yaml), policy_ops.parse_draft(b.yaml))
+        pa, pb = policy_ops.parse_draft(a.yaml), policy_ops.parse_draft(b.yaml)
+        rules, warnings = diff_rules(pa, pb), risks(pa, pb)
     except ConfigError:
         rules = []
     return {
@@ -347,6 +350,7 @@ async def diff_records(request: web.Request, a_id: int, b_id: int) -> dict[str, 
         "to": b.summary(),
         "text_diff": diff_texts(a.yaml, b.yaml, f"{a.version} (#{a.id})", f"{b.version} (#{b.id})"),
         "rule_changes": rules,
+        "risks": warnings,
     }
 
 
@@ -385,7 +389,7 @@ def audit_filter(request: web.Request) -> audit_query.AuditFilter:
 @route(
     "GET",
     "/admin/api/audit",
-    roles=roles(AUDITOR),
+    roles=roles(AUDITOR, PRIVACY_OFFICER),
     summary="Search the audit log (newest first, paginated)",
     api=True,
     params=_AUDIT_PARAMS,
@@ -457,10 +461,10 @@ async def users_list(request: web.Request) -> web.Response:
 
 _USER_BODY = {
     "type": "object",
-    "required": ["name", "role"],
+    "required": ["name"],
     "properties": {
         "name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$"},
-        "role": {"type": "string", "enum": list(ROLES)},
+        "role": {"type": "string", "enum": list(ROLES), "default": DEFAULT_ROLE},
     },
 }
 
@@ -477,8 +481,8 @@ _USER_BODY = {
 async def users_add(request: web.Request) -> web.Response:
     body = await json_object(request)
     name = text_field(body, "name", max_len=64)
-    role = text_field(body, "role", max_len=32)
-    assert name is not None and role is not None
+    role = text_field(body, "role", required=False, max_len=32) or DEFAULT_ROLE
+    assert name is not None
     try:
         new = await request.app[AUTH].add_user(name, role)
     except AuthError as e:
@@ -509,6 +513,8 @@ async def users_revoke(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     try:
         await request.app[AUTH].revoke_user(name)
+    except LastAdmin as e:
+        raise bad_request(str(e), 409) from None
     except AuthError as e:
         raise bad_request(str(e), 404) from None
     await _audit_admin(request, "admin.user.revoke", {"user": name})

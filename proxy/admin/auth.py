@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from proxy.admin.roles import ROLES
+from proxy.admin.roles import DEFAULT_ROLE, ROLES
 from proxy.store import Database
 from proxy.store.failure_counts import FailureCounts
 
@@ -28,8 +28,21 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 KEY_PREFIX = "phk_"
 
 
+# A user may lose admin (revoked or demoted) only while another active admin remains. The one
+# statement checks and changes, so two instances cannot both take the last two admins' turns
+# on SQLite; on PostgreSQL two simultaneous demotions of the last two admins could both pass.
+_NOT_LAST_ADMIN = (
+    "(role != 'admin' OR (SELECT COUNT(*) FROM admin_users a WHERE a.role = 'admin'"
+    " AND a.revoked_at IS NULL AND a.name != ?) > 0)"
+)
+
+
 class AuthError(ValueError):
     """A user or key operation that cannot be done (unknown user, bad name, ...)."""
+
+
+class LastAdmin(AuthError):
+    """The change would leave no active admin (nobody could manage users any more)."""
 
 
 @dataclass(frozen=True)
@@ -115,8 +128,9 @@ class AdminAuth:
         return await self.failures.blocked(name)
 
     # users ---------------------------------------------------------------------------------
-    async def add_user(self, name: str, role: str) -> NewUser:
-        """Create a user with a generated password and a first API key (both shown once)."""
+    async def add_user(self, name: str, role: str = DEFAULT_ROLE) -> NewUser:
+        """Create a user with a generated password and a first API key (both shown once); the
+        role defaults to the least privileged one."""
         if not valid_name(name):
             raise AuthError("name: letters, digits, '_', '.', '@', '-' (at most 64)")
         if role not in ROLES:
@@ -161,15 +175,18 @@ class AdminAuth:
         return rows
 
     async def revoke_user(self, name: str) -> None:
+        """Revoke a user with their keys and sessions; never the last active admin."""
         now = time.time()
         async with self.db.transaction() as tx:
             n = await tx.execute(
-                "UPDATE admin_users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+                "UPDATE admin_users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL"
+                f" AND {_NOT_LAST_ADMIN}",
                 now,
+                name,
                 name,
             )
             if not n:
-                raise AuthError(f"no active user {name!r}")
+                await self._why_not(tx, name, "revoked")
             await tx.execute(
                 "UPDATE admin_api_keys SET revoked_at = ? WHERE user_name = ?"
                 " AND revoked_at IS NULL",
@@ -177,6 +194,37 @@ class AdminAuth:
                 name,
             )
             await tx.execute("DELETE FROM admin_sessions WHERE user_name = ?", name)
+
+    async def set_role(self, name: str, role: str) -> None:
+        """Change an active user's role; the last active admin cannot be demoted."""
+        if role not in ROLES:
+            raise AuthError(f"role must be one of {', '.join(ROLES)}")
+        async with self.db.transaction() as tx:
+            n = await tx.execute(
+                "UPDATE admin_users SET role = ? WHERE name = ? AND revoked_at IS NULL"
+                f" AND (? = 'admin' OR {_NOT_LAST_ADMIN})",
+                role,
+                name,
+                role,
+                name,
+            )
+            if not n:
+                await self._why_not(tx, name, "demoted")
+            await tx.execute("DELETE FROM admin_sessions WHERE user_name = ?", name)
+
+    async def _why_not(self, tx: Any, name: str, what: str) -> None:
+        row = await tx.fetchrow(
+            "SELECT role FROM admin_users WHERE name = ? AND revoked_at IS NULL", name
+        )
+        if row is None:
+            raise AuthError(f"no active user {name!r}")
+        raise LastAdmin(
+            f"{name} is the last active admin and cannot be {what}: make another user admin first"
+        )
+
+    async def key_owner(self, key_id: str) -> str | None:
+        row = await self.db.fetchrow("SELECT user_name FROM admin_api_keys WHERE id = ?", key_id)
+        return str(row["user_name"]) if row else None
 
     # keys ----------------------------------------------------------------------------------
     async def add_key(self, name: str) -> tuple[str, str]:

@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
+OUTCOME_COLOURS = {
+    "forwarded": "#3b873e",
+    "redacted": "#2f6fb3",
+    "portal": "#c77c02",
+    "blocked": "#c0392b",
+    "refused": "#6d6d6d",
+}
 ACTION_COLOURS = {
     "allow": "#3b873e",
     "redact": "#2f6fb3",
@@ -52,8 +59,11 @@ def stacked_bars(
     colours: Mapping[str, str],
     width: int = 1000,
     height: int = 300,
+    link: Callable[[str, str], str] | None = None,
+    empty: str = "no decisions in this period",
 ) -> str:
-    """One stacked bar per day; ``keys`` in stacking order (bottom first)."""
+    """One stacked bar per day; ``keys`` in stacking order (bottom first). With ``link``, each
+    segment is a link (``link(day, key)``) to the rows behind it."""
     left, right, top, bottom = 44, 230, 28, 42
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(series[d][k] for k in keys) for d in days]
@@ -89,11 +99,17 @@ def stacked_bars(
                 continue
             h = plot_h * n / ymax
             y -= h
-            out.append(
+            rect = (
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
                 f'fill="{colours.get(k, "#999")}">'
                 f"<title>{escape(d)} {escape(k)}: {n}</title></rect>"
             )
+            if link is not None:
+                rect = (
+                    f'<a href="{escape(link(d, k))}" aria-label="{escape(d)} {escape(k)}: {n}">'
+                    f"{rect}</a>"
+                )
+            out.append(rect)
         if i % label_every == 0:
             out.append(
                 f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" font-size="10" '
@@ -125,7 +141,7 @@ def stacked_bars(
     if not any(totals):
         out.append(
             f'<text x="{left + plot_w / 2:.0f}" y="{top + plot_h / 2:.0f}" font-size="13" '
-            'text-anchor="middle" fill="#777">no decisions in this period</text>'
+            f'text-anchor="middle" fill="#777">{escape(empty)}</text>'
         )
     out.append("</svg>")
     return "".join(out)

@@ -12,10 +12,20 @@ def register(sub: Any) -> None:
     u = sub.add_parser("users", help="admin console users and API keys")
     u.set_defaults(run=run)
     u.add_argument("--config", help="service settings (for the storage URL)")
+    u.add_argument(
+        "--create",
+        action="store_true",
+        help="allow a store that does not exist yet (else: refused, naming the path)",
+    )
     us = u.add_subparsers(dest="users_command", required=True)
     a = us.add_parser("add", help="add a user; prints the generated password and API key once")
     a.add_argument("name")
-    a.add_argument("--role", required=True)
+    a.add_argument(
+        "--role",
+        default="analyst",
+        help="admin, privacy_officer, auditor, analyst or operator (default: analyst, the least "
+        "privileged)",
+    )
     us.add_parser("list", help="users, roles and key ids (no secrets)")
     r = us.add_parser("revoke", help="revoke a user with their keys and sessions")
     r.add_argument("name")
@@ -30,10 +40,18 @@ def run(args: argparse.Namespace) -> int:
 async def _users(args: argparse.Namespace) -> int:
     from proxy.admin.auth import AdminAuth, AuthError
     from proxy.settings import load_settings
-    from proxy.store import open_database
+    from proxy.store import exists, open_database
 
     settings = load_settings(args.config)
-    db = await open_database(settings.storage.url)
+    url = settings.storage.url
+    absent = exists.missing(url)
+    if absent is not None and not args.create:
+        print(
+            exists.explain("users", url, absent, args.config or "the embedded defaults"),
+            file=sys.stderr,
+        )
+        return 2
+    db = await open_database(url)
     auth = AdminAuth(db)
     try:
         if args.users_command == "add":

@@ -4,25 +4,36 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
 from proxy import appkeys
-from proxy.admin import charts, policy_ops
+from proxy.admin import charts, policy_ops, sends
 from proxy.admin.access import SESSION_COOKIE, secure_cookies
 from proxy.admin.api import METRICS_READERS, POLICY_READERS, POLICY_WRITERS, audit_filter, path_id
 from proxy.admin.api import diff_records as api_diff_records
-from proxy.admin.auth import AuthError, Principal
+from proxy.admin.auth import AuthError, LastAdmin, Principal
+from proxy.admin.drafts import load_draft, save_draft
 from proxy.admin.html import badge, csrf_field, e, notice, page, table
 from proxy.admin.params import int_param
-from proxy.admin.roles import ANALYST, ANY, AUDITOR, DESCRIPTIONS, PUBLIC, ROLES, roles
+from proxy.admin.roles import (
+    ANALYST,
+    ANY,
+    AUDITOR,
+    DEFAULT_ROLE,
+    DESCRIPTIONS,
+    PRIVACY_OFFICER,
+    PUBLIC,
+    ROLES,
+    roles,
+)
 from proxy.admin.routes import route
 from proxy.admin.state_keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.audit import query as audit_query
 from proxy.audit.log import AuditEvent, AuditUnavailable
+from proxy.policy import versions as policy_versions
 from proxy.policy.edit import set_rule
 from proxy.policy.model import Action, Policy
 from proxy.store.interface import StoreUnavailable
@@ -170,6 +181,8 @@ async def home(request: web.Request) -> web.Response:
   <div class="card"><h2>You</h2><p class="big">{e(p.name)}</p>
     <p>{e(p.role)}: {e(DESCRIPTIONS.get(p.role, ""))}</p></div>
 </div>"""
+    if p.role in sends.DASHBOARD_READERS:
+        body += await sends.dashboard(request)
     return _page(request, "phi-proxy administration", body, active="/admin/")
 
 
@@ -255,8 +268,39 @@ def policy_details(policy: Policy) -> str:
         ]
         parts.append("<h2>Custom recognizers</h2>")
         parts.append(table(["Name", "Entity", "Patterns (score)", "Context", "Deny list"], rows))
+    ps = policy.portal
+    parts.append("<h2>Secure portal</h2>")
+    parts.append(
+        table(
+            ["Setting", "Value"],
+            [
+                ["Organization", e(ps.organization)],
+                ["Clinic phone", e(ps.phone or "(not set)")],
+                ["Verification", e(ps.verification)],
+                ["Link expiry", e(f"{ps.expiry_hours:g} hours")],
+                ["View once", "yes" if ps.view_once else "no"],
+                ["Wrong answers before locking", e(ps.max_attempts)],
+                ["Notice length limit", e(f"{ps.max_length} characters")],
+                ["Records kept", e(f"{ps.retention_days:g} days")],
+                ["Time zone", e(ps.timezone)],
+                ["Notice template", f"<code>{e(ps.template)}</code>"],
+            ],
+            "portal-settings",
+        )
+    )
+    an = policy.analytics
+    parts.append("<h2>Analytics</h2>")
+    parts.append(
+        table(
+            ["Setting", "Value"],
+            [
+                ["Keep de-identified text", "yes" if an.keep_text else "no"],
+                ["Timestamp granularity", e(an.granularity)],
+            ],
+        )
+    )
     a = policy.allow
-    parts.append("<h2>Never PHI (the organisation's own details)</h2>")
+    parts.append("<h2>Never PHI (the organization's own details)</h2>")
     parts.append(
         table(
             ["Names", "Phones", "Websites", "Emails"],
@@ -286,23 +330,7 @@ async def policy_page(request: web.Request) -> web.Response:
     return _page(request, "Policy", body, active="/admin/policy")
 
 
-async def _draft(request: web.Request, principal: Principal) -> str:
-    row = await request.app[appkeys.STORE].fetchrow(
-        "SELECT yaml FROM admin_drafts WHERE user_name = ?", principal.name
-    )
-    return row["yaml"] if row else request.app[appkeys.POLICY].current.text
-
-
-async def _save_draft(request: web.Request, principal: Principal, text: str) -> None:
-    db = request.app[appkeys.STORE]
-    async with db.transaction() as tx:
-        await tx.execute("DELETE FROM admin_drafts WHERE user_name = ?", principal.name)
-        await tx.execute(
-            "INSERT INTO admin_drafts (user_name, yaml, updated_at) VALUES (?, ?, ?)",
-            principal.name,
-            text,
-            time.time(),
-        )
+_draft = load_draft
 
 
 def _error_block(err: ConfigError) -> str:
@@ -338,6 +366,15 @@ def _test_result(result: dict[str, Any]) -> str:
         if result["outgoing"] is not None
         else '<p class="outgoing blocked">Nothing leaves: the message is blocked.</p>'
     )
+    link = result.get("portal_link")
+    if link and result["outgoing"] is not None:
+        token_at = len(link) - 43
+        leaves += (
+            f'<p class="muted" id="notice-length">Notice: {len(result["outgoing"])} of at most '
+            f"{result['max_length']} characters. Each link is {len(link)} characters: "
+            f"<code>{e(link[:token_at])}</code> and a 43-character token "
+            "(<code>server.public_base_url</code> sets the start).</p>"
+        )
     view = f" (override {e(result['policy_view'])})" if result["policy_view"] else ""
     return f"""
 <section class="card result" id="result"><h2>Result: {badge(result["action"])}{view}</h2>
@@ -410,10 +447,10 @@ async def _edit_page(
 {_numbered(text, err.line) if err is not None and err.line else ""}
 </section>
 <section class="card"><h2>Publish</h2>
-<form method="post" action="/admin/policy/publish">{csrf}
-  <label>Reason (kept with the version)
-  <input name="reason" required maxlength="500"></label>
-  <button type="submit" class="danger"{disabled}>Publish draft</button>
+<p>Publishing starts with a review: every setting the draft changes, and warnings for the risky
+ones.</p>
+<form method="get" action="/admin/policy/review">
+  <button type="submit" class="danger"{disabled}>Review &amp; publish draft</button>
 </form></section>"""
     return _page(
         request, "Edit & test the policy", body, active="/admin/policy/edit", status=status
@@ -440,7 +477,7 @@ async def policy_edit(request: web.Request) -> web.Response:
 async def policy_draft(request: web.Request) -> web.Response:
     form = await _form(request)
     text = form.get("yaml", "")[: policy_ops.MAX_YAML].replace("\r\n", "\n")
-    await _save_draft(request, _who(request), text)
+    await save_draft(request, _who(request), text)
     return await _edit_page(request, text=text, message=notice("Draft saved."))
 
 
@@ -465,7 +502,7 @@ async def version_to_draft(request: web.Request) -> web.StreamResponse:
     rec = await request.app[VERSIONS].get(path_id(request))
     if rec is None:
         raise web.HTTPNotFound(text="no such version")
-    await _save_draft(request, _who(request), rec.yaml)
+    await save_draft(request, _who(request), rec.yaml)
     raise web.HTTPSeeOther("/admin/policy/edit")
 
 
@@ -502,7 +539,7 @@ async def policy_rule(request: web.Request) -> web.StreamResponse:
         policy_ops.parse_draft(new_text)
     except ConfigError as ex:
         return await _edit_page(request, message=_error_block(ex), status=422)
-    await _save_draft(request, p, new_text)
+    await save_draft(request, p, new_text)
     raise web.HTTPSeeOther(f"/admin/policy/edit?saved={entity}")
 
 
@@ -533,9 +570,20 @@ async def policy_publish_page(request: web.Request) -> web.StreamResponse:
     form = await _form(request)
     reason = form.get("reason", "").strip()[:500]
     p = _who(request)
-    if not reason:
-        return await _edit_page(request, message=notice("Give a reason.", "error"), status=400)
     text = await _draft(request, p)
+    try:
+        draft = policy_ops.parse_draft(text)
+    except ConfigError as ex:
+        return await _edit_page(request, message=_error_block(ex), status=422)
+    live = request.app[appkeys.POLICY].current
+    if form.get("reviewed", "") != draft.version:
+        return await _review_page(
+            request, draft, live, reason, "The draft changed since your review: review it again."
+        )
+    if not reason:
+        return await _review_page(request, draft, live, reason, "Give a reason.")
+    if policy_versions.risks(live, draft) and form.get("accept_risks") != "yes":
+        return await _review_page(request, draft, live, reason, "Confirm the warnings first.")
     try:
         policy = await policy_ops.publish(request, text, p.name, reason)
     except ConfigError as ex:
@@ -546,6 +594,54 @@ async def policy_publish_page(request: web.Request) -> web.StreamResponse:
         )
     await request.app[appkeys.STORE].execute("DELETE FROM admin_drafts WHERE user_name = ?", p.name)
     raise web.HTTPSeeOther(f"/admin/versions?published={policy.version}")
+
+
+async def _review_page(
+    request: web.Request, draft: Policy, live: Policy, reason: str = "", problem: str = ""
+) -> web.Response:
+    p = _who(request)
+    risks = policy_versions.risks(live, draft)
+    accept = (
+        '<label class="check"><input type="checkbox" name="accept_risks" value="yes" required>'
+        " I have read the warnings above and want to publish anyway</label>"
+        if risks
+        else ""
+    )
+    body = f"""{notice(e(problem), "error") if problem else ""}
+<p>Live <code>{e(live.version)}</code> → draft <code class="draft-version">{e(draft.version)}</code>
+</p>
+{_risk_block(risks)}
+<h2>What changes, setting by setting</h2>
+{_changes_table(policy_versions.diff_rules(live, draft))}
+<section class="card narrow"><h2>Publish</h2>
+<form method="post" action="/admin/policy/publish">{csrf_field(p)}
+  <input type="hidden" name="reviewed" value="{e(draft.version)}">
+  <label>Reason (kept with the version)
+  <input name="reason" required maxlength="500" value="{e(reason)}"></label>
+  {accept}
+  <button type="submit" class="danger">Publish draft</button>
+</form>
+<p><a href="/admin/policy/edit">← Back to the draft</a></p></section>"""
+    status = 400 if problem else 200
+    return _page(
+        request, "Review before publishing", body, active="/admin/policy/edit", status=status
+    )
+
+
+@route(
+    "GET",
+    "/admin/policy/review",
+    roles=POLICY_WRITERS,
+    summary="Review the draft's changes before publishing",
+    api=False,
+)
+async def policy_review_page(request: web.Request) -> web.Response:
+    text = await _draft(request, _who(request))
+    try:
+        draft = policy_ops.parse_draft(text)
+    except ConfigError as ex:
+        return await _edit_page(request, message=_error_block(ex), status=422)
+    return await _review_page(request, draft, request.app[appkeys.POLICY].current)
 
 
 @route(
@@ -616,13 +712,6 @@ async def versions_diff_page(request: web.Request) -> web.Response:
     if a is None or b is None:
         return _page(request, "Compare versions", notice("Pick two versions.", "error"), status=400)
     d = await api_diff_records(request, a, b)
-    rules = table(
-        ["What", "Before", "After"],
-        [
-            [f"<code>{e(c['what'])}</code>", _fmt_rule(c["old"]), _fmt_rule(c["new"])]
-            for c in d["rule_changes"]
-        ],
-    )
     lines = []
     for line in d["text_diff"]:
         cls = "add" if line.startswith("+") else "del" if line.startswith("-") else "ctx"
@@ -630,9 +719,30 @@ async def versions_diff_page(request: web.Request) -> web.Response:
     body = f"""
 <p>From <code>{e(d["from"]["version"])}</code> (#{d["from"]["id"]}) to
 <code>{e(d["to"]["version"])}</code> (#{d["to"]["id"]}).</p>
-<h2>What changed in meaning</h2>{rules if d["rule_changes"] else "<p>No rule changes.</p>"}
+{_risk_block(d.get("risks", []))}
+<h2>What changed, setting by setting</h2>{_changes_table(d["rule_changes"])}
 <h2>Text</h2><pre class="diff">{"".join(lines) or "identical"}</pre>"""
     return _page(request, "Compare versions", body, active="/admin/versions")
+
+
+def _risk_block(risks: list[str]) -> str:
+    if not risks:
+        return ""
+    items = "".join(f"<li>{e(r)}</li>" for r in risks)
+    return notice(f"<strong>Check these changes:</strong><ul class='risks'>{items}</ul>", "error")
+
+
+def _changes_table(changes: list[dict[str, Any]]) -> str:
+    if not changes:
+        return "<p>No setting changed.</p>"
+    return table(
+        ["What", "Before", "After"],
+        [
+            [f"<code>{e(c['what'])}</code>", _fmt_rule(c["old"]), _fmt_rule(c["new"])]
+            for c in changes
+        ],
+        "changes",
+    )
 
 
 def _fmt_rule(value: Any) -> str:
@@ -664,7 +774,13 @@ async def version_page(request: web.Request) -> web.Response:
 # -- audit, charts, exports -------------------------------------------------------------------
 
 
-@route("GET", "/admin/audit", roles=roles(AUDITOR), summary="The audit log with filters", api=False)
+@route(
+    "GET",
+    "/admin/audit",
+    roles=roles(AUDITOR, PRIVACY_OFFICER),
+    summary="The audit log with filters",
+    api=False,
+)
 async def audit_page(request: web.Request) -> web.Response:
     f = audit_filter(request)
     result = await audit_query.search(request.app[appkeys.STORE], f)
@@ -715,7 +831,15 @@ async def audit_page(request: web.Request) -> web.Response:
         "Who/via",
         "Recipient",
     ]
-    body = form + (table(headers, rows, "audit") if rows else "<p>No records match.</p>") + nxt
+    body = (
+        form
+        + (
+            f'<div class="scroll">{table(headers, rows, "audit")}</div>'
+            if rows
+            else "<p>No records match.</p>"
+        )
+        + nxt
+    )
     return _page(request, "Audit log", body, active="/admin/audit")
 
 
@@ -753,13 +877,35 @@ async def charts_page(request: web.Request) -> web.Response:
 
 @route("GET", "/admin/exports", roles=roles(ANALYST, AUDITOR), summary="Exports", api=False)
 async def exports_page(request: web.Request) -> web.Response:
-    body = """<p>Counts only — no message text, no phone numbers.</p>
+    from datetime import UTC, datetime, timedelta
+
+    from proxy.admin.html import can_see_api
+
+    p = _who(request)
+    today = datetime.now(UTC).date()
+    records = ""
+    if can_see_api(p, "/admin/api/exports"):
+        records = f"""<section class="card narrow"><h2>De-identified messages</h2>
+<p>One record per message, Safe Harbor de-identified (no names, numbers or exact dates), for a
+range of days (UTC), as one file.</p>
+<form method="get" action="/admin/api/exports">
+<label>First day <input type="date" name="since" required
+ value="{(today - timedelta(days=6)).isoformat()}"></label>
+<label>Last day <input type="date" name="until" required value="{today.isoformat()}"></label>
+<label>Format <select name="format">
+<option value="csv">CSV (spreadsheets)</option><option value="jsonl">JSON lines</option>
+<option value="parquet">Parquet (data tools)</option></select></label>
+<button type="submit">Download</button></form>
+<p class="muted">The same from a script:
+<code>GET /admin/api/exports?since=…&amp;until=…&amp;format=…</code>
+with an API key; from the server: <code>phi-proxy export</code>.</p></section>"""
+    body = f"""<p>No message text, no phone numbers.</p>
+{records}
+<section class="card narrow"><h2>Decisions per day (counts)</h2>
 <ul class="links">
-<li><a href="/admin/api/exports/decisions.csv?days=30">Decisions per day, last 30 days
- (CSV)</a></li>
-<li><a href="/admin/api/exports/decisions.csv?days=90">Decisions per day, last 90 days
- (CSV)</a></li>
-</ul>"""
+<li><a href="/admin/api/exports/decisions.csv?days=30">Last 30 days (CSV)</a></li>
+<li><a href="/admin/api/exports/decisions.csv?days=90">Last 90 days (CSV)</a></li>
+</ul></section>"""
     return _page(request, "Exports", body, active="/admin/exports")
 
 
@@ -772,34 +918,76 @@ async def _users_page(request: web.Request, message: str = "", status: int = 200
     csrf = csrf_field(p)
     rows = []
     for u in users:
-        keys = ", ".join(
-            f"<code>{e(k['id'])}</code>" + (" (revoked)" if k["revoked_at"] else "")
+        name = str(u["name"])
+        active = not u["revoked_at"]
+        keys = "".join(
+            f"<li><code>{e(k['id'])}</code>"
+            + (
+                " (revoked)"
+                if k["revoked_at"]
+                else f' <a class="button secondary small" href="/admin/keys/{e(k["id"])}/revoke">'
+                "Revoke key…</a>"
+            )
+            + "</li>"
             for k in u["keys"]  # type: ignore[attr-defined]
         )
+        issue = (
+            f'<form class="inline" method="post" action="/admin/users/{e(name)}/keys">{csrf}'
+            '<button class="secondary small" type="submit">Issue a key</button></form>'
+            if active
+            else ""
+        )
+        role_form = (
+            f'<form class="inline" method="post" action="/admin/users/{e(name)}/role">{csrf}'
+            f'<select name="role" aria-label="Role of {e(name)}">'
+            + "".join(
+                f'<option value="{r}"{" selected" if r == u["role"] else ""}>{r}</option>'
+                for r in ROLES
+            )
+            + '</select><button class="secondary small" type="submit">Change</button></form>'
+            if active
+            else e(u["role"])
+        )
         revoke = (
-            ""
-            if u["revoked_at"]
-            else f'<form class="inline" method="post" action="/admin/users/{e(u["name"])}/revoke">'
-            f'{csrf}<button class="danger" type="submit">Revoke</button></form>'
+            f'<a class="button danger small" href="/admin/users/{e(name)}/revoke">Revoke…</a>'
+            if active
+            else ""
         )
         rows.append(
             [
-                e(u["name"]),
-                e(u["role"]),
-                "revoked" if u["revoked_at"] else "active",
-                keys,
+                e(name),
+                role_form,
+                "active" if active else "revoked",
+                f'<ul class="keys">{keys}</ul>{issue}',
                 revoke,
             ]
         )
-    role_opts = "".join(f'<option value="{r}">{r} — {e(DESCRIPTIONS[r])}</option>' for r in ROLES)
+    role_opts = "".join(
+        f'<option value="{r}"{" selected" if r == DEFAULT_ROLE else ""}>{r} — '
+        f"{e(DESCRIPTIONS[r])}</option>"
+        for r in ROLES
+    )
     body = f"""{message}
-{table(["User", "Role", "State", "API keys", ""], rows)}
+<div class="scroll">{table(["User", "Role", "State", "API keys", ""], rows, "users")}</div>
 <section class="card narrow"><h2>Add a user</h2>
 <form method="post" action="/admin/users">{csrf}
 <label>Name <input name="name" required pattern="[A-Za-z0-9][A-Za-z0-9_.@-]{{0,63}}"></label>
-<label>Role <select name="role">{role_opts}</select></label>
+<label>Role (the least privileged is chosen until you pick another)
+<select name="role">{role_opts}</select></label>
 <button type="submit">Add user</button></form></section>"""
     return _page(request, "Users & API keys", body, active="/admin/users", status=status)
+
+
+def _confirm_page(
+    request: web.Request, title: str, text: str, action: str, button: str
+) -> web.Response:
+    p = _who(request)
+    body = f"""{notice(text, "error")}
+<form method="post" action="{e(action)}">{csrf_field(p)}
+<input type="hidden" name="confirm" value="yes">
+<div class="actions"><button class="danger" type="submit">{e(button)}</button>
+<a href="/admin/users">Cancel</a></div></form>"""
+    return _page(request, title, body, active="/admin/users")
 
 
 @route("GET", "/admin/users", roles=roles(), summary="Users and keys", api=False)
@@ -820,7 +1008,9 @@ async def _audit(request: web.Request, kind: str, details: dict[str, Any]) -> No
 async def users_add_page(request: web.Request) -> web.Response:
     form = await _form(request)
     try:
-        new = await request.app[AUTH].add_user(form.get("name", ""), form.get("role", ""))
+        new = await request.app[AUTH].add_user(
+            form.get("name", ""), form.get("role") or DEFAULT_ROLE
+        )
     except AuthError as ex:
         return await _users_page(request, notice(e(ex), "error"), 400)
     await _audit(request, "admin.user.add", {"user": new.name, "role": new.role})
@@ -833,12 +1023,95 @@ async def users_add_page(request: web.Request) -> web.Response:
     return await _users_page(request, shown)
 
 
-@route("POST", "/admin/users/{name}/revoke", roles=roles(), summary="Revoke a user", api=False)
-async def users_revoke_page(request: web.Request) -> web.Response:
+@route(
+    "GET", "/admin/users/{name}/revoke", roles=roles(), summary="Confirm revoking a user", api=False
+)
+async def users_revoke_confirm(request: web.Request) -> web.Response:
     name = request.match_info["name"]
+    return _confirm_page(
+        request,
+        f"Revoke {name}?",
+        f"<strong>{e(name)}</strong> will no longer be able to sign in; their API keys stop "
+        "working and their sessions end now. This cannot be undone (add the user again instead).",
+        f"/admin/users/{name}/revoke",
+        f"Revoke {name}",
+    )
+
+
+@route("POST", "/admin/users/{name}/revoke", roles=roles(), summary="Revoke a user", api=False)
+async def users_revoke_page(request: web.Request) -> web.StreamResponse:
+    name = request.match_info["name"]
+    form = await _form(request)
+    if form.get("confirm") != "yes":
+        return await users_revoke_confirm(request)
     try:
         await request.app[AUTH].revoke_user(name)
+    except LastAdmin as ex:
+        return await _users_page(request, notice(e(ex), "error"), 409)
     except AuthError as ex:
         return await _users_page(request, notice(e(ex), "error"), 404)
     await _audit(request, "admin.user.revoke", {"user": name})
     return await _users_page(request, notice(f"{e(name)} revoked (keys and sessions too)."))
+
+
+@route("POST", "/admin/users/{name}/role", roles=roles(), summary="Change a user's role", api=False)
+async def users_role_page(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    role = (await _form(request)).get("role", "")
+    try:
+        await request.app[AUTH].set_role(name, role)
+    except LastAdmin as ex:
+        return await _users_page(request, notice(e(ex), "error"), 409)
+    except AuthError as ex:
+        return await _users_page(request, notice(e(ex), "error"), 400)
+    await _audit(request, "admin.user.role", {"user": name, "role": role})
+    return await _users_page(
+        request, notice(f"{e(name)} is now {e(role)} (signed out of the console).")
+    )
+
+
+@route("POST", "/admin/users/{name}/keys", roles=roles(), summary="Issue an API key", api=False)
+async def keys_add_page(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    try:
+        key_id, key = await request.app[AUTH].add_key(name)
+    except AuthError as ex:
+        return await _users_page(request, notice(e(ex), "error"), 404)
+    await _audit(request, "admin.key.add", {"user": name, "key_id": key_id})
+    shown = notice(
+        f"API key <code>{e(key_id)}</code> for <strong>{e(name)}</strong>. Copy it now — it is "
+        f"shown once and stored only as a hash:<br><code class='secret'>{e(key)}</code>",
+        "info",
+    )
+    return await _users_page(request, shown)
+
+
+@route(
+    "GET", "/admin/keys/{key_id}/revoke", roles=roles(), summary="Confirm revoking a key", api=False
+)
+async def keys_revoke_confirm(request: web.Request) -> web.Response:
+    key_id = request.match_info["key_id"]
+    owner = await request.app[AUTH].key_owner(key_id)
+    if owner is None:
+        raise web.HTTPNotFound(text="no such key")
+    return _confirm_page(
+        request,
+        f"Revoke key {key_id}?",
+        f"API key <code>{e(key_id)}</code> of <strong>{e(owner)}</strong> stops working now; "
+        "anything using it will be refused.",
+        f"/admin/keys/{key_id}/revoke",
+        "Revoke key",
+    )
+
+
+@route("POST", "/admin/keys/{key_id}/revoke", roles=roles(), summary="Revoke a key", api=False)
+async def keys_revoke_page(request: web.Request) -> web.StreamResponse:
+    key_id = request.match_info["key_id"]
+    if (await _form(request)).get("confirm") != "yes":
+        return await keys_revoke_confirm(request)
+    try:
+        await request.app[AUTH].revoke_key(key_id)
+    except AuthError as ex:
+        return await _users_page(request, notice(e(ex), "error"), 404)
+    await _audit(request, "admin.key.revoke", {"key_id": key_id})
+    return await _users_page(request, notice(f"Key <code>{e(key_id)}</code> revoked."))

@@ -19,6 +19,7 @@ NAV = (
     ("/admin/policy", "Policy"),
     ("/admin/policy/edit", "Edit & test"),
     ("/admin/versions", "Versions"),
+    ("/admin/sends", "Sends"),
     ("/admin/audit", "Audit log"),
     ("/admin/charts", "Charts"),
     ("/admin/exports", "Exports"),
@@ -38,6 +39,11 @@ def can_see(principal: Principal | None, path: str) -> bool:
         if spec.method == "GET" and spec.path == path:
             return principal is not None and principal.role in spec.roles
     return False
+
+
+def can_see_api(principal: Principal | None, path: str) -> bool:
+    """Whether ``principal`` may GET the API route ``path`` (to show a link only to them)."""
+    return can_see(principal, path)
 
 
 def csrf_field(principal: Principal | None) -> str:
@@ -94,7 +100,11 @@ def table(headers: Iterable[str], rows: Iterable[Iterable[str]], cls: str = "") 
     """Cells are HTML already (escape values with :func:`e` first)."""
     head = "".join(f"<th>{e(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    # wide tables scroll inside their box instead of widening the page (phones, 820 px)
+    return (
+        f'<div class="scroll"><table class="{cls}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 def badge(action: str) -> str:

@@ -63,28 +63,54 @@ def int_param(request: web.Request, name: str, default: int | None, lo: int, hi:
     return v
 
 
-def time_param(request: web.Request, name: str) -> float | None:
-    """Seconds since the epoch, or an ISO date / date-time (UTC unless it says otherwise)."""
-    raw = request.query.get(name, "").strip()
-    if not raw:
-        return None
+_US_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m-%d-%Y")
+
+
+def parse_time(raw: str) -> float | None:
+    """Seconds since the epoch from epoch seconds, an ISO date or date-time, or a US date
+    (``11/29/2026``, ``11/29/26``, with an optional ``HH:MM``); UTC unless it says otherwise.
+    None when it is none of these."""
+    raw = raw.strip()
     try:
         v = float(raw)
         if v != v or v in (float("inf"), float("-inf")) or not 0 <= v < 1e11:
-            raise ValueError
+            return None
         return v
     except ValueError:
         pass
+    dt: datetime | None = None
     try:
         dt = datetime.fromisoformat(raw)
     except ValueError:
-        raise bad_request(f"{name}: a date (2026-11-29), date-time, or epoch seconds") from None
+        for fmt in _US_FORMATS:
+            try:
+                dt = datetime.strptime(raw, fmt)
+                break
+            except ValueError:
+                continue
+    if dt is None:
+        return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     try:
         return dt.timestamp()
     except (OverflowError, OSError, ValueError):
-        raise bad_request(f"{name}: out of range") from None
+        return None
+
+
+def time_param(request: web.Request, name: str) -> float | None:
+    """Seconds since the epoch from epoch seconds, an ISO date / date-time, or a US date
+    (11/29/2026); UTC unless it says otherwise. Anything else is a 400 saying what to type."""
+    raw = request.query.get(name, "").strip()
+    if not raw:
+        return None
+    v = parse_time(raw)
+    if v is None:
+        raise bad_request(
+            f"{name}: {raw[:40]!r} is not a date; type 11/29/2026 or 2026-11-29 (a time may "
+            "follow: 11/29/2026 14:30), or epoch seconds"
+        )
+    return v
 
 
 def config_error_json(e: ConfigError) -> dict[str, Any]:

@@ -42,7 +42,8 @@ async def test_text(
     if detector is None:
         raise web.HTTPServiceUnavailable(text="no detector")
     try:
-        return await evaluate(detector, policy, text, sender)
+        base = request.app[appkeys.SETTINGS].server.public_base_url
+        return await evaluate(detector, policy, text, sender, base)
     except RecognizersUnsupported as e:
         raise ConfigError(DRAFT, "recognizers", str(e)) from None
 

@@ -32,6 +32,11 @@ def register(sub: Any) -> None:
     e.add_argument("--until", type=_date, help="last day, inclusive (default: --since)")
     e.add_argument("--format", choices=FORMATS, default="parquet")
     e.add_argument("--out", required=True, type=Path, help="directory for date=YYYY-MM-DD/")
+    e.add_argument(
+        "--create",
+        action="store_true",
+        help="allow a store that does not exist yet (else: refused, naming the path)",
+    )
 
 
 def _date(value: str) -> date:
@@ -99,7 +104,7 @@ async def deidentify_stream(deid: Any, policy: Any, stdin: TextIO, stdout: TextI
 
 async def export(args: argparse.Namespace) -> int:
     from proxy.settings import load_settings
-    from proxy.store import open_database
+    from proxy.store import exists, open_database
 
     url = args.db or load_settings(args.config).storage.url
     since = args.since or datetime.now(UTC).date()
@@ -107,14 +112,20 @@ async def export(args: argparse.Namespace) -> int:
     if until < since:
         print("phi-proxy export: --until is before --since", file=sys.stderr)
         return 2
+    absent = exists.missing(url)
+    if absent is not None and not args.create:
+        source = "--db" if args.db else (args.config or "the embedded defaults")
+        print(exists.explain("export", url, absent, source), file=sys.stderr)
+        return 2
     db = await open_database(url)
     try:
         report = await export_partitioned(db, since, until, args.format, args.out)
     finally:
         await db.close()
-    if sys.stderr.isatty():
-        print(
-            f"exported {report.rows} record(s) in {len(report.files)} file(s) to {args.out}",
-            file=sys.stderr,
-        )
+    # one summary line, on a terminal or not (a script's log shows what was written)
+    print(
+        f"phi-proxy export: {report.rows} record(s) in {len(report.files)} file(s), "
+        f"{since.isoformat()} to {until.isoformat()}, {args.format}, in {args.out}",
+        file=sys.stderr,
+    )
     return 0

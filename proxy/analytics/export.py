@@ -158,13 +158,26 @@ def partition_path(out_dir: Path, day: str, fmt: str) -> Path:
 Progress = Callable[[Iterable[tuple[str, int]], int], Iterable[tuple[str, int]]]
 
 
+LONG_EXPORT_RECORDS = 2000  # a bar for exports at least this big (or of several days)
+
+
 def tty_progress(days: Iterable[tuple[str, int]], total: int) -> Iterable[tuple[str, int]]:
-    """A progress bar on a terminal's stderr; nothing at all in a pipe."""
-    if not sys.stderr.isatty():
+    """A progress bar in records on a terminal's stderr, for long exports (several days, or
+    many records); nothing at all in a pipe, where the summary line says what was written."""
+    days = list(days)
+    records = sum(n for _, n in days)
+    if not sys.stderr.isatty() or (len(days) < 2 and records < LONG_EXPORT_RECORDS):
         return days
     from tqdm import tqdm
 
-    return tqdm(days, total=total, unit="day", desc="export", file=sys.stderr)
+    def ticking() -> Iterable[tuple[str, int]]:
+        with tqdm(total=records, unit="record", desc="export", file=sys.stderr) as bar:
+            for day, n in days:
+                bar.set_postfix_str(day, refresh=False)
+                yield day, n
+                bar.update(n)
+
+    return ticking()
 
 
 async def export_partitioned(

@@ -18,9 +18,9 @@ from models.findings import Finding
 from proxy import appkeys, metrics
 from proxy.analytics.wiring import record_sends
 from proxy.audit.log import AuditEvent, AuditUnavailable, pseudonym
-from proxy.errors import BadRequest, Blocked, Refusal, refuse
+from proxy.errors import BadRequest, Blocked, OptedOut, Refusal, Unavailable, refuse
 from proxy.optout.enforce import enforce as enforce_optout
-from proxy.outbound import idempotency, perimeter
+from proxy.outbound import idempotency, outcomes, perimeter
 from proxy.outbound.forward import UpstreamError, request_headers, send
 from proxy.outbound.idempotency import IDEMPOTENCY, Claim
 from proxy.outbound.limits import read_body
@@ -33,6 +33,43 @@ from proxy.tasks import spawn
 
 AUDIT_RESULT_TASK = "audit-result:"  # drained before the store closes (proxy.app)
 log = logging.getLogger("phi_proxy.handler")
+
+
+def _record_outcome(app: web.Application, o: outcomes.SendOutcome) -> None:
+    """File what became of this send, after the answer (drained at shutdown with the results)."""
+    spawn(outcomes.record(app[appkeys.STORE], o), name=f"{AUDIT_RESULT_TASK}outcome:{o.request_id}")
+
+
+def _decided(
+    decisions: list[Decision], parsed: Parsed, policy: Policy, token_ids: dict[int, str] | None
+) -> dict[str, object]:
+    """The outcome row's fields that come from the decisions (ids and types, never text)."""
+    worst = max((d.action for d in decisions), default=Action.ALLOW)
+    return {
+        "action": worst.label,
+        "policy_version": policy.version,
+        "entity_types": tuple(sorted({t for d in decisions for t in d.entity_types})),
+        "decision_ids": tuple(d.decision_id for d in decisions),
+        "portal_token_ids": tuple((token_ids or {}).values()),
+        "recipients": len({to for m in parsed.messages for to in m.to}),
+    }
+
+
+def _refusal_outcome(
+    refusal: Refusal, portal_refusal: str
+) -> tuple[outcomes.Outcome, outcomes.Reason]:
+    """How a refusal is filed: a policy block is "blocked"; anything else is "refused", why."""
+    if isinstance(refusal, Blocked):
+        if portal_refusal:
+            return "refused", outcomes.portal_reason(portal_refusal)
+        return "blocked", ""
+    if isinstance(refusal, OptedOut):
+        return "refused", "opted_out"
+    if isinstance(refusal, Unavailable):
+        return "refused", outcomes.unavailable_reason(refusal.component)
+    if isinstance(refusal, BadRequest):
+        return "refused", "bad_request"
+    return "refused", "refused_other"
 
 
 async def read_incoming(request: web.Request, target: perimeter.Target) -> Incoming:
@@ -72,6 +109,8 @@ async def outbound(
     detection: asyncio.Future[list[list[Finding]]] | None = None
     claim: Claim | None = None
     sent: list[bool] = []  # True once the request may have reached the provider
+    decided: dict[str, object] = {}  # the outcome row's decision fields, once decided
+    portal_refusal = ""
     try:
         # 1. perimeter: every field classified, then the adapter's reading
         incoming = await read_incoming(request, target)
@@ -106,10 +145,10 @@ async def outbound(
         for d in decisions:
             metrics.DECISIONS.labels(d.action.label).inc()
         _log_decisions(request_id, provider.name, decisions, policy.monitor)
+        decided = _decided(decisions, parsed, policy, None)
 
         # 4. act, and 5. audit: the record is durable before anything leaves
         blocked = worst == Action.BLOCK
-        portal_refusal = ""
         links = PortalLinks()
         if worst == Action.PORTAL:
             # clinical detail: the original goes into the vault, the text becomes a link notice
@@ -119,6 +158,7 @@ async def outbound(
                 )
             except PortalRefused as e:
                 blocked, portal_refusal = True, str(e)
+            decided = _decided(decisions, parsed, policy, links.token_ids)
         await _audit_decisions(
             request,
             provider,
@@ -153,6 +193,17 @@ async def outbound(
         drop = (*parsed.drop_headers, DOB_HEADER)
         response = await forward(request, provider, incoming, body, drop, request_id, sent)
     except Refusal as refusal:  # nothing was forwarded
+        outcome, reason = _refusal_outcome(refusal, portal_refusal)
+        _record_outcome(
+            app,
+            outcomes.SendOutcome(
+                request_id,
+                provider.name,
+                outcome,
+                reason,
+                **decided,  # type: ignore[arg-type]
+            ),
+        )
         return refuse(provider, refusal, request_id)
     finally:
         if detection is not None:
@@ -168,6 +219,21 @@ async def outbound(
     spawn(
         _audit_result(request, provider, request_id, response.status),
         name=f"{AUDIT_RESULT_TASK}{request_id}",
+    )
+    monitored = any(d.action != d.would_action for d in decisions)
+    filed: outcomes.Reason = "monitor" if monitored else ""
+    if response.status >= 400:
+        filed = "upstream_unreachable" if response.status == 502 else "upstream_error"
+    _record_outcome(
+        app,
+        outcomes.SendOutcome(
+            request_id,
+            provider.name,
+            outcomes.outcome_of([d.action.label for d in decisions], bool(links.texts), False),
+            filed,
+            upstream_status=response.status,
+            **decided,  # type: ignore[arg-type]
+        ),
     )
     record_sends(
         app, provider.name, parsed.messages, decisions, findings, policy, response.status, outgoing

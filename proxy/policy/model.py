@@ -86,6 +86,8 @@ class PortalSettings:
     max_length: int = 306  # two concatenated GSM-7 segments (config/POLICY.md, portal notices)
     max_attempts: int = 5  # failed verifications before the link locks
     retention_days: float = 30.0  # records are purged this long after creation (or at expiry)
+    phone: str = ""  # the clinic's number, a tap-to-call link on the portal's pages
+    timezone: str = "UTC"  # IANA zone the portal's pages show dates in
 
 
 _PHONEISH = re.compile(r"^\+?[\d\s().-]{7,}$")
@@ -264,5 +266,9 @@ def as_dict(policy: Policy) -> dict[str, Any]:
             "phones": list(policy.allow.phones),
             "websites": list(policy.allow.websites),
             "emails": list(policy.allow.emails),
+        },
+        "portal": {k: getattr(policy.portal, k) for k in PortalSettings.__dataclass_fields__},
+        "analytics": {
+            k: getattr(policy.analytics, k) for k in type(policy.analytics).__dataclass_fields__
         },
     }

@@ -73,6 +73,16 @@ def _str_list(doc: YamlDoc, key: str, v: object) -> tuple[str, ...]:
     return tuple(v)
 
 
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return False
+    return True
+
+
 def _score(doc: YamlDoc, key: str, v: object) -> float:
     if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= float(v) <= 1.0:
         raise doc.error(key, "must be a number between 0 and 1")
@@ -322,6 +332,8 @@ _PORTAL_KEYS = {
     "max_length",
     "max_attempts",
     "retention_days",
+    "phone",
+    "timezone",
 }
 
 
@@ -441,6 +453,10 @@ def _parse(doc: YamlDoc, text: str = "") -> Policy:
         )
     if "{link}" not in portal.template:
         raise doc.error("portal.template", "must contain {link}")
+    if portal.phone and len(_phone_digits(portal.phone)) < 7:
+        raise doc.error("portal.phone", "not a phone number (fewer than 7 digits)")
+    if not _known_zone(portal.timezone):
+        raise doc.error("portal.timezone", "not an IANA time zone name (e.g. America/Chicago)")
 
     overrides = parse_overrides(doc, top.get("overrides"), known, default_min)
 

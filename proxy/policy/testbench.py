@@ -21,9 +21,14 @@ from proxy.policy.notice import PREVIEW_LINK, NoticeTooLong, compose
 MAX_TEXT = 5000
 
 
-def report(text: str, findings: Sequence[Finding], policy: Policy) -> dict[str, Any]:
-    """Findings (acting or not, and why), the decision and the text that would leave."""
+def report(
+    text: str, findings: Sequence[Finding], policy: Policy, base_url: str | None = None
+) -> dict[str, Any]:
+    """Findings (acting or not, and why), the decision and the text that would leave (a portal
+    notice with a link as long as a real one on ``base_url``, the public URL)."""
     d = decide(text, findings, policy)
+    link = preview_link(base_url)
+    out = outgoing(d, policy, text, findings, link)
     acting = set(d.findings)
     rows = []
     for f in findings:
@@ -46,19 +51,30 @@ def report(text: str, findings: Sequence[Finding], policy: Policy) -> dict[str, 
         "entity_types": list(d.entity_types),
         "findings": rows,
         "forwarded": d.action not in (Action.BLOCK, Action.PORTAL),
-        "outgoing": outgoing(d, policy, text, findings),
+        "outgoing": out,
+        "portal_link": link if d.action == Action.PORTAL else None,
+        "max_length": policy.portal.max_length,
     }
 
 
+def preview_link(base_url: str | None) -> str:
+    """A link as long as a real one: the configured public URL and a 43-character token."""
+    if not base_url:
+        return PREVIEW_LINK
+    return f"{base_url.rstrip('/')}/portal/" + "X" * 43
+
+
 def outgoing(
-    d: Decision, policy: Policy, text: str = "", findings: Sequence[Finding] = ()
+    d: Decision,
+    policy: Policy,
+    text: str = "",
+    findings: Sequence[Finding] = (),
+    link: str = PREVIEW_LINK,
 ) -> str | None:
     """The text the provider would receive (a portal notice preview for portal; None if blocked)."""
     if d.action == Action.PORTAL:
         try:
-            return compose(
-                policy, text=text, findings=findings, acting=d.findings, link=PREVIEW_LINK
-            )
+            return compose(policy, text=text, findings=findings, acting=d.findings, link=link)
         except NoticeTooLong:
             return None
     if d.action == Action.BLOCK:
@@ -76,9 +92,13 @@ def evaluate_sync(
 
 
 async def evaluate(
-    detector: PolicyDetector, policy: Policy, text: str, sender: str | None = None
+    detector: PolicyDetector,
+    policy: Policy,
+    text: str,
+    sender: str | None = None,
+    base_url: str | None = None,
 ) -> dict[str, Any]:
     """For the server: a draft policy gets its own recognizers; runs off the event loop."""
     d = detector.for_policy(policy)
     found = await asyncio.to_thread(detector.detect_with, d, [text], policy.needed_entities())
-    return report(text, found[0], policy.for_sender(sender))
+    return report(text, found[0], policy.for_sender(sender), base_url)

@@ -14,6 +14,7 @@ import contextlib
 import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -26,6 +27,7 @@ from proxy.policy.notice import NoticeTooLong, fill
 from proxy.portal import pages, verify
 from proxy.portal.delivery import Delivery, deliver
 from proxy.portal.service import Portal, PortalUnavailable, View
+from proxy.portal.vault import Link
 from proxy.store.failure_counts import FailureCounts
 from proxy.store.interface import StoreUnavailable
 
@@ -143,7 +145,7 @@ def _paths(request: web.Request, token: str) -> tuple[str, str]:
 async def _limited(request: web.Request) -> web.Response | None:
     """The "please wait" page once this address has used up its failures, else None."""
     if await request.app[LIMITER].blocked(_client(request)):
-        return _respond(pages.rate_limited())
+        return _respond(pages.rate_limited(_clinic(request)))
     return None
 
 
@@ -155,7 +157,7 @@ async def _view_response(request: web.Request, token: str, view: View) -> web.Re
 
 async def _bad_form(request: web.Request) -> web.Response:
     await request.app[LIMITER].hit(_client(request))
-    return _respond(pages.bad_form())
+    return _respond(pages.bad_form(_clinic(request)))
 
 
 def _counted(handler: Handler) -> Handler:
@@ -167,32 +169,41 @@ def _counted(handler: Handler) -> Handler:
             return await handler(request)
         except StoreUnavailable as e:
             log.error("portal: store unavailable: %s", e)
-            return _respond(pages.error())
+            return _respond(pages.error(_clinic(request)))
 
     return wrapped
+
+
+def _clinic(request: web.Request, link: Link | None = None) -> pages.Clinic:
+    """Who the pages name: the link's organization (as it was sent), else the current policy's;
+    the phone number and time zone are always the current policy's."""
+    ps = request.app[appkeys.POLICY].current.portal
+    name = link.organization if link is not None else ps.organization
+    return pages.Clinic(name=name, phone=ps.phone, timezone=ps.timezone)
 
 
 def _render(request: web.Request, token: str, view: View) -> pages.Page:
     portal = request.app[PORTAL]
     action, code_action = _paths(request, token)
     link = view.link
-    org = link.organization if link is not None else ""
+    c = _clinic(request, link)
+    once = link is not None and link.view_once
     csrf = verify.csrf_token(portal.csrf_key, verify.token_hash(token))
     if view.page == "form":
-        return pages.dob_form(action, csrf, org, view.error, view.attempts_left)
+        return pages.dob_form(action, csrf, c, view.error, view.attempts_left, once)
     if view.page == "code_start":
-        return pages.code_start(code_action, csrf, org, view.error)
+        return pages.code_start(code_action, csrf, c, view.error, once)
     if view.page == "code_form":
-        return pages.code_form(action, code_action, csrf, org, view.error, view.attempts_left)
+        return pages.code_form(action, code_action, csrf, c, view.error, view.attempts_left, once)
     if view.page == "confirm":
-        return pages.confirm(action, csrf, org)
+        return pages.confirm(action, csrf, c, view.error, once)
     if view.page == "message" and view.text is not None and link is not None:
-        return pages.message(view.text, org, link.view_once)
+        return pages.message(view.text, c, link.view_once, link.created_at, link.expires_at)
     if view.page == "locked":
-        return pages.locked(org)
+        return pages.locked(c)
     if view.page == "viewed":
-        return pages.viewed(org)
-    return pages.unavailable()
+        return pages.viewed(c)
+    return pages.unavailable(_clinic(request))
 
 
 @_counted
@@ -203,12 +214,20 @@ async def page(request: web.Request) -> web.Response:
     try:
         view = await request.app[PORTAL].open(token, _client(request))
     except PortalUnavailable:
-        return _respond(pages.error())
+        return _respond(pages.error(_clinic(request)))
     return await _view_response(request, token, view)
 
 
-async def _form(request: web.Request) -> tuple[str, str] | None:
-    """The posted (csrf, answer), or None if the form is not ours or not fresh."""
+@dataclass(frozen=True)
+class _Posted:
+    csrf: str
+    answer: str
+    acknowledged_once: bool
+
+
+async def _form(request: web.Request) -> _Posted | None:
+    """The posted form, or None if it is not ours or not fresh. A date of birth typed in the
+    three fields (month, day, year) becomes one ``YYYY-MM-DD`` answer ("" if it is not a date)."""
     if request.content_length is not None and request.content_length > 4096:
         return None
     data = await request.post()
@@ -218,7 +237,11 @@ async def _form(request: web.Request) -> tuple[str, str] | None:
     portal = request.app[PORTAL]
     if not verify.csrf_ok(portal.csrf_key, verify.token_hash(request.match_info["token"]), csrf):
         return None
-    return csrf, answer[:64]
+    parts = [data.get(k) for k in ("month", "day", "year")]
+    if any(p is not None for p in parts):
+        texts = [p[:16] if isinstance(p, str) else "" for p in parts]
+        answer = verify.dob_from_parts(texts[0], texts[1], texts[2]) or ""
+    return _Posted(csrf, answer[:64], data.get("once") == "yes")
 
 
 @_counted
@@ -230,9 +253,11 @@ async def answer(request: web.Request) -> web.Response:
     if form is None:
         return await _bad_form(request)
     try:
-        view = await request.app[PORTAL].answer(token, form[1], _client(request))
+        view = await request.app[PORTAL].answer(
+            token, form.answer, _client(request), form.acknowledged_once
+        )
     except PortalUnavailable:
-        return _respond(pages.error())
+        return _respond(pages.error(_clinic(request)))
     return await _view_response(request, token, view)
 
 
@@ -263,7 +288,7 @@ async def send_code(request: web.Request) -> web.Response:
     try:
         view = await app[PORTAL].send_code(token, _client(request), sender)
     except PortalUnavailable:
-        return _respond(pages.error())
+        return _respond(pages.error(_clinic(request)))
     return await _view_response(request, token, view)
 
 
@@ -272,4 +297,4 @@ async def not_available(request: web.Request) -> web.Response:
     if limited := await _limited(request):
         return limited
     await request.app[LIMITER].hit(_client(request))
-    return _respond(pages.unavailable())
+    return _respond(pages.unavailable(_clinic(request)))

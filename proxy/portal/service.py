@@ -67,7 +67,7 @@ class View:
     page: str  # form | code_start | code_form | confirm | message | unavailable | locked | viewed
     link: Link | None = None
     text: str | None = None
-    error: str = ""  # wrong | code_limit | code_failed | code_wait
+    error: str = ""  # wrong | format | once | code_limit | code_failed | code_wait
     attempts_left: int = 0
 
 
@@ -118,7 +118,8 @@ class Portal:
             if dob is None:
                 raise PortalRefused(
                     "portal verification is by date of birth and none was given: send it in "
-                    f"the {verify.DOB_HEADER} header (YYYY-MM-DD)"
+                    f"the {verify.DOB_HEADER} header (YYYY-MM-DD; per request from each SDK: "
+                    "docs/SDK-DOB.md)"
                 )
             secret["dob"] = dob
         elif ps.verification == "sms_code":
@@ -219,8 +220,13 @@ class Portal:
         live = link.code_hash is not None and (link.code_expires_at or 0) > now
         return "code_form" if live else "code_start"
 
-    async def answer(self, token: str, answer: str, client: str) -> View:
-        """Check a verification answer; show the original on success."""
+    async def answer(
+        self, token: str, answer: str, client: str, acknowledged_once: bool = True
+    ) -> View:
+        """Check a verification answer; show the original on success.
+
+        Neither a date of birth that cannot be read (nor a possible one) nor a view-once link
+        whose warning was not confirmed counts as an attempt: the form comes back saying why."""
         hashed = verify.token_hash(token)
         link = await self.vault.get(hashed)
         now = self.clock()
@@ -235,6 +241,11 @@ class Portal:
         if state != "available":
             await self._audit("portal.verify", state, link, client)
             return View(state, link)
+        page = self._form_page(link, now)
+        if link.verification == "dob" and verify.normalize_dob(answer) is None:
+            return View(page, link, error="format", attempts_left=link.attempts_left)
+        if link.view_once and not acknowledged_once:
+            return View(page, link, error="once", attempts_left=link.attempts_left)
         try:
             ok = await self._check(link, answer, now)
         except (IntegrityError, KeyringError) as e:

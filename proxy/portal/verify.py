@@ -19,28 +19,102 @@ CODE_DIGITS = 6
 CODE_TTL_SECONDS = 600
 CSRF_TTL_SECONDS = 3600
 
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-_US = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$")
-_COMPACT = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_SEP = r"\s*[/.\-\s,]\s*"
+_ISO = re.compile(r"^(\d{4})" + _SEP + r"(\d{1,2})" + _SEP + r"(\d{1,2})$")
+_US = re.compile(r"^(\d{1,2})" + _SEP + r"(\d{1,2})" + _SEP + r"(\d{2}|\d{4})$")
+_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4}|\d{2})$")
+_NAMED = re.compile(
+    r"^([a-z]+)\.?" + _SEP + r"?(\d{1,2})(?:st|nd|rd|th)?" + _SEP + r"(\d{2}|\d{4})$"
+)
+_NAMED_DAY_FIRST = re.compile(
+    r"^(\d{1,2})(?:st|nd|rd|th)?" + _SEP + r"?([a-z]+)\.?" + _SEP + r"(\d{2}|\d{4})$"
+)
+EARLIEST_YEAR = 1880
 
 
-def normalize_dob(value: str) -> str | None:
-    """``YYYY-MM-DD`` from ISO, ``MM/DD/YYYY`` (also with - . or space) or ``MMDDYYYY``."""
-    m = _ISO.match(value)
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-    else:
-        m = _US.match(value) or _COMPACT.match(value)
-        if not m:
-            return None
-        mo, d, y = (int(g) for g in m.groups())
+def full_year(year: str, today: date | None = None) -> int | None:
+    """A four-digit year; two digits resolve to the latest year not after this one (a birth
+    date is never in the future: in 2026, ``50`` is 1950 and ``24`` is 2024)."""
+    if not year.isdigit() or len(year) not in (2, 4):
+        return None
+    y = int(year)
+    if len(year) == 4:
+        return y
+    this_year = (today or date.today()).year
+    candidate = this_year - this_year % 100 + y
+    return candidate if candidate <= this_year else candidate - 100
+
+
+def month_number(value: str) -> int | None:
+    """1-12 from ``7``, ``07``, ``Jul``, ``July`` (any case)."""
+    v = value.strip().lower().rstrip(".")
+    if v.isdigit():
+        return int(v) if 1 <= int(v) <= 12 else None
+    return _MONTHS.get(v)
+
+
+def dob_from_parts(month: str, day: str, year: str, today: date | None = None) -> str | None:
+    """``YYYY-MM-DD`` from three separately typed fields, or None if they are not a birth date."""
+    mo = month_number(month)
+    d, y = day.strip(), full_year(year.strip(), today)
+    if mo is None or not d.isdigit() or y is None:
+        return None
+    found = _checked(y, mo, int(d), today)
+    if found is None and len(year.strip()) == 2:  # 12/31/26 typed on 2026-12-07 is 1926
+        found = _checked(y - 100, mo, int(d), today)
+    return found
+
+
+def _checked(y: int, mo: int, d: int, today: date | None) -> str | None:
     try:
         day = date(y, mo, d)
     except ValueError:
         return None
-    if not 1880 <= day.year <= date.today().year:
+    if day.year < EARLIEST_YEAR or day > (today or date.today()):
         return None
     return day.isoformat()
+
+
+def normalize_dob(value: str, today: date | None = None) -> str | None:
+    """``YYYY-MM-DD`` from the forms people type: ISO, ``MM/DD/YYYY`` or ``M/D/YY`` (also with
+    ``-``, ``.``, spaces around the separators), ``MMDDYYYY``, ``July 2, 1950``, ``2 July 1950``.
+    None when it is not a date of birth (unparseable, impossible, or in the future)."""
+    v = " ".join(value.strip().lower().split())
+    m = _ISO.match(v)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+        return _checked(y, mo, d, today)
+    m = _US.match(v) or _COMPACT.match(v)
+    if m:
+        return dob_from_parts(m.group(1), m.group(2), m.group(3), today)
+    m = _NAMED.match(v)
+    if m:
+        return dob_from_parts(m.group(1), m.group(2), m.group(3), today)
+    m = _NAMED_DAY_FIRST.match(v)
+    if m:
+        return dob_from_parts(m.group(2), m.group(1), m.group(3), today)
+    return None
 
 
 def same(a: str, b: str) -> bool:

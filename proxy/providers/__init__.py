@@ -73,9 +73,10 @@ def check_config_routes(config: ProvidersConfig) -> None:
 
 
 def build_providers(
-    config: ProvidersConfig, urls: Mapping[str, str] | None = None
+    config: ProvidersConfig, urls: Mapping[str, str] | None = None, public_base_url: str = ""
 ) -> dict[str, Provider]:
-    """Every built-in provider plus the configured generic ones, mounted and pointed upstream."""
+    """Every built-in provider plus the configured generic ones, mounted and pointed upstream;
+    their refusals link to the error-code page at ``public_base_url``."""
     urls = urls or {}
     providers: dict[str, Provider] = {}
     for name, cls in REGISTRY.items():
@@ -86,6 +87,7 @@ def build_providers(
         providers[entry.name] = Generic(entry)
     for name, p in providers.items():
         p.upstream = urls.get(name) or p.default_upstream
+        p.error_docs = public_base_url.rstrip("/")
     check_routes(providers.values())
     return providers
 

@@ -133,6 +133,10 @@ class Provider(ABC):
     def error(self, status: int, code: str | int, message: str) -> web.Response:
         """A response in this provider's own error shape."""
 
+    # Where the proxy's own error codes are explained (``<public_base_url>/errors``; set by
+    # build_providers); "" until then, which makes links relative ("/errors/90001").
+    error_docs: str = ""
+
     # Provider-specific error codes for the proxy's own refusals; adapters override as needed.
     blocked_code: str | int = "PHI_BLOCKED"
     opted_out_code: str | int = "OPTED_OUT"

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import web
 
+from proxy.error_codes import more_info
 from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
 from proxy.providers.operations import (
     BOOL_SCALAR,
@@ -185,7 +186,8 @@ class Twilio(Provider):
     operations = OPERATIONS
     namespaces = ("/2010-04-01/",)
 
-    # Twilio's own codes where they exist; 9xxxx are phi-proxy's (see README, "Error codes").
+    # Twilio's own codes where they exist; 9xxxx are phi-proxy's (proxy/error_codes.py). Every
+    # refusal's more_info links to the proxy's own page for its code (``/errors/<code>``).
     blocked_code = 90001
     unavailable_code = 90002
     bad_request_code = 90003
@@ -245,7 +247,7 @@ class Twilio(Provider):
             {
                 "code": code,
                 "message": message,
-                "more_info": _MORE_INFO.format(code=code),
+                "more_info": more_info(self.error_docs, code) or _MORE_INFO.format(code=code),
                 "status": status,
             },
             status=status,

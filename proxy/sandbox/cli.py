@@ -5,12 +5,20 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+# Where `serve --sandbox` puts it: serve's default port (8080) + 1 (a test keeps them together).
+DEFAULT_PORT = 8081
+
 
 def register(sub: Any) -> None:
     sb = sub.add_parser("sandbox", help="run only the local sandbox provider")
     sb.set_defaults(run=run)
     sb.add_argument("--host", default="127.0.0.1")
-    sb.add_argument("--port", type=int, default=8025)
+    sb.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"default {DEFAULT_PORT}: where 'serve --sandbox' puts it (serve's port + 1)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -45,6 +45,25 @@ def serve(args: argparse.Namespace) -> int:
         server = replace(server, host=args.host)
     if args.port:
         server = replace(server, port=args.port)
+    import secrets
+
+    from proxy.server.public_url import PublicUrlError, install_probe, resolve_public_url
+
+    configured = settings.server.public_base_url
+    try:
+        public = resolve_public_url(
+            configured if "server.public_base_url" in settings.configured else None,
+            server.port,
+            sandbox=args.sandbox,
+            tls=bool(server.tls_cert),
+        )
+    except PublicUrlError as e:
+        print(f"phi-proxy: {e}", file=sys.stderr)
+        return 2
+    if public.note:
+        log.log(logging.WARNING if public.warn else logging.INFO, "%s", public.note)
+    server = replace(server, public_base_url=public.url)
+    instance = secrets.token_hex(16)  # one id for every worker of this start
     settings = replace(settings, server=server)
     sandbox_port = server.port + 1
     if args.sandbox:
@@ -85,6 +104,7 @@ def serve(args: argparse.Namespace) -> int:
             else Detector(ds)
         )
         app = create_app(settings, policy=policy, detector=detector)
+        install_probe(app, settings.server.public_base_url, instance)
         if isinstance(detector, IsolatedDetector):
             app.on_cleanup.append(_closer(detector))  # or its child outlives the worker
         # Everything loaded so far lives as long as the process: keep it out of the cyclic

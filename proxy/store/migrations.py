@@ -252,6 +252,29 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX failure_events_ts ON failure_events (scope, ts)
         """,
     ),
+    # proxy.outbound.outcomes: what became of each send (outcome and a closed reason; no text)
+    Migration(
+        "0012_send_outcomes",
+        """
+        CREATE TABLE send_outcomes (
+            request_id TEXT PRIMARY KEY,
+            ts REAL NOT NULL,
+            day TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            action TEXT NOT NULL,
+            policy_version TEXT NOT NULL,
+            entity_types TEXT NOT NULL,
+            decision_ids TEXT NOT NULL,
+            portal_token_ids TEXT NOT NULL,
+            recipients BIGINT NOT NULL,
+            upstream_status BIGINT
+        );
+        CREATE INDEX send_outcomes_ts ON send_outcomes (ts);
+        CREATE INDEX send_outcomes_outcome ON send_outcomes (outcome, ts)
+        """,
+    ),
 ]
 
 

@@ -97,7 +97,7 @@ async def test_privacy_officer_edits_tests_and_publishes(browser: Any, admin_env
     assert (
         await page.locator("pre.numbered span.bad").inner_text() == "6  DATE: {action: obliterate}"
     )
-    assert await page.is_disabled("text=Publish draft")
+    assert await page.is_disabled("text=Review & publish draft")
     await page.screenshot(path=str(SHOTS / "03a-invalid-draft.png"), full_page=True)
     await page.click("text=Discard draft")
     row = page.locator("form.inline:has(input[name=entity][value=PERSON])")
@@ -117,6 +117,8 @@ async def test_privacy_officer_edits_tests_and_publishes(browser: Any, admin_env
     assert "Maria" not in outgoing and "*" in outgoing
     await page.screenshot(path=str(SHOTS / "03-test-bench.png"), full_page=True)
 
+    await page.click("text=Review & publish draft")
+    assert "entities.PERSON" in await page.inner_text("table.changes")
     await page.fill("input[name=reason]", "Mask patient names (pilot)")
     await page.click("text=Publish draft")
     await page.wait_for_url("**/admin/versions?published=*")

@@ -276,3 +276,26 @@ async def test_an_old_version_can_be_loaded_into_the_draft_and_discarded(admin_e
             admin_env.url("/admin/versions/1/draft"), headers=admin_env.bearer("auditor")
         )
         assert r.status == 403
+
+
+async def test_a_stale_form_keeps_the_typed_yaml_and_says_why(admin_env: AdminEnv) -> None:
+    """Signing in again elsewhere makes an open page's form stale (issue #19, point 11): the
+    typed YAML is kept in the draft, and the page says what happened, not "your role"."""
+    typed = load_policy().text.replace("name: default-sms", "name: typed-before-signing-in")
+    async with aiohttp.ClientSession(cookie_jar=jar()) as s:
+        await sign_in(s, admin_env, "privacy_officer")
+        stale = await page_csrf(s, admin_env, "/admin/policy/edit")
+        await sign_in(s, admin_env, "privacy_officer")  # another tab: a new session
+        async with s.post(
+            admin_env.url("/admin/policy/draft"), data={"csrf": stale, "yaml": typed}
+        ) as r:
+            assert r.status == 403
+            html = await r.text()
+        assert "earlier session" in html and "kept in your draft" in html
+        assert "role" not in html.split("<main>")[1]
+        async with s.get(admin_env.url("/admin/policy/edit")) as r:
+            assert "typed-before-signing-in" in await r.text()
+        # a stale form elsewhere changes nothing and says so
+        data = {"csrf": stale, "entity": "PERSON", "action": "allow", "min_score": "0.5"}
+        async with s.post(admin_env.url("/admin/policy/rule"), data=data) as r:
+            assert r.status == 403 and "nothing was changed" in await r.text()

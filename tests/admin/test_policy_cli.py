@@ -110,7 +110,12 @@ def test_users_add_list_revoke(
     monkeypatch.setattr(auth_mod, "_SCRYPT_N", 2**10)
     cfg = tmp_path / "proxy.yaml"
     cfg.write_text(f"storage:\n  url: {store_url}\n  data_dir: {tmp_path}\n")
-    assert main(["users", "--config", str(cfg), "add", "olivia", "--role", "privacy_officer"]) == 0
+    # a store that is not there yet is refused unless asked for (the wrong directory, issue #19)
+    if store_url.startswith("sqlite"):
+        assert main(["users", "--config", str(cfg), "list"]) == 2
+        assert "no database at" in capsys.readouterr().err
+    args = ["users", "--config", str(cfg), "--create", "add", "olivia", "--role", "privacy_officer"]
+    assert main(args) == 0
     out = capsys.readouterr().out
     assert "password: " in out and "api key:  phk_" in out
     assert main(["users", "--config", str(cfg), "add", "olivia", "--role", "auditor"]) == 1
@@ -123,3 +128,87 @@ def test_users_add_list_revoke(
     capsys.readouterr()
     assert main(["users", "--config", str(cfg), "list"]) == 0
     assert "olivia\tprivacy_officer\trevoked" in capsys.readouterr().out
+
+
+RISKY_EDITS = (
+    ("  view_once: false", "  view_once: true"),
+    ("  expiry_hours: 72", "  expiry_hours: 0.01"),
+    ("  US_SSN: {action: redact, min_score: 0.3}", "  US_SSN: allow"),
+    ("mode: enforce ", "mode: monitor\nmonitor_acknowledged: true\n#"),
+    ("  keep_text: false", "  keep_text: true"),
+)
+
+
+def risky_policy(tmp_path: Path) -> Path:
+    text = default_policy_path().read_text()
+    for old, new in RISKY_EDITS:
+        if old in text:
+            text = text.replace(old, new)
+    text = text.replace('names: ["Lakeview Health"', 'names: ["Lakeview Health", "Maria"')
+    p = tmp_path / "risky.yaml"
+    p.write_text(text)
+    return p
+
+
+def test_policy_diff_names_every_setting_and_warns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """View-once on and a 36-second expiry are changes (issue #19, point 10), and risky ones."""
+    assert main(["policy", "diff", str(default_policy_path()), str(risky_policy(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    for line in (
+        "portal.view_once: false -> true",
+        "portal.expiry_hours: 72.0 -> 0.01",
+        'mode: "enforce" -> "monitor"',
+        "entities.US_SSN: redact >= 0.3 -> allow >= 0.5",
+        'allow.names: ["Lakeview Health", "Lakeview Health Clinic", "Lakeview"] -> ',
+    ):
+        assert line in out, line
+    warnings = out.split("Warnings:")[1]
+    assert "36 seconds" in warnings and "Monitor mode" in warnings
+    assert "US_SSN is set to allow" in warnings and "allow-lists" in warnings
+    p = str(default_policy_path())
+    assert main(["policy", "diff", p, p]) == 0
+    assert "No setting changed." in capsys.readouterr().out
+
+
+def test_policy_check_reports_every_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """All the errors at once, each with its line (issue #19, point 16)."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "version: 1\n"
+        "mode: enforce\n"
+        "entities:\n"
+        "  PERSON: {action: redact}\n"
+        "  DATE: {action: obliterate}\n"
+        "  US_SSN: {action: redact, min_score: 7}\n"
+        "portal:\n"
+        "  expiry_hours: -1\n"
+        "  colour: blue\n"
+    )
+    assert main(["policy", "check", str(bad)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert f"{bad}:5: entities.DATE.action" in err[0]
+    assert any(f"{bad}:6: entities.US_SSN.min_score" in line for line in err)
+    assert any(f"{bad}:9: portal.colour: unknown key" in line for line in err)
+    assert any(f"{bad}:8: portal.expiry_hours" in line for line in err)
+    assert err[-1] == f"4 error(s) in {bad}"
+
+
+def test_policy_test_table_for_people(
+    shared_detector: Detector, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "Hi Maria Lopez, your appointment is Tuesday at 3:15 PM."
+    p = str(default_policy_path())
+    assert main(["policy", "test", p, text, "--format", "table"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith(": REDACT")
+    assert out[1].split() == ["TYPE", "FOUND", "SCORE", "RULE", "ACTS"]
+    person = next(line for line in out if line.startswith("PERSON"))
+    assert "Maria Lopez" in person and "redact >= 0.5" in person and person.endswith("yes")
+    assert out[-1] == "leaves: Hi [name], your appointment is Tuesday at 3:15 PM."
+    # in a pipe (as here) the default stays JSON, for scripts
+    assert main(["policy", "test", p, text]) == 0
+    assert json.loads(capsys.readouterr().out)["action"] == "redact"

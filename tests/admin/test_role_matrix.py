@@ -22,7 +22,7 @@ from proxy.settings import Settings, StorageSettings
 from tests.admin.conftest import AdminEnv
 from tests.fakes import RaisingDetector
 
-SAMPLE_PATH_VALUES = {"id": "1", "name": "nobody", "key_id": "00000000"}
+SAMPLE_PATH_VALUES = {"id": "1", "name": "nobody", "key_id": "00000000", "request_id": "0" * 32}
 CALLERS = ("no credentials", "revoked key", "revoked user", "wrong scheme", *ROLES)
 
 

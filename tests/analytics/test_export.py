@@ -136,15 +136,34 @@ def cli(*args: str, tty: bool = False, cwd: Path | None = None) -> tuple[int, st
     return rc, out, b"".join(chunks).decode(errors="replace")
 
 
-async def test_cli_is_quiet_in_a_pipe_and_shows_progress_on_a_terminal(db, db_url, tmp_path):
+async def test_cli_summarises_in_a_pipe_and_shows_progress_on_a_terminal(db, db_url, tmp_path):
+    """Issue #19, point 14: one summary line even without a terminal (records, files, dates),
+    and a progress bar (in records) on a terminal for exports of several days."""
     url = db_url
     common = ["export", "--db", url, "--since", "2026-11-28", "--until", "2026-11-30"]
     rc, out, err = cli(*common, "--format", "parquet", "--out", str(tmp_path / "p"))
-    assert (rc, out, err) == (0, "", "")
+    assert (rc, out) == (0, "")
+    assert err == (
+        "phi-proxy export: 4 record(s) in 3 file(s), 2026-11-28 to 2026-11-30, parquet, "
+        f"in {tmp_path / 'p'}\n"
+    )
     assert len(list((tmp_path / "p").glob("date=*/part.parquet"))) == 3
     rc, out, err = cli(*common, "--format", "csv", "--out", str(tmp_path / "t"), tty=True)
     assert rc == 0 and out == ""
-    assert "export" in err and "3/3" in err and "exported 4 record(s) in 3 file(s)" in err
+    assert "export" in err and "4/4" in err and "record" in err
+    assert "4 record(s) in 3 file(s), 2026-11-28 to 2026-11-30" in err
+
+
+def test_cli_refuses_a_store_that_is_not_there(tmp_path):
+    """Run from the wrong directory, the default SQLite path names no file: refused, naming the
+    path, and nothing is created; --create allows a new, empty one."""
+    rc, _, err = cli("export", "--since", "2026-11-28", "--out", str(tmp_path / "o"), cwd=tmp_path)
+    assert rc == 2 and "no database at" in err and "--config" in err and "--create" in err
+    assert not (tmp_path / "var").exists()
+    rc, _, err = cli(
+        "export", "--since", "2026-11-28", "--out", str(tmp_path / "o"), "--create", cwd=tmp_path
+    )
+    assert rc == 0 and "0 record(s) in 0 file(s)" in err
 
 
 def test_cli_rejects_a_datetime_where_a_day_is_expected(tmp_path):

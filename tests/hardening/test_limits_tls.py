@@ -221,7 +221,8 @@ async def test_serve_cli_terminates_tls_with_header_limits(
         port = s.getsockname()[1]
     config = tmp_path / "proxy.yaml"
     config.write_text(
-        f"server: {{port: {port}, tls_cert: {cert}, tls_key: {key}, max_header_bytes: 1024}}\n"
+        f"server: {{port: {port}, tls_cert: {cert}, tls_key: {key}, max_header_bytes: 1024,"
+        f" public_base_url: 'https://127.0.0.1:{port}'}}\n"
         f"upstream: {{urls: {{twilio: '{upstream_server.make_url('')}'}}}}\n"
         f"storage: {{url: '{store_url}', data_dir: '{tmp_path}'}}\n"
     )

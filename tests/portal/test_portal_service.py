@@ -85,6 +85,24 @@ async def test_dob_flow_wrong_then_right(portal: Portal, db: Database) -> None:
     assert rows[2]["actor"].startswith("c_") and "198.51" not in rows[2]["actor"]
 
 
+async def test_unreadable_dates_and_unconfirmed_view_once_never_count(
+    portal: Portal, db: Database
+) -> None:
+    """Five unreadable answers would have locked the link; none of them is an attempt."""
+    i = await stored(portal, portal_policy(max_attempts=2, view_once=True))
+    for unreadable in ("7/2", "Jly 2 1950", "14/03/1962", "2/30/1962", "12/31/2999", "", "abc"):
+        view = await portal.answer(i.token, unreadable, "c", acknowledged_once=True)
+        assert (view.page, view.error, view.attempts_left) == ("form", "format", 2), unreadable
+    # the right date without confirming the view-once warning: not shown, not counted
+    view = await portal.answer(i.token, "03/14/62", "c", acknowledged_once=False)
+    assert (view.page, view.error, view.text) == ("form", "once", None)
+    # the common forms all read as the same birth date (two-digit years never in the future)
+    ok = await portal.answer(i.token, "March 14, 62", "c", acknowledged_once=True)
+    assert ok.page == "message" and ok.text == TEXT
+    kinds = [r["kind"] for r in await audit_rows(db)]
+    assert "portal.verify_failed" not in kinds and "portal.lockout" not in kinds
+
+
 async def test_lockout_after_max_attempts(portal: Portal, db: Database) -> None:
     i = await stored(portal, portal_policy(max_attempts=3))
     pages = [(await portal.answer(i.token, "1900-01-01", "c")).page for _ in range(3)]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from proxy.portal.verify import (
     csrf_ok,
     csrf_token,
+    dob_from_parts,
     normalize_dob,
     token_hash,
     token_id,
@@ -16,6 +19,38 @@ def test_dob_formats_normalize_to_iso() -> None:
         assert normalize_dob(given) == "1962-03-14", given
     for bad in ("", "1962-02-30", "14/03/1962", "yesterday", "1700-01-01", "01/01/2999"):
         assert normalize_dob(bad) is None, bad
+
+
+def test_dob_common_forms_and_two_digit_years() -> None:
+    """How patients type a birth date (issue #19): short years, month names, spaced slashes."""
+    today = date(2026, 12, 7)
+    for given in (
+        "7/2/50",
+        "July 2, 1950",
+        "07 / 02 / 1950",
+        "Jul. 2 1950",
+        "2 July 1950",
+        "7-2-50",
+        "070250",
+        "july 2nd, 50",
+    ):
+        assert normalize_dob(given, today) == "1950-07-02", given
+    # a two-digit year is the latest one that is not in the future
+    assert normalize_dob("7/2/26", today) == "2026-07-02"
+    assert normalize_dob("12/31/26", today) == "1926-12-31"
+    assert normalize_dob("1/1/27", today) == "1927-01-01"
+    assert normalize_dob("12/31/2026", today) is None  # a four-digit year is taken as typed
+    assert dob_from_parts("3", "14", "62", today) == "1962-03-14"
+    assert dob_from_parts("March", "14", "1962", today) == "1962-03-14"
+    assert dob_from_parts("sept", "3", "60", today) == "1960-09-03"
+    for month, day, year in (
+        ("13", "1", "1962"),
+        ("2", "30", "1962"),
+        ("", "1", "1962"),
+        ("3", "14", "962"),
+        ("3", "x", "1962"),
+    ):
+        assert dob_from_parts(month, day, year, today) is None
 
 
 def test_csrf_token_is_bound_to_link_and_time() -> None:

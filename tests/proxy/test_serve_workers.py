@@ -66,6 +66,7 @@ async def test_workers_serve_drain_on_sigterm_and_export_metrics(
     config = tmp_path / "proxy.yaml"
     config.write_text(
         f"storage:\n  url: {store_url}\n  data_dir: {tmp_path}\npolicy: {ROOT}/config/policy.yaml\n"
+        f"server:\n  public_base_url: http://127.0.0.1:{port}\n"
     )
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
     (tmp_path / "metrics").mkdir()
