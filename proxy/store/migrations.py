@@ -252,6 +252,20 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX failure_events_ts ON failure_events (scope, ts)
         """,
     ),
+    # proxy.webhooks.replay: webhooks already handled (hash of the signed content), so a
+    # replayed capture is ignored; rows older than the retention are deleted as new ones arrive
+    Migration(
+        "0012_webhook_events",
+        """
+        CREATE TABLE webhook_events (
+            provider TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            seen_at REAL NOT NULL,
+            PRIMARY KEY (provider, digest)
+        );
+        CREATE INDEX webhook_events_seen ON webhook_events (seen_at)
+        """,
+    ),
 ]
 
 
