@@ -26,6 +26,7 @@ import hmac
 import logging
 import re
 import time
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -52,7 +53,13 @@ _PHONE_CHARS = re.compile(r"[+\d\s().\-]+")
 def canonical_digits(number: str) -> str:
     """Digits of a number; a 10-digit NANP national number gets its country code 1, so
     "(555) 010-0001" and "+1 555 010 0001" are one recipient (errs towards matching)."""
-    d = "".join(c for c in number if c.isdigit())
+    # NFKC and any script's decimal digits as ASCII: "+1555０100777" is "+15550100777"
+    # (identical to the old ASCII-only reading for every ASCII number: no pseudonym changes)
+    d = "".join(
+        str(v)
+        for v in (unicodedata.decimal(c, None) for c in unicodedata.normalize("NFKC", number))
+        if v is not None
+    )
     if len(d) == 10 and d[0] in "23456789":
         d = "1" + d
     return d
