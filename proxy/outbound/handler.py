@@ -19,10 +19,10 @@ from proxy.analytics.wiring import record_sends
 from proxy.audit.log import AuditEvent, AuditUnavailable, pseudonym
 from proxy.errors import BadRequest, Blocked, Refusal, refuse
 from proxy.optout.enforce import enforce as enforce_optout
-from proxy.outbound import idempotency
+from proxy.outbound import admission, idempotency
 from proxy.outbound.forward import UpstreamError, request_headers, send
 from proxy.outbound.idempotency import IDEMPOTENCY, Claim
-from proxy.outbound.limits import read_body
+from proxy.outbound.limits import client_key, read_body
 from proxy.policy.decide import Decision, decide
 from proxy.policy.model import Action, Policy
 from proxy.portal.issue import DOB_HEADER, PortalLinks, issue_links
@@ -57,13 +57,20 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
     claim: Claim | None = None
     sent: list[bool] = []  # True once the request may have reached the provider
     try:
-        # 1. parse
+        # 1. parse: malformed input (invalid UTF-8, deep nesting, over-long or unencodable
+        # text) is the client's 400 before detection spends anything on it (admission)
         incoming = await read_incoming(request)
-        parsed = provider.parse(incoming)
+        admission.precheck(provider, incoming)
+        try:
+            parsed = provider.parse(incoming)
+        except RecursionError:
+            raise BadRequest("The request body is nested too deeply.") from None
+        admission.check_texts(provider, parsed)
 
         # 2 starts now: detection runs while the opt-out and idempotency checks read the store.
         # Nothing depends on it before it is awaited, and a refused request drops its answer.
-        detection = asyncio.ensure_future(_detect(app, parsed, policy))
+        # Each client gets a fair share of detector time (proxy.detection.service).
+        detection = asyncio.ensure_future(_detect(app, parsed, policy, client_key(request)))
         # 1b. opt-out (TCPA): an opted-out recipient is refused before anything is forwarded
         await enforce_optout(request, provider, parsed, request_id)
         # Idempotency: a retry with the same key gets the first answer, never a second send.
@@ -155,10 +162,12 @@ async def outbound(request: web.Request, provider: Provider) -> web.StreamRespon
     return response
 
 
-async def _detect(app: web.Application, parsed: Parsed, policy: Policy) -> list[list[Finding]]:
+async def _detect(
+    app: web.Application, parsed: Parsed, policy: Policy, client: str
+) -> list[list[Finding]]:
     with metrics.DETECTOR_SECONDS.time():
         return await app[appkeys.DETECTION].detect(
-            [m.text for m in parsed.messages], policy.needed_entities()
+            [m.text for m in parsed.messages], policy.needed_entities(), client
         )
 
 
