@@ -44,6 +44,10 @@ class DetectionUnavailable(Unavailable):
 
 #: the client of a caller that names none (background work, tests)
 ANONYMOUS = "-"
+#: a client whose recent detector time exceeds HEAVY_FACTOR x the lightest waiting client's
+#: (plus HEAVY_SLACK seconds) is not batched together with lighter clients
+HEAVY_FACTOR = 4.0
+HEAVY_SLACK = 0.02
 
 
 @dataclass
@@ -68,7 +72,9 @@ class DetectionService:
 
     Fairness: each client has its own queue. A batch is built client by client, those that used
     the least detector time lately (decayed over ``usage_half_life`` seconds) first; each client
-    adds jobs only up to ``client_batch_chars`` characters per batch (always at least one job).
+    adds jobs only up to ``client_batch_chars`` characters per batch (always at least one job),
+    and a client that used far more than the lightest waiting one is left for a batch of its own
+    (so light clients never wait inside a heavy client's batch, only behind one running batch).
     A client with ``max_client_jobs`` jobs already queued is refused at once
     (:class:`DetectionBusy`, 503 for that client only). So a client sending pathological texts
     continuously costs every other client at most one of its jobs' worth of waiting, and its
@@ -164,7 +170,13 @@ class DetectionService:
                 q.popleft()
         batch: list[_Job] = []
         size = 0
-        for client in sorted(self._queues, key=self.usage):
+        order = sorted(self._queues, key=self.usage)
+        lightest = self.usage(order[0]) if order else 0.0
+        for client in order:
+            # a client that used far more than the lightest waiting one gets a batch of its own
+            # after theirs: the light clients never wait inside a heavy client's batch
+            if batch and self.usage(client) > HEAVY_FACTOR * lightest + HEAVY_SLACK:
+                break
             q = self._queues[client]
             chars = 0
             while q and size < self._batch_size:
