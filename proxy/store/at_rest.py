@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("phi_proxy.store")
 
 _OPEN = 0o077  # any group or other permission bit
-_DB_SUFFIXES = (".sqlite3", ".sqlite", ".db", "-wal", "-shm", "-journal")
 
 
 def sqlite_path(url: str) -> str:
@@ -99,9 +98,8 @@ def check(
             f = Path(dirpath, name)
             if f.is_symlink() or not f.is_file() or not _open_bits(f):
                 continue
-            if name.endswith(".key") or name.endswith(_DB_SUFFIXES):
-                what = "key file" if name.endswith(".key") else "database file"
-                raise _refuse(f, what, "600", source, "storage.data_dir")
+            if name.endswith(".key"):
+                raise _refuse(f, "key file", "600", source, "storage.data_dir")
             os.chmod(f, 0o600)
             log.warning("data at rest: %s was readable by other users; now 0600", f)
 
