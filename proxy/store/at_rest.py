@@ -5,9 +5,9 @@ proxy's user only (issue #18).
   it (SQLite gives its ``-wal`` / ``-shm`` files the database's mode), keys 0600
   (:mod:`proxy.crypto.local_secrets`); ``serve`` runs with umask 077, so nothing it writes later
   is group- or world-readable either.
-* Checked at start-up (:func:`check`): a key or database file (or the data directory) that the
-  group or others may read stops the proxy, and the error says the command that fixes it. Any
-  other file under the data directory that others may read is made 0600 (and logged).
+* Checked at start-up (:func:`check`): a key or database file that the group or others may read
+  stops the proxy, and the error says the command that fixes it. The data directory (and any
+  directory under it) is made 0700 and any other open file under it 0600 (and logged).
 """
 
 from __future__ import annotations
@@ -76,8 +76,8 @@ def check(
     key_files: tuple[str, ...] = (),
     source: str = "config",
 ) -> None:
-    """Refuse to start (ConfigError naming the fix) on a group/world-readable data directory,
-    key or database file; make any other open file under the data directory 0600."""
+    """Refuse to start (ConfigError naming the fix) on a group/world-readable key or database
+    file; make the data directory 0700 and any other open file under it 0600."""
     for f in (*sqlite_files(db_path),) if db_path and db_path != ":memory:" else ():
         if f.exists() and _open_bits(f):
             raise _refuse(f, "database file", "600", source, "storage.url")
@@ -88,12 +88,14 @@ def check(
     if not root.exists():
         return
     if _open_bits(root):
-        raise _refuse(root, "data directory", "700", source, "storage.data_dir")
+        os.chmod(root, 0o700)
+        log.warning("data at rest: %s was open to other users; now 0700", root)
     for dirpath, dirnames, filenames in os.walk(root):
         for d in dirnames:
             sub = Path(dirpath, d)
-            if _open_bits(sub):
-                raise _refuse(sub, "directory", "700", source, "storage.data_dir")
+            if not sub.is_symlink() and _open_bits(sub):
+                os.chmod(sub, 0o700)
+                log.warning("data at rest: %s was open to other users; now 0700", sub)
         for name in filenames:
             f = Path(dirpath, name)
             if f.is_symlink() or not f.is_file() or not _open_bits(f):
