@@ -31,7 +31,7 @@ from proxy.providers import Provider, build_providers, mounted_namespaces
 from proxy.server import logsafety
 from proxy.server.tls import check_upstream_tls
 from proxy.settings import Settings
-from proxy.store import open_database
+from proxy.store import at_rest, open_database
 from proxy.tasks import drain
 from proxy.webhooks.routes import setup as setup_webhooks
 
@@ -135,6 +135,8 @@ async def health(request: web.Request) -> web.Response:
 
 async def _store(app: web.Application) -> AsyncIterator[None]:
     storage = app[appkeys.SETTINGS].storage
+    # group/world-readable keys or database: refuse to start, naming the fix (issue #18)
+    at_rest.check_settings(app[appkeys.SETTINGS])
     db = await open_database(storage.url)
     app[appkeys.STORE] = db
     a = app[appkeys.SETTINGS].audit

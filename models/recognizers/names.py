@@ -142,9 +142,12 @@ _VOCATIVE_MARK = regex.compile(r"[ \t]*[!,:]")
 _VOCATIVE_END = regex.compile(r"[ \t]*(?:[,!.:;?)]|$|\n|\s-\s)")
 _WORD_SHAPE = regex.compile(r"[a-z][a-z'\-]*")
 # A name glued to the identifier before it by "/", "-", "::" or " / ": the identifier ends in a
-# run of letters and digits with a digit in it ("2521", "454 JSZ", "770 tET").
+# run of letters and digits with a digit in it ("2521", "454 JSZ", "770 tET"). Anchored at the
+# start of the run and possessive, so a long digit run is read once, not once per digit
+# ("1" * 20000 took seconds: issue #18).
 _GLUED_HINT = regex.compile(
-    r"\d[A-Za-z0-9]*(?:[ \-][A-Za-z0-9]+)?(?:[/|]|::|-|[ \t]/[ \t])[A-Za-z]"
+    r"(?<![A-Za-z0-9])[A-Za-z]*+\d[A-Za-z0-9]*+(?:[ \-][A-Za-z0-9]++)?"
+    r"(?:[/|]|::|-|[ \t]/[ \t])[A-Za-z]"
 )
 _GLUED = regex.compile(
     r"(?<=\d[A-Za-z0-9]*(?:[ \-][A-Za-z0-9]{1,4})?)(?P<sep>[/|]|::|-|[ \t]/[ \t])"

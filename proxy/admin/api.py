@@ -523,6 +523,24 @@ async def users_revoke(request: web.Request) -> web.Response:
 
 @route(
     "POST",
+    "/admin/api/users/{name}/unlock",
+    roles=roles(),
+    summary="Lift a user name's sign-in back-off after failed attempts",
+    api=True,
+    params=(_NAME,),
+    tag="users",
+)
+async def users_unlock(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    if not await request.app[AUTH].is_user(name):
+        raise bad_request(f"no such user: {name}", 404)
+    await request.app[AUTH].unlock(name)
+    await _audit_admin(request, "admin.user.unlock", {"user": name})
+    return web.json_response({"unlocked": name})
+
+
+@route(
+    "POST",
     "/admin/api/users/{name}/keys",
     roles=roles(),
     summary="Issue another API key (shown once)",

@@ -2,8 +2,17 @@
 
 Secrets are shown once, when made, and never stored: keys and session ids are kept as SHA-256
 hashes, passwords as scrypt hashes. Revoking a user ends their keys and sessions too. Failed
-sign-ins are counted in the store (:mod:`proxy.store.failure_counts`), so the lockout holds across
+sign-ins are counted in the store (:mod:`proxy.store.failure_counts`), so the throttle holds across
 every worker and instance sharing it.
+
+Sign-in throttling (issue #18): the answer never depends on whether a name exists (every
+failure counts against the name given, known or not, and an unknown name costs the same scrypt
+work). Per name: :data:`FREE_FAILURES` failures, then a back-off that doubles with each further
+failure (:data:`BACKOFF_BASE_SECONDS` up to :data:`BACKOFF_MAX_SECONDS`); an attempt during the
+back-off is refused without being checked or counted, so a stranger cannot keep a real admin
+locked out for long, and a name's lock-out is audited. Per client address:
+:data:`ADDRESS_FAILURES` failures within :data:`ADDRESS_WINDOW_SECONDS` (password spraying across
+names). An admin can lift a name's back-off (:meth:`AdminAuth.unlock`).
 """
 
 from __future__ import annotations
@@ -22,8 +31,15 @@ from proxy.store import Database
 from proxy.store.failure_counts import FailureCounts
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
-MAX_FAILURES = 5  # failed sign-ins per user name within LOCKOUT_SECONDS before refusing
-LOCKOUT_SECONDS = 900.0
+FREE_FAILURES = 5  # failed sign-ins per name (within NAME_WINDOW_SECONDS) before the back-off
+NAME_WINDOW_SECONDS = 3600.0
+BACKOFF_BASE_SECONDS = 30.0  # after the 5th failure; doubles with every further one
+BACKOFF_MAX_SECONDS = 900.0
+ADDRESS_FAILURES = 20  # failed sign-ins per client address within ADDRESS_WINDOW_SECONDS
+ADDRESS_WINDOW_SECONDS = 900.0
+# kept for callers of the old names
+MAX_FAILURES = FREE_FAILURES
+LOCKOUT_SECONDS = BACKOFF_MAX_SECONDS
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 KEY_PREFIX = "phk_"
 
@@ -35,6 +51,23 @@ _NOT_LAST_ADMIN = (
     "(role != 'admin' OR (SELECT COUNT(*) FROM admin_users a WHERE a.role = 'admin'"
     " AND a.revoked_at IS NULL AND a.name != ?) > 0)"
 )
+
+
+@dataclass(frozen=True)
+class Throttled:
+    """Sign-in refused for now: too many failures for this name or from this address."""
+
+    retry_after: float
+    scope: str  # "name" | "address"
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Wrong name or password (the same answer either way). ``locked`` when this failure
+    started a name's back-off (to be audited as a lock-out)."""
+
+    locked: bool = False
+    retry_after: float = 0.0
 
 
 class AuthError(ValueError):
@@ -118,14 +151,29 @@ class AdminAuth:
         self.idle_seconds = idle_seconds
         self.max_seconds = max_seconds
         self.failures = FailureCounts(
-            db, "admin.signin", MAX_FAILURES, LOCKOUT_SECONDS, hash_key=hash_key
+            db, "admin.signin", FREE_FAILURES, NAME_WINDOW_SECONDS, hash_key=hash_key
+        )
+        self.address_failures = FailureCounts(
+            db, "admin.signin.address", ADDRESS_FAILURES, ADDRESS_WINDOW_SECONDS, hash_key=hash_key
         )
 
-    async def locked(self, name: str) -> bool:
-        """Too many failed sign-ins for this name lately (on any instance sharing the store).
+    async def backoff(self, name: str) -> float:
+        """Seconds this name must still wait before a sign-in is checked (0: none).
 
         Raises :class:`~proxy.store.interface.StoreUnavailable` when that cannot be read."""
-        return await self.failures.blocked(name)
+        n, last = await self.failures.recent(name)
+        if n < FREE_FAILURES:
+            return 0.0
+        wait = min(BACKOFF_BASE_SECONDS * 2 ** (n - FREE_FAILURES), BACKOFF_MAX_SECONDS)
+        return max(0.0, last + wait - self.failures.clock())
+
+    async def locked(self, name: str) -> bool:
+        """This name is in its back-off (on any instance sharing the store)."""
+        return await self.backoff(name) > 0
+
+    async def unlock(self, name: str) -> None:
+        """Lift a name's back-off (an admin's decision; the caller audits it)."""
+        await self.failures.clear(name)
 
     # users ---------------------------------------------------------------------------------
     async def add_user(self, name: str, role: str = DEFAULT_ROLE) -> NewUser:
@@ -272,19 +320,24 @@ class AdminAuth:
         return Principal(row["user_name"], row["role"], "key", key_id=row["id"])
 
     # sessions ------------------------------------------------------------------------------
-    async def sign_in(self, name: str, password: str) -> tuple[str, Principal] | None:
-        """Check the password; on success a new session (cookie value, principal)."""
-        if not valid_name(name) or len(password) > 1024:
-            return None
-        if await self.locked(name):
-            return None
-        user = await self._active_user(name)
-        if user is None:
-            check_password(password, _DUMMY_HASH)  # same work whether or not the user exists
-            return None
-        if not check_password(password, user["password_hash"]):
-            await self.failures.hit(name)
-            return None
+    async def sign_in(
+        self, name: str, password: str, address: str = ""
+    ) -> tuple[str, Principal] | Failed | Throttled:
+        """Check the password; on success a new session (cookie value, principal). The same
+        answers, in the same order and with the same work, whether or not ``name`` exists."""
+        if address and await self.address_failures.blocked(address):
+            return Throttled(ADDRESS_WINDOW_SECONDS, "address")
+        wait = await self.backoff(name)
+        if wait > 0:
+            return Throttled(wait, "name")
+        user = await self._active_user(name) if valid_name(name) else None
+        ok = check_password(password[:1024], user["password_hash"] if user else _DUMMY_HASH)
+        if user is None or not ok or len(password) > 1024:
+            await self.failures.hit(name[:64])
+            if address:
+                await self.address_failures.hit(address)
+            n, _ = await self.failures.recent(name[:64])
+            return Failed(locked=n == FREE_FAILURES, retry_after=await self.backoff(name))
         await self.failures.clear(name)
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(24)

@@ -14,7 +14,7 @@ from proxy.admin import charts, policy_ops, sends
 from proxy.admin.access import SESSION_COOKIE, secure_cookies
 from proxy.admin.api import METRICS_READERS, POLICY_READERS, POLICY_WRITERS, audit_filter, path_id
 from proxy.admin.api import diff_records as api_diff_records
-from proxy.admin.auth import AuthError, LastAdmin, Principal
+from proxy.admin.auth import AuthError, Failed, LastAdmin, Principal, Throttled
 from proxy.admin.drafts import load_draft, save_draft
 from proxy.admin.html import badge, csrf_field, e, notice, page, table
 from proxy.admin.params import int_param
@@ -116,14 +116,22 @@ async def login(request: web.Request) -> web.StreamResponse:
     auth = request.app[AUTH]
     name = form.get("name", "")
     try:
-        result = await auth.sign_in(name, form.get("password", ""))
-        if result is None:
+        result = await auth.sign_in(name, form.get("password", ""), request.remote or "")
+        # the same answers for a known and an unknown name: the audit records which it was
+        if isinstance(result, Throttled):
+            page = _login_page(request, "Too many failed attempts; try again later.", 429)
+            page.headers["Retry-After"] = str(max(1, int(result.retry_after + 0.999)))
+            return page
+        if isinstance(result, Failed):
             # audit failures only for real user names (a mistyped password in the name field is
-            # not something to keep)
+            # not something to keep); a name's lock-out always
             known = await auth.is_user(name)
             await _audit_signin(request, name if known else "", "failed")
-            if known and await auth.locked(name):
-                return _login_page(request, "Too many failed attempts; try again later.", 429)
+            if result.locked:  # this failure starts the name's back-off
+                await _audit_lockout(request, name if known else "", result.retry_after)
+                page = _login_page(request, "Too many failed attempts; try again later.", 429)
+                page.headers["Retry-After"] = str(max(1, int(result.retry_after + 0.999)))
+                return page
             return _login_page(request, "Wrong user name or password.", 401)
     except StoreUnavailable:  # the failure count cannot be read or kept: no sign-in (fail closed)
         return _login_page(request, "Sign-in is unavailable; try again later.", 503)
@@ -142,6 +150,21 @@ async def login(request: web.Request) -> web.StreamResponse:
     )
     resp.del_cookie(LOGIN_CSRF_COOKIE, path="/admin/login")
     return resp
+
+
+async def _audit_lockout(request: web.Request, actor: str, retry_after: float) -> None:
+    """A name starts its back-off: audited (who, for how long), known name or not."""
+    try:
+        await request.app[appkeys.AUDIT].append(
+            AuditEvent(
+                kind="admin.lockout",
+                outcome="locked",
+                actor=actor,
+                details={"known_user": bool(actor), "retry_after_seconds": int(retry_after)},
+            )
+        )
+    except AuditUnavailable:
+        raise web.HTTPServiceUnavailable(text="audit log unavailable") from None
 
 
 async def _audit_signin(request: web.Request, actor: str, outcome: str) -> None:
@@ -1021,6 +1044,22 @@ async def users_add_page(request: web.Request) -> web.Response:
         "info",
     )
     return await _users_page(request, shown)
+
+
+@route(
+    "POST",
+    "/admin/users/{name}/unlock",
+    roles=roles(),
+    summary="Lift a user's sign-in back-off",
+    api=False,
+)
+async def users_unlock_page(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    if not await request.app[AUTH].is_user(name):
+        return await _users_page(request, notice(f"no such user: {e(name)}", "error"), 404)
+    await request.app[AUTH].unlock(name)
+    await _audit(request, "admin.user.unlock", {"user": name})
+    return await _users_page(request, notice(f"{e(name)} may sign in again."))
 
 
 @route(

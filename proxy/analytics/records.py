@@ -18,6 +18,7 @@ from typing import Any
 from models.findings import Finding
 from proxy.analytics import clinical, segments
 from proxy.analytics.deidentifier import Result
+from proxy.analytics.store import RECIPIENT_LOOKUP
 from proxy.audit.log import pseudonym
 from proxy.policy.decide import Decision
 from proxy.policy.model import Policy
@@ -105,8 +106,15 @@ def message_rows(
             "text": r.text if keep_text else None,
         }
         for to in m.to or ("",):
+            # the stored code is random (proxy.analytics.store.recipient codes); this keyed
+            # hash only finds it in the private mapping and is never written to the row
             rows.append(
-                common | {"id": uuid.uuid4().hex, "recipient": pseudonym(to, key) if to else None}
+                common
+                | {
+                    "id": uuid.uuid4().hex,
+                    "recipient": None,
+                    RECIPIENT_LOOKUP: pseudonym(to, key) if to else None,
+                }
             )
     return rows, held
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import secrets
+import time
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -45,7 +47,45 @@ async def write(db: Database, rows: Sequence[Row], held: Sequence[Row]) -> None:
     await db.run(_write(rows, held))
 
 
+#: the row key carrying the recipient's lookup hash to the writer (not a column)
+RECIPIENT_LOOKUP = "_recipient_lookup"
+#: how long a recipient keeps one analytics code: after that the mapping row is deleted and the
+#: recipient's next record gets a new random code (longitudinal linkage bounded to this window)
+RECIPIENT_CODE_DAYS = 30
+
+
+def _recipient_codes(rows: Sequence[Row], now: float) -> Work[dict[str, str]]:
+    """The random code of each row's recipient, made on first sight (45 CFR 164.514(c): a code
+    not derived from the number; the mapping is private and short-lived)."""
+    yield steps.execute(
+        "DELETE FROM analytics_recipient_codes WHERE created_at < ?",
+        now - RECIPIENT_CODE_DAYS * 86400,
+    )
+    codes: dict[str, str] = {}
+    for lookup in {r.get(RECIPIENT_LOOKUP) for r in rows} - {None}:
+        yield steps.execute(
+            "INSERT INTO analytics_recipient_codes (lookup, code, created_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (lookup) DO NOTHING",
+            lookup,
+            "r_" + secrets.token_hex(10),
+            now,
+        )
+        row = yield steps.fetchrow(
+            "SELECT code FROM analytics_recipient_codes WHERE lookup = ?", lookup
+        )
+        codes[str(lookup)] = str(row["code"])
+    return codes
+
+
 def _write(rows: Sequence[Row], held: Sequence[Row]) -> Work[None]:
+    if any(r.get(RECIPIENT_LOOKUP) for r in rows):
+        codes = yield from _recipient_codes(rows, time.time())
+        rows = [
+            {**r, "recipient": codes.get(str(r.get(RECIPIENT_LOOKUP)))}
+            if r.get(RECIPIENT_LOOKUP)
+            else r
+            for r in rows
+        ]
     if rows:
         yield steps.executemany(
             _insert_sql("analytics_messages", MESSAGE_COLUMNS),

@@ -32,7 +32,8 @@ def load_or_create(name: str, data_dir: str | Path, nbytes: int = 32) -> bytes:
             return bytes.fromhex(path.read_text().strip())
         except ValueError:
             raise SecretError(f"{path} is not a hex key") from None
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)  # the data directory: the user's alone
     value = secrets.token_bytes(nbytes)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as f:

@@ -5,6 +5,11 @@ and the decision path for batch use — ``scrub``, ``policy test``, benchmarks (
 Core: imports no feature package (portal, admin, analytics, webhooks).
 """
 
-from proxy.detection.service import DetectionService, DetectionUnavailable, TextDetector
+from proxy.detection.service import (
+    DetectionBusy,
+    DetectionService,
+    DetectionUnavailable,
+    TextDetector,
+)
 
-__all__ = ["DetectionService", "DetectionUnavailable", "TextDetector"]
+__all__ = ["DetectionBusy", "DetectionService", "DetectionUnavailable", "TextDetector"]

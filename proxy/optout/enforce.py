@@ -15,7 +15,8 @@ from aiohttp import web
 
 from proxy import appkeys
 from proxy.audit.log import AuditEvent, AuditUnavailable
-from proxy.errors import OptedOut, Unavailable
+from proxy.errors import BadRequest, OptedOut, Unavailable
+from proxy.optout.numbers import InvalidRecipient, normalise
 from proxy.optout.registry import OptOutRegistry, Status, recipient_key
 from proxy.providers import Parsed, Provider
 from proxy.store.interface import StoreUnavailable
@@ -32,8 +33,16 @@ async def enforce(
     key = app[appkeys.PSEUDONYM_KEY]
     registry = OptOutRegistry(app[appkeys.STORE], key)
     refused: list[tuple[str, Status]] = []
+    # every phone-number recipient as E.164 (full-width digits and the like are refused rather
+    # than forwarded as something other than what was checked); see proxy.optout.numbers
+    checks: list[tuple[str, str]] = []
+    for to, sender in parsed.recipients():
+        try:
+            checks.append((normalise(to).e164 or to, sender))
+        except InvalidRecipient as e:
+            raise BadRequest(f"Invalid 'To' phone number: {e}.") from None
     try:
-        for to, sender in parsed.recipients():
+        for to, sender in checks:
             st = await registry.status(to, sender)
             if st.opted_out:
                 refused.append((to, st))

@@ -10,6 +10,13 @@ Storage (table ``optouts``): one row per (recipient, scope) with the latest stat
 phone number. A send is refused when the NEWER of the sender row and the global row says 'out'
 (so STOPALL then START to one sender re-opens only that sender; a later STOPALL closes it again;
 on a tie 'out' wins).
+
+Who may undo an opt-out: an opt-in (START) arriving through provider P re-opens a scope only
+when every provider holding that scope — or the global scope — 'out' is P itself (or the
+``import`` CLI): a provider's signed identity speaks for the messages sent through it, so a
+Sinch START cannot undo a Twilio STOP or STOPALL. Opt-outs always apply (revocation is honoured
+whichever way it arrives). An 'out' row's ``provider`` column holds every provider that opted
+the recipient out of that scope, comma-separated and sorted ("sinch,twilio").
 """
 
 from __future__ import annotations
@@ -19,23 +26,40 @@ import hmac
 import logging
 import re
 import time
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from proxy.audit.log import pseudonym
 from proxy.store import Database
+from proxy.store.interface import Tx
 
 log = logging.getLogger("phi_proxy.optout")
 
 GLOBAL = "*"
 OUT, IN = "out", "in"
+#: opt-outs imported from the command line (an earlier system's list): any provider's START
+#: may re-open them
+IMPORT_PROVIDER = "import"
+
+
+def _providers(column: str) -> set[str]:
+    return {p for p in column.split(",") if p}
+
+
 _PHONE_CHARS = re.compile(r"[+\d\s().\-]+")
 
 
 def canonical_digits(number: str) -> str:
     """Digits of a number; a 10-digit NANP national number gets its country code 1, so
     "(555) 010-0001" and "+1 555 010 0001" are one recipient (errs towards matching)."""
-    d = "".join(c for c in number if c.isdigit())
+    # NFKC and any script's decimal digits as ASCII: "+1555０100777" is "+15550100777"
+    # (identical to the old ASCII-only reading for every ASCII number: no pseudonym changes)
+    d = "".join(
+        str(v)
+        for v in (unicodedata.decimal(c, None) for c in unicodedata.normalize("NFKC", number))
+        if v is not None
+    )
     if len(d) == 10 and d[0] in "23456789":
         d = "1" + d
     return d
@@ -53,6 +77,10 @@ def scope_key(sender: str, key: bytes) -> str:
         return recipient_key(s, key)
     mac = hmac.new(key, b"scope:" + s.casefold().encode(), hashlib.sha256).hexdigest()[:20]
     return "s_" + mac
+
+
+def _may_reopen(provider: str, owners: set[str]) -> bool:
+    return owners <= {provider, IMPORT_PROVIDER}
 
 
 def _event_tag(event: str) -> str:
@@ -102,7 +130,13 @@ class OptOutRegistry:
                 ts,
             ):
                 return None
+            held = await self._held(tx, r, [*scopes, GLOBAL])
+            applied = []
             for scope in scopes:
+                owners = held.get(scope, set())
+                if state == IN and not _may_reopen(provider, owners | held.get(GLOBAL, set())):
+                    continue  # another provider's opt-out: not this provider's to undo
+                who = ",".join(sorted(owners | {provider})) if state == OUT else provider
                 await tx.execute(
                     "INSERT INTO optouts (recipient, scope, state, provider, rule, updated_at)"
                     " VALUES (?, ?, ?, ?, ?, ?)"
@@ -112,11 +146,37 @@ class OptOutRegistry:
                     r,
                     scope,
                     state,
-                    provider,
+                    who,
                     rule,
                     ts,
                 )
-        return scopes
+                applied.append(scope)
+        return applied
+
+    @staticmethod
+    async def _held(tx: Tx, recipient: str, scopes: list[str]) -> dict[str, set[str]]:
+        """For each of ``scopes`` held 'out', the providers holding it."""
+        marks = ",".join("?" for _ in scopes)
+        rows = await tx.fetch(
+            f"SELECT scope, provider FROM optouts WHERE recipient = ? AND scope IN ({marks})"
+            " AND state = ?",
+            recipient,
+            *scopes,
+            OUT,
+        )
+        return {row["scope"]: _providers(row["provider"]) for row in rows}
+
+    async def blocked_opt_in(self, recipient: str, senders: Iterable[str], provider: str) -> bool:
+        """Whether an opt-in from ``provider`` would re-open none of ``senders``' scopes,
+        because other providers hold them (or the global scope) 'out'."""
+        scopes = sorted({scope_key(s, self.key) for s in senders if s})
+        if not scopes:
+            return False
+        r = recipient_key(recipient, self.key)
+        async with self.db.transaction() as tx:
+            held = await self._held(tx, r, [*scopes, GLOBAL])
+        glob = held.get(GLOBAL, set())
+        return not any(_may_reopen(provider, held.get(s, set()) | glob) for s in scopes)
 
     async def seen(self, provider: str, event: str) -> bool:
         """Whether this provider message id was already applied."""

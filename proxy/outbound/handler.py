@@ -20,10 +20,10 @@ from proxy.analytics.wiring import record_sends
 from proxy.audit.log import AuditEvent, AuditUnavailable, pseudonym
 from proxy.errors import BadRequest, Blocked, OptedOut, Refusal, Unavailable, refuse
 from proxy.optout.enforce import enforce as enforce_optout
-from proxy.outbound import idempotency, outcomes, perimeter
+from proxy.outbound import admission, idempotency, outcomes, perimeter
 from proxy.outbound.forward import UpstreamError, request_headers, send
 from proxy.outbound.idempotency import IDEMPOTENCY, Claim
-from proxy.outbound.limits import read_body
+from proxy.outbound.limits import client_key, read_body
 from proxy.policy.decide import Decision, decide
 from proxy.policy.model import Action, Policy
 from proxy.portal.issue import DOB_HEADER, PortalLinks, issue_links
@@ -112,13 +112,18 @@ async def outbound(
     decided: dict[str, object] = {}  # the outcome row's decision fields, once decided
     portal_refusal = ""
     try:
-        # 1. perimeter: every field classified, then the adapter's reading
+        # 1. perimeter: every field classified, then the adapter's reading. Malformed input
+        # (invalid UTF-8, deep nesting, over-long or unencodable text) is the client's 400
+        # before detection spends anything on it (admission).
         incoming = await read_incoming(request, target)
+        admission.precheck(provider, incoming)
         parsed = perimeter.inspect(provider, target, incoming, app[appkeys.SETTINGS].providers)
+        admission.check_texts(provider, parsed)
 
         # 2 starts now: detection runs while the opt-out and idempotency checks read the store.
         # Nothing depends on it before it is awaited, and a refused request drops its answer.
-        detection = asyncio.ensure_future(_detect(app, parsed, policy))
+        # Each client gets a fair share of detector time (proxy.detection.service).
+        detection = asyncio.ensure_future(_detect(app, parsed, policy, client_key(request)))
         # 1b. opt-out (TCPA): an opted-out recipient is refused before anything is forwarded
         await enforce_optout(request, provider, parsed, request_id)
         # Idempotency: a retry with the same key gets the first answer, never a second send.
@@ -248,10 +253,12 @@ async def outbound(
     return response
 
 
-async def _detect(app: web.Application, parsed: Parsed, policy: Policy) -> list[list[Finding]]:
+async def _detect(
+    app: web.Application, parsed: Parsed, policy: Policy, client: str
+) -> list[list[Finding]]:
     with metrics.DETECTOR_SECONDS.time():
         return await app[appkeys.DETECTION].detect(
-            [m.text for m in parsed.messages], policy.needed_entities()
+            [m.text for m in parsed.messages], policy.needed_entities(), client
         )
 
 

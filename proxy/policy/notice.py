@@ -4,8 +4,12 @@ GSM-7 characters.
 Template placeholders: ``{org}`` and ``{link}`` (required), and the administrative detail of the
 original that the policy lets stay — never anything else:
 
-* ``{provider}``: the titled provider name(s) ("Dr. Nguyen"), PROVIDER_NAME findings — not one
-  written with a role or credential that names a kind of care ("therapist Lee", "Lee, CNM");
+* ``{provider}``: the titled provider name(s) ("Dr. Nguyen"), PROVIDER_NAME findings — only a
+  finding that is exactly a title and one to three name words ("Dr. Ana Ruiz") or one to three
+  name words and a credential ("Zimmer, RN"); anything else in the span (a department glued on:
+  "Dr. Maria Lopez-Oncology", a hyphen, a digit, a lower-case word) drops the value from the
+  notice (issue #18). Not one written with a role or credential that names a kind of care
+  ("therapist Lee", "Lee, CNM");
 * ``{appointment}``: every distinct appointment date/time phrase, in order of appearance (with
   an appointment cue or a clock time: not a bare date the detector could not place);
 * ``{contact}``: the organisation's own phone numbers, web addresses and emails (the policy's
@@ -62,6 +66,12 @@ _REVEALING_CREDENTIAL = re.compile(
     r"\b(?:PsyD|LCSW|LMFT|LPC|LMHC|MSW|CNM|CRNA|DDS|DMD|OD|DPT|OTR|PT|OT|SLP|RRT|RD|RDN|DC|"
     r"PharmD)\b"
 )
+# {provider}: a title and 1-3 name words, or 1-3 name words and a credential: nothing else.
+_NAME_WORD = r"(?:(?:Mc|Mac|O')?[A-Z][a-z]{1,24}|[A-Z]\.)"
+_NAME = _NAME_WORD + r"(?: " + _NAME_WORD + r"){0,2}"
+_TITLE = r"(?:Dr\.?|Doctor|Nurse|Prof\.?|Professor|Mr\.?|Mrs\.?|Ms\.?|Mx\.?|Miss)"
+_CREDENTIAL = r"(?:MD|M\.D\.|DO|D\.O\.|RN|NP|PA|PA-C|APRN|FNP|LPN|LVN|MBBS)"
+_TITLED_NAME = re.compile(rf"{_TITLE} {_NAME}|{_NAME},? {_CREDENTIAL}")
 _SCHEME = re.compile(r"(?:https?://)?(?:www\.)?", re.I)
 _PLAIN_PATH = re.compile(r"(?:/[A-Za-z_\-]*)*")  # no digits, query or fragment: no identifiers
 _TRAILING = ".,;:!?)]}'\""
@@ -135,9 +145,15 @@ def _allowed_values(
         if f.type == entity_type
         and not _touched(f.start, f.end, acting)
         and not (entity_type == "APPOINTMENT_DATETIME" and f.score < APPOINTMENT_MIN_SCORE)
+        and not (entity_type == "PROVIDER_NAME" and not _is_titled_name(text[f.start : f.end]))
         and not (entity_type == "PROVIDER_NAME" and _reveals_care(text[f.start : f.end]))
     ]
     return _distinct(text, spans)
+
+
+def _is_titled_name(provider: str) -> bool:
+    """Exactly a title and 1-3 name words, or 1-3 name words and a credential."""
+    return _TITLED_NAME.fullmatch(provider) is not None
 
 
 def _reveals_care(provider: str) -> bool:

@@ -248,6 +248,10 @@ class Portal:
             return View(page, link, error="once", attempts_left=link.attempts_left)
         try:
             ok = await self._check(link, answer, now)
+            if ok and link.verification == "sms_code" and link.code_hash is not None:
+                # one-time: claimed atomically, so two answers racing with the same code (two
+                # tabs, or an eavesdropper racing the patient) cannot both see the message
+                ok = await self.vault.consume_code(link, link.code_hash)
         except (IntegrityError, KeyringError) as e:
             log.error("portal: link %s cannot be opened: %s", verify.token_id(hashed), e)
             await self._audit("portal.verify", "integrity_error", link, client)

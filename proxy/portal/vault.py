@@ -189,6 +189,16 @@ class Vault:
         )
         return n == 1
 
+    async def consume_code(self, link: Link, hashed: str) -> bool:
+        """Use up the one-time code ``hashed``: True for exactly one caller."""
+        n = await self.db.execute(
+            "UPDATE portal_links SET code_hash = NULL, code_expires_at = NULL"
+            " WHERE record_id = ? AND code_hash = ?",
+            link.record_id,
+            hashed,
+        )
+        return n == 1
+
     async def clear_code(self, link: Link) -> None:
         await self.db.execute(
             "UPDATE portal_links SET code_hash = NULL, code_expires_at = NULL WHERE record_id = ?",

@@ -83,6 +83,9 @@ class AwsSms(AwsProvider):
     blocked_code = "PhiBlockedException"
     unavailable_code = "ServiceUnavailableException"
     bad_request_code = INVALID
+    #: End User Messaging SendTextMessage: MessageBody up to 1,600 characters
+    max_text_chars = 1600
+    text_too_long_code = bad_request_code
     # AWS's own answer for an opted-out destination (Reason DESTINATION_PHONE_NUMBER_OPTED_OUT)
     opted_out_code = "ConflictException"
 

@@ -130,6 +130,9 @@ class AwsSns(AwsProvider):
     blocked_code = "PhiBlocked"
     unavailable_code = "ServiceUnavailable"
     bad_request_code = INVALID
+    #: SNS: an SMS message up to 1,600 characters
+    max_text_chars = 1600
+    text_too_long_code = bad_request_code
     opted_out_code = "OptedOut"
 
     def fields_for(self, operation: Operation, req: Incoming) -> Fields:

@@ -143,6 +143,13 @@ class Provider(ABC):
     unavailable_code: str | int = "PROXY_UNAVAILABLE"
     bad_request_code: str | int = "BAD_REQUEST"
 
+    #: the longest text (characters) the provider accepts in one message field; each adapter
+    #: states its provider's own limit, and a longer text is refused with the provider's own
+    #: error (``text_too_long_code``, ``text_too_long_status``) before detection (issue #18)
+    max_text_chars: int
+    text_too_long_code: str | int
+    text_too_long_status: int = 400
+
     def extra_upstream_headers(self, req: Incoming, body: bytes) -> Mapping[str, str]:
         """Headers to set on the upstream request (e.g. a fresh signature); none by default."""
         return {}

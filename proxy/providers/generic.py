@@ -101,6 +101,10 @@ _DEFAULT_CODES: dict[str, str | int] = {
 
 
 class Generic(Provider):
+    #: a configured API: the common SMS limit (1,600 characters) unless it is told otherwise
+    max_text_chars = 1600
+    text_too_long_code: str | int = "BAD_REQUEST"
+
     def __init__(self, entry: GenericEntry) -> None:
         self.entry = entry
         self.name = entry.name
@@ -125,6 +129,7 @@ class Generic(Provider):
         self.blocked_code = codes["blocked"]
         self.unavailable_code = codes["unavailable"]
         self.bad_request_code = codes["bad_request"]
+        self.text_too_long_code = codes["bad_request"]
         self.opted_out_code = codes["opted_out"]
         self._texts = [parse_path(p) for p in entry.texts] if entry.content_type == "json" else []
         self._recipients = (

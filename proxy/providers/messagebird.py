@@ -145,6 +145,9 @@ class MessageBird(Provider):
     blocked_code = 90001
     unavailable_code = 90002
     bad_request_code = INVALID_PARAMS
+    #: MessageBird: body up to 1,377 characters (9 concatenated parts)
+    max_text_chars = 1377
+    text_too_long_code = bad_request_code
     opted_out_code = 90004
 
     def parse(self, req: Incoming) -> Parsed:

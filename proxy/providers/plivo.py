@@ -133,6 +133,9 @@ class Plivo(Provider):
     blocked_code = "blocked"
     unavailable_code = "unavailable"
     bad_request_code = "invalid"
+    #: Plivo: text up to 1,600 characters
+    max_text_chars = 1600
+    text_too_long_code = bad_request_code
     opted_out_code = "opted_out"
 
     def parse(self, req: Incoming) -> Parsed:

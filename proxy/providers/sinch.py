@@ -154,6 +154,9 @@ class Sinch(Provider):
     blocked_code = "phi_proxy_blocked"
     unavailable_code = "phi_proxy_unavailable"
     bad_request_code = INVALID
+    #: Sinch: batch body up to 2,000 characters
+    max_text_chars = 2000
+    text_too_long_code = bad_request_code
     opted_out_code = "phi_proxy_opted_out"
 
     def parse(self, req: Incoming) -> Parsed:

@@ -100,6 +100,9 @@ class Telnyx(Provider):
     blocked_code = "90001"
     unavailable_code = "90002"
     bad_request_code = "90003"
+    #: Telnyx: text up to 10 parts (1,600 characters at most)
+    max_text_chars = 1600
+    text_too_long_code = bad_request_code
     opted_out_code = "40300"  # Telnyx's own: "Blocked due to STOP message"
 
     def parse(self, req: Incoming) -> Parsed:

@@ -191,6 +191,9 @@ class Twilio(Provider):
     blocked_code = 90001
     unavailable_code = 90002
     bad_request_code = 90003
+    #: Twilio: Body up to 1,600 characters; longer → error 21617
+    max_text_chars = 1600
+    text_too_long_code = 21617
     opted_out_code = 21610
 
     def parse(self, req: Incoming) -> Parsed:

@@ -130,6 +130,9 @@ class VonageMessages(Provider):
     blocked_code = "blocked"
     unavailable_code = "unavailable"
     bad_request_code = "invalid"
+    #: Vonage Messages API: SMS text up to 1,000 characters
+    max_text_chars = 1000
+    text_too_long_code = bad_request_code
     opted_out_code = "opted-out"
 
     def parse(self, req: Incoming) -> Parsed:

@@ -114,6 +114,9 @@ class VonageSms(Provider):
     blocked_code = INVALID_MESSAGE
     unavailable_code = INTERNAL_ERROR
     bad_request_code = INVALID_PARAMS
+    #: Vonage SMS API: text up to 3,200 characters (longer is refused, status 3)
+    max_text_chars = 3200
+    text_too_long_code = bad_request_code
     opted_out_code = NUMBER_BARRED
 
     def __init__(self, secret: str | None = None, method: str = "md5hash") -> None:

@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import gc
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,8 @@ def serve(args: argparse.Namespace) -> int:
     from proxy.settings import load_settings
 
     _setup_logging(args.log_level)
+    # nothing the proxy writes (database, WAL, keys, exports) is for other users (issue #18)
+    os.umask(0o077)
     settings = load_settings(args.config)
     server = settings.server
     if args.host:
@@ -80,6 +83,9 @@ def serve(args: argparse.Namespace) -> int:
         policy.version,
         policy.mode,
     )
+    from proxy.store import at_rest
+
+    at_rest.check_settings(settings)  # before anything starts: the error names the fix
     if args.workers < 1:
         print("phi-proxy: --workers must be at least 1", file=sys.stderr)
         return 2

@@ -66,6 +66,23 @@ class FailureCounts:
             raise StoreUnavailable(f"failure counts: {type(e).__name__}") from None
         return row is not None and int(row["n"]) >= self.limit
 
+    async def recent(self, key: str) -> tuple[int, float]:
+        """How many failures ``key`` had within the window, and when the last one was (0.0 for
+        none)."""
+        try:
+            row = await self.db.fetchrow(
+                "SELECT COUNT(*) AS n, MAX(ts) AS last FROM failure_events"
+                " WHERE scope = ? AND key_hash = ? AND ts > ?",
+                self.scope,
+                self.key_hash(key),
+                self.clock() - self.window,
+            )
+        except Exception as e:  # noqa: BLE001 - fail closed: the caller must refuse
+            raise StoreUnavailable(f"failure counts: {type(e).__name__}") from None
+        if row is None or not row["n"]:
+            return 0, 0.0
+        return int(row["n"]), float(row["last"])
+
     async def hit(self, key: str) -> None:
         """Count one failure for ``key``."""
         now = self.clock()

@@ -275,6 +275,36 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX send_outcomes_outcome ON send_outcomes (outcome, ts)
         """,
     ),
+    # proxy.webhooks.replay: webhooks already handled (hash of the signed content), so a
+    # replayed capture is ignored; rows older than the retention are deleted as new ones arrive
+    Migration(
+        "0013_webhook_events",
+        """
+        CREATE TABLE webhook_events (
+            provider TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            seen_at REAL NOT NULL,
+            PRIMARY KEY (provider, digest)
+        );
+        CREATE INDEX webhook_events_seen ON webhook_events (seen_at)
+        """,
+    ),
+    # proxy.analytics: recipients appear in analytics under a RANDOM code (45 CFR 164.514(c):
+    # not derived from the number), looked up through this private mapping (keyed HMAC of the
+    # number -> code), which nothing exports and which is kept for RECIPIENT_CODE_DAYS only.
+    # Rows written before this migration carried an HMAC of the number: cleared.
+    Migration(
+        "0014_analytics_recipient_codes",
+        """
+        CREATE TABLE analytics_recipient_codes (
+            lookup TEXT PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX analytics_recipient_codes_created ON analytics_recipient_codes (created_at);
+        UPDATE analytics_messages SET recipient = NULL WHERE recipient IS NOT NULL
+        """,
+    ),
 ]
 
 

@@ -19,24 +19,14 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any, TypeVar
 
+from proxy.store.at_rest import create_private_file
+from proxy.store.at_rest import sqlite_path as _path
 from proxy.store.interface import Row, Step, StoreUnavailable, Work
 
 T = TypeVar("T")
 _Job = tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any], asyncio.AbstractEventLoop]
-
-
-def _path(url: str) -> str:
-    rest = url[len("sqlite:") :]
-    if rest in ("", "//", "//:memory:", ":memory:"):
-        return ":memory:"
-    if rest.startswith("///"):
-        return rest[3:] if not rest[3:].startswith("/") else rest[3:]
-    if rest.startswith("//"):
-        return rest[2:]
-    return rest
 
 
 def _resolve(fut: asyncio.Future[Any], value: Any, error: BaseException | None) -> None:
@@ -233,7 +223,8 @@ class SqliteDatabase:
     async def open(cls, url: str) -> SqliteDatabase:
         path = _path(url)
         if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # 0600 before SQLite first opens it: its -wal and -shm files get the same mode
+            create_private_file(path)
         writer = _Connection(path, "phi-sqlite-write")
         try:
             await writer.call(lambda db: None)  # connects, or raises why not

@@ -8,24 +8,50 @@ the provider's auth token / signature secret / public key, read when the app is 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from proxy.webhooks.keywords import Classifier, KeywordConflict
 from proxy.yamlfile import ConfigError, YamlDoc, check_keys
 
 #: providers with an inbound reader; the signature scheme each one is verified with
+#: (``shared-secret``: the provider signs nothing we can verify, so the webhook must carry a
+#: secret we gave it: HTTP basic credentials or a random path token, see ``auth``)
 SCHEMES: dict[str, str] = {
     "twilio": "twilio-hmac",
     "vonage": "vonage-jwt",
     "telnyx": "telnyx-ed25519",
     "plivo": "plivo-v3",
     "messagebird": "messagebird-jwt",
-    "sinch": "unsigned",
+    "sinch": "shared-secret",
     "aws": "aws-sns",
 }
+
+#: how a provider without a signature scheme proves a webhook is its own
+SharedAuth = Literal["basic", "path_token"]
+SHARED_AUTH: dict[str, str] = {"basic": "basic-auth", "path_token": "path-token"}
+#: a path token must be long and random; basic passwords as well
+MIN_SECRET_CHARS = 32
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+
+UNSIGNED_REMOVED = (
+    "unsigned webhooks are no longer accepted (issue #18: an unsigned webhook let anyone change"
+    " any patient's opt-outs). Remove `unsigned: true` and {fix}"
+)
+_SHARED_FIX = (
+    "set `auth: basic` with `secret_env` naming an environment variable that holds"
+    " `user:password` (password of 32+ random characters; give Sinch the callback URL"
+    " https://user:password@<public host>/webhooks/sinch/<kind>), or `auth: path_token` with"
+    " `secret_env` holding a random token of 32+ characters [A-Za-z0-9_-] (callback URL"
+    " <public_base_url>/webhooks/sinch/<kind>/<token>)"
+)
+_AWS_FIX = (
+    "set `certificate_file` (the pinned SNS signing certificate, PEM) and `topic_arns` (the"
+    " topics whose messages are accepted)"
+)
 
 DEFAULT_OPT_OUT = ("STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "opt out")
 DEFAULT_OPT_OUT_GLOBAL = ("STOPALL",)
@@ -52,21 +78,21 @@ class HookSettings:
     provider: str
     forward: dict[str, str]
     secret_env: str = ""
-    #: providers whose webhooks carry no verifiable signature must say so explicitly
-    unsigned: bool = False
+    #: providers without a signature scheme (sinch): how the shared secret travels
+    auth: SharedAuth | None = None
     #: aws: the SNS signing certificate (PEM file; pinned, never fetched) and accepted topics
     certificate_file: str = ""
     topic_arns: tuple[str, ...] = ()
 
     @property
     def scheme(self) -> str:
-        return "unsigned" if self.unsigned else SCHEMES[self.provider]
+        if SCHEMES[self.provider] == "shared-secret":
+            return SHARED_AUTH[self.auth or "basic"]
+        return SCHEMES[self.provider]
 
     def secret(self, source: str) -> str:
-        """The secret from the environment (for aws: the certificate file's PEM); a missing one
-        stops the proxy from starting."""
-        if self.scheme == "unsigned":
-            return ""
+        """The secret from the environment (for aws: the certificate file's PEM); a missing or
+        weak one stops the proxy from starting."""
         if self.scheme == "aws-sns":
             try:
                 return Path(self.certificate_file).read_text(encoding="ascii")
@@ -83,7 +109,27 @@ class HookSettings:
                 f"webhooks.providers.{self.provider}.secret_env",
                 f"environment variable {self.secret_env} is not set",
             )
-        return value.strip()
+        value = value.strip()
+        where = f"webhooks.providers.{self.provider}.secret_env"
+        if self.scheme == "path-token" and (
+            len(value) < MIN_SECRET_CHARS or not _TOKEN.fullmatch(value)
+        ):
+            raise ConfigError(
+                source,
+                where,
+                f"environment variable {self.secret_env} must hold a random path token of"
+                f" {MIN_SECRET_CHARS}+ characters [A-Za-z0-9_-]",
+            )
+        if self.scheme == "basic-auth":
+            user, sep, password = value.partition(":")
+            if not sep or not user or len(password) < MIN_SECRET_CHARS:
+                raise ConfigError(
+                    source,
+                    where,
+                    f"environment variable {self.secret_env} must hold user:password with a"
+                    f" random password of {MIN_SECRET_CHARS}+ characters",
+                )
+        return value
 
 
 @dataclass(frozen=True)
@@ -140,7 +186,10 @@ def _hook(doc: YamlDoc, name: str, raw: Any) -> HookSettings:
     if name not in SCHEMES:
         raise doc.error(where, f"unknown provider (known: {', '.join(sorted(SCHEMES))})")
     body = check_keys(
-        doc, where, raw, {"secret_env", "forward", "unsigned", "certificate_file", "topic_arns"}
+        doc,
+        where,
+        raw,
+        {"secret_env", "forward", "unsigned", "auth", "certificate_file", "topic_arns"},
     )
     forward = body.get("forward")
     if not isinstance(forward, dict) or not forward:
@@ -151,31 +200,31 @@ def _hook(doc: YamlDoc, name: str, raw: Any) -> HookSettings:
         parts = urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
             raise doc.error(f"{where}.forward.{kind}", f"not an http(s) URL: {url!r}")
-    unsigned = body.get("unsigned", False)
-    if not isinstance(unsigned, bool):
-        raise doc.error(f"{where}.unsigned", "must be true or false")
+    shared = SCHEMES[name] == "shared-secret"
+    if "unsigned" in body:
+        fix = _SHARED_FIX if shared else _AWS_FIX if name == "aws" else "configure secret_env"
+        raise doc.error(f"{where}.unsigned", UNSIGNED_REMOVED.format(fix=fix))
     secret_env = body.get("secret_env", "")
-    if name == "aws" and not unsigned:
+    if name == "aws":
+        if "auth" in body:
+            raise doc.error(f"{where}.auth", "aws webhooks are signed; remove auth")
         return _aws_hook(doc, where, body, dict(forward))
     if "certificate_file" in body or "topic_arns" in body:
-        raise doc.error(where, "certificate_file / topic_arns are for aws (signed) only")
-    if name == "aws":  # unsigned: true, explicitly
-        return HookSettings(name, dict(forward), "", True)
-    if SCHEMES[name] == "unsigned":
-        if not unsigned:
+        raise doc.error(where, "certificate_file / topic_arns are for aws only")
+    auth = body.get("auth")
+    if shared:
+        if auth not in SHARED_AUTH:
             raise doc.error(
-                where,
-                f"{name} webhooks carry no signature phi-proxy can verify; set unsigned: true to"
-                " accept them anyway (and restrict the route at your edge)",
+                f"{where}.auth",
+                f"{name} webhooks carry no signature phi-proxy can verify: {_SHARED_FIX}",
             )
-    else:
-        if unsigned:
-            raise doc.error(f"{where}.unsigned", f"{name} webhooks are signed; remove unsigned")
-        if not isinstance(secret_env, str) or not secret_env.isidentifier():
-            raise doc.error(
-                f"{where}.secret_env", "must name the environment variable holding the secret"
-            )
-    return HookSettings(name, dict(forward), secret_env, unsigned)
+    elif auth is not None:
+        raise doc.error(f"{where}.auth", f"{name} webhooks are signed; remove auth")
+    if not isinstance(secret_env, str) or not secret_env.isidentifier():
+        raise doc.error(
+            f"{where}.secret_env", "must name the environment variable holding the secret"
+        )
+    return HookSettings(name, dict(forward), secret_env, auth if shared else None)
 
 
 def _aws_hook(
@@ -185,7 +234,7 @@ def _aws_hook(
     if not isinstance(cert, str) or not cert:
         raise doc.error(
             f"{where}.certificate_file",
-            "the SNS signing certificate (PEM) to verify against, or set unsigned: true",
+            "the SNS signing certificate (PEM) to verify against",
         )
     if not Path(cert).is_absolute():
         cert = str(Path(doc.file).resolve().parent / cert)
@@ -198,7 +247,7 @@ def _aws_hook(
         raise doc.error(
             f"{where}.topic_arns", "must list the SNS topic ARNs whose messages are accepted"
         )
-    return HookSettings("aws", forward, "", False, cert, tuple(topics))
+    return HookSettings("aws", forward, "", None, cert, tuple(topics))
 
 
 def parse_webhooks(doc: YamlDoc, raw: Any) -> WebhookSettings:

@@ -4,8 +4,9 @@ Twilio, Plivo and MessageBird signatures bind the URL, so they are recomputed fo
 URL with the same secret (the customer verifies them with the provider's SDK as usual). Vonage
 and Telnyx signatures bind only the body (and timestamp), so the original headers stay valid and
 are passed on. Every forward carries ``X-Phi-Proxy-Verified: <scheme>``, set by the proxy only
-(the same header arriving from outside is dropped); for ``unsigned`` providers it says
-``unsigned``, and the customer must not treat that as proof of origin.
+(the same header arriving from outside is dropped). For providers that sign nothing (Sinch) the
+proxy checked a shared secret of its own (``basic-auth`` / ``path-token``); that credential is
+not passed on.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def forward_url(base: str, req: WebhookRequest) -> str:
 
 def forward_headers(req: WebhookRequest, scheme: Scheme, secret: str, url: str) -> CIMultiDict[str]:
     extra = {VERIFIED_HEADER: scheme.name}
-    drop: tuple[str, ...] = _DROP
+    drop: tuple[str, ...] = _DROP + scheme.strip
     if scheme.resign is not None:
         drop += scheme.headers
         extra.update(scheme.resign(req, secret, url))

@@ -19,16 +19,18 @@ from proxy import appkeys
 from proxy.audit.log import AuditEvent
 from proxy.optout.registry import IN, OUT, OptOutRegistry, recipient_key
 from proxy.outbound.forward import UpstreamError
+from proxy.webhooks import replay
 from proxy.webhooks.config import HookSettings, WebhookSettings
 from proxy.webhooks.forward import forward
 from proxy.webhooks.inbound import READERS, BadWebhook, InboundMessage
 from proxy.webhooks.keywords import Classification, Classifier, Intent
 from proxy.webhooks.signatures import (
     SCHEMES,
+    DuplicateParameter,
     SignatureError,
+    StaleWebhook,
     Verifier,
     WebhookRequest,
-    repeated_parameter,
 )
 
 log = logging.getLogger("phi_proxy.webhooks")
@@ -62,6 +64,9 @@ async def inbound(request: web.Request) -> web.StreamResponse:
     hook = runtime.hooks.get(name)
     if hook is None or kind not in hook.settings.forward:
         return _text(404, "no such webhook route")
+    # /webhooks/<provider>/<kind>/<token> exists only for path-token providers
+    if ("token" in request.match_info) != (hook.settings.scheme == "path-token"):
+        return _text(404, "no such webhook route")
     request_id = uuid.uuid4().hex
     settings = app[appkeys.SETTINGS]
     limit = settings.server.max_body_bytes
@@ -73,17 +78,18 @@ async def inbound(request: web.Request) -> web.StreamResponse:
     scheme = SCHEMES[hook.settings.scheme]
 
     # 1. verify: forgeries stop here, nothing recorded or forwarded. A repeated parameter is
-    # refused first: the signature check and the reader must see one and the same view.
-    try:
-        repeated = repeated_parameter(req)
-    except SignatureError:
-        repeated = "(form body)"
-    if repeated is not None:
-        log.warning("webhook %s: %s/%s refused: repeated parameter", request_id, name, kind)
-        return _text(400, "webhook repeats a parameter")
+    # refused (DuplicateParameter): the signature check and the reader see one and the same view.
     try:
         hook.verify(req, hook.secret, runtime.settings.tolerance_seconds)
         message = READERS[name](req)
+        digest = replay.digest(name, scheme.name, req)
+    except DuplicateParameter as e:
+        log.warning("webhook %s: %s/%s refused: %s", request_id, name, kind, e)
+        return _text(400, "webhook refused: a parameter appears more than once")
+    except StaleWebhook as e:
+        replay.REPLAYS.labels(name, "stale").inc()
+        log.warning("webhook %s: %s/%s rejected: %s", request_id, name, kind, e)
+        return _text(403, "webhook signature invalid")
     except SignatureError as e:
         log.warning("webhook %s: %s/%s rejected: %s", request_id, name, kind, e)
         return _text(403, "webhook signature invalid")
@@ -91,7 +97,40 @@ async def inbound(request: web.Request) -> web.StreamResponse:
         log.warning("webhook %s: %s/%s unreadable: %s", request_id, name, kind, e)
         return _text(400, "webhook unreadable")
 
-    # 2. keywords: durable before forwarding
+    # 2. replays: the same signed content a second time is ignored (and counted)
+    db = app[appkeys.STORE]
+    try:
+        first = await replay.claim(db, name, digest)
+    except Exception as e:  # noqa: BLE001 - unknown whether it is a replay: let it retry
+        log.error("webhook %s: %s replay check failed: %s", request_id, name, type(e).__name__)
+        return _text(503, "webhook store unavailable; retry")
+    if not first:
+        replay.REPLAYS.labels(name, "duplicate").inc()
+        log.warning("webhook %s: %s/%s replay ignored", request_id, name, kind)
+        return _text(200, "already handled")
+    response = await _handle(request, runtime, hook, name, kind, req, message, request_id)
+    if response.status >= 500:
+        # not handled: the provider retries, and its retry must not read as a replay
+        try:
+            await replay.release(db, name, digest)
+        except Exception as e:  # noqa: BLE001 - the retry will be ignored; say so
+            log.error("webhook %s: %s claim not released: %s", request_id, name, type(e).__name__)
+    return response
+
+
+async def _handle(
+    request: web.Request,
+    runtime: WebhookRuntime,
+    hook: Hook,
+    name: str,
+    kind: str,
+    req: WebhookRequest,
+    message: InboundMessage | None,
+    request_id: str,
+) -> web.Response:
+    app = request.app
+    scheme = SCHEMES[hook.settings.scheme]
+    # 3. keywords: durable before forwarding
     if message is not None:
         found = runtime.classifier.classify(message.text)
         if found is not None:
@@ -103,7 +142,7 @@ async def inbound(request: web.Request) -> web.StreamResponse:
                 )
                 return _text(503, "opt-out registry unavailable; retry")
 
-    # 3. forward to the customer
+    # 4. forward to the customer
     try:
         resp = await forward(
             app[appkeys.HTTP],
@@ -149,19 +188,38 @@ async def _record(
     registry = OptOutRegistry(app[appkeys.STORE], key)
     if await registry.seen(provider, message.message_id):
         # a provider retry, or a replayed old message: it was applied (and audited) once
+        replay.REPLAYS.labels(provider, "message_id").inc()
         log.info("webhook %s: %s %s already applied", request_id, provider, kind)
         return
+    outcome = "recorded" if found.intent is not Intent.HELP else "noted"
+    if found.intent is Intent.OPT_IN and await registry.blocked_opt_in(
+        message.sender, senders, provider
+    ):
+        # another provider's opt-out: this provider's webhook cannot speak for it
+        outcome = "ignored"
+        details_extra = {"reason": "opted out through another provider"}
+    else:
+        details_extra = {}
     # audit first: if the registry write then fails, the retry audits again (at least once)
     await app[appkeys.AUDIT].append(
         AuditEvent(
             kind=kind,
-            outcome="recorded" if found.intent is not Intent.HELP else "noted",
+            outcome=outcome,
             request_id=request_id,
             provider=provider,
             recipient=recipient,
-            details={"scope": scope, "rule": found.rule, "keyword": found.keyword},
+            details={
+                "scope": scope,
+                "rule": found.rule,
+                "keyword": found.keyword,
+                **details_extra,
+            },
         )
     )
+    if outcome == "ignored":
+        log.info(
+            "webhook %s: %s %s ignored (another provider's opt-out)", request_id, provider, kind
+        )
     await registry.record(
         message.sender,
         senders if found.intent is not Intent.HELP else [],

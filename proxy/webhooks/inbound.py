@@ -8,13 +8,11 @@ callbacks) reads as None and is simply forwarded.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
-from proxy.webhooks.signatures import WebhookRequest
+from proxy.webhooks.signatures import WebhookRequest, loads_unique
 
 
 @dataclass(frozen=True)
@@ -32,21 +30,14 @@ class BadWebhook(Exception):
 
 
 def _fields(req: WebhookRequest) -> dict[str, str]:
-    """Form body or, for GET callbacks, query parameters (first value of each)."""
-    pairs = (
-        req.form()
-        if req.method == "POST"
-        else parse_qsl(urlsplit(req.url).query, keep_blank_values=True)
-    )
-    out: dict[str, str] = {}
-    for k, v in pairs:
-        out.setdefault(k, v)
-    return out
+    """Form body or, for GET callbacks, query parameters: the same one parsed view the
+    signature check used (a name sent twice was refused there)."""
+    return req.params()
 
 
 def _json(req: WebhookRequest) -> Any:
     try:
-        return json.loads(req.body)
+        return req.json()
     except (ValueError, UnicodeDecodeError):
         raise BadWebhook("body is not valid JSON") from None
 
@@ -156,7 +147,7 @@ def aws(req: WebhookRequest) -> InboundMessage | None:
     if not isinstance(d, dict) or d.get("Type") != "Notification":
         return None
     try:
-        m = json.loads(_s(d.get("Message")))
+        m = loads_unique(_s(d.get("Message")))
     except ValueError:
         return None
     if not isinstance(m, dict):

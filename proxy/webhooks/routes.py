@@ -24,6 +24,8 @@ def setup(app: web.Application, settings: Settings) -> None:
     app[WEBHOOKS] = WebhookRuntime(w, hooks, Classifier(w.keywords))
     for method in ("POST", "GET"):
         app.router.add_route(method, "/webhooks/{provider}/{kind}", inbound)
+        # providers that sign nothing and authenticate with a random path token (auth: path_token)
+        app.router.add_route(method, "/webhooks/{provider}/{kind}/{token}", inbound)
 
 
 def _verifier(hook: HookSettings) -> Verifier:

@@ -23,8 +23,14 @@ messagebird        MessageBird-Signature-JWT: HS256/384/512 JWT, iss           r
                    payload_hash = sha256(body)
 aws                SNS signature (v1 SHA1 / v2 SHA256, RSA) against a pinned   original
                    certificate; TopicArn in the configured list               envelope
-sinch              nothing verifiable (explicit ``unsigned: true`` in config)  unsigned
+sinch              signs nothing: a secret we configured travels with every    basic-auth /
+                   webhook, HTTP basic credentials (``auth: basic``) or a      path-token
+                   random last path segment (``auth: path_token``)             (never passed on)
 =================  =========================================================  ===============
+
+Every parameter is read once, from one parsed view: a form body, a query string or a JSON
+object carrying the same name twice is refused (:class:`DuplicateParameter`), so the signature
+check and the message reader can never see two different values of one field (issue #20).
 """
 
 from __future__ import annotations
@@ -55,6 +61,40 @@ class SignatureError(Exception):
     """The webhook is not proven to come from the provider. The reason names no content."""
 
 
+class StaleWebhook(SignatureError):
+    """A timestamped scheme's timestamp is outside the tolerance window (a replay, or a clock
+    far off): refused and counted as a replay."""
+
+
+class DuplicateParameter(SignatureError):
+    """A parameter name appears twice: the signature and the reader could disagree on its value,
+    so the webhook is refused (400) before either reads it."""
+
+
+def unique_pairs(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """The pairs as a mapping; a name seen twice refuses the whole request."""
+    out: dict[str, str] = {}
+    for k, v in pairs:
+        if k in out:
+            raise DuplicateParameter(f"parameter {k[:40]!r} appears more than once")
+        out[k] = v
+    return out
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise DuplicateParameter(f"JSON key {k[:40]!r} appears more than once")
+        out[k] = v
+    return out
+
+
+def loads_unique(body: bytes | str) -> Any:
+    """``json.loads`` refusing duplicate keys at any depth (ValueError when not JSON)."""
+    return json.loads(body, object_pairs_hook=_unique_object)
+
+
 @dataclass(frozen=True)
 class WebhookRequest:
     """An inbound webhook as received. ``url`` is the public URL the provider called."""
@@ -70,44 +110,34 @@ class WebhookRequest:
         return self.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
     def form(self) -> list[tuple[str, str]]:
-        """Form fields of a urlencoded body (empty for other content types)."""
+        """Form fields of a urlencoded body (empty for other content types); a name sent twice
+        raises :class:`DuplicateParameter`."""
         if self.content_type != "application/x-www-form-urlencoded" or not self.body:
             return []
         try:
-            return parse_qsl(self.body.decode("utf-8"), keep_blank_values=True, errors="strict")
+            pairs = parse_qsl(self.body.decode("utf-8"), keep_blank_values=True, errors="strict")
         except (UnicodeDecodeError, ValueError):
             raise SignatureError("form body is not valid UTF-8") from None
+        unique_pairs(pairs)
+        return pairs
 
-
-def repeated_parameter(req: WebhookRequest) -> str | None:
-    """The name of a parameter given more than once (query string, form body, or a JSON key),
-    else None. Such a webhook is refused before anything reads it: a signature check and a
-    parser could take different copies (issue #20: a prepended ``text=STOPALL`` was accepted)."""
-    try:
-        query = parse_qsl(urlsplit(req.url).query, keep_blank_values=True, errors="strict")
-    except (UnicodeDecodeError, ValueError):
-        return "(query string)"
-    for pairs in (query, req.form() if req.method == "POST" else []):
-        seen: set[str] = set()
-        for k, _ in pairs:
-            if k in seen:
-                return k[:64]
-            seen.add(k)
-    if "json" in req.content_type and req.body:
-        dupes: list[str] = []
-
-        def hook(items: list[tuple[str, Any]]) -> dict[str, Any]:
-            keys = [k for k, _ in items]
-            dupes.extend(k for i, k in enumerate(keys) if k in keys[:i])
-            return dict(items)
-
+    def query(self) -> list[tuple[str, str]]:
+        """Query parameters of the URL; a name sent twice raises :class:`DuplicateParameter`."""
         try:
-            json.loads(req.body, object_pairs_hook=hook)
-        except (ValueError, UnicodeDecodeError):
-            return None  # unreadable JSON is the reader's to refuse
-        if dupes:
-            return dupes[0][:64]
-    return None
+            pairs = parse_qsl(urlsplit(self.url).query, keep_blank_values=True, errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            raise SignatureError("query is not valid UTF-8") from None
+        unique_pairs(pairs)
+        return pairs
+
+    def params(self) -> dict[str, str]:
+        """THE parameters of a form webhook: the body of a POST, the query of a GET. Every
+        reader (signature check and message reader alike) uses this one view."""
+        return unique_pairs(self.form() if self.method == "POST" else self.query())
+
+    def json(self) -> Any:
+        """The JSON body, duplicate keys refused (ValueError when it is not JSON)."""
+        return loads_unique(self.body)
 
 
 def _multi(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -156,13 +186,13 @@ def _with_and_without_port(url: str) -> list[str]:
 
 
 def _twilio_params(req: WebhookRequest) -> dict[str, list[str]]:
-    query = parse_qs(urlsplit(req.url).query)
+    query = dict(req.query())
     if "bodySHA256" in query:
-        if not _eq(hashlib.sha256(req.body).hexdigest(), query["bodySHA256"][0]):
+        if not _eq(hashlib.sha256(req.body).hexdigest(), query["bodySHA256"]):
             raise SignatureError("bodySHA256 does not match the body")
         return {}
     _require_signed_body(req)
-    return _multi(req.form()) if req.method == "POST" else {}
+    return _multi(list(req.params().items())) if req.method == "POST" else {}
 
 
 def _require_signed_body(req: WebhookRequest) -> None:
@@ -202,14 +232,14 @@ _VONAGE_SMS_HASHES = {32: hashlib.md5, 40: hashlib.sha1, 64: hashlib.sha256, 128
 def _vonage_sms_params(req: WebhookRequest) -> dict[str, str]:
     if req.content_type == "application/json":
         try:
-            d = json.loads(req.body)
+            d = req.json()
         except (ValueError, UnicodeDecodeError):
             return {}
         if not isinstance(d, dict):
             return {}
         return {str(k): v if isinstance(v, str) else str(v) for k, v in d.items()}
-    pairs = req.form() if req.method == "POST" else parse_qsl(urlsplit(req.url).query)
-    return dict(pairs)
+    req.query()  # duplicates in the URL refused even when the body carries the fields
+    return req.params()
 
 
 def vonage_sms_signature(secret: str, params: Mapping[str, str], digest: Any) -> str:
@@ -233,7 +263,7 @@ def _verify_vonage_sms(req: WebhookRequest, params: dict[str, str], secret: str,
     except ValueError:
         raise SignatureError("Vonage signed message without a timestamp") from None
     if abs(req.now - when) > tol:
-        raise SignatureError("Vonage timestamp outside the tolerance window")
+        raise StaleWebhook("Vonage timestamp outside the tolerance window")
     if not _eq(vonage_sms_signature(secret, params, digest), sig):
         raise SignatureError("Vonage sig does not match")
 
@@ -255,7 +285,7 @@ def verify_vonage(req: WebhookRequest, secret: str, tolerance: int) -> None:
         raise SignatureError(f"Vonage JWT invalid: {type(e).__name__}") from None
     iat = claims.get("iat")
     if iat is not None and (not isinstance(iat, int | float) or abs(req.now - iat) > tolerance):
-        raise SignatureError("Vonage JWT iat outside the tolerance window")
+        raise StaleWebhook("Vonage JWT iat outside the tolerance window")
     expected = claims.get("payload_hash")
     if req.body or expected:
         if not isinstance(expected, str):
@@ -277,7 +307,7 @@ def verify_telnyx(req: WebhookRequest, secret: str, tolerance: int) -> None:
     except ValueError:
         raise SignatureError("telnyx-timestamp is not an integer") from None
     if abs(req.now - when) > tolerance:
-        raise SignatureError("telnyx-timestamp outside the tolerance window")
+        raise StaleWebhook("telnyx-timestamp outside the tolerance window")
     try:
         key = Ed25519PublicKey.from_public_bytes(base64.b64decode(secret, validate=True))
         signature = base64.b64decode(sig_b64, validate=True)
@@ -329,6 +359,7 @@ def verify_plivo(req: WebhookRequest, secret: str, tolerance: int) -> None:
     if not signatures or not nonce:
         raise SignatureError("missing X-Plivo-Signature-V3 / -Nonce")
     _require_signed_body(req)
+    req.query()  # a name twice in the query is refused like one twice in the body
     params = _multi(req.form()) if req.method == "POST" else {}
     expected = plivo_signature(secret, req.method, req.url, params, nonce)
     if not any(_eq(expected, s.strip()) for s in signatures.split(",")):
@@ -360,6 +391,8 @@ def verify_messagebird(req: WebhookRequest, secret: str, tolerance: int) -> None
             issuer="MessageBird",
             leeway=1,
         )
+    except (jwt.ExpiredSignatureError, jwt.ImmatureSignatureError) as e:
+        raise StaleWebhook(f"MessageBird JWT outside its window: {type(e).__name__}") from None
     except jwt.InvalidTokenError as e:
         raise SignatureError(f"MessageBird JWT invalid: {type(e).__name__}") from None
     url_hash = claims.get("url_hash")
@@ -425,7 +458,7 @@ def verify_aws_sns(
     """SNS message signature (SignatureVersion 1: SHA1, 2: SHA256, RSA PKCS#1 v1.5) against
     the pinned signing certificate ``secret`` (PEM), from one of the configured topics."""
     try:
-        message = json.loads(req.body)
+        message = req.json()
     except (ValueError, UnicodeDecodeError):
         raise SignatureError("SNS body is not JSON") from None
     if not isinstance(message, dict):
@@ -448,6 +481,47 @@ def verify_aws_sns(
         raise SignatureError("SNS signature does not match") from None
 
 
+# ---- providers that sign nothing: a secret we gave them (Sinch) --------------------------------
+
+
+def verify_basic_auth(req: WebhookRequest, secret: str, tolerance: int) -> None:
+    """``Authorization: Basic`` with the configured ``user:password`` (constant-time)."""
+    scheme, _, value = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic" or not value.strip():
+        raise SignatureError("missing Authorization: Basic credentials")
+    try:
+        given = base64.b64decode(value.strip(), validate=True)
+    except ValueError:
+        raise SignatureError("Authorization: Basic is not base64") from None
+    if not _eq(hashlib.sha256(given).digest(), hashlib.sha256(secret.encode()).digest()):
+        raise SignatureError("basic credentials do not match")
+    _refuse_duplicate_json(req)
+
+
+def verify_path_token(req: WebhookRequest, secret: str, tolerance: int) -> None:
+    """The URL's last path segment is the configured random token (constant-time)."""
+    path = urlsplit(req.url).path
+    segments = path.rstrip("/").split("/")
+    # /webhooks/<provider>/<kind>/<token>
+    if len(segments) != 5 or not segments[4]:
+        raise SignatureError("missing path token")
+    given = segments[4].encode()
+    if not _eq(hashlib.sha256(given).digest(), hashlib.sha256(secret.encode()).digest()):
+        raise SignatureError("path token does not match")
+    _refuse_duplicate_json(req)
+
+
+def _refuse_duplicate_json(req: WebhookRequest) -> None:
+    req.query()
+    if req.content_type == "application/json" and req.body:
+        try:
+            req.json()
+        except (ValueError, UnicodeDecodeError):
+            return  # not JSON: the reader answers 400
+    else:
+        req.form()
+
+
 # ---- registry -------------------------------------------------------------------------------
 
 Verifier = Callable[[WebhookRequest, str, int], None]
@@ -462,10 +536,8 @@ class Scheme:
     resign: Resigner | None
     #: the signature headers the provider sent (dropped when re-signing)
     headers: tuple[str, ...]
-
-
-def _unsigned(req: WebhookRequest, secret: str, tolerance: int) -> None:
-    return None
+    #: headers never passed on (a shared credential that is ours, not the provider's)
+    strip: tuple[str, ...] = ()
 
 
 SCHEMES: dict[str, Scheme] = {
@@ -490,5 +562,7 @@ SCHEMES: dict[str, Scheme] = {
         "messagebird-jwt", verify_messagebird, resign_messagebird, ("MessageBird-Signature-JWT",)
     ),
     "aws-sns": Scheme("aws-sns", verify_aws_sns, None, ()),
-    "unsigned": Scheme("unsigned", _unsigned, None, ()),
+    # the credential is ours, not a signature: never passed on to the customer
+    "basic-auth": Scheme("basic-auth", verify_basic_auth, None, (), strip=("Authorization",)),
+    "path-token": Scheme("path-token", verify_path_token, None, ()),
 }

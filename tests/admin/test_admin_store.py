@@ -7,7 +7,7 @@ import time
 import pytest
 
 import proxy.admin.auth as auth_mod
-from proxy.admin.auth import AdminAuth, AuthError
+from proxy.admin.auth import AdminAuth, AuthError, Failed
 from proxy.audit.log import AuditEvent, AuditLog
 from proxy.audit.query import AuditFilter, daily_decisions, search
 from proxy.policy.parse import load_policy, parse_policy
@@ -51,16 +51,16 @@ async def test_users_keys_sessions(db_url: str) -> None:
         stored = await db.fetch("SELECT key_hash FROM admin_api_keys")
         assert new.api_key not in str(stored)  # only the hash is kept
         signed = await auth.sign_in("olivia", new.password)
-        assert signed is not None
+        assert isinstance(signed, tuple)
         token, principal = signed
         assert (await auth.principal_for_session(token)).role == "privacy_officer"  # type: ignore[union-attr]
-        assert await auth.sign_in("olivia", "nope") is None
+        assert isinstance(await auth.sign_in("olivia", "nope"), Failed)
         with pytest.raises(AuthError):
             await auth.add_user("olivia", "auditor")
         await auth.revoke_user("olivia")
         assert await auth.principal_for_key(new.api_key) is None
         assert await auth.principal_for_session(token) is None
-        assert await auth.sign_in("olivia", new.password) is None
+        assert isinstance(await auth.sign_in("olivia", new.password), Failed)
     finally:
         await db.close()
 

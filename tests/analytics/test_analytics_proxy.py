@@ -191,9 +191,12 @@ async def test_a_permissive_policy_still_gets_a_full_safe_harbor_scan(
     assert "Maria" not in json.dumps(rows) and "Lopez" not in json.dumps(rows)
 
 
-async def test_pseudonyms_use_the_analytics_key_and_are_stable(
+async def test_recipient_codes_are_random_stable_and_not_derived_from_the_number(
     make_proxy, upstream_server, tmp_path
 ):
+    """45 CFR 164.514(c): the recipient's code is random (issue #18), the same recipient keeps
+    it (within the mapping's retention), and it is no keyed hash of the number under any key
+    the proxy holds; the sender (the organisation's number) stays an analytics-key pseudonym."""
     proxy = await make_proxy(str(upstream_server.make_url("")), policy=NO_TEXT)
     for _ in range(2):
         assert await send(proxy, "Your appointment is tomorrow.", "+12125550104") == 201
@@ -205,10 +208,20 @@ async def test_pseudonyms_use_the_analytics_key_and_are_stable(
     audit_key = proxy.app[appkeys.PSEUDONYM_KEY]
     assert key != audit_key
     recipients = [r["recipient"] for r in rows]
-    assert recipients.count(pseudonym("+12125550104", key)) == 2
-    assert pseudonym("+12125550105", key) in recipients
-    assert pseudonym("+12125550104", audit_key) not in recipients  # not joinable to the audit
+    assert len(recipients) == 3 and len(set(recipients)) == 2
+    assert max(recipients.count(c) for c in recipients) == 2  # stable for one recipient
+    for number in ("+12125550104", "+12125550105"):
+        for k in (key, audit_key):
+            assert pseudonym(number, k) not in recipients  # not derived from the number
+    assert all(c.startswith("r_") and len(c) == 22 for c in recipients)
     assert {r["sender"] for r in rows} == {pseudonym("+12125550199", key)}
+    # the mapping is private: no export column, no number in it
+    mapping = await proxy.app[appkeys.STORE].fetch(
+        "SELECT lookup, code FROM analytics_recipient_codes"
+    )
+    assert {m["code"] for m in mapping} == set(recipients)
+    assert not any("2125550104" in m["lookup"] for m in mapping)
+    assert all("lookup" not in r for r in rows)
 
 
 def failed_metric() -> float:

@@ -261,3 +261,33 @@ def test_shipped_policy_notice_carries_administrative_detail_only() -> None:
     )
     expected = "Lakeview Health: you have a new secure message from Dr. Nguyen. Read it: "
     assert one == expected + PREVIEW_LINK
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        "Dr. Maria Lopez-Oncology",  # a department glued on (issue #18)
+        "Dr. Maria Lopez Garcia Oncology",  # more than three name words
+        "Dr. Lopez 4B",
+        "Dr. lopez",
+        "Dr. Lopez (oncology)",
+        "Maria Lopez",  # no title at all
+        "Dr.  Lopez",  # anything but single spaces
+        "Dr. Lopez\nOncology",
+    ],
+)
+def test_provider_placeholder_carries_only_a_validated_titled_name(span) -> None:
+    text = f"Your results from {span} are ready. See you Tue at 3 PM"
+    found = [f(text, "PROVIDER_NAME", span), f(text, "APPOINTMENT_DATETIME", "Tue at 3 PM")]
+    got = details(text, found, [], POLICY)
+    assert got.provider == ()  # dropped from the notice; the rest still used
+    assert got.appointment == ("Tue at 3 PM",)
+
+
+@pytest.mark.parametrize(
+    "span",
+    ["Dr. Ames", "Dr Ana Ruiz", "Doctor Ana Maria Ruiz", "Nurse McKay", "Ruiz, RN", "Ana Ruiz MD"],
+)
+def test_titled_names_are_kept(span) -> None:
+    text = f"A message from {span} is waiting"
+    assert details(text, [f(text, "PROVIDER_NAME", span)], [], POLICY).provider == (span,)

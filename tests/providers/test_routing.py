@@ -211,11 +211,17 @@ async def test_logs_never_contain_texts_or_numbers(proxy, provider_upstream, cap
 @pytest.mark.parametrize(
     ("path", "body"),
     [
-        ("/v1/messages/", {"to": "1", "from": "2", "message_type": "text", "text": CLINICAL}),
+        (
+            "/v1/messages/",
+            {"to": "15550100001", "from": "15550109999", "message_type": "text", "text": CLINICAL},
+        ),
         ("/v2/messages/", {"to": "+15550100001", "text": CLINICAL}),
-        ("/messages/", {"originator": "x", "recipients": "1", "body": CLINICAL}),
+        ("/messages/", {"originator": "x", "recipients": "15550100001", "body": CLINICAL}),
         ("/xms/v1/p/batches/", {"to": ["15550100001"], "body": CLINICAL}),
-        ("/sms/json/", {"to": "1", "from": "2", "text": CLINICAL, "api_key": "k"}),
+        (
+            "/sms/json/",
+            {"to": "15550100001", "from": "15550109999", "text": CLINICAL, "api_key": "k"},
+        ),
     ],
 )
 async def test_trailing_slash_sends_are_refused_not_passed(proxy, provider_upstream, path, body):
@@ -241,7 +247,9 @@ async def test_unknown_posts_under_a_providers_namespace_are_not_forwarded(
     "path", ["/v2/messages", "/messages", "/xms/v1/p/batches", "/v1/messages", "/sms/json"]
 )
 async def test_compressed_bodies_are_refused(proxy, provider_upstream, path):
-    body = gzip.compress(json.dumps({"to": "1", "text": CLINICAL, "body": CLINICAL}).encode())
+    body = gzip.compress(
+        json.dumps({"to": "15550100001", "text": CLINICAL, "body": CLINICAL}).encode()
+    )
     headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
     async with (
         aiohttp.ClientSession() as s,

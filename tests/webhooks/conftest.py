@@ -33,6 +33,8 @@ TWILIO_TOKEN = "twilio-test-auth-token-0123456789"
 PLIVO_TOKEN = "plivo-test-auth-token-0123456789"
 VONAGE_SECRET = "vonage-test-signature-secret-0123456789abcdef"
 MESSAGEBIRD_KEY = "messagebird-test-signing-key-0123456789"
+SINCH_BASIC = "sinch-hooks:sinch-test-basic-password-0123456789abcdef"
+SINCH_PATH_TOKEN = "sinch-test-path-token-0123456789abcdef"
 
 PATIENT = "+15550100001"
 PATIENT_2 = "+15550100002"
@@ -97,6 +99,8 @@ def secrets_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         "TEST_VONAGE_SECRET": VONAGE_SECRET,
         "TEST_MESSAGEBIRD_KEY": MESSAGEBIRD_KEY,
         "TEST_TELNYX_PUBLIC_KEY": TELNYX_PUBLIC_B64,
+        "TEST_SINCH_BASIC": SINCH_BASIC,
+        "TEST_SINCH_PATH_TOKEN": SINCH_PATH_TOKEN,
     }
     for k, v in env.items():
         monkeypatch.setenv(k, v)
@@ -108,14 +112,17 @@ def hook_settings(
     keywords: KeywordSettings | None = None,
     confirmation_window: int = 0,
     sns_cert: str = "",
+    sinch_auth: str = "basic",
 ) -> WebhookSettings:
-    def hook(name: str, env: str = "", unsigned: bool = False) -> HookSettings:
+    def hook(name: str, env: str = "", auth: Any = None) -> HookSettings:
         return HookSettings(
             name,
             {"sms": f"{customer_url}/{name}/sms", "status": f"{customer_url}/{name}/status"},
             env,
-            unsigned,
+            auth,
         )
+
+    sinch_env = "TEST_SINCH_BASIC" if sinch_auth == "basic" else "TEST_SINCH_PATH_TOKEN"
 
     return WebhookSettings(
         tolerance_seconds=300,
@@ -128,7 +135,7 @@ def hook_settings(
             "vonage": hook("vonage", "TEST_VONAGE_SECRET"),
             "messagebird": hook("messagebird", "TEST_MESSAGEBIRD_KEY"),
             "telnyx": hook("telnyx", "TEST_TELNYX_PUBLIC_KEY"),
-            "sinch": hook("sinch", unsigned=True),
+            "sinch": hook("sinch", sinch_env, sinch_auth),
             "aws": HookSettings(
                 "aws",
                 {"sms": f"{customer_url}/aws/sms"},
@@ -179,12 +186,16 @@ def stack(
     cert.write_bytes(SNS_CERT_PEM)
 
     async def factory(
-        keywords: KeywordSettings | None = None, confirmation_window: int = 0
+        keywords: KeywordSettings | None = None,
+        confirmation_window: int = 0,
+        sinch_auth: str = "basic",
     ) -> Stack:
         customer_url = str(customer_server.make_url("")).rstrip("/")
         settings = Settings(
             server=ServerSettings(public_base_url=PUBLIC),
-            webhooks=hook_settings(customer_url, keywords, confirmation_window, str(cert)),
+            webhooks=hook_settings(
+                customer_url, keywords, confirmation_window, str(cert), sinch_auth
+            ),
             providers=ProvidersConfig(media_hosts=("media.example",)),
         )
         proxy = await make_proxy(str(upstream_server.make_url("")), settings=settings)
@@ -265,3 +276,10 @@ async def post_twilio(
         ) as r,
     ):
         return r.status, await r.text()
+
+
+def sinch_basic_headers(credentials: str = SINCH_BASIC) -> dict[str, str]:
+    import base64
+
+    token = base64.b64encode(credentials.encode()).decode()
+    return {"Content-Type": "application/json", "Authorization": f"Basic {token}"}

@@ -20,10 +20,12 @@ from tests.webhooks.conftest import (
     PATIENT,
     PLIVO_TOKEN,
     PUBLIC,
+    SINCH_PATH_TOKEN,
     TWILIO_TOKEN,
     VONAGE_SECRET,
     post_twilio,
     sdk_send,
+    sinch_basic_headers,
     twilio_form,
 )
 from tests.webhooks.keys import TELNYX_PUBLIC_B64, messagebird_token, telnyx_headers, vonage_token
@@ -241,17 +243,40 @@ async def test_messagebird_get_webhook_recorded_and_resigned(stack, customer, cu
     assert (await post(s, tampered, headers=headers, method="GET"))[0] == 403
 
 
-async def test_sinch_is_forwarded_marked_unsigned(stack, customer):
+async def test_sinch_needs_its_basic_credentials_which_are_not_passed_on(stack, customer):
     s = await stack()
     body = json.dumps(
         {"type": "mo_text", "from": "15550100001", "to": "15550109999", "body": "STOP"}
-    )
-    status, _ = await post(
-        s, "/webhooks/sinch/sms", body.encode(), {"Content-Type": "application/json"}
-    )
-    assert status == 200
-    assert [r.headers["X-Phi-Proxy-Verified"] for r in customer.requests] == ["unsigned"]
+    ).encode()
+    for headers in (
+        {"Content-Type": "application/json"},
+        sinch_basic_headers("sinch-hooks:wrong-password-0123456789abcdef0123"),
+    ):
+        assert (await post(s, "/webhooks/sinch/sms", body, headers))[0] == 403
+    assert customer.requests == [] and s.optouts() == []
+    assert (await post(s, "/webhooks/sinch/sms", body, sinch_basic_headers()))[0] == 200
+    [got] = customer.requests
+    assert got.headers["X-Phi-Proxy-Verified"] == "basic-auth"
+    assert "Authorization" not in got.headers  # our credential, not the customer's business
     assert [r[3] for r in s.optouts()] == ["sinch"]
+
+
+async def test_sinch_path_token(stack, customer):
+    s = await stack(sinch_auth="path_token")
+    body = json.dumps(
+        {"type": "mo_text", "from": "15550100001", "to": "15550109999", "body": "STOP"}
+    ).encode()
+    headers = {"Content-Type": "application/json"}
+    assert (await post(s, "/webhooks/sinch/sms", body, headers))[0] == 404
+    wrong = "/webhooks/sinch/sms/" + "x" * len(SINCH_PATH_TOKEN)
+    assert (await post(s, wrong, body, headers))[0] == 403
+    assert customer.requests == [] and s.optouts() == []
+    ok = f"/webhooks/sinch/sms/{SINCH_PATH_TOKEN}"
+    assert (await post(s, ok, body, headers))[0] == 200
+    [got] = customer.requests
+    assert got.path == "/sinch/sms" and got.headers["X-Phi-Proxy-Verified"] == "path-token"
+    # signed providers have no token route
+    assert (await post(s, "/webhooks/twilio/sms/anything", b"", {}))[0] == 404
 
 
 async def test_aws_sns_signed_stop_recorded_and_forged_rejected(stack, customer):
@@ -324,6 +349,5 @@ async def test_vonage_sms_api_get_webhook_recorded_and_sig_passed_on(stack, cust
 async def test_opt_out_without_a_known_sender_is_global(stack, customer):
     s = await stack()
     body = json.dumps({"type": "mo_text", "from": "15550100001", "body": "STOP"}).encode()
-    headers = {"Content-Type": "application/json"}
-    assert (await post(s, "/webhooks/sinch/sms", body, headers))[0] == 200
+    assert (await post(s, "/webhooks/sinch/sms", body, sinch_basic_headers()))[0] == 200
     assert [(r[1], r[2]) for r in s.optouts()] == [("*", "out")]
