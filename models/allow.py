@@ -123,6 +123,34 @@ class AllowList:
         return bool(words) and words in self.names
 
 
+# Words that may stand around the organisation's own name inside one finding without making it
+# anybody else's: "It's Lakeview Health", "the Lakeview Pharmacy". Anything else (a name, a
+# number, a street, a department) keeps the whole finding acted on.
+_GLUE = frozenset(
+    "a an the it it's its is this here at of from by with and to in on our your via "
+    "pharmacy clinic clinics hospital health center centre lab labs laboratory care urgent "
+    "medical office practice group team".split()
+)
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+
+def covered(text: str, start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    """Is the finding ``text[start:end]`` the organisation's own detail, given where its details
+    occur (``spans``)? Only if it lies inside one, or is one with nothing but :data:`_GLUE` words
+    around it: an allowed name inside a longer finding ("Mary Lakeview Jones", "14 Lakeview
+    Health Drive") never excuses the rest of it."""
+    inside = [(max(s, start), min(e, end)) for s, e in spans if s < end and start < e]
+    if not inside:
+        return False
+    if any(s <= start and end <= e for s, e in inside):
+        return True
+    rest = list(text[start:end])
+    for s, e in inside:
+        rest[s - start : e - start] = " " * (e - s)
+    words = _WORD.findall("".join(rest))
+    return all(w.lower().replace("’", "'") in _GLUE for w in words)
+
+
 # Entries refused whatever their list: they would let ordinary words or a patient's own name out.
 MIN_NAME_CHARS = 3
 

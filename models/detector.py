@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from models import entities, lexicons
 from models.allow import AllowList
+from models.allow import covered as allowed_whole
 from models.engine import load_spacy, make_tldextract_offline
 from models.findings import Finding
 from models.normalize import Normalized, normalize
@@ -189,7 +190,7 @@ class Detector:
                 and r.entity_type in wanted
                 # allowed only whole: a finding inside the organisation's own detail, never
                 # a finding that merely contains or touches one ("Mary Lakeview Jones")
-                and not any(s <= r.start and r.end <= e for s, e in allowed)
+                and not allowed_whole(norm.text, r.start, r.end, allowed)
             ]
             out.append(trim(resolve(_to_findings(kept, norm)), texts[len(out)]))
         return out

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from models.allow import AllowList
+from models.allow import AllowList, covered
 from models.detector import Detector, DetectorSettings
 from proxy.cli import main
 from proxy.policy import cli as policy_cli
@@ -44,6 +44,19 @@ def test_a_word_of_an_allowed_name_is_not_the_name() -> None:
     assert allow.allows("Saint Mary Hospital") and allow.allows("saint  MARY hospital")
     text = "Hi Mary, Saint Mary Hospital here. Saint Maryland Hospitality"
     assert [text[s:e] for s, e in allow.spans(text)] == ["Saint Mary Hospital"]
+
+
+def test_a_finding_around_an_allowed_name_is_excused_only_by_glue_words() -> None:
+    allow = AllowList.of(["Lakeview Health"])
+    for text, excused in [
+        ("It's Lakeview Health", True),  # a recognizer's over-long span of the org's own name
+        ("the Lakeview Health Pharmacy", True),
+        ("Mary Lakeview Health Jones", False),  # a patient's name around it
+        ("14 Lakeview Health Drive", False),  # an address
+        ("Lakeview Health Oncology", False),  # a clinical department
+        ("Lakeview", False),  # a word of the entry alone
+    ]:
+        assert covered(text, 0, len(text), allow.spans(text)) is excused, text
 
 
 @pytest.mark.slow
