@@ -127,9 +127,46 @@ class AllowList:
 # anybody else's: "It's Lakeview Health", "the Lakeview Pharmacy". Anything else (a name, a
 # number, a street, a department) keeps the whole finding acted on.
 _GLUE = frozenset(
-    "a an the it it's its is this here at of from by with and to in on our your via "
-    "pharmacy clinic clinics hospital health center centre lab labs laboratory care urgent "
-    "medical office practice group team".split()
+    [
+        "a",
+        "an",
+        "the",
+        "it",
+        "it's",
+        "its",
+        "is",
+        "this",
+        "here",
+        "at",
+        "of",
+        "from",
+        "by",
+        "with",
+        "and",
+        "to",
+        "in",
+        "on",
+        "our",
+        "your",
+        "via",
+        "pharmacy",
+        "clinic",
+        "clinics",
+        "hospital",
+        "health",
+        "center",
+        "centre",
+        "lab",
+        "labs",
+        "laboratory",
+        "care",
+        "urgent",
+        "medical",
+        "office",
+        "practice",
+        "group",
+        "team",
+    ]
 )
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
