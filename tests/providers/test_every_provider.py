@@ -55,7 +55,7 @@ from proxy.detection.isolated import IsolatedDetector
 from proxy.optout.registry import OUT, OptOutRegistry
 from proxy.policy.parse import load_policy
 from proxy.providers.config import AwsConfig, ProvidersConfig
-from proxy.settings import Settings
+from proxy.settings import DetectionSettings, Settings
 from tests import storage
 from tests.providers.conftest import ADMIN, REDACTED, WITH_NAME, base
 from tests.providers.fakes import ProviderUpstream
@@ -69,7 +69,10 @@ AWS_KEY, AWS_SECRET = "AKIDPHIPROXYTEST0001", "proxy-secret-for-tests-only"
 SETTINGS = Settings(
     providers=ProvidersConfig(
         aws=AwsConfig(access_key_id=AWS_KEY, secret_access_key_env=AWS_SECRET_ENV)
-    )
+    ),
+    # Longer than a child restart (~10 s on a busy machine): a dead child must be refused because
+    # it died, not merely because its replacement outlived the deadline.
+    detection=DetectionSettings(deadline_seconds=60.0),
 )
 
 
