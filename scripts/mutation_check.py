@@ -211,7 +211,7 @@ def run_tests(tree: Path, tests: tuple[str, ...]) -> tuple[int, str, float]:
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
     t0 = time.monotonic()
     proc = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
-    failed = re.findall(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$", proc.stdout, re.M)
+    failed = re.findall(r"^(?:FAILED|ERROR) (tests/.+?)(?: - .*)?$", proc.stdout, re.M)
     summary = failed[0] if failed else proc.stdout.strip().splitlines()[-1:]
     return proc.returncode, str(summary), time.monotonic() - t0
 
