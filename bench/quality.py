@@ -364,6 +364,8 @@ def timed(pipeline: Pipeline, texts: Sequence[str]) -> tuple[list[Outcome], floa
 # ------------------------------------------------------------------------------- report
 def load_corpus(name: str) -> list[Example]:
     path = CORPUS_DIR / f"{name}.jsonl" if name in ("dev", "test") else Path(name)
+    if name in CORPUS_PATHS:
+        path = Path(CORPUS_PATHS[name])
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
@@ -460,6 +462,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="exit 1 if our over-scrub rate is above RATE (0-1)",
     )
     ap.add_argument(
+        "--check-readme",
+        action="store_true",
+        help="exit 1 if a figure is worse than README's (bench/thresholds.json) for this corpus",
+    )
+    ap.add_argument(
         "--examples",
         type=int,
         default=0,
@@ -498,7 +505,38 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"  {ex['id']} {o.action}: {hits}")
     if args.json:
         args.json.write_text(json.dumps({"corpus": args.corpus, "results": results}, indent=2))
-    return gate(results[f"ours[{mode}]"], args.max_leak, args.max_over_scrub)
+    status = gate(results[f"ours[{mode}]"], args.max_leak, args.max_over_scrub)
+    if args.check_readme:
+        worse = against_thresholds(args.corpus, results[f"ours[{mode}]"])
+        for w in worse:
+            print(f"FAIL: {w}")
+        status = status or int(bool(worse))
+    return status
+
+
+THRESHOLDS = Path(__file__).resolve().parent / "thresholds.json"
+CORPUS_PATHS = {"challenge": str(CORPUS_DIR / "challenge" / "challenge.jsonl")}
+# figure → does a higher value mean worse? (leak and over-scrub must not rise; kept and portal
+# share must not fall)
+GATED = {"leak": True, "over_scrub": True, "kept": False, "portal_share": False}
+
+
+def thresholds() -> dict[str, dict[str, float]]:
+    """README's figures per corpus, in percent (bench/thresholds.json)."""
+    return dict(json.loads(THRESHOLDS.read_text(encoding="utf-8"))["corpora"])
+
+
+def against_thresholds(corpus: str, result: dict[str, Any]) -> list[str]:
+    """What got worse than README's figures for ``corpus`` (compared as README prints them,
+    percent with one decimal)."""
+    failed = []
+    for key, higher_is_worse in GATED.items():
+        stated = thresholds()[corpus][key]
+        value = result[key]
+        measured = round(100 * (value or 0.0), 1)
+        if measured > stated if higher_is_worse else measured < stated:
+            failed.append(f"{corpus} {key}: {measured:.1f}% (README: {stated:.1f}%)")
+    return failed
 
 
 def gate(result: dict[str, Any], max_leak: float | None, max_over: float | None) -> int:

@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from models import entities, lexicons
 from models.allow import AllowList
+from models.allow import covered as allowed_whole
 from models.engine import load_spacy, make_tldextract_offline
 from models.findings import Finding
 from models.normalize import Normalized, normalize
@@ -187,7 +188,9 @@ class Detector:
                 for r in results
                 if r.score >= self.settings.min_score
                 and r.entity_type in wanted
-                and not any(r.start < e and s < r.end for s, e in allowed)
+                # allowed only whole: a finding inside the organisation's own detail, never
+                # a finding that merely contains or touches one ("Mary Lakeview Jones")
+                and not allowed_whole(norm.text, r.start, r.end, allowed)
             ]
             out.append(trim(resolve(_to_findings(kept, norm)), texts[len(out)]))
         return out
@@ -245,7 +248,8 @@ def ner_triggers(
         if h.category == lexicons.CITY and not explained(h.start, h.end)
     ]
     known = {i for h in hits for i in range(h.first, h.last)}
-    own = {w for name in allowed_names for w in name.split()}
+    # The organisation's own words are no trigger only where the whole allowed name stands.
+    own_spans = AllowList(names=frozenset(allowed_names)).spans(text) if allowed_names else []
     for i, w in enumerate(words):
         if (
             len(w.text) > 2
@@ -255,7 +259,8 @@ def ner_triggers(
             and not explained(w.start, w.end)
         ):
             low = w.lower
-            if low in lex.common_words or low in own or lex.near_common(low):
+            in_own = any(s <= w.start and w.end <= e for s, e in own_spans)
+            if low in lex.common_words or in_own or lex.near_common(low):
                 continue  # an everyday word, perhaps with a typo ("Resutls")
             if low in lex.first_names or low in lex.surnames:
                 continue

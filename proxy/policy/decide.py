@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models import entities
+from models.allow import covered
 from models.findings import Finding
 from proxy.policy.model import Action, AllowList, Policy
 
@@ -109,9 +110,10 @@ def _allowed_spans(text: str, allow: AllowList) -> list[tuple[int, int]]:
 
 
 def _is_allowed(text: str, f: Finding, allow: AllowList, spans: Sequence[tuple[int, int]]) -> bool:
-    """A finding inside one of the organisation's own names, or that is one of its phone
-    numbers, web addresses or emails (see :mod:`models.allow`)."""
-    if any(s <= f.start and f.end <= e for s, e in spans):
+    """A finding inside one of the organisation's own names (never one that merely contains
+    one), or that is one of its phone numbers, web addresses or emails (see
+    :mod:`models.allow`)."""
+    if covered(text, f.start, f.end, spans):
         return True
     value = text[f.start : f.end]
     digits = _DIGITS.sub("", value)

@@ -23,6 +23,7 @@ from typing import Any
 import regex
 
 from models import entities
+from models.allow import entry_problem as allow_entry_problem
 from proxy.policy.model import (
     GRANULARITIES,
     Action,
@@ -430,6 +431,11 @@ def _parse(doc: YamlDoc, text: str = "") -> Policy:
     for i, p in enumerate(allow.phones):
         if len(_phone_digits(p)) < 7:
             raise doc.error(f"allow.phones[{i}]", "not a phone number (fewer than 7 digits)")
+    for kind in ("names", "websites", "emails"):
+        for i, v in enumerate(getattr(allow, kind)):
+            problem = allow_entry_problem(kind, v)
+            if problem:
+                raise doc.error(f"allow.{kind}[{i}]", f"refused allow-list entry: {problem}")
 
     portal_raw = check_keys(doc, "portal", top.get("portal"), _PORTAL_KEYS)
     defaults = PortalSettings()

@@ -128,8 +128,15 @@ class AwsSms(AwsProvider):
         return rebuild_json(parsed.state, [("MessageBody",)], texts)
 
     def error(self, status: int, code: str | int, message: str) -> web.Response:
+        body: dict[str, str] = {"__type": str(code), "message": message}
+        if code == self.opted_out_code:  # AWS's own ConflictException for an opted-out number
+            # (no ResourceId: it would be the phone number)
+            body |= {
+                "Reason": "DESTINATION_PHONE_NUMBER_OPTED_OUT",
+                "ResourceType": "opted-out-number",
+            }
         return web.json_response(
-            {"__type": str(code), "message": message},
+            body,
             status=status,
             content_type=CONTENT_TYPE,
             headers={"x-amzn-RequestId": str(uuid.uuid4())},

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import json
-from urllib.parse import urlencode
+import re
+from urllib.parse import parse_qs, urlencode
 
 import aiohttp
 
 from proxy import appkeys
 from tests.admin.conftest import AdminEnv
+from tests.fakes import RecordingUpstream
 from tests.proxy.conftest import SENDS
 
 SENDS_TOTAL = 120
 PUBLISHES = 6
 
 
-async def test_publishing_while_sending_loses_no_request(admin_env: AdminEnv) -> None:
+async def test_publishing_while_sending_loses_no_request(
+    admin_env: AdminEnv, upstream: RecordingUpstream
+) -> None:
+    """Every send is answered, and what the provider received is what the version the audit
+    record cites would send: masked under the "mask" versions, redacted under the "redact"
+    ones, never the name itself; after a publish that blocks names, nothing goes out."""
     app = admin_env.server.app
     holder = app[appkeys.POLICY]
     base_text = holder.current.text
-    versions = {holder.current.version}
+    action_of = {holder.current.version: "redact"}
     line = "PERSON: {action: redact, min_score: 0.5}"
     assert line in base_text
 
@@ -36,19 +43,22 @@ async def test_publishing_while_sending_loses_no_request(admin_env: AdminEnv) ->
             await r.read()
             return r.status
 
+    async def publish(s: aiohttp.ClientSession, action: str, n: int) -> None:
+        # min_score 0.1 … 0.6: every version also differs from the others (its own hash)
+        text = base_text.replace(line, f"PERSON: {{action: {action}, min_score: 0.{n + 1}}}")
+        async with s.post(
+            admin_env.url("/admin/api/policy/publish"),
+            json={"yaml": text, "reason": f"load test {n}"},
+            headers=admin_env.bearer("privacy_officer"),
+        ) as r:
+            body = await r.json()
+            assert r.status == 200, body
+            action_of[body["version"]] = action
+
     async def publisher(s: aiohttp.ClientSession) -> None:
         for n in range(PUBLISHES):
             await asyncio.sleep(0.08)
-            action = "mask" if n % 2 == 0 else "redact"
-            text = base_text.replace(line, f"PERSON: {{action: {action}, min_score: 0.{n + 1}}}")
-            async with s.post(
-                admin_env.url("/admin/api/policy/publish"),
-                json={"yaml": text, "reason": f"load test {n}"},
-                headers=admin_env.bearer("privacy_officer"),
-            ) as r:
-                body = await r.json()
-                assert r.status == 200, body
-                versions.add(body["version"])
+            await publish(s, "mask" if n % 2 == 0 else "redact", n)
 
     connector = aiohttp.TCPConnector(limit=40)
     async with aiohttp.ClientSession(connector=connector) as s:
@@ -62,13 +72,36 @@ async def test_publishing_while_sending_loses_no_request(admin_env: AdminEnv) ->
         await asyncio.gather(sender(), publisher(s))
         statuses = await asyncio.gather(*sends)
 
-    assert statuses == [201] * SENDS_TOTAL
-    assert len(versions) == PUBLISHES + 1
-    rows = await app[appkeys.STORE].fetch("SELECT body FROM audit_log WHERE kind = 'send'")
-    cited = [json.loads(r["body"])["policy_version"] for r in rows]
-    assert len(cited) == SENDS_TOTAL
-    assert set(cited) <= versions
-    assert len(set(cited)) >= 2, "publishes did not overlap the sends; the test proved nothing"
+        assert statuses == [201] * SENDS_TOTAL
+        assert len(action_of) == PUBLISHES + 1
+        rows = await app[appkeys.STORE].fetch("SELECT body FROM audit_log WHERE kind = 'send'")
+        cited = [json.loads(r["body"])["policy_version"] for r in rows]
+        assert len(cited) == SENDS_TOTAL
+        assert set(cited) <= set(action_of)
+        assert len(set(cited)) >= 2, "publishes did not overlap the sends; the test proved nothing"
+
+        # What the provider received, send by send (ref i identifies it).
+        received = {}
+        for rec in upstream.requests:
+            text = parse_qs(rec.body.decode())["Body"][0]
+            ref = re.search(r"ref (\d+)\.$", text)
+            assert ref, text
+            received[int(ref.group(1))] = text
+        assert sorted(received) == list(range(SENDS_TOTAL)), "a send was lost or duplicated"
+        for text in received.values():
+            assert "Maria" not in text and "Lopez" not in text, text
+        masked = sum(1 for t in received.values() if t.startswith("Hi ***** *"))
+        redacted = sum(1 for t in received.values() if t.startswith("Hi [name], ref"))
+        assert masked + redacted == SENDS_TOTAL, sorted(received.values())
+        assert masked == sum(1 for v in cited if action_of[v] == "mask")
+        assert redacted == sum(1 for v in cited if action_of[v] == "redact")
+        assert masked and redacted
+
+        # A publish applies to the very next send: names blocked, nothing reaches the provider.
+        await publish(s, "block", PUBLISHES)
+        before = len(upstream.requests)
+        assert await one_send(s, SENDS_TOTAL) == 400
+        assert len(upstream.requests) == before
 
 
 async def test_a_publish_reaches_other_workers_through_the_store(

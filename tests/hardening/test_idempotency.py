@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from urllib.parse import parse_qs
 
 from proxy import appkeys
-from proxy.settings import IdempotencySettings, Settings
+from proxy.settings import IdempotencySettings, Settings, UpstreamSettings
 from tests.fakes import RaisingDetector, RecordingUpstream
 from tests.hardening.conftest import PHI_STRINGS, SENDS, form, phi_in, post
 
@@ -186,3 +187,110 @@ async def test_stored_answers_are_deleted_after_their_ttl(make_proxy, upstream_s
     assert len(await db.fetch("SELECT * FROM idempotency_keys")) == 1
     await asyncio.sleep(1.0)
     assert await db.fetch("SELECT * FROM idempotency_keys") == []
+
+
+# --- gateway errors stick to their key; a released key is inspected afresh ---------------------
+
+
+class _FlakyDetector:
+    """Fails its first call (inspection unavailable), then answers with the real detector."""
+
+    def __init__(self, real) -> None:
+        self.real, self.calls = real, 0
+
+    def detect(self, texts, entities=None):
+        self.calls += 1
+        if self.calls == 1:
+            raise RuntimeError("detector exploded once")
+        return self.real.detect(texts, entities)
+
+
+class _DroppingUpstream(RecordingUpstream):
+    """Reads the request (the provider has it), then drops the connection without answering."""
+
+    async def handle(self, request):
+        await super().handle(request)
+        assert request.transport is not None
+        request.transport.close()
+        raise asyncio.CancelledError
+
+
+async def _post_full(url, body: bytes, headers: dict[str, str]) -> tuple[int, dict, bytes]:
+    import aiohttp
+
+    h = {"Content-Type": "application/x-www-form-urlencoded", **headers}
+    async with aiohttp.ClientSession() as s, s.post(url, data=body, headers=h) as r:
+        return r.status, dict(r.headers), await r.read()
+
+
+async def test_a_504_is_what_every_retry_of_that_key_gets(make_proxy, aiohttp_server):
+    """The provider may have the text (it timed out after receiving it): a retry must not send
+    it again, even once the provider answers fast; it keeps getting the 504 it first got."""
+    slow = RecordingUpstream(delay=1.0)
+    server = await aiohttp_server(slow.app())
+    settings = Settings(upstream=UpstreamSettings(timeout_seconds=0.3, retries=0))
+    proxy = await make_proxy(str(server.make_url("")), settings=settings)
+    h = {**AUTH_A, "Idempotency-Key": "late-1"}
+    first = await _post_full(proxy.make_url(SENDS), form("See you Tuesday."), h)
+    assert first[0] == 504 and "Idempotent-Replayed" not in first[1]
+    slow.delay = 0.0  # the provider is healthy again
+    for _ in range(2):
+        again = await _post_full(proxy.make_url(SENDS), form("See you Tuesday."), h)
+        assert again[0] == 504 and again[1]["Idempotent-Replayed"] == "true"
+        assert again[2] == first[2]
+    await asyncio.sleep(1.0)  # let the first (slow) upstream answer land
+    assert len(slow.requests) == 1, "a retry of a timed-out key was sent again"
+    # a new key is sent (the provider is fine): the 504s above were the key's, not the proxy's
+    assert (await _post_full(proxy.make_url(SENDS), form("Hi"), {**AUTH_A}))[0] == 201
+
+
+async def test_a_502_after_the_provider_got_the_text_is_what_every_retry_gets(
+    make_proxy, aiohttp_server
+):
+    dropping = _DroppingUpstream()
+    server = await aiohttp_server(dropping.app())
+    settings = Settings(upstream=UpstreamSettings(retries=2))
+    proxy = await make_proxy(str(server.make_url("")), settings=settings)
+    h = {**AUTH_A, "Idempotency-Key": "dropped-1"}
+    first = await _post_full(proxy.make_url(SENDS), form("See you Tuesday."), h)
+    assert first[0] == 502
+    assert len(dropping.requests) == 1  # sent once: not retried by the proxy either
+    again = await _post_full(proxy.make_url(SENDS), form("See you Tuesday."), h)
+    assert (again[0], again[1]["Idempotent-Replayed"], again[2]) == (502, "true", first[2])
+    assert len(dropping.requests) == 1, "a retry of a key whose text reached the provider was sent"
+
+
+async def test_a_released_key_is_inspected_afresh_on_retry(
+    make_proxy, upstream_server, upstream, detector
+):
+    """Nothing reached the provider (inspection was unavailable), so the claim is released: the
+    retry with the same key is inspected and sent like a new request, not answered 503 again."""
+    flaky = _FlakyDetector(detector)
+    proxy = await make_proxy(str(upstream_server.make_url("")), detector_=flaky)
+    h = {**AUTH_A, "Idempotency-Key": "retry-me"}
+    text = "Hi Maria Lopez, see you Tuesday."
+    first = await _post_full(proxy.make_url(SENDS), form(text), h)
+    assert first[0] == 503 and upstream.requests == []
+    retry = await _post_full(proxy.make_url(SENDS), form(text), h)
+    assert retry[0] == 201 and "Idempotent-Replayed" not in retry[1]
+    assert flaky.calls == 2  # inspected again
+    (sent,) = upstream.requests
+    assert b"Maria" not in sent.body and b"%5Bname%5D" in sent.body
+    # from now on the key holds that answer
+    third = await _post_full(proxy.make_url(SENDS), form(text), h)
+    assert third[0] == 201 and third[1]["Idempotent-Replayed"] == "true"
+    assert len(upstream.requests) == 1
+
+
+async def test_a_blocked_send_releases_its_key_for_a_corrected_text(
+    make_proxy, upstream_server, upstream
+):
+    proxy = await make_proxy(str(upstream_server.make_url("")))
+    h = {**AUTH_A, "Idempotency-Key": "fix-and-retry"}
+    blocked = await _post_full(proxy.make_url(SENDS), form("Your HIV test came back positive."), h)
+    assert blocked[0] == 400 and upstream.requests == []
+    fixed = await _post_full(proxy.make_url(SENDS), form("Please call the clinic."), h)
+    assert fixed[0] == 201 and "Idempotent-Replayed" not in fixed[1]  # not 422: key was free
+    assert [parse_qs(r.body.decode())["Body"] for r in upstream.requests] == [
+        ["Please call the clinic."]
+    ]

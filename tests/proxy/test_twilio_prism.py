@@ -1,7 +1,9 @@
-"""The official twilio SDK → proxy → Prism serving Twilio's own OpenAPI spec as the upstream.
+"""The official twilio SDK → proxy → recorder → Prism serving Twilio's own OpenAPI spec.
 
 Prism rejects requests that break Twilio's spec, so this proves the rebuilt requests are still
-valid Twilio requests and that the SDK gets its normal MessageInstance back.
+valid Twilio requests and that the SDK gets its normal MessageInstance back. The recorder in front
+of Prism keeps every request Prism was sent, so the tests also assert on what the provider
+received: the redacted text, never the name, and nothing at all for a blocked text.
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
 
+import aiohttp
 import pytest
+from aiohttp import web
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from tests.proxy.conftest import ACCOUNT
+from tests.fakes import Recorded
+from tests.proxy.conftest import ACCOUNT, SENDS
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / ".ci" / "node_modules" / ".bin" / "prism"
@@ -59,20 +66,64 @@ def prism() -> Iterator[str]:
         proc.wait(10)
 
 
+class Recorder:
+    """A reverse proxy in front of Prism that records what it was sent (the provider's view)."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.requests: list[Recorded] = []
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        return app
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP}
+        self.requests.append(
+            Recorded(request.method, request.path, request.query_string, headers, body)
+        )
+        async with (
+            aiohttp.ClientSession() as s,
+            s.request(
+                request.method, self.target + request.path_qs, data=body, headers=headers
+            ) as r,
+        ):
+            answer = await r.read()
+            keep = {k: v for k, v in r.headers.items() if k.lower() not in _HOP}
+            return web.Response(status=r.status, body=answer, headers=keep)
+
+    def bodies(self) -> list[str]:
+        return [parse_qs(r.body.decode()).get("Body", [""])[0] for r in self.requests]
+
+
+_HOP = {"host", "content-length", "transfer-encoding", "connection", "content-encoding"}
+
+
+@pytest.fixture
+async def recorder(aiohttp_server: Any, prism: str) -> tuple[Recorder, str]:
+    rec = Recorder(prism)
+    server = await aiohttp_server(rec.app())
+    return rec, str(server.make_url("")).rstrip("/")
+
+
 def client(base: str) -> Client:
     c = Client(ACCOUNT, "test-auth-token")
     c.api.base_url = base
     return c
 
 
+NAMED = "Hi Maria Lopez, your appointment with Dr. Patel is on Tuesday at 3:15 PM."
+ADMIN = "Your appointment with Dr. Patel is on Tuesday at 3:15 PM."
+
+
 @pytest.mark.slow
-async def test_sdk_through_proxy_to_prism_gets_message_instance(make_proxy, prism):
-    proxy = await make_proxy(prism)
+async def test_sdk_through_proxy_to_prism_gets_message_instance(make_proxy, recorder):
+    rec, upstream = recorder
+    proxy = await make_proxy(upstream)
     base = str(proxy.make_url("")).rstrip("/")
-    for body in (
-        "Your appointment with Dr. Patel is on Tuesday at 3:15 PM.",
-        "Hi Maria Lopez, your appointment with Dr. Patel is on Tuesday at 3:15 PM.",
-    ):
+    for body in (ADMIN, NAMED):
         msg = await asyncio.to_thread(
             lambda b=body: client(base).messages.create(
                 to="+15550100001", from_="+15550109999", body=b
@@ -81,13 +132,21 @@ async def test_sdk_through_proxy_to_prism_gets_message_instance(make_proxy, pris
         assert msg.sid.startswith("SM")
         assert msg.status == "queued"
         assert msg.num_segments == "1"
+    # What Twilio (Prism) was sent: the administrative text unchanged, the name redacted.
+    assert rec.bodies() == [
+        ADMIN,
+        "Hi [name], your appointment with Dr. Patel is on Tuesday at 3:15 PM.",
+    ]
+    assert all(r.path == SENDS for r in rec.requests)
+    assert "Maria" not in repr(rec.requests) and "Lopez" not in repr(rec.requests)
 
 
 @pytest.mark.slow
-async def test_prism_still_rejects_spec_violations_through_proxy(make_proxy, prism):
+async def test_prism_still_rejects_spec_violations_through_proxy(make_proxy, recorder):
     # A MessagingServiceSid that breaks the spec's pattern passes our checks and is forwarded;
     # the provider's own validation answer must come back to the SDK unchanged.
-    proxy = await make_proxy(prism)
+    rec, upstream = recorder
+    proxy = await make_proxy(upstream)
     base = str(proxy.make_url("")).rstrip("/")
     with pytest.raises(TwilioRestException) as exc:
         await asyncio.to_thread(
@@ -96,11 +155,14 @@ async def test_prism_still_rejects_spec_violations_through_proxy(make_proxy, pri
             )
         )
     assert exc.value.status == 422
+    (sent,) = rec.requests  # it was Prism's answer, not ours
+    assert parse_qs(sent.body.decode())["MessagingServiceSid"] == ["not-a-sid"]
 
 
 @pytest.mark.slow
-async def test_clinical_text_never_reaches_prism(make_proxy, prism):
-    proxy = await make_proxy(prism)
+async def test_clinical_text_never_reaches_prism(make_proxy, recorder):
+    rec, upstream = recorder
+    proxy = await make_proxy(upstream)
     base = str(proxy.make_url("")).rstrip("/")
     with pytest.raises(TwilioRestException) as exc:
         await asyncio.to_thread(
@@ -109,3 +171,9 @@ async def test_clinical_text_never_reaches_prism(make_proxy, prism):
             )
         )
     assert exc.value.status == 400 and exc.value.code == 90001
+    assert rec.requests == [], "a blocked text reached the provider"
+    # the same proxy and recorder do deliver: the empty record above is not a broken path
+    await asyncio.to_thread(
+        lambda: client(base).messages.create(to="+15550100001", from_="+15550109999", body=ADMIN)
+    )
+    assert rec.bodies() == [ADMIN]
