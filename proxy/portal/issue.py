@@ -48,7 +48,10 @@ async def issue_links(
         raise PortalRefused(f"the {DOB_HEADER} header is not a valid date (use YYYY-MM-DD)")
     delivery = None
     if policy.portal.verification == "sms_code":
-        emptied = provider.rebuild(incoming, parsed, [PLACEHOLDER] * len(parsed.messages))
+        # only the adapter's own texts: the perimeter's extra messages (URLs, sender IDs,
+        # template data) are not in the body the adapter rebuilds
+        own = len(parsed.messages) if parsed.own is None else parsed.own
+        emptied = provider.rebuild(incoming, parsed, [PLACEHOLDER] * own)
         delivery = capture(provider, incoming, emptied, request.query_string)
     issued: dict[int, Issued] = {}
     for i, (m, d, f) in enumerate(zip(parsed.messages, decisions, findings, strict=True)):
