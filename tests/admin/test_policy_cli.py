@@ -140,11 +140,15 @@ RISKY_EDITS = (
 
 
 def risky_policy(tmp_path: Path) -> Path:
+    # a widened allow-list is a risky change; the entry is an organisation name the
+    # allow-list validation accepts (a bare first name such as "Maria" is refused)
     text = default_policy_path().read_text()
     for old, new in RISKY_EDITS:
         if old in text:
             text = text.replace(old, new)
-    text = text.replace('names: ["Lakeview Health"', 'names: ["Lakeview Health", "Maria"')
+    text = text.replace(
+        'names: ["Lakeview Health"', 'names: ["Lakeview Health", "Northside Imaging Partners"'
+    )
     p = tmp_path / "risky.yaml"
     p.write_text(text)
     return p
