@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from proxy.audit.log import pseudonym
+from proxy.sms import with_country_code
 from proxy.store import Database
 
 log = logging.getLogger("phi_proxy.optout")
@@ -33,12 +34,10 @@ _PHONE_CHARS = re.compile(r"[+\d\s().\-]+")
 
 
 def canonical_digits(number: str) -> str:
-    """Digits of a number; a 10-digit NANP national number gets its country code 1, so
-    "(555) 010-0001" and "+1 555 010 0001" are one recipient (errs towards matching)."""
-    d = "".join(c for c in number if c.isdigit())
-    if len(d) == 10 and d[0] in "23456789":
-        d = "1" + d
-    return d
+    """The registry's form of a number: :func:`proxy.sms.with_country_code` (a 10-digit NANP
+    number gets its country code 1). Stored pseudonyms were computed from this form: never
+    change it without migrating them."""
+    return with_country_code(number)
 
 
 def recipient_key(number: str, key: bytes) -> str:

@@ -6,7 +6,6 @@ module only says that the text must be replaced by one.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,8 +13,7 @@ from dataclasses import dataclass
 from models import entities
 from models.findings import Finding
 from proxy.policy.model import Action, AllowList, Policy
-
-_DIGITS = re.compile(r"\D")
+from proxy.sms import national_digits
 
 
 @dataclass(frozen=True)
@@ -114,9 +112,7 @@ def _is_allowed(text: str, f: Finding, allow: AllowList, spans: Sequence[tuple[i
     if any(s <= f.start and f.end <= e for s, e in spans):
         return True
     value = text[f.start : f.end]
-    digits = _DIGITS.sub("", value)
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
+    digits = national_digits(value)
     if len(digits) >= 7 and digits in allow.phone_digits:
         return True
     return allow.matcher.allows(value)

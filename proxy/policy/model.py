@@ -14,6 +14,7 @@ from typing import Any
 
 from models import entities
 from models.allow import AllowList as ModelsAllowList
+from proxy.sms import national_digits
 
 
 class Action(IntEnum):
@@ -56,7 +57,7 @@ class AllowList:
 
     @property
     def phone_digits(self) -> frozenset[str]:
-        return frozenset(_phone_digits(p) for p in self.phones)
+        return frozenset(national_digits(p) for p in self.phones)
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -148,8 +149,7 @@ def sender_key(sender: str) -> str:
     (MessagingServiceSid, alphanumeric sender ids) compare exactly."""
     s = sender.strip()
     if _PHONEISH.match(s):
-        d = re.sub(r"\D", "", s)
-        return "tel:" + (d[1:] if len(d) == 11 and d.startswith("1") else d)
+        return "tel:" + national_digits(s)
     return s
 
 
@@ -225,11 +225,6 @@ class Policy:
                 if rule.action != Action.ALLOW or family == "administrative":
                     out.add(name)
         return frozenset(out)
-
-
-def _phone_digits(s: str) -> str:
-    d = re.sub(r"\D", "", s)
-    return d[1:] if len(d) == 11 and d.startswith("1") else d
 
 
 def as_dict(policy: Policy) -> dict[str, Any]:

@@ -35,10 +35,10 @@ from proxy.policy.model import (
     Policy,
     PortalSettings,
     RecognizerSpec,
-    _phone_digits,
     sender_key,
 )
 from proxy.policy.notice import check_template
+from proxy.sms import national_digits
 from proxy.yamlfile import ConfigError, YamlDoc, check_keys, parse_yaml
 
 # Presidio's PatternRecognizer compiles every pattern with these flags (regex module).
@@ -416,7 +416,7 @@ def _parse(doc: YamlDoc, text: str = "") -> Policy:
     allow_raw = check_keys(doc, "allow", top.get("allow"), _ALLOW_KEYS)
     allow = AllowList(**{k: _strings(doc, f"allow.{k}", allow_raw.get(k)) for k in _ALLOW_KEYS})
     for i, p in enumerate(allow.phones):
-        if len(_phone_digits(p)) < 7:
+        if len(national_digits(p)) < 7:
             raise doc.error(f"allow.phones[{i}]", "not a phone number (fewer than 7 digits)")
 
     portal_raw = check_keys(doc, "portal", top.get("portal"), _PORTAL_KEYS)
