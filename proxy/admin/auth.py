@@ -15,11 +15,13 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from proxy.admin.roles import ROLES
 from proxy.store import Database
 from proxy.store.failure_counts import FailureCounts
+
+Via = Literal["key", "session"]  # how a principal signed in
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 MAX_FAILURES = 5  # failed sign-ins per user name within LOCKOUT_SECONDS before refusing
@@ -38,7 +40,7 @@ class Principal:
 
     name: str
     role: str
-    via: str  # key | session
+    via: Via
     session_id_hash: str = ""
     csrf: str = ""
     key_id: str = ""

@@ -34,7 +34,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def _who(request: web.Request) -> Principal:
     p = request[PRINCIPAL]
-    assert p is not None  # the access middleware guarantees it for non-public routes
+    if p is None:  # the access middleware refuses non-public routes without one: never here
+        raise web.HTTPUnauthorized()
     return p
 
 
@@ -369,12 +370,11 @@ async def _edit_page(
         draft = policy_ops.parse_draft(text)
     except ConfigError as ex:
         err = ex
-    if err is not None:
-        status_block = _error_block(err)
-    elif draft is not None and draft.version == live.version:
+    if err is not None or draft is None:
+        status_block = _error_block(err) if err is not None else ""
+    elif draft.version == live.version:
         status_block = notice(f"Draft is the live policy <code>{e(live.version)}</code>.", "info")
     else:
-        assert draft is not None
         status_block = notice(
             f"Draft is valid: version <code class='draft-version'>{e(draft.version)}</code> "
             f"(live: <code>{e(live.version)}</code>).",

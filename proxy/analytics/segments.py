@@ -9,6 +9,7 @@ or a surrogate pair, so the count is computed by filling parts, not by dividing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from proxy.sms import GSM7_BASIC, GSM7_EXTENSION
 
@@ -18,7 +19,7 @@ UCS2_SINGLE, UCS2_PART = 70, 67
 
 @dataclass(frozen=True)
 class SegmentCount:
-    encoding: str  # "GSM-7" | "UCS-2"
+    encoding: Literal["GSM-7", "UCS-2"]
     segments: int
     units: int  # septets for GSM-7, UTF-16 code units for UCS-2
 

@@ -10,11 +10,14 @@ import functools
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, Literal
 
 from models import entities
 from models.allow import AllowList as ModelsAllowList
 from proxy.sms import national_digits
+
+Verification = Literal["dob", "sms_code", "none"]
+Mode = Literal["enforce", "monitor"]
 
 
 class Action(IntEnum):
@@ -80,7 +83,7 @@ class PortalSettings:
         "[ from {provider}]. Read it: {link}[ Questions? {contact}]"
     )
     organization: str = "your care team"
-    verification: str = "dob"  # dob | sms_code | none
+    verification: Verification = "dob"
     accept_no_verification: bool = False
     expiry_hours: float = 72.0
     view_once: bool = False
@@ -153,7 +156,8 @@ def sender_key(sender: str) -> str:
     return s
 
 
-GRANULARITIES = ("minute", "hour", "day", "year")
+Granularity = Literal["minute", "hour", "day", "year"]
+GRANULARITIES: tuple[Granularity, ...] = ("minute", "hour", "day", "year")
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ class AnalyticsSettings:
     ``granularity``: timestamps are truncated to this (Safe Harbor proper needs ``year``)."""
 
     keep_text: bool = False
-    granularity: str = "hour"
+    granularity: Granularity = "hour"
 
 
 @dataclass(frozen=True)
@@ -170,7 +174,7 @@ class Policy:
     """A validated policy. Build it with :func:`load_policy` or :func:`parse_policy`."""
 
     name: str
-    mode: str  # enforce | monitor
+    mode: Mode
     default_action: Action
     default_min_score: float
     rules: dict[str, EntityRule]

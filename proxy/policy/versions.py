@@ -9,10 +9,12 @@ from __future__ import annotations
 import difflib
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from proxy.policy.model import Policy, as_dict
 from proxy.store import Database
+
+VersionEvent = Literal["load", "reload", "publish"]
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class VersionRecord:
     version: str
     name: str
     mode: str
-    event: str  # load | reload | publish
+    event: VersionEvent
     actor: str
     reason: str
     ts: float
