@@ -212,17 +212,6 @@ def _analyze(
 NER_TYPES = frozenset({"PERSON", "LOCATION"})
 
 
-def needs_ner(
-    text: str, allowed_names: Collection[str] = (), covered: Sequence[tuple[int, int]] = ()
-) -> bool:
-    """Could the statistical NER find a name or place the lexicon rules cannot judge alone?
-
-    Only if the text has a word :func:`ner_triggers` reports. Skipping the rest — most clinic
-    texts — is the single biggest speed-up.
-    """
-    return bool(ner_triggers(text, allowed_names, covered))
-
-
 def ner_triggers(
     text: str, allowed_names: Collection[str] = (), covered: Sequence[tuple[int, int]] = ()
 ) -> list[tuple[int, int]]:

@@ -25,7 +25,6 @@ WORD = re.compile(r"[^\W_]+(?:['’\-/.&][^\W_]+)*\+?")
 
 # Phrase categories in the combined matcher.
 CONDITION = "condition"
-CONDITION_ABBREV = "condition_abbrev"
 MEDICATION = "medication"
 LAB_TEST = "lab_test"
 PROCEDURE = "procedure"
@@ -86,7 +85,6 @@ class Lexicon:
         self.everyday_words: frozenset[str] = frozenset(strings("everyday_words"))
         states = data["states"]
         assert isinstance(states, dict)
-        self.state_codes: frozenset[str] = frozenset(str(k) for k in states)
         self.state_names: frozenset[str] = frozenset(str(v).lower() for v in states.values())
         self.cities: frozenset[str] = frozenset(c.lower() for c in strings("cities"))
         # Case-sensitive abbreviations ("AIDS" but not "aids").

@@ -33,6 +33,7 @@ from proxy.admin.routes import Param, route
 from proxy.admin.state_keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.audit import query as audit_query
 from proxy.audit.log import AuditEvent, AuditUnavailable
+from proxy.policy import testbench
 from proxy.policy.model import Action, as_dict
 from proxy.policy.versions import diff_rules, diff_texts
 from proxy.yamlfile import ConfigError
@@ -170,7 +171,7 @@ _TEST_BODY = {
     "type": "object",
     "required": ["text"],
     "properties": {
-        "text": {"type": "string", "maxLength": 5000},
+        "text": {"type": "string", "maxLength": testbench.MAX_TEXT},
         "yaml": {
             "type": "string",
             "maxLength": policy_ops.MAX_YAML,
@@ -196,7 +197,7 @@ _TEST_BODY = {
 )
 async def policy_test(request: web.Request) -> web.Response:
     body = await json_object(request)
-    text = text_field(body, "text", required=False, max_len=5000) or ""
+    text = text_field(body, "text", required=False, max_len=testbench.MAX_TEXT) or ""
     draft = text_field(body, "yaml", required=False, max_len=policy_ops.MAX_YAML)
     sender = text_field(body, "sender", required=False, max_len=64)
     try:

@@ -137,15 +137,6 @@ class AdminAuth:
         key_id, key = await self.add_key(name)
         return NewUser(name, role, password, key, key_id)
 
-    async def set_password(self, name: str, password: str) -> None:
-        n = await self.db.execute(
-            "UPDATE admin_users SET password_hash = ? WHERE name = ? AND revoked_at IS NULL",
-            hash_password(password),
-            name,
-        )
-        if not n:
-            raise AuthError(f"no active user {name!r}")
-
     async def users(self) -> list[dict[str, object]]:
         rows = await self.db.fetch(
             "SELECT name, role, created_at, revoked_at FROM admin_users ORDER BY name"

@@ -23,6 +23,7 @@ from proxy.admin.routes import route
 from proxy.admin.state_keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.audit import query as audit_query
 from proxy.audit.log import AuditEvent, AuditUnavailable
+from proxy.policy import testbench
 from proxy.policy.edit import set_rule
 from proxy.policy.model import Action, Policy
 from proxy.store.interface import StoreUnavailable
@@ -515,7 +516,7 @@ async def policy_rule(request: web.Request) -> web.StreamResponse:
 )
 async def policy_test_page(request: web.Request) -> web.Response:
     form = await _form(request)
-    text = form.get("text", "")[:5000]
+    text = form.get("text", "")[: testbench.MAX_TEXT]
     sender = form.get("sender", "")[:64].strip()
     draft_text = await _draft(request, _who(request))
     try:

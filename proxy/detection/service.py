@@ -66,7 +66,6 @@ class DetectionService:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phi-detect")
         self._runner: asyncio.Task[None] | None = None
         self.last_latency: float = 0.0
-        self.busy_since: float | None = None
 
     async def start(self) -> None:
         self._queue = asyncio.Queue()
@@ -126,7 +125,6 @@ class DetectionService:
     async def _run_group(self, loop: asyncio.AbstractEventLoop, jobs: list[_Job]) -> None:
         texts = [t for j in jobs for t in j.texts]
         started = time.perf_counter()
-        self.busy_since = time.monotonic()
         try:
             direct = getattr(self._detector, "detect_async", None)
             if direct is not None:  # a detector in a child process: await its pipe
@@ -146,7 +144,6 @@ class DetectionService:
                     )
             return
         finally:
-            self.busy_since = None
             self.last_latency = time.perf_counter() - started
         i = 0
         for j in jobs:

@@ -34,7 +34,6 @@ from proxy.policy.model import Action, Policy
 from proxy.sms import gsm7_units, national_digits
 
 PLACEHOLDERS = ("org", "link", "provider", "appointment", "contact")
-DETAILS = ("provider", "appointment", "contact")  # the ones that carry detail of the original
 # What the link looks like in previews (test bench, ``scrub`` without a portal): as long as a real
 # one (a public base URL, /portal/, a 43-character token), so previews drop what real notices do.
 PREVIEW_LINK = "https://portal.example.org/portal/" + "X" * 43
