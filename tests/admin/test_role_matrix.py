@@ -20,7 +20,7 @@ from proxy.app import create_app
 from proxy.policy.parse import load_policy
 from proxy.settings import Settings, StorageSettings
 from tests.admin.conftest import AdminEnv
-from tests.fakes import RaisingDetector
+from tests.support.fakes import RaisingDetector
 
 SAMPLE_PATH_VALUES = {"id": "1", "name": "nobody", "key_id": "00000000"}
 CALLERS = ("no credentials", "revoked key", "revoked user", "wrong scheme", *ROLES)

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from proxy import appkeys
 from proxy.settings import IdempotencySettings, Settings
-from tests.fakes import RaisingDetector, RecordingUpstream
 from tests.hardening.conftest import PHI_STRINGS, SENDS, form, phi_in, post
+from tests.support.fakes import RaisingDetector, RecordingUpstream
 
 AUTH_A = {"Authorization": "Basic QUNhYWE6dG9rZW5h"}
 AUTH_B = {"Authorization": "Basic QUNiYmI6dG9rZW5i"}

@@ -10,8 +10,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.fakes import RecordingUpstream
 from tests.portal.conftest import CLINICAL, CLINICAL_WORDS, DOB, LINK, portal_policy
+from tests.support.fakes import RecordingUpstream
 
 pytestmark = pytest.mark.slow
 
