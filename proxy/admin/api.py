@@ -10,7 +10,7 @@ from aiohttp import web
 
 from proxy import appkeys
 from proxy.admin import policy_ops
-from proxy.admin.auth import AuthError
+from proxy.admin.auth import AuthError, UserExists
 from proxy.admin.params import (
     bad_request,
     config_error_json,
@@ -482,8 +482,10 @@ async def users_add(request: web.Request) -> web.Response:
     role = required_text(body, "role", max_len=32)
     try:
         new = await request.app[AUTH].add_user(name, role)
+    except UserExists as e:
+        raise bad_request(str(e), 409) from None
     except AuthError as e:
-        raise bad_request(str(e), 409 if "exists" in str(e) else 400) from None
+        raise bad_request(str(e), 400) from None
     await _audit_admin(request, "admin.user.add", {"user": name, "role": role})
     return web.json_response(
         {

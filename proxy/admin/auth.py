@@ -34,6 +34,10 @@ class AuthError(ValueError):
     """A user or key operation that cannot be done (unknown user, bad name, ...)."""
 
 
+class UserExists(AuthError):
+    """A user of that name exists already (the admin API answers 409)."""
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is calling: a user's name and role, and how they proved it."""
@@ -133,7 +137,7 @@ class AdminAuth:
             hash_password(password),
             time.time(),
         ):
-            raise AuthError(f"user {name!r} already exists")
+            raise UserExists(f"user {name!r} already exists")
         key_id, key = await self.add_key(name)
         return NewUser(name, role, password, key, key_id)
 
