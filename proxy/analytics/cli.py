@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from models.spacy_model import DEFAULT_MODEL
 from proxy.analytics.export import FORMATS, export_partitioned
+from proxy.jsonl import text_objects
 
 BATCH = 64
 
@@ -77,15 +78,9 @@ async def deidentify_stream(deid: Any, policy: Any, stdin: TextIO, stdout: TextI
         batch.clear()
         return n
 
-    for n, raw in enumerate(stdin, 1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise ValueError("expected an object with a string 'text'")
-        except ValueError as e:
-            print(f"phi-proxy deidentify: line {n}: {e}", file=sys.stderr)
+    for n, obj in text_objects(stdin):
+        if isinstance(obj, str):
+            print(f"phi-proxy deidentify: line {n}: {obj}", file=sys.stderr)
             bad += 1
             continue
         batch.append((obj.get("id"), obj["text"]))

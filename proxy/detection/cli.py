@@ -33,6 +33,7 @@ def scrub(args: argparse.Namespace) -> int:
 
 async def _scrub(args: argparse.Namespace) -> int:
     from proxy.detection.scrubber import Scrubber
+    from proxy.jsonl import text_objects
     from proxy.portal.scrub import scrub_with_portal
     from proxy.portal.standalone import open_portal
     from proxy.settings import load_settings
@@ -62,18 +63,12 @@ async def _scrub(args: argparse.Namespace) -> int:
             sys.stdout.flush()
             batch.clear()
 
-        for n, raw in enumerate(sys.stdin, 1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                    raise ValueError("expected an object with a string 'text'")
-                dob = obj.get("dob")
-                if dob is not None and not isinstance(dob, str):
-                    raise ValueError("'dob' must be a string (YYYY-MM-DD)")
-            except ValueError as e:
-                print(f"phi-proxy scrub: line {n}: {e}", file=sys.stderr)
+        for n, obj in text_objects(sys.stdin):
+            dob = None if isinstance(obj, str) else obj.get("dob")
+            if dob is not None and not isinstance(dob, str):
+                obj = "'dob' must be a string (YYYY-MM-DD)"
+            if isinstance(obj, str):
+                print(f"phi-proxy scrub: line {n}: {obj}", file=sys.stderr)
                 bad += 1
                 continue
             batch.append((obj.get("id"), obj["text"], _dob(dob)))
