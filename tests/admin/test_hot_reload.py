@@ -10,7 +10,7 @@ import aiohttp
 
 from proxy import appkeys
 from tests.admin.conftest import AdminEnv
-from tests.proxy.conftest import SENDS
+from tests.support.proxy import SENDS
 
 SENDS_TOTAL = 120
 PUBLISHES = 6

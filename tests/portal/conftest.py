@@ -21,7 +21,8 @@ from proxy.policy.parse import load_policy
 from proxy.portal.service import Portal
 from proxy.settings import ServerSettings, Settings
 from proxy.store import Database, open_database
-from tests.proxy.conftest import (  # noqa: F401 - fixtures shared with the proxy tests
+from tests.support.fakes import Clock
+from tests.support.proxy import (  # noqa: F401 - fixtures shared with the proxy tests
     ACCOUNT,
     SENDS,
     default_policy,
@@ -29,7 +30,6 @@ from tests.proxy.conftest import (  # noqa: F401 - fixtures shared with the prox
     upstream,
     upstream_server,
 )
-from tests.support.fakes import Clock
 
 DOB = "1962-03-14"
 CLINICAL = "Your biopsy results show cancer. Dr. Patel will call you on Tuesday at 3:15 PM."

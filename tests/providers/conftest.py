@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer
 
-from tests.proxy.conftest import default_policy, make_proxy  # noqa: F401 - shared fixtures
 from tests.support.provider_upstream import ProviderUpstream
+from tests.support.proxy import default_policy, make_proxy  # noqa: F401 - shared fixtures
 from tests.support.tls_certs import self_signed
 
 ADMIN = "Reminder: your appointment with Dr. Patel is on Tuesday at 3:15 PM. Call us to reschedule."

@@ -17,14 +17,14 @@ from twilio.rest import Client
 
 from proxy.settings import ServerSettings, Settings
 from proxy.webhooks.config import HookSettings, KeywordSettings, WebhookSettings
-from tests.proxy.conftest import (  # noqa: F401 - fixtures re-exported for this folder
+from tests.support import storage
+from tests.support.proxy import (  # noqa: F401 - fixtures re-exported for this folder
     ACCOUNT,
     default_policy,
     make_proxy,
     upstream,
     upstream_server,
 )
-from tests.support import storage
 
 PUBLIC = "https://proxy.example"
 SNS_TOPIC = "arn:aws:sns:us-east-1:123456789012:clinic-inbound-sms"

@@ -14,8 +14,8 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from proxy.settings import DetectionSettings, ServerSettings, Settings, UpstreamSettings
-from tests.proxy.conftest import ACCOUNT, SENDS
 from tests.support.fakes import RaisingDetector, RecordingUpstream, SlowDetector, WrongCountDetector
+from tests.support.proxy import ACCOUNT, SENDS
 
 ADMIN = "Reminder: your appointment with Dr. Patel is on Tuesday at 3:15 PM. Call us to reschedule."
 WITH_NAME = "Hi Maria Lopez, your appointment with Dr. Patel is on Tuesday at 3:15 PM."

@@ -17,7 +17,7 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from tests.proxy.conftest import ACCOUNT
+from tests.support.proxy import ACCOUNT
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / ".ci" / "node_modules" / ".bin" / "prism"
