@@ -355,7 +355,8 @@ def _warm(_: int) -> int:
 
 
 def _detect_in_worker(texts: list[str], wanted: frozenset[str]) -> list[list[Finding]]:
-    assert _WORKER is not None, "worker initializer did not run"
+    if _WORKER is None:
+        raise RuntimeError("worker initializer did not run")
     return _WORKER._detect(texts, wanted)
 
 

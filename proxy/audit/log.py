@@ -179,7 +179,8 @@ class AuditLog:
         return ids
 
     async def _write_checkpoint(self, tx: Tx, seq: int, h: str, ts: float, kind: str) -> Checkpoint:
-        assert self.signer is not None
+        if self.signer is None:
+            raise RuntimeError("checkpoint without a signer")
         cp = self.signer.sign(seq, h, ts, kind)
         await _insert_checkpoint(tx, cp)
         self._last_cp = (seq, ts)

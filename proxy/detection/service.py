@@ -98,7 +98,8 @@ class DetectionService:
             raise DetectionUnavailable(f"detection missed its {self._deadline}s deadline") from None
 
     async def _run(self) -> None:
-        assert self._queue is not None
+        if self._queue is None:
+            raise RuntimeError("detection service not started")
         loop = asyncio.get_running_loop()
         while True:
             jobs = [await self._queue.get()]

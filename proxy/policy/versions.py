@@ -60,7 +60,8 @@ class PolicyVersions:
                 time.time(),
                 policy.text,
             )
-        assert row is not None
+        if row is None:
+            raise RuntimeError("policy version missing right after it was stored")
         return int(row["id"])
 
     async def list(self, limit: int = 50, before: int | None = None) -> list[VersionRecord]:
