@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.quality import CLINICAL_TYPES, CORPUS_DIR, still_present
-from proxy.policy.notice import gsm7_units
 from proxy.settings import ServerSettings, Settings, StorageSettings
+from proxy.sms import gsm7_units
 
 DOB = "1962-03-14"
 TOKEN = re.compile(r"/portal/([A-Za-z0-9_-]{43})")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import logging
@@ -32,7 +31,7 @@ from proxy.server import logsafety
 from proxy.server.tls import check_upstream_tls
 from proxy.settings import Settings
 from proxy.store import at_rest, open_database
-from proxy.tasks import drain
+from proxy.tasks import drain, periodic, stop
 from proxy.webhooks.routes import setup as setup_webhooks
 
 log = logging.getLogger("phi_proxy.app")
@@ -155,15 +154,18 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
         raise
     idem = app[appkeys.SETTINGS].idempotency
     app[IDEMPOTENCY] = IdempotencyStore(db, ttl=idem.ttl_seconds, wait=idem.wait_seconds)
-    tasks = [
-        asyncio.create_task(_checkpoint_ticker(audit, a.checkpoint_every_seconds)),
-        asyncio.create_task(_expire_idempotency(app[IDEMPOTENCY], idem.ttl_seconds)),
+    jobs = [
+        # sign the tail every so often, so a quiet log's last records are covered too
+        periodic("audit-checkpoint", a.checkpoint_every_seconds, lambda: _checkpoint(audit)),
+        periodic(
+            "idempotency-expiry",
+            min(300.0, max(0.1, idem.ttl_seconds / 2)),
+            lambda: _expire_idempotency(app[IDEMPOTENCY]),
+        ),
     ]
     yield
-    for task in tasks:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    for job in jobs:
+        await stop(job)
     cancelled = await drain(AUDIT_RESULT_TASK, timeout=10)  # results of sends just answered
     if cancelled:
         log.error("shutdown: %d send result(s) not audited", cancelled)
@@ -172,29 +174,23 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
     await db.close()
 
 
-async def _checkpoint_ticker(audit: AuditLog, every: float) -> None:
-    """Sign the tail every ``every`` seconds, so a quiet log's last records are covered too."""
-    while True:
-        await asyncio.sleep(every)
-        try:
-            await audit.checkpoint()
-        except AuditUnavailable as e:
-            log.error("audit checkpoint failed: %s", e)
+async def _checkpoint(audit: AuditLog) -> None:
+    try:
+        await audit.checkpoint()
+    except AuditUnavailable as e:
+        log.error("audit checkpoint failed: %s", e)
 
 
-async def _expire_idempotency(store: IdempotencyStore, ttl: float) -> None:
+async def _expire_idempotency(store: IdempotencyStore) -> None:
     """Delete stored answers past their TTL: they hold provider responses (recipients), so they
     must not outlive their purpose."""
-    every = min(300.0, max(0.1, ttl / 2))
-    while True:
-        await asyncio.sleep(every)
-        try:
-            n = await store.expire()
-        except Exception as e:  # noqa: BLE001 - retried next round; nothing depends on it
-            log.error("idempotency expiry failed: %s", type(e).__name__)
-        else:
-            if n:
-                log.info("expired %d idempotency keys", n)
+    try:
+        n = await store.expire()
+    except Exception as e:  # noqa: BLE001 - retried next round; nothing depends on it
+        log.error("idempotency expiry failed: %s", type(e).__name__)
+    else:
+        if n:
+            log.info("expired %d idempotency keys", n)
 
 
 async def _http_session(app: web.Application) -> AsyncIterator[None]:

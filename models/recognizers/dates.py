@@ -206,7 +206,6 @@ CUES = regex.compile(
 CLAUSE_END = regex.compile(
     r"(?<!\b(?:dr|mr|mrs|ms|mx|st|jr|sr|vs|no|apt|ste|inc|[a-z]))[.!?;]\s|\n|\|", regex.IGNORECASE
 )
-PAST_TENSE = regex.compile(r"\b(?:was|were|had|from|since)\s*$|\b(?:ago|last)\b", regex.IGNORECASE)
 _CLINICAL = frozenset({"procedure", "lab_test", "condition"})
 _YEAR4 = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # Two-digit years only in three-part dates: "3/4/61", "25-Jul-26" (never "4/12" or "Jun 10").

@@ -73,7 +73,6 @@ STREET_LOWER = (
     + _AFTER
 )
 PO_BOX = r"\b(?P<v>p\.?\s?o\.?\s+box\s+\d{1,6})\b"
-UNIT_ALONE = r"\b(?P<v>(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,5}[A-Z]?)(?![\w])"
 
 _STATE_CODES = US_STATE_CODES
 _STATE_NAMES = (

@@ -7,14 +7,13 @@ version stores and records the policy the process started with.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
 from proxy import appkeys
+from proxy.tasks import periodic, stop
 
 log = logging.getLogger("phi_proxy.admin")
 
@@ -58,8 +57,6 @@ async def _admin_store(app: web.Application) -> AsyncIterator[None]:
             "the admin console has no users yet: create one with "
             "'phi-proxy users --config <proxy.yaml> add NAME --role admin'"
         )
-    follower = asyncio.create_task(holder.follow_store(settings.policy_sync_seconds))
+    follower = periodic("policy-sync", settings.policy_sync_seconds, holder.follow_store)
     yield
-    follower.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await follower
+    await stop(follower)

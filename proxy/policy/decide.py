@@ -6,7 +6,6 @@ module only says that the text must be replaced by one.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,8 +14,7 @@ from models import entities
 from models.allow import covered
 from models.findings import Finding
 from proxy.policy.model import Action, AllowList, Policy
-
-_DIGITS = re.compile(r"\D")
+from proxy.sms import national_digits
 
 
 @dataclass(frozen=True)
@@ -116,9 +114,7 @@ def _is_allowed(text: str, f: Finding, allow: AllowList, spans: Sequence[tuple[i
     if covered(text, f.start, f.end, spans):
         return True
     value = text[f.start : f.end]
-    digits = _DIGITS.sub("", value)
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
+    digits = national_digits(value)
     if len(digits) >= 7 and digits in allow.phone_digits:
         return True
     return allow.matcher.allows(value)

@@ -169,14 +169,12 @@ class PolicyHolder:
         _warn_if_monitor(policy)
         return True
 
-    async def follow_store(self, interval: float) -> None:
-        """Poll :meth:`sync_from_store` forever; a bad row is logged and skipped."""
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                await self.sync_from_store()
-            except Exception as e:  # noqa: BLE001 - keep the good policy, keep following
-                log.error("policy sync failed, current policy kept: %s", type(e).__name__)
+    async def follow_store(self) -> None:
+        """One :meth:`sync_from_store`, run periodically; a bad row is logged and skipped."""
+        try:
+            await self.sync_from_store()
+        except Exception as e:  # noqa: BLE001 - keep the good policy, keep following
+            log.error("policy sync failed, current policy kept: %s", type(e).__name__)
 
 
 def install_sighup(holder: PolicyHolder) -> None:

@@ -10,10 +10,14 @@ import functools
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, Literal
 
 from models import entities
 from models.allow import AllowList as ModelsAllowList
+from proxy.sms import national_digits
+
+Verification = Literal["dob", "sms_code", "none"]
+Mode = Literal["enforce", "monitor"]
 
 
 class Action(IntEnum):
@@ -56,7 +60,7 @@ class AllowList:
 
     @property
     def phone_digits(self) -> frozenset[str]:
-        return frozenset(_phone_digits(p) for p in self.phones)
+        return frozenset(national_digits(p) for p in self.phones)
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -79,7 +83,7 @@ class PortalSettings:
         "[ from {provider}]. Read it: {link}[ Questions? {contact}]"
     )
     organization: str = "your care team"
-    verification: str = "dob"  # dob | sms_code | none
+    verification: Verification = "dob"
     accept_no_verification: bool = False
     expiry_hours: float = 72.0
     view_once: bool = False
@@ -150,12 +154,12 @@ def sender_key(sender: str) -> str:
     (MessagingServiceSid, alphanumeric sender ids) compare exactly."""
     s = sender.strip()
     if _PHONEISH.match(s):
-        d = re.sub(r"\D", "", s)
-        return "tel:" + (d[1:] if len(d) == 11 and d.startswith("1") else d)
+        return "tel:" + national_digits(s)
     return s
 
 
-GRANULARITIES = ("minute", "hour", "day", "year")
+Granularity = Literal["minute", "hour", "day", "year"]
+GRANULARITIES: tuple[Granularity, ...] = ("minute", "hour", "day", "year")
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,7 @@ class AnalyticsSettings:
     ``granularity``: timestamps are truncated to this (Safe Harbor proper needs ``year``)."""
 
     keep_text: bool = False
-    granularity: str = "hour"
+    granularity: Granularity = "hour"
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,7 @@ class Policy:
     """A validated policy. Build it with :func:`load_policy` or :func:`parse_policy`."""
 
     name: str
-    mode: str  # enforce | monitor
+    mode: Mode
     default_action: Action
     default_min_score: float
     rules: dict[str, EntityRule]
@@ -227,11 +231,6 @@ class Policy:
                 if rule.action != Action.ALLOW or family == "administrative":
                     out.add(name)
         return frozenset(out)
-
-
-def _phone_digits(s: str) -> str:
-    d = re.sub(r"\D", "", s)
-    return d[1:] if len(d) == 11 and d.startswith("1") else d
 
 
 def as_dict(policy: Policy) -> dict[str, Any]:

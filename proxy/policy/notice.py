@@ -7,7 +7,8 @@ original that the policy lets stay — never anything else:
 * ``{provider}``: the titled provider name(s) ("Dr. Nguyen"), PROVIDER_NAME findings — only a
   finding that is exactly a title (or a credential used as one: "NP Frost") and one to three name
   words ("Dr. Ana Ruiz") or one to three name words and a credential ("Zimmer, RN"), or the same
-  typed in one case throughout with at most two name words ("dr. okoye", "FROST, RN"); anything else in the span (a department glued on:
+  typed in one case throughout with at most two name words ("dr. okoye", "FROST, RN"); anything
+  else in the span (a department glued on:
   "Dr. Maria Lopez-Oncology", a hyphen, a digit, a lower-case word) drops the value from the
   notice (issue #18). Not one written with a role or credential that names a kind of care
   ("therapist Lee", "Lee, CNM");
@@ -36,14 +37,9 @@ from dataclasses import dataclass
 
 from models.findings import Finding
 from proxy.policy.model import Action, Policy
+from proxy.sms import gsm7_units, national_digits
 
-GSM7_BASIC = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")  # each costs two units (escape + char)
 PLACEHOLDERS = ("org", "link", "provider", "appointment", "contact")
-DETAILS = ("provider", "appointment", "contact")  # the ones that carry detail of the original
 # What the link looks like in previews (test bench, ``scrub`` without a portal): as long as a real
 # one (a public base URL, /portal/, a 43-character token), so previews drop what real notices do.
 PREVIEW_LINK = "https://portal.example.org/portal/" + "X" * 43
@@ -97,19 +93,6 @@ class Details:
     provider: tuple[str, ...] = ()
     appointment: tuple[str, ...] = ()
     contact: tuple[str, ...] = ()
-
-
-def gsm7_units(text: str) -> int | None:
-    """Length in GSM-7 septets, or None if the text needs UCS-2 (any non-GSM character)."""
-    n = 0
-    for c in text:
-        if c in GSM7_BASIC:
-            n += 1
-        elif c in GSM7_EXTENDED:
-            n += 2
-        else:
-            return None
-    return n
 
 
 def check_template(template: str) -> None:
@@ -221,9 +204,8 @@ def _token(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _contact_key(value: str) -> str:
-    digits = re.sub(r"\D", "", value)
-    if len(digits) >= 7 and not re.search(r"[a-z]", value, re.I):
-        return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+    if len(re.sub(r"\D", "", value)) >= 7 and not re.search(r"[a-z]", value, re.I):
+        return national_digits(value)
     return value.lower().rstrip("/")
 
 

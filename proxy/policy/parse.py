@@ -36,11 +36,11 @@ from proxy.policy.model import (
     Policy,
     PortalSettings,
     RecognizerSpec,
-    _phone_digits,
     sender_key,
 )
 from proxy.policy.notice import check_template
-from proxy.yamlfile import ConfigError, YamlDoc, check_keys, parse_yaml
+from proxy.sms import national_digits
+from proxy.yamlfile import ConfigError, YamlDoc, check_keys, parse_yaml, section
 
 # Presidio's PatternRecognizer compiles every pattern with these flags (regex module).
 PRESIDIO_FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
@@ -323,19 +323,6 @@ _TOP_KEYS = {
 }
 _ENTITY_KEYS = {"action", "min_score", "label"}
 _ALLOW_KEYS = {"names", "phones", "websites", "emails"}
-_PORTAL_KEYS = {
-    "template",
-    "organization",
-    "verification",
-    "accept_no_verification",
-    "expiry_hours",
-    "view_once",
-    "max_length",
-    "max_attempts",
-    "retention_days",
-    "phone",
-    "timezone",
-}
 
 
 def _strings(doc: YamlDoc, key: str, v: object) -> tuple[str, ...]:
@@ -429,7 +416,7 @@ def _parse(doc: YamlDoc, text: str = "") -> Policy:
     allow_raw = check_keys(doc, "allow", top.get("allow"), _ALLOW_KEYS)
     allow = AllowList(**{k: _strings(doc, f"allow.{k}", allow_raw.get(k)) for k in _ALLOW_KEYS})
     for i, p in enumerate(allow.phones):
-        if len(_phone_digits(p)) < 7:
+        if len(national_digits(p)) < 7:
             raise doc.error(f"allow.phones[{i}]", "not a phone number (fewer than 7 digits)")
     for kind in ("names", "websites", "emails"):
         for i, v in enumerate(getattr(allow, kind)):
@@ -437,19 +424,11 @@ def _parse(doc: YamlDoc, text: str = "") -> Policy:
             if problem:
                 raise doc.error(f"allow.{kind}[{i}]", f"refused allow-list entry: {problem}")
 
-    portal_raw = check_keys(doc, "portal", top.get("portal"), _PORTAL_KEYS)
-    defaults = PortalSettings()
-    portal_raw = dict(portal_raw)  # a copy: the version hashes the document as written
-    for k, v in list(portal_raw.items()):
-        want = type(getattr(defaults, k))
-        if want is float and isinstance(v, int) and not isinstance(v, bool):
-            portal_raw[k] = v = float(v)
-        if not isinstance(v, want) or (want is not bool and isinstance(v, bool)):
-            raise doc.error(f"portal.{k}", f"must be {want.__name__}, got {type(v).__name__}")
-        if want in (int, float) and v <= 0:
-            raise doc.error(f"portal.{k}", "must be positive")
-    portal = PortalSettings(**portal_raw)
-    _check_portal(doc, portal)
+    portal = section(doc, "portal", PortalSettings, top.get("portal"))
+    try:
+        check_template(portal.template)
+    except ValueError as e:
+        raise doc.error("portal.template", str(e)) from None
     if portal.verification not in ("dob", "sms_code", "none"):
         raise doc.error("portal.verification", "must be 'dob', 'sms_code' or 'none'")
     if portal.verification == "none" and not portal.accept_no_verification:
@@ -459,7 +438,7 @@ def _parse(doc: YamlDoc, text: str = "") -> Policy:
         )
     if "{link}" not in portal.template:
         raise doc.error("portal.template", "must contain {link}")
-    if portal.phone and len(_phone_digits(portal.phone)) < 7:
+    if portal.phone and len(national_digits(portal.phone)) < 7:
         raise doc.error("portal.phone", "not a phone number (fewer than 7 digits)")
     if not _known_zone(portal.timezone):
         raise doc.error("portal.timezone", "not an IANA time zone name (e.g. America/Chicago)")
@@ -507,22 +486,6 @@ def _parse(doc: YamlDoc, text: str = "") -> Policy:
         for sender in ov.senders:
             base._views[sender_key(sender)] = view
     return base
-
-
-def _check_portal(doc: YamlDoc, portal: PortalSettings) -> None:
-    defaults = PortalSettings()
-    for name in PortalSettings.__dataclass_fields__:
-        v, want = getattr(portal, name), type(getattr(defaults, name))
-        if want is float and isinstance(v, int) and not isinstance(v, bool):
-            v = float(v)
-        if not isinstance(v, want) or (want is int and isinstance(v, bool)):
-            raise doc.error(f"portal.{name}", f"must be {want.__name__}")
-        if want in (int, float) and v <= 0:
-            raise doc.error(f"portal.{name}", "must be positive")
-    try:
-        check_template(portal.template)
-    except ValueError as e:
-        raise doc.error("portal.template", str(e)) from None
 
 
 def parse_policy(text: str, file: str = "<policy>") -> Policy:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import difflib
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from proxy.policy.model import Policy, as_dict
 from proxy.store import Database
+
+VersionEvent = Literal["load", "reload", "publish"]
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class VersionRecord:
     version: str
     name: str
     mode: str
-    event: str  # load | reload | publish
+    event: VersionEvent
     actor: str
     reason: str
     ts: float
@@ -58,7 +60,8 @@ class PolicyVersions:
                 time.time(),
                 policy.text,
             )
-        assert row is not None
+        if row is None:
+            raise RuntimeError("policy version missing right after it was stored")
         return int(row["id"])
 
     async def list(self, limit: int = 50, before: int | None = None) -> list[VersionRecord]:

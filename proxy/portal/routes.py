@@ -9,8 +9,6 @@ count cannot be read or written the portal answers "try again later" (fail close
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -30,6 +28,7 @@ from proxy.portal.service import Portal, PortalUnavailable, View
 from proxy.portal.vault import Link
 from proxy.store.failure_counts import FailureCounts
 from proxy.store.interface import StoreUnavailable
+from proxy.tasks import periodic, stop
 
 log = logging.getLogger("phi_proxy.portal")
 
@@ -105,22 +104,18 @@ async def _portal_ctx(app: web.Application) -> AsyncIterator[None]:
         WINDOW_SECONDS,
         hash_key=derive(app[appkeys.PSEUDONYM_KEY], "failure-counts"),
     )
-    task = asyncio.create_task(_purge_loop(portal))
+    purger = periodic("portal-purge", PURGE_EVERY_SECONDS, lambda: _purge(portal), first=0)
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    await stop(purger)
 
 
-async def _purge_loop(portal: Portal) -> None:
-    while True:
-        try:
-            n = await portal.purge()
-            if n:
-                log.info("portal: purged %d record(s) past retention", n)
-        except Exception as e:  # noqa: BLE001 - keep purging on the next round
-            log.error("portal: purge failed: %s", type(e).__name__)
-        await asyncio.sleep(PURGE_EVERY_SECONDS)
+async def _purge(portal: Portal) -> None:
+    try:
+        n = await portal.purge()
+        if n:
+            log.info("portal: purged %d record(s) past retention", n)
+    except Exception as e:  # noqa: BLE001 - keep purging on the next round
+        log.error("portal: purge failed: %s", type(e).__name__)
 
 
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:

@@ -70,7 +70,8 @@ class PostgresDatabase:
             pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size)
         except (OSError, asyncpg.PostgresError) as e:
             raise StoreUnavailable(f"postgres: cannot connect ({type(e).__name__})") from None
-        assert pool is not None
+        if pool is None:
+            raise RuntimeError("no connection pool")
         return cls(pool)
 
     @asynccontextmanager

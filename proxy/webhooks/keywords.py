@@ -25,7 +25,9 @@ import enum
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
+
+MatchRule = Literal["keyword", "reasonable"]
 
 if TYPE_CHECKING:
     from proxy.webhooks.config import KeywordSettings
@@ -41,7 +43,7 @@ class Intent(enum.Enum):
 @dataclass(frozen=True)
 class Classification:
     intent: Intent
-    rule: str  # "keyword" | "reasonable"
+    rule: MatchRule
     keyword: str  # the configured keyword matched ("" for the reasonable rule)
 
 

@@ -11,8 +11,8 @@ import aiohttp
 
 from proxy import appkeys
 from tests.admin.conftest import AdminEnv
-from tests.fakes import RecordingUpstream
-from tests.proxy.conftest import SENDS
+from tests.support.fakes import RecordingUpstream
+from tests.support.proxy import SENDS
 
 SENDS_TOTAL = 120
 PUBLISHES = 6

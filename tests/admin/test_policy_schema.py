@@ -14,7 +14,7 @@ from proxy.policy.decide import decide
 from proxy.policy.model import Action
 from proxy.policy.parse import parse_policy
 from proxy.yamlfile import ConfigError
-from tests.proxy.conftest import SENDS
+from tests.support.proxy import SENDS
 
 BASE = """\
 version: 1

@@ -22,7 +22,7 @@ from proxy.policy.parse import load_policy
 from proxy.settings import Settings, StorageSettings
 from tests.admin.conftest import AdminEnv
 from tests.admin.role_table import documented_roles
-from tests.fakes import RaisingDetector
+from tests.support.fakes import RaisingDetector
 
 DOCUMENTED = documented_roles()
 SAMPLE_PATH_VALUES = {"id": "1", "name": "nobody", "key_id": "00000000", "request_id": "0" * 32}

@@ -12,7 +12,7 @@ import aiohttp
 from proxy.outbound.handler import AUDIT_RESULT_TASK
 from proxy.tasks import drain
 from tests.admin.conftest import AdminEnv
-from tests.proxy.conftest import SENDS
+from tests.support.proxy import SENDS
 
 TEXTS = (
     ("Your appointment is on Tuesday at 3:15 PM.", {}),

@@ -16,7 +16,7 @@ from proxy.admin.state_keys import AUTH
 from proxy.store import open_database
 from tests.admin.conftest import AdminEnv
 from tests.admin.test_console_session import jar
-from tests.fakes import Clock
+from tests.support.fakes import Clock
 
 
 async def attempt(

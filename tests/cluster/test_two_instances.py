@@ -40,9 +40,9 @@ from proxy.settings import AdminSettings, ServerSettings, Settings, StorageSetti
 from proxy.store import open_database
 from proxy.tasks import drain
 from proxy.webhooks.config import HookSettings, KeywordSettings, WebhookSettings
-from tests.fakes import RecordingUpstream
 from tests.portal.conftest import CLINICAL, CLINICAL_WORDS, DOB, LINK, send_sdk
-from tests.proxy.conftest import ACCOUNT, SENDS, upstream, upstream_server  # noqa: F401
+from tests.support.fakes import RecordingUpstream
+from tests.support.proxy import ACCOUNT, SENDS, upstream, upstream_server  # noqa: F401
 from tests.webhooks.conftest import PUBLIC, TWILIO_TOKEN, Customer, post_twilio, sdk_send
 
 pytestmark = pytest.mark.postgres

@@ -22,8 +22,8 @@ from models.findings import Finding
 from proxy.detection import DetectionBusy, DetectionService
 from proxy.providers import REGISTRY
 from proxy.providers.base import Provider
-from tests.fakes import RaisingDetector
 from tests.providers.conftest import base, provider_server, provider_upstream  # noqa: F401
+from tests.support.fakes import RaisingDetector
 from tests.webhooks.conftest import CLINIC, PATIENT, sdk_send
 
 PATHOLOGICAL = ["1" * 20000, "1 " * 15000, "12-" * 10000]
@@ -106,7 +106,7 @@ async def test_malformed_json_is_a_400_not_a_503(
 
 
 async def test_form_value_that_is_not_utf8_is_a_400(make_proxy, upstream_server, upstream):
-    from tests.proxy.conftest import ACCOUNT
+    from tests.support.proxy import ACCOUNT
 
     proxy = await make_proxy(str(upstream_server.make_url("")), detector_=RaisingDetector())
     url = base(proxy) + f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"

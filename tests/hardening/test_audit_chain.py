@@ -17,8 +17,8 @@ from proxy.audit.log import AuditEvent, AuditLog, all_checkpoints, purge, verify
 from proxy.outbound.handler import AUDIT_RESULT_TASK
 from proxy.store import open_database
 from proxy.tasks import drain
-from tests import storage
 from tests.hardening.conftest import PHI_TEXT, SENDS, form, post
+from tests.support import storage
 
 
 def _tamper(url: str, *sql: str) -> None:

@@ -31,7 +31,7 @@ from proxy.providers import (
 )
 from proxy.providers.operations import example_path
 from proxy.settings import Settings
-from tests.fakes import RecordingUpstream
+from tests.support.fakes import RecordingUpstream
 
 PROVIDERS = sorted(REGISTRY)
 CONTENT_TYPES = (

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs
 
 from proxy import appkeys
 from proxy.settings import IdempotencySettings, Settings, UpstreamSettings
-from tests.fakes import RaisingDetector, RecordingUpstream
 from tests.hardening.conftest import PHI_STRINGS, SENDS, form, phi_in, post
+from tests.support.fakes import RaisingDetector, RecordingUpstream
 
 AUTH_A = {"Authorization": "Basic QUNhYWE6dG9rZW5h"}
 AUTH_B = {"Authorization": "Basic QUNiYmI6dG9rZW5i"}

@@ -14,8 +14,8 @@ from yarl import URL
 
 from proxy.providers.config import AwsConfig, ProvidersConfig
 from proxy.settings import Settings
-from tests.fakes import RecordingUpstream
 from tests.hardening.conftest import phi_in
+from tests.support.fakes import RecordingUpstream
 
 ACC = "/2010-04-01/Accounts/AC" + "1" * 32
 PLIVO = "/v1/Account/MA" + "A" * 18

@@ -26,8 +26,8 @@ from proxy.providers import REGISTRY, build_providers
 from proxy.providers.config import AwsConfig, ProvidersConfig
 from proxy.providers.operations import Fields, Operation, example_path
 from proxy.settings import Settings
-from tests.fakes import RecordingUpstream
 from tests.hardening.conftest import PHI_TEXT, phi_in
+from tests.support.fakes import RecordingUpstream
 
 ADMIN = "Reminder: your appointment with Dr. Patel is on Tuesday at 3:15 PM."
 AWS_SECRET_ENV = "PHI_PROXY_TEST_PERIMETER_AWS_SECRET"

@@ -21,8 +21,8 @@ from proxy.policy.parse import load_policy
 from proxy.portal.service import Portal
 from proxy.settings import ServerSettings, Settings
 from proxy.store import Database, open_database
-from tests.fakes import Clock
-from tests.proxy.conftest import (  # noqa: F401 - fixtures shared with the proxy tests
+from tests.support.fakes import Clock
+from tests.support.proxy import (  # noqa: F401 - fixtures shared with the proxy tests
     ACCOUNT,
     SENDS,
     default_policy,

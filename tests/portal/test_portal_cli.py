@@ -18,8 +18,8 @@ from proxy.policy.decide import decide
 from proxy.portal.standalone import open_portal
 from proxy.settings import load_settings
 from proxy.store import open_database
-from tests import storage
 from tests.portal.conftest import DOB, portal_policy
+from tests.support import storage
 
 TEXT = "Synthetic: your biopsy shows carcinoma."
 FINDINGS = [Finding("CONDITION", 30, 39, 1.0, "test")]

@@ -22,9 +22,9 @@ from proxy.portal.routes import FAILURES_PER_WINDOW
 from proxy.portal.scrub import scrub_with_portal
 from proxy.portal.standalone import open_portal
 from proxy.settings import ServerSettings, Settings, StorageSettings
-from tests import storage
-from tests.fakes import RecordingUpstream
 from tests.portal.conftest import CLINICAL, DOB, LINK, portal_policy, send_sdk
+from tests.support import storage
+from tests.support.fakes import RecordingUpstream
 
 pytestmark = pytest.mark.slow
 

@@ -14,9 +14,9 @@ from proxy.policy.notice import (
     compose,
     details,
     fill,
-    gsm7_units,
 )
 from proxy.policy.parse import load_policy, parse_policy
+from proxy.sms import gsm7_units
 
 LINK = "https://portal.example/portal/" + "A" * 43
 POLICY = load_policy()  # the shipped policy: provider and appointment allowed, Lakeview allow list

@@ -58,7 +58,7 @@ from proxy.providers.config import AwsConfig, ProvidersConfig
 from proxy.settings import DetectionSettings, Settings
 from tests import storage
 from tests.providers.conftest import ADMIN, REDACTED, WITH_NAME, base
-from tests.providers.fakes import ProviderUpstream
+from tests.support.provider_upstream import ProviderUpstream
 
 PATIENT = "+15550100001"
 CLINIC = "+15550109999"

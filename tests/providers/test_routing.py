@@ -16,8 +16,8 @@ from proxy.providers.config import GenericEntry, ProvidersConfig
 from proxy.providers.paths import PathError, find, parse_path, render
 from proxy.settings import settings_from_text
 from proxy.yamlfile import ConfigError
-from tests.fakes import RaisingDetector
 from tests.providers.conftest import CLINICAL, REDACTED, WITH_NAME
+from tests.support.fakes import RaisingDetector
 
 
 def test_built_in_routes_do_not_collide():

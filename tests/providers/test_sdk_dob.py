@@ -32,7 +32,7 @@ from clients.python.phi_proxy_dob import (
 )
 from tests.providers.conftest import CLINICAL, base
 from tests.providers.test_aws import AWS, PROXY_KEY, PROXY_SECRET, SECRET_ENV
-from tests.proxy.conftest import ACCOUNT, upstream, upstream_server  # noqa: F401
+from tests.support.proxy import ACCOUNT, upstream, upstream_server  # noqa: F401
 
 TOKEN = re.compile(r"/portal/([A-Za-z0-9_-]{43})")
 A, B = "1962-03-14", "1948-11-02"

@@ -20,7 +20,7 @@ from proxy.providers.config import ProvidersConfig
 from proxy.settings import Settings
 from tests.hardening.conftest import PHI_TEXT, phi_in
 from tests.providers.conftest import ADMIN, REDACTED, WITH_NAME, base
-from tests.proxy.conftest import ACCOUNT, SENDS
+from tests.support.proxy import ACCOUNT, SENDS
 
 HOSTS = Settings(
     providers=ProvidersConfig(

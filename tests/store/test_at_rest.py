@@ -22,7 +22,7 @@ from proxy.policy.parse import load_policy
 from proxy.settings import Settings, StorageSettings
 from proxy.store import migrations, open_database
 from proxy.yamlfile import ConfigError
-from tests.fakes import RaisingDetector
+from tests.support.fakes import RaisingDetector
 
 
 def mode(p: Path) -> int:

@@ -11,7 +11,7 @@ import pytest
 from proxy.store import Database, failure_counts, open_database
 from proxy.store.failure_counts import PRUNE_EVERY, FailureCounts
 from proxy.store.interface import StoreUnavailable
-from tests.fakes import Clock
+from tests.support.fakes import Clock
 
 KEY = b"h" * 32
 

@@ -251,7 +251,7 @@ async def test_telnyx_stop_then_telnyx_sdk_send_refused_with_40300(stack, upstre
     import telnyx
     from aiohttp import ClientSession
 
-    from tests.webhooks.keys import telnyx_headers
+    from tests.support.webhook_signing import telnyx_headers
 
     s = await stack()
 

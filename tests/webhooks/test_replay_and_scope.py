@@ -14,6 +14,12 @@ from plivo.utils.signature_v3 import construct_post_url, get_signature_v3
 from prometheus_client import REGISTRY
 from twilio.request_validator import RequestValidator
 
+from tests.support.webhook_signing import (
+    messagebird_token,
+    sns_envelope,
+    telnyx_headers,
+    vonage_token,
+)
 from tests.webhooks.conftest import (
     CLINIC,
     MESSAGEBIRD_KEY,
@@ -26,7 +32,6 @@ from tests.webhooks.conftest import (
     sinch_basic_headers,
     twilio_form,
 )
-from tests.webhooks.keys import messagebird_token, sns_envelope, telnyx_headers, vonage_token
 from tests.webhooks.test_forwarding import post
 from tests.webhooks.test_optout_flow import send_ok, send_refused
 

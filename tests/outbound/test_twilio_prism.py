@@ -23,8 +23,8 @@ from aiohttp import web
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from tests.fakes import Recorded
-from tests.proxy.conftest import ACCOUNT, SENDS
+from tests.support.fakes import Recorded
+from tests.support.proxy import ACCOUNT, SENDS
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / ".ci" / "node_modules" / ".bin" / "prism"

@@ -41,7 +41,7 @@ from tests.providers import test_telnyx as telnyx_tests
 from tests.providers import test_vonage_messages as vonage_messages_tests
 from tests.providers import test_vonage_sms as vonage_sms_tests
 from tests.providers.conftest import CLINICAL, REDACTED, WITH_NAME, base, server_tls, tls_files  # noqa: F401
-from tests.proxy.conftest import ACCOUNT
+from tests.support.proxy import ACCOUNT
 
 NAME = "Maria Lopez"
 PLIVO_BASES = (
@@ -320,7 +320,7 @@ async def test_every_inspected_route_is_answered(sandbox, provider, method, path
 @pytest.mark.slow
 async def test_serve_sandbox_end_to_end(tmp_path):
     """`phi-proxy serve --sandbox` as a new user runs it: embedded defaults, no AWS identity."""
-    from tests.proxy.test_serve_workers import ROOT, free_port_pair, wait_port
+    from tests.server.test_serve_workers import ROOT, free_port_pair, wait_port
 
     port = free_port_pair()  # the sandbox listens on port + 1
     env = {k: v for k, v in os.environ.items() if not k.startswith("PHI_PROXY_")}
@@ -361,7 +361,7 @@ def test_serve_says_which_port_is_taken(tmp_path):
     """A busy sandbox port is a one-line error and exit code 2, not a traceback."""
     import socket
 
-    from tests.proxy.test_serve_workers import ROOT, free_port_pair
+    from tests.server.test_serve_workers import ROOT, free_port_pair
 
     port = free_port_pair()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PHI_PROXY_")}

@@ -12,7 +12,7 @@ import aiohttp
 
 from proxy.error_codes import CODES, markdown
 from proxy.settings import ServerSettings, Settings
-from tests.proxy.conftest import SENDS
+from tests.support.proxy import SENDS
 
 ROOT = Path(__file__).resolve().parents[2]
 CLINICAL = "Your biopsy results show cancer."

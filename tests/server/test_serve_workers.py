@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 
-from tests.fakes import RecordingUpstream
-from tests.proxy.conftest import SENDS
+from tests.support.fakes import RecordingUpstream
+from tests.support.proxy import SENDS
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,7 +16,7 @@ from proxy.policy.model import Policy
 from proxy.policy.parse import load_policy
 from proxy.providers import REGISTRY
 from proxy.settings import Settings, StorageSettings
-from tests.fakes import RecordingUpstream
+from tests.support.fakes import RecordingUpstream
 
 ACCOUNT = "AC" + "1" * 32
 # The media and callback hosts the provider tests' fixtures use (``hosts=False``: none allowed,

@@ -11,8 +11,8 @@ from proxy.audit.log import AuditEvent, AuditLog, verify
 from proxy.outbound.handler import AUDIT_RESULT_TASK
 from proxy.store import open_database
 from proxy.tasks import drain
-from tests import storage
-from tests.proxy.conftest import SENDS
+from tests.support import storage
+from tests.support.proxy import SENDS
 
 
 async def test_chain_verifies_and_catches_edit_delete_reorder(store_url):

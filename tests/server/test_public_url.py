@@ -14,7 +14,7 @@ import pytest
 
 from proxy.server.public_url import PublicUrlError, resolve_public_url
 from tests.portal.conftest import CLINICAL, send_sdk
-from tests.proxy.test_serve_workers import ROOT, free_port_pair, wait_port
+from tests.server.test_serve_workers import ROOT, free_port_pair, wait_port
 
 
 def test_sandbox_without_a_public_url_uses_its_own_port() -> None:

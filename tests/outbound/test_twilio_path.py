@@ -15,8 +15,8 @@ from twilio.rest import Client
 
 from proxy.providers.config import ProvidersConfig
 from proxy.settings import DetectionSettings, ServerSettings, Settings, UpstreamSettings
-from tests.fakes import RaisingDetector, RecordingUpstream, SlowDetector, WrongCountDetector
-from tests.proxy.conftest import ACCOUNT, SENDS
+from tests.support.fakes import RaisingDetector, RecordingUpstream, SlowDetector, WrongCountDetector
+from tests.support.proxy import ACCOUNT, SENDS
 
 ADMIN = "Reminder: your appointment with Dr. Patel is on Tuesday at 3:15 PM. Call us to reschedule."
 WITH_NAME = "Hi Maria Lopez, your appointment with Dr. Patel is on Tuesday at 3:15 PM."

@@ -16,9 +16,9 @@ from proxy.policy import parse_policy
 from proxy.settings import ServerSettings, Settings
 from proxy.store import open_database
 from proxy.tasks import drain
-from tests.fakes import RaisingDetector
-from tests.proxy.conftest import SENDS
-from tests.storage import store_bytes
+from tests.support.fakes import RaisingDetector
+from tests.support.proxy import SENDS
+from tests.support.storage import store_bytes
 
 ROOT_POLICY = Path(__file__).resolve().parents[2] / "config" / "policy.yaml"
 ADMIN = "Reminder: your appointment with Dr. Patel is on Tuesday at 3:15 PM."
