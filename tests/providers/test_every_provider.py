@@ -56,7 +56,7 @@ from proxy.optout.registry import OUT, OptOutRegistry
 from proxy.policy.parse import load_policy
 from proxy.providers.config import AwsConfig, ProvidersConfig
 from proxy.settings import DetectionSettings, Settings
-from tests import storage
+from tests.support import storage
 from tests.providers.conftest import ADMIN, REDACTED, WITH_NAME, base
 from tests.support.provider_upstream import ProviderUpstream
 
