@@ -56,8 +56,8 @@ from proxy.optout.registry import OUT, OptOutRegistry
 from proxy.policy.parse import load_policy
 from proxy.providers.config import AwsConfig, ProvidersConfig
 from proxy.settings import DetectionSettings, Settings
-from tests.support import storage
 from tests.providers.conftest import ADMIN, REDACTED, WITH_NAME, base
+from tests.support import storage
 from tests.support.provider_upstream import ProviderUpstream
 
 PATIENT = "+15550100001"
