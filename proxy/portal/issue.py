@@ -48,7 +48,8 @@ async def issue_links(
         raise PortalRefused(f"the {DOB_HEADER} header is not a valid date (use YYYY-MM-DD)")
     delivery = None
     if policy.portal.verification == "sms_code":
-        emptied = provider.rebuild(incoming, parsed, [PLACEHOLDER] * len(parsed.messages))
+        # the adapter's own texts only: the perimeter's extra messages are never rewritten
+        emptied = provider.rebuild(incoming, parsed, [PLACEHOLDER] * parsed.own_count())
         delivery = capture(provider, incoming, emptied, request.query_string)
     issued: dict[int, Issued] = {}
     for i, (m, d, f) in enumerate(zip(parsed.messages, decisions, findings, strict=True)):
