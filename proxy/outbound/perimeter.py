@@ -191,11 +191,9 @@ def inspect(provider: Provider, target: Target, req: Incoming, config: Providers
 
 def rebuild(provider: Provider, req: Incoming, parsed: Parsed, texts: Sequence[str]) -> bytes:
     """The adapter's rebuild for its own texts; the extra messages are never rewritten."""
-    own = len(parsed.messages) if parsed.own is None else parsed.own
-    return provider.rebuild(req, parsed, list(texts[:own]))
+    return provider.rebuild(req, parsed, list(texts[: parsed.own_count()]))
 
 
 def fixed(parsed: Parsed) -> range:
     """Indexes of the messages that cannot be rewritten (URLs, sender IDs, template data)."""
-    own = len(parsed.messages) if parsed.own is None else parsed.own
-    return range(own, len(parsed.messages))
+    return range(parsed.own_count(), len(parsed.messages))

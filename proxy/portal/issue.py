@@ -48,10 +48,8 @@ async def issue_links(
         raise PortalRefused(f"the {DOB_HEADER} header is not a valid date (use YYYY-MM-DD)")
     delivery = None
     if policy.portal.verification == "sms_code":
-        # only the adapter's own texts: the perimeter's extra messages (URLs, sender IDs,
-        # template data) are not in the body the adapter rebuilds
-        own = len(parsed.messages) if parsed.own is None else parsed.own
-        emptied = provider.rebuild(incoming, parsed, [PLACEHOLDER] * own)
+        # the adapter's own texts only: the perimeter's extra messages are never rewritten
+        emptied = provider.rebuild(incoming, parsed, [PLACEHOLDER] * parsed.own_count())
         delivery = capture(provider, incoming, emptied, request.query_string)
     issued: dict[int, Issued] = {}
     for i, (m, d, f) in enumerate(zip(parsed.messages, decisions, findings, strict=True)):

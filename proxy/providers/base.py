@@ -62,6 +62,10 @@ class Parsed:
     # rest (URLs, sender IDs, template data), which are inspected but never rewritten.
     own: int | None = None
 
+    def own_count(self) -> int:
+        """How many of ``messages`` the adapter rebuilds (the first ones)."""
+        return len(self.messages) if self.own is None else self.own
+
     def recipients(self) -> list[tuple[str, str]]:
         """Every (recipient, sender) this request would text, with or without a text body."""
         pairs = [(to, m.sender) for m in self.messages for to in m.to] + list(self.textless)

@@ -240,7 +240,8 @@ class Twilio(Provider):
     def rebuild(self, req: Incoming, parsed: Parsed, texts: Sequence[str]) -> bytes:
         pairs: list[tuple[str, str]] = parsed.state
         new_body = iter(texts)
-        out = [(k, next(new_body) if k == "Body" else v) for k, v in pairs]
+        # an update or a call carries no text of the adapter's: its Body (if any) stays as sent
+        out = [(k, next(new_body, v) if k == "Body" else v) for k, v in pairs]
         return urlencode(out).encode("ascii")
 
     def error(self, status: int, code: str | int, message: str) -> web.Response:
