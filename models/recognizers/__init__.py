@@ -11,9 +11,16 @@ from types import ModuleType
 
 from presidio_analyzer import EntityRecognizer
 
-from models.recognizers import clinical, contact, dates, ids, location, names
+from models.recognizers import clinical, contact, dates, es, ids, location, names
 
-MODULES: tuple[ModuleType, ...] = (names, dates, contact, ids, location, clinical)
+MODULES: tuple[ModuleType, ...] = (names, dates, contact, ids, location, clinical, es)
+# Recognizers that read English only (cue words, capitalisation rules): a text that
+# models.language reads as Spanish skips them, and models.recognizers.es covers it instead.
+# Every other recognizer runs on every text; each Spanish one says ``languages = {"es"}``.
+ENGLISH_ONLY: tuple[type[EntityRecognizer], ...] = (
+    names.PatientNameRecognizer,
+    names.ProviderRecognizer,
+)
 
 
 def build_all() -> list[EntityRecognizer]:
@@ -21,4 +28,7 @@ def build_all() -> list[EntityRecognizer]:
     out: list[EntityRecognizer] = []
     for module in MODULES:
         out.extend(module.recognizers())
+    for r in out:
+        if isinstance(r, ENGLISH_ONLY):
+            r.languages = frozenset({"en"})  # type: ignore[attr-defined]
     return out

@@ -1,0 +1,144 @@
+"""Spanish addresses, postcodes, places and facilities.
+
+* STREET_ADDRESS: a street type (Calle, C/, Avenida, Av., Avda., Blvd., Calzada, Camino,
+  Carretera, Paseo, Plaza, Privada, Cerrada, Callejón, Andador, Prolongación, Ronda, Travesía,
+  Vía, Glorieta, Periférico …) with its name, number and unit ("Calle Morelos 123 Int. 4",
+  "C/ Mayor, 5, 3º B", "Av. 5 de Mayo #1200"), and "domicilio/vive en/dirección:" + a number
+  and street; US addresses in Spanish text are found by the English location rules.
+* LOCATION: colonia / fraccionamiento / barrio / urbanización / municipio / delegación /
+  alcaldía / provincia + name; the city after an address, colonia or postcode ("…, CP 06000,
+  Ciudad de México"); "vive en" / "reside en" / "originario de" + a capitalised place.
+* ZIP_CODE: "CP 06000", "C.P.: 46271", "código postal 28001", and a 5-digit number right
+  before or after a city in an address line.
+* FACILITY: Hospital / Clínica / Centro de Salud / Centro Médico / Sanatorio / Residencia …
+  + its name ("Hospital Dr. Peset", "Hospital Universitario La Paz"), unless it is the
+  organisation's own (the allow list).
+"""
+
+from __future__ import annotations
+
+import regex
+from presidio_analyzer import EntityRecognizer
+
+from models.recognizers.base import Rule, RuleRecognizer, Verdict
+
+_U = "A-ZÁÉÍÓÚÑÜ"
+_W = r"[" + _U + r"][\wáéíóúñü'’.\-]*"  # a capitalised word
+_NUMW = r"\d{1,4}"  # "5 de Mayo", "20 de Noviembre"
+_PART = r"(?:de|del|la|las|los|el|y)"
+_NAME = (
+    r"(?:" + _W + r"|" + _NUMW + r"(?=[ \t]+de[ \t]))(?:[ \t]+(?:" + _PART + r"[ \t]+)*(?:"
+    + _W + r"))*"
+)
+STREET_TYPES = (
+    r"(?i:calle|c/|c\.|cl\.|avenida|av\.?|avda\.?|blvd\.?|bulevar|boulevard|calzada|calz\.|"
+    r"camino|cam\.|carretera|carr\.|ctra\.|paseo|p[º°]|plaza|pza\.?|pl\.|privada|priv\.|"
+    r"cerrada|cda\.|callej[óo]n|andador|prolongaci[óo]n|prol\.|ronda|traves[íi]a|v[íi]a|"
+    r"glorieta|perif[ée]rico|circuito|retorno|eje|pasaje|sendero|camino\s+real)"
+)
+_NUMBER = (
+    r"(?:[ \t]*,?[ \t]*(?i:#|n[ºo°]\.?|no\.?|n[úu]m\.?|n[úu]mero)?[ \t]*\d{1,5}[A-Za-z]?"
+    r"(?:[ \t]*-[ \t]*\d{1,5})?|[ \t]*,?[ \t]*s/n)"
+)
+_UNIT = (
+    r"(?:[ \t]*,?[ \t]*(?i:int\.?|interior|depto\.?|dpto\.?|departamento|apto\.?|apt\.?|"
+    r"apartamento|piso|puerta|pta\.?|edif\.?|edificio|esc\.?|escalera|bloque|casa|local|"
+    r"lote|mz\.?|manzana)[ \t]*[\w\-º°ª]{1,6})|[ \t]*,?[ \t]*\d{1,2}[º°ª][ \t]*[A-Z]?(?![\w])"
+)
+STREET = (
+    r"(?<![\w/])(?P<v>" + STREET_TYPES + r"[ \t]*(?:" + _NAME + r")" + _NUMBER + r"?(?:"
+    + _UNIT + r"){0,3})(?![\w])"
+)
+# "vive en 4521 Oak St": the English rules; "vive en Morelos 12": a street and number after a cue
+CUED_STREET = (
+    r"(?i:domicilio|direcci[óo]n|vive[ \t]+en|reside[ \t]+en|ubicad[oa][ \t]+en|enviar[ \t]+a|"
+    r"entregar[ \t]+en)[ \t]*:?[ \t]*(?:(?i:el|la|en)[ \t]+)?(?P<v>" + _NAME + _NUMBER
+    + r"(?:" + _UNIT + r"){0,3})(?![\w])"
+)
+AREA = (
+    r"(?<![\w])(?i:col\.|colonia|fracc?\.|fraccionamiento|barrio|bo\.|urb\.|urbanizaci[óo]n|"
+    r"residencial|unidad[ \t]+habitacional|u\.[ \t]?h\.|municipio|mpio\.|delegaci[óo]n|"
+    r"alcald[íi]a|provincia|pueblo|localidad|ejido|vereda|sector|parroquia|condado[ \t]+de|"
+    r"ciudad[ \t]+de)[ \t]*(?P<v>" + _NAME + r")"
+)
+# A place after "vive en", "reside en", "originario/a de", "natural de", "vecino/a de"
+CUED_PLACE = (
+    r"(?i:vive[ \t]+en|reside[ \t]+en|originari[oa][ \t]+de|natural[ \t]+de|vecin[oa][ \t]+de|"
+    r"se[ \t]+mud[óo][ \t]+a|viaj[óo][ \t]+a|procedente[ \t]+de|residente[ \t]+en)[ \t]+"
+    r"(?P<v>" + _NAME + r")"
+)
+POSTCODE = (
+    r"(?:c\.?[ \t]?p\.?|c[óo]digo[ \t]+postal|cod\.?[ \t]+postal|zip)[ \t]*:?[ \t]*"
+    r"(?P<v>\d{5}(?:-\d{4})?)(?![\w])"
+)
+# ", CP 06000, Ciudad de México" / "46271 Valencia" / "Valencia 46271": the city of an address
+CITY_AFTER = (
+    r"(?:(?i:c\.?[ \t]?p\.?|c[óo]digo[ \t]+postal)[ \t]*:?[ \t]*\d{5}|" + STREET_TYPES
+    + r"[^\n,]{2,40}\d[^\n,]{0,20}|(?i:col\.|colonia)[^\n,]{2,40})[ \t]*[,\-][ \t]*"
+    r"(?P<v>" + _NAME + r")"
+)
+ZIP_CITY = r"(?<![\w,.\-])(?P<v>\d{5})[ \t]+(?=[" + _U + r"][a-záéíóúñü]{2,})"
+CITY_ZIP = r"(?<=[" + _U + r"][a-záéíóúñü]{2,},?[ \t])(?P<v>\d{5})(?![\w\-])(?!\s*(?:pesos|€))"
+FACILITY = (
+    r"(?<![\w])(?P<v>(?i:hospital|cl[íi]nica|centro[ \t]+de[ \t]+salud|centro[ \t]+m[ée]dico|"
+    r"sanatorio|policl[íi]nica|residencia|hogar[ \t]+de[ \t]+ancianos|asilo|"
+    r"centro[ \t]+de[ \t]+rehabilitaci[óo]n|ambulatorio|consultorio|hospital[ \t]+general|"
+    r"instituto[ \t]+nacional|centro[ \t]+hospitalario|complejo[ \t]+hospitalario)"
+    r"(?:[ \t]+(?i:universitario|general|regional|infantil|materno[ \t\-]infantil|comarcal|"
+    r"provincial|municipal|civil|privado|privada|cl[íi]nico|m[ée]dico|de[ \t]+especialidades))*"
+    r"[ \t]+(?:(?i:dr|dra)\.?[ \t]+)?(?:" + _PART + r"[ \t]+)*" + _NAME + r")"
+)
+
+
+def _street(m: regex.Match[str], text: str) -> Verdict:
+    v = m.group("v")
+    if not regex.search(r"\d|s/n", v, regex.I):
+        # no number: only a capitalised street type + a name ("Calle Morelos"), not "calle"
+        if not v[:1].isupper() or len(v.split()) < 2:
+            return None
+        return 0.6
+    return 0.85
+
+
+def _cued_street(m: regex.Match[str], text: str) -> Verdict:
+    return 0.8 if regex.search(r"\d", m.group("v")) else None
+
+
+def _area(m: regex.Match[str], text: str) -> Verdict:
+    return ("LOCATION", 0.8)
+
+
+def _facility(m: regex.Match[str], text: str) -> Verdict:
+    return ("FACILITY", 0.8)
+
+
+def recognizers() -> list[EntityRecognizer]:
+    ci = regex.IGNORECASE
+    # Street and place words are case-insensitive; the names after them are capitalised.
+    r = RuleRecognizer(
+        "SpanishLocationRecognizer",
+        ["STREET_ADDRESS", "LOCATION", "ZIP_CODE", "FACILITY"],
+        [
+            Rule("street", STREET, 0.85, _street, flags=0, entity="STREET_ADDRESS"),
+            Rule("cued_street", CUED_STREET, 0.8, _cued_street, flags=0, entity="STREET_ADDRESS"),
+            Rule("area", AREA, 0.8, _area, flags=0, entity="LOCATION"),
+            Rule("cued_place", CUED_PLACE, 0.75, None, flags=0, entity="LOCATION"),
+            Rule("city_after", CITY_AFTER, 0.75, None, flags=0, entity="LOCATION"),
+            Rule("postcode", POSTCODE, 0.9, None, flags=ci, entity="ZIP_CODE"),
+            Rule("zip_city", ZIP_CITY, 0.5, _zip_near_address, flags=0, entity="ZIP_CODE"),
+            Rule("city_zip", CITY_ZIP, 0.5, _zip_near_address, flags=0, entity="ZIP_CODE"),
+            Rule("facility", FACILITY, 0.8, _facility, flags=0, entity="FACILITY"),
+        ],
+    )
+    r.languages = frozenset({"es"})  # type: ignore[attr-defined]
+    return [r]
+
+
+_ADDRESS_HINT = regex.compile(
+    r"(?i:calle|avenida|av\.|c/|col\.|colonia|domicilio|direcci[óo]n|\d{1,5}[ \t]+[A-Z])"
+)
+
+
+def _zip_near_address(m: regex.Match[str], text: str) -> Verdict:
+    window = text[max(0, m.start() - 80) : m.end() + 40]
+    return 0.7 if _ADDRESS_HINT.search(window) else None
