@@ -8,7 +8,8 @@ count for neither.
 
 Rule (documented in bench/SPANISH.md, measured there against ``lingua-language-detector``):
 
-* ``es``: Spanish evidence and at most one English word, or Spanish outweighing English 4:1;
+* ``es``: at least two pieces of Spanish evidence and at most one English word, or Spanish
+  outweighing English 4:1;
 * ``en``: no Spanish evidence, or English outweighing Spanish 4:1;
 * ``mixed``: anything in between, including "Hi Sra. García, su cita is confirmed".
 
@@ -34,9 +35,9 @@ _SPANISH_MARKS = re.compile(r"[ñÑáéíóúÁÉÍÓÚ¿¡]")
 # and unambiguous: "a", "no", "me", "son" (a word in both) are left out.
 SPANISH_WORDS = frozenset(
     """
-    de del la las el los su sus que qué q k xq porque por para con sin una uno unos unas
+    de del la las el los su sus que qué q xq porque por para con sin una uno unos unas
     es está esta estan están son ser estar fue hay hola gracias usted ustedes le les lo
-    nos mi mis tu tus y o pero como cómo cuando cuándo donde dónde muy más mas ya
+    nos mi mis tu tus y pero como cómo cuando cuándo donde dónde muy más mas ya
     al se si sí favor llame llamar llámenos llamenos cita citas mañana manana hoy
     ayer semana lunes martes miércoles miercoles jueves viernes sábado sabado domingo
     enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre
@@ -102,7 +103,7 @@ def detect(text: str) -> Language:
     if es == 0:
         return "en"
     if en == 0:
-        return "es"
+        return "es" if es >= 2 else "mixed"  # one word ("Hola Agnieszka"): run both
     # One stray word of the other language (a name, "ok", a brand) does not make a text mixed.
     if en <= 1 and es >= 3 or es >= RATIO * en:
         return "es"

@@ -23,7 +23,11 @@ from presidio_analyzer import EntityRecognizer
 from models.recognizers.base import Rule, RuleRecognizer, Verdict
 
 _U = "A-ZÁÉÍÓÚÑÜ"
-_W = r"[" + _U + r"][\wáéíóúñü'’.\-]*"  # a capitalised word
+# a capitalised word, not one that starts the next sentence of a clinic text
+_W = (
+    r"(?!(?:Saludos|Gracias|Atentamente|Info|Dudas|Llame|Llámenos|Responda|Hola|Favor)\b)"
+    r"[" + _U + r"][\wáéíóúñü'’.\-]*"
+)
 _NUMW = r"\d{1,4}"  # "5 de Mayo", "20 de Noviembre"
 _PART = r"(?:de|del|la|las|los|el|y)"
 _NAME = (
@@ -43,7 +47,7 @@ _NUMBER = (
 _UNIT = (
     r"(?:[ \t]*,?[ \t]*(?i:int\.?|interior|depto\.?|dpto\.?|departamento|apto\.?|apt\.?|"
     r"apartamento|piso|puerta|pta\.?|edif\.?|edificio|esc\.?|escalera|bloque|casa|local|"
-    r"lote|mz\.?|manzana)[ \t]*[\w\-º°ª]{1,6})|[ \t]*,?[ \t]*\d{1,2}[º°ª][ \t]*[A-Z]?(?![\w])"
+    r"lote|mz\.?|manzana)[ \t]*[\w\-º°ª]{1,6})|[ \t]*,?[ \t]*\d{1,2}[º°ªoa][ \t]*[A-Z]?(?![\w])"
 )
 STREET = (
     r"(?<![\w/])(?P<v>" + STREET_TYPES + r"[ \t]*(?:" + _NAME + r")" + _NUMBER + r"?(?:"
@@ -72,10 +76,13 @@ POSTCODE = (
     r"(?P<v>\d{5}(?:-\d{4})?)(?![\w])"
 )
 # ", CP 06000, Ciudad de México" / "46271 Valencia" / "Valencia 46271": the city of an address
+_UNIT_WORD = r"(?i:int|interior|depto|dpto|departamento|apto|apt|piso|puerta|edif|esc|casa|local)\b"
 CITY_AFTER = (
-    r"(?:(?i:c\.?[ \t]?p\.?|c[óo]digo[ \t]+postal)[ \t]*:?[ \t]*\d{5}|" + STREET_TYPES
-    + r"[^\n,]{2,40}\d[^\n,]{0,20}|(?i:col\.|colonia)[^\n,]{2,40})[ \t]*[,\-][ \t]*"
-    r"(?P<v>" + _NAME + r")"
+    r"(?:(?i:c\.?[ \t]?p\.?|c[óo]digo[ \t]+postal)[ \t]*:?[ \t]*\d{5}"
+    r"|(?:" + STREET_TYPES + r"|\d{1,5}[ \t]+[" + _U + r"]\w+[ \t]+(?:St|Ave|Rd|Dr|Blvd|Ln|Way|Ct)\.?)"
+    r"[^\n]{2,60}?(?:\d[A-Za-z]?|\d[º°ªoa][ \t]*[A-Z]?)"
+    r"|(?i:col\.|colonia)[^\n,]{2,40})[ \t]*[,\-][ \t]*"
+    r"(?!" + _UNIT_WORD + r")(?P<v>" + _NAME + r")"
 )
 ZIP_CITY = r"(?<![\w,.\-])(?P<v>\d{5})[ \t]+(?=[" + _U + r"][a-záéíóúñü]{2,})"
 CITY_ZIP = r"(?<=[" + _U + r"][a-záéíóúñü]{2,},?[ \t])(?P<v>\d{5})(?![\w\-])(?!\s*(?:pesos|€))"

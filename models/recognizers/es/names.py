@@ -69,7 +69,16 @@ FACILITY_WORDS = frozenset(
     | {"consultorio", "residencia", "hospitalario", "complejo", "ambulatorio"}
 )
 _CREDENTIAL = regex.compile(
-    r"[ \t]*,?[ \t]*(?:M\.?D\.?|NP|FNP|RN|PA-C|D\.?O\.?|PhD|MD)(?![\w\-])"
+    r"[ \t]*,?[ \t]*(?:M\.?D\.?|NP|FNP|RN|PA-C|D\.?O\.?|PhD|MD)(?![\w\-])(?!\.\w)"
+)
+
+
+# What a person does right after their name ("Ana Ruiz tiene 93 años", "Luis llamó").
+_PERSON_VERB = regex.compile(
+    r"[ \t]+(?:tiene|tuvo|necesita|llam[óo]|est[áa]|fue|vive|falleci[óo]|naci[óo]|cumple|"
+    r"ingres[óo]|sali[óo]|pregunt[óo]|dej[óo]|pidi[óo]|no[ \t]+vino|faltó|confirm[óo]|"
+    r"cancel[óo]|debe|quiere|dijo)\b",
+    regex.IGNORECASE,
 )
 
 
@@ -82,6 +91,8 @@ def _name_word(t: Tok, caps: bool, lex: lexicons.Lexicon, strong: bool) -> bool:
         return True
     if t.key in lex.everyday_words or t.low in lex.everyday_words:
         return False
+    if t.low in lex.common_words or t.key in lex.common_words:
+        return False  # a frequent word that is not a known name ("Dudas", "Saludos")
     if lexicons.load().categories(t.low):
         return False  # a drug, condition or department ("Metformina")
     return strong or not caps
@@ -203,6 +214,11 @@ class SpanishNameRecognizer(LexiconRecognizer):
                         break
             if not rule:
                 continue
+            if rule == "greeting" and regex.search(r"[!:.]", g):
+                # "¡gracias! Dudas al …": a new sentence, a name only if it is a known one
+                t = toks[i]
+                if t.low not in lex.first_names or t.key in STOP:
+                    continue
             if not strong:
                 # weak cue: every word must be a known name ("para Ana López", not "para Mañana")
                 j = i
@@ -218,7 +234,25 @@ class SpanishNameRecognizer(LexiconRecognizer):
             j = run(i, True)
             if j > i:
                 emit(i, j, "PERSON", 0.85, rule)
-        # 4. uncued runs of known names
+        # 4. a given name addressed at the start of the text or a line ("Hope! Su pago …",
+        # "María, su cita …")
+        for i, t in enumerate(toks):
+            at_start = i == 0 or "\n" in text[toks[i - 1].end : t.start]
+            if not at_start or i in taken or t.low not in lex.first_names or t.key in STOP:
+                continue
+            j = i + 1
+            while (
+                j < n
+                and gap(j - 1) == " "
+                and is_cap(toks[j], caps)
+                and toks[j].key not in STOP
+                and (toks[j].low in lex.first_names or toks[j].low in lex.surnames)
+            ):
+                j += 1
+            if not is_cap(t, caps) or not regex.match(r"[ \t]*[,!:]", text[toks[j - 1].end :]):
+                continue
+            emit(i, j, "PERSON", 0.75, "addressed")
+        # 5. uncued runs of known names
         i = 0
         while i < n:
             if i in taken or toks[i].low not in lex.first_names:
@@ -235,12 +269,29 @@ class SpanishNameRecognizer(LexiconRecognizer):
                 and (toks[j].low in lex.first_names or toks[j].low in lex.surnames)
             ):
                 j += 1
-            if j - i >= 2:
+            if j - i >= 1:
+                # a person's verb after the run: every capitalised word up to it is the name
+                k = i
+                while (
+                    k < n
+                    and k - i < 5
+                    and (k == i or gap(k - 1) == " ")
+                    and is_cap(toks[k], caps)
+                    and toks[k].key not in STOP
+                ):
+                    k += 1
+                if k > j and _PERSON_VERB.match(text, toks[k - 1].end):
+                    j = k
+                elif j - i == 1 and _PERSON_VERB.match(text, toks[i].end):
+                    j = i + 1
+                elif j - i < 2:
+                    i += 1
+                    continue
                 emit(i, j, "PERSON", 0.7, "known_names")
                 i = j
             else:
                 i += 1
-        # 5. the same name words elsewhere in the text
+        # 6. the same name words elsewhere in the text
         names = {
             fold(text[r.start : r.end])
             for r in out

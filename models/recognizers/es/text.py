@@ -10,7 +10,7 @@ import regex
 
 from models.language import ENGLISH_WORDS, SPANISH_WORDS
 
-WORD = regex.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+WORD = regex.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 UPPER = "A-ZÁÉÍÓÚÑÜ"
 LOWER = "a-záéíóúñü"
 
