@@ -78,6 +78,7 @@ async def inbound(request: web.Request) -> web.StreamResponse:
         return _text(400, "webhook unreadable")
 
     # 2. keywords: durable before forwarding
+    found: Classification | None = None
     if message is not None:
         found = runtime.classifier.classify(message.text)
         if found is not None:
@@ -98,6 +99,7 @@ async def inbound(request: web.Request) -> web.StreamResponse:
             hook.secret,
             hook.settings.forward[kind],
             runtime.settings.forward_timeout_seconds,
+            (found.intent.value, found.language) if found is not None else None,
         )
     except UpstreamError as e:
         log.warning("webhook %s: %s/%s forward failed: %s", request_id, name, kind, e)
@@ -145,7 +147,12 @@ async def _record(
             request_id=request_id,
             provider=provider,
             recipient=recipient,
-            details={"scope": scope, "rule": found.rule, "keyword": found.keyword},
+            details={
+                "scope": scope,
+                "rule": found.rule,
+                "keyword": found.keyword,
+                "language": found.language,
+            },
         )
     )
     await registry.record(
