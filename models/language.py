@@ -8,8 +8,7 @@ count for neither.
 
 Rule (documented in bench/SPANISH.md, measured there against ``lingua-language-detector``):
 
-* ``es``: at least two pieces of Spanish evidence and at most one English word, or Spanish
-  outweighing English 4:1;
+* ``es``: at least two pieces of Spanish evidence and no English word;
 * ``en``: no Spanish evidence, or English outweighing Spanish 4:1;
 * ``mixed``: anything in between, including "Hi Sra. García, su cita is confirmed".
 
@@ -104,9 +103,9 @@ def detect(text: str) -> Language:
         return "en"
     if en == 0:
         return "es" if es >= 2 else "mixed"  # one word ("Hola Agnieszka"): run both
-    # One stray word of the other language (a name, "ok", a brand) does not make a text mixed.
-    if en <= 1 and es >= 3 or es >= RATIO * en:
-        return "es"
+    # One stray Spanish word or accent (a name, "gracias") in an English text does not make it
+    # mixed; but any English word in a Spanish text does ("Hi Esperanza, su saldo …"): the
+    # English recognizers must read it, so the text is mixed.
     if es <= 1 and en >= 3 or en >= RATIO * es:
         return "en"
     return "mixed"

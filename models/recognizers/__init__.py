@@ -17,10 +17,7 @@ MODULES: tuple[ModuleType, ...] = (names, dates, contact, ids, location, clinica
 # Recognizers that read English only (cue words, capitalisation rules): a text that
 # models.language reads as Spanish skips them, and models.recognizers.es covers it instead.
 # Every other recognizer runs on every text; each Spanish one says ``languages = {"es"}``.
-ENGLISH_ONLY: tuple[type[EntityRecognizer], ...] = (
-    names.PatientNameRecognizer,
-    names.ProviderRecognizer,
-)
+ENGLISH_ONLY: tuple[type[EntityRecognizer], ...] = (names.PatientNameRecognizer,)
 
 
 def build_all() -> list[EntityRecognizer]:

@@ -73,6 +73,7 @@ class _Index:
     def __init__(self) -> None:
         self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.fuzzy: dict[str, tuple[str, str]] = {}
+        self.upper_only: set[str] = set()
         for category, files in CATEGORIES.items():
             for name in files:
                 for line in (LEXICON_DIR / name).read_text(encoding="utf-8").splitlines():
@@ -86,6 +87,11 @@ class _Index:
         key = tuple(sound(w) for w in regex.findall(r"[^\W_]+", phrase))
         if not key:
             return
+        if len(key) == 1 and phrase.isupper() and len(phrase) <= 5:
+            # an abbreviation ("ITS", "VIH"): in capitals only when its lower-case spelling is
+            # an everyday word ("its")
+            if _everyday(fold(phrase)):
+                self.upper_only.add(fold(phrase))
         bucket = self.phrases.setdefault(key[0], [])
         if (key, category) not in bucket:
             bucket.append((key, category))
@@ -123,6 +129,14 @@ def index() -> _Index:
     return _Index()
 
 
+def _everyday(word: str) -> bool:
+    """An everyday English or Spanish word (so an abbreviation spelt like it needs capitals)."""
+    from models import lexicons
+    from models.language import ENGLISH_WORDS, SPANISH_WORDS
+
+    return word in lexicons.load().everyday_words or word in ENGLISH_WORDS or word in SPANISH_WORDS
+
+
 def _common() -> frozenset[str]:
     from models import lexicons
 
@@ -155,6 +169,8 @@ class SpanishClinicalRecognizer(LexiconRecognizer):
                 j = i + len(key)
                 if j <= n and tuple(keys[i:j]) == key and _joined(text, toks, i, j):
                     if j - i == 1 and toks[i].key in NOT_ALONE:
+                        continue
+                    if j - i == 1 and toks[i].key in idx.upper_only and not toks[i].text.isupper():
                         continue
                     found = (j, category)
                     break

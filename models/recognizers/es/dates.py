@@ -41,7 +41,9 @@ _TIME = (
 )
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:o\.?|º|°)?"
 YEAR = r"(?:19|20)\d{2}"
-_WEEKDAY_PREFIX = r"(?:(?:el[ \t]+)?(?:pr[óo]ximo[ \t]+)?" + WEEKDAYS + r"[ \t]*,?[ \t]+)?"
+_WEEKDAY_PREFIX = (
+    r"(?:el[ \t]+)?(?:(?:pr[óo]ximo[ \t]+)?" + WEEKDAYS + r"[ \t]*,?[ \t]+)?"
+)
 LONG_DATE = (
     r"(?<![\w])(?P<v>" + _WEEKDAY_PREFIX + DAY + r"[ \t]+de[ \t]+" + MONTHS
     + r"(?:[ \t]+(?:de|del)[ \t]+" + YEAR + r"|[ \t]*,?[ \t]+" + YEAR + r")?"
@@ -147,6 +149,13 @@ APPOINTMENT_CUES = (
 )
 
 
+# Person-date cues that are as often what an appointment is for ("su cirugía es el 3 de mayo
+# a las 9"): with a clock time the date is the appointment.
+PROCEDURE_CUES = frozenset(
+    {"cirugia", "operacion", "biopsia", "trasplante", "parto", "vacuna ", "intervenid"}
+)
+
+
 def _kind(text: str, start: int, timed: bool, year: int | None) -> Verdict:
     window = fold(before(text, start, 45))
     best: tuple[int, str] | None = None
@@ -156,6 +165,8 @@ def _kind(text: str, start: int, timed: bool, year: int | None) -> Verdict:
         (APPOINTMENT_CUES, "APPOINTMENT_DATETIME"),
     ):
         for c in cues:
+            if timed and c in PROCEDURE_CUES:
+                continue
             at = window.rfind(c)
             if at >= 0 and (best is None or at > best[0]):
                 best = (at, typ)

@@ -116,7 +116,9 @@ def _area(m: regex.Match[str], text: str) -> Verdict:
 
 
 def _facility(m: regex.Match[str], text: str) -> Verdict:
-    return ("FACILITY", 0.8)
+    # "Hospital Dr. Peset": the title is part of a place's name; outranks the provider finding
+    titled = regex.search(r"(?i:\b(?:dr|dra)\.?[ \t])", m.group("v"))
+    return ("FACILITY", 0.95 if titled else 0.8)
 
 
 def recognizers() -> list[EntityRecognizer]:

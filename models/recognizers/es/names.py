@@ -32,6 +32,7 @@ HONORIFICS = frozenset(
 TITLES = frozenset(
     {"dr", "dra", "doctor", "doctora", "lic", "licenciado", "licenciada", "enf", "enfermera"}
     | {"enfermero", "prof", "profesor", "profesora", "psic", "mtro", "mtra", "ing"}
+    | {"rn", "np", "pa", "nurse", "dentista"}
 )
 GREETINGS = frozenset(
     {"hola", "estimado", "estimada", "estimados", "querido", "querida", "saludos", "felicidades"}
@@ -163,7 +164,9 @@ class SpanishNameRecognizer(LexiconRecognizer):
             g = gap(i)
             if g.strip() not in ("", ".") or "\n" in g or len(g) > 3:
                 continue
-            if t.key in TITLES and (t.text[:1].isupper() or g.startswith(".")):
+            if t.key in ("rn", "np", "pa") and not t.text.isupper():
+                pass  # "pa" is Spanish for "para"; the credentials are written in capitals
+            elif t.key in TITLES and (t.text[:1].isupper() or g.startswith(".")):
                 if i > 0 and toks[i - 1].key in FACILITY_WORDS:
                     continue  # "Hospital Dr. Peset": a place, found by the location rules
                 j = run(i + 1, True)
@@ -213,6 +216,21 @@ class SpanishNameRecognizer(LexiconRecognizer):
                         strong = phrase not in (("para",), ("con",), ("soy",))
                         break
             if not rule:
+                continue
+            t = toks[i]
+            if rule == "greeting" and not is_cap(t, caps) and not regex.search(r"[!:.]", g):
+                # "buenos dias ivan": a lower-case known given name (not an everyday word)
+                j = i
+                while (
+                    j < n
+                    and (j == i or gap(j - 1) == " ")
+                    and (toks[j].low in lex.first_names or toks[j].low in lex.surnames)
+                    and toks[j].low not in lex.everyday_words
+                    and toks[j].key not in STOP
+                ):
+                    j += 1
+                if j > i:
+                    emit(i, j, "PERSON", 0.75, "greeting_lower")
                 continue
             if rule == "greeting" and regex.search(r"[!:.]", g):
                 # "¡gracias! Dudas al …": a new sentence, a name only if it is a known one
@@ -299,8 +317,21 @@ class SpanishNameRecognizer(LexiconRecognizer):
         }
         words = {w for name in names for w in name.split() if len(w) > 2 and w not in PARTICLES}
         for k, t in enumerate(toks):
-            if k not in taken and t.key in words and is_cap(t, caps):
-                emit(k, k + 1, "PERSON", 0.8, "propagated")
+            if k in taken or t.key not in words:
+                continue
+            if not is_cap(t, caps) and (t.low in lex.everyday_words or t.key in STOP):
+                continue  # a lower-case everyday word that happens to spell the name
+            j = k + 1
+            while (  # the surname written after it ("ivan butler")
+                j < n
+                and j not in taken
+                and gap(j - 1) == " "
+                and toks[j].low in lex.surnames
+                and toks[j].key not in STOP
+                and (is_cap(toks[j], caps) or toks[j].key not in lex.common_words or k + 1 == j)
+            ):
+                j += 1
+            emit(k, j, "PERSON", 0.8, "propagated")
         return out
 
 
