@@ -96,7 +96,8 @@ def _notice_wording() -> re.Pattern[str]:
     """Whole words of the shipped policy's notice template (placeholders aside)."""
     from proxy.policy.parse import load_policy
 
-    literal = re.sub(r"\{\w+\}", " ", load_policy().portal.template)
+    portal = load_policy().portal
+    literal = re.sub(r"\{\w+\}", " ", " ".join([portal.template, *portal.templates.values()]))
     words = sorted({w.lower() for w in WORD.findall(literal)})
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.I)
 

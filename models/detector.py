@@ -213,10 +213,7 @@ def _analyze(
     if not text.strip():
         return []
     artifacts = _artifacts(doc, entities)
-    return [
-        r.analyze(text, types, artifacts) if _reads(r, lang) else []
-        for r, types in active
-    ]
+    return [r.analyze(text, types, artifacts) if _reads(r, lang) else [] for r, types in active]
 
 
 def _reads(recognizer: EntityRecognizer, lang: language.Language) -> bool:

@@ -35,52 +35,257 @@ SLOT_TYPES_ES: dict[str, tuple[str, bool]] = {
 }
 
 # ------------------------------------------------------------------ clinical vocabulary
-CONDITIONS = """diabetes tipo 2|hipertensión|cáncer de mama|VIH|depresión|ansiedad|asma|
-EPOC|insuficiencia renal crónica|hepatitis C|artritis reumatoide|epilepsia|esquizofrenia|
-trastorno bipolar|cirrosis|leucemia|linfoma|tuberculosis|sífilis|clamidia|gonorrea|herpes|
-lupus|osteoporosis|anemia|hipotiroidismo|obesidad|alcoholismo|enfermedad de Parkinson|
-demencia|cáncer de próstata|cáncer de colon|insuficiencia cardiaca|fibrilación auricular|
-diabetes gestacional|preeclampsia|migraña|neumonía|pancreatitis|colitis ulcerosa|
-infección urinaria|esclerosis múltiple|autismo|TDAH|anorexia|psoriasis|glaucoma|
-presión alta|diabetis|canser|DIABETES|hipertension|VIH positivo|hepatitis B""".split("|")
-MEDICATIONS = """metformina|insulina glargina|atorvastatina|losartán|enalapril|amlodipino|
-sertralina|fluoxetina|escitalopram|quetiapina|risperidona|litio|levotiroxina|omeprazol|
-amoxicilina|azitromicina|prednisona|warfarina|clopidogrel|gabapentina|tramadol|oxicodona|
-buprenorfina|metadona|naloxona|salbutamol|montelukast|furosemida|espironolactona|
-levetiracetam|lamotrigina|ácido valproico|tamoxifeno|letrozol|metotrexato|truvada|
-sildenafilo|alprazolam|clonazepam|lorazepam|glibenclamida|sitagliptina|semaglutida|
-ciprofloxacino|doxiciclina|valaciclovir|aciclovir|fluconazol|misoprostol""".split("|")
+CONDITIONS = [
+    "diabetes tipo 2",
+    "hipertensión",
+    "cáncer de mama",
+    "VIH",
+    "depresión",
+    "ansiedad",
+    "asma",
+    "EPOC",
+    "insuficiencia renal crónica",
+    "hepatitis C",
+    "artritis reumatoide",
+    "epilepsia",
+    "esquizofrenia",
+    "trastorno bipolar",
+    "cirrosis",
+    "leucemia",
+    "linfoma",
+    "tuberculosis",
+    "sífilis",
+    "clamidia",
+    "gonorrea",
+    "herpes",
+    "lupus",
+    "osteoporosis",
+    "anemia",
+    "hipotiroidismo",
+    "obesidad",
+    "alcoholismo",
+    "enfermedad de Parkinson",
+    "demencia",
+    "cáncer de próstata",
+    "cáncer de colon",
+    "insuficiencia cardiaca",
+    "fibrilación auricular",
+    "diabetes gestacional",
+    "preeclampsia",
+    "migraña",
+    "neumonía",
+    "pancreatitis",
+    "colitis ulcerosa",
+    "infección urinaria",
+    "esclerosis múltiple",
+    "autismo",
+    "TDAH",
+    "anorexia",
+    "psoriasis",
+    "glaucoma",
+    "presión alta",
+    "diabetis",
+    "canser",
+    "DIABETES",
+    "hipertension",
+    "VIH positivo",
+    "hepatitis B",
+]
+MEDICATIONS = [
+    "metformina",
+    "insulina glargina",
+    "atorvastatina",
+    "losartán",
+    "enalapril",
+    "amlodipino",
+    "sertralina",
+    "fluoxetina",
+    "escitalopram",
+    "quetiapina",
+    "risperidona",
+    "litio",
+    "levotiroxina",
+    "omeprazol",
+    "amoxicilina",
+    "azitromicina",
+    "prednisona",
+    "warfarina",
+    "clopidogrel",
+    "gabapentina",
+    "tramadol",
+    "oxicodona",
+    "buprenorfina",
+    "metadona",
+    "naloxona",
+    "salbutamol",
+    "montelukast",
+    "furosemida",
+    "espironolactona",
+    "levetiracetam",
+    "lamotrigina",
+    "ácido valproico",
+    "tamoxifeno",
+    "letrozol",
+    "metotrexato",
+    "truvada",
+    "sildenafilo",
+    "alprazolam",
+    "clonazepam",
+    "lorazepam",
+    "glibenclamida",
+    "sitagliptina",
+    "semaglutida",
+    "ciprofloxacino",
+    "doxiciclina",
+    "valaciclovir",
+    "aciclovir",
+    "fluconazol",
+    "misoprostol",
+]
 DOSES = ["500 mg", "10 mg", "20 mg", "50 mg", "100 mg", "1 mg", "40 mg", "25 mg", "5 mg", "2 mg"]
-TESTS = """prueba de VIH|prueba de embarazo|papanicolaou|mamografía|biopsia|glucosa|
-hemoglobina A1c|colesterol|carga viral|PSA|creatinina|prueba de hepatitis|cultivo de orina|
-prueba de clamidia|examen de sangre|prueba de COVID|TSH|triglicéridos|conteo de CD4|
-análisis de orina""".split("|")
-RESULTS = ["salió positiva", "es positivo", "salió alto", "está elevada", "salió anormal",
-           "muestra cáncer", "resultó positiva", "salió reactivo", "está alta", "es negativa",
-           "salió baja", "muestra células anormales"]
-PROCEDURES = """colonoscopia|quimioterapia|diálisis|cirugía de cadera|cesárea|histerectomía|
-mastectomía|radioterapia|endoscopia|cateterismo|biopsia de mama|trasplante de riñón|
-vasectomía|cirugía bariátrica|angioplastia|resonancia magnética|tomografía|
-reemplazo de rodilla|ligadura de trompas|infusión de hierro""".split("|")
-DEPARTMENTS = """Oncología|Psiquiatría|Clínica de VIH|Salud Mental|Cardiología|Nefrología|
-Unidad de Diálisis|Planificación Familiar|Ginecología|Clínica del Dolor|Centro de Cáncer|
-Tratamiento de Adicciones|Endocrinología|Urología|Neurología|Infectología|Hematología|
-Cuidados Paliativos|Reumatología|Clínica de Diabetes""".split("|")
-FACILITIES = """Hospital General de Zona|Hospital San Rafael|Clínica Santa Fe|
-Hospital Universitario La Paz|Centro de Salud Las Torres|Hospital Ángeles|
-Hospital Dr. Peset|Sanatorio Guadalupe|Clínica del Carmen|Hospital Regional del Valle|
-Centro Médico Nacional Siglo XXI|Hospital Infantil Teletón|Residencia Los Olivos|
-Clínica San Judas|Hospital Civil de Guadalajara|Centro de Salud Delicias""".split("|")
-STREET_TYPES = ["Calle", "Avenida", "Av.", "C/", "Calzada", "Paseo", "Privada", "Blvd.",
-                "Camino", "Callejón", "Cerrada", "Prolongación"]
+TESTS = [
+    "prueba de VIH",
+    "prueba de embarazo",
+    "papanicolaou",
+    "mamografía",
+    "biopsia",
+    "glucosa",
+    "hemoglobina A1c",
+    "colesterol",
+    "carga viral",
+    "PSA",
+    "creatinina",
+    "prueba de hepatitis",
+    "cultivo de orina",
+    "prueba de clamidia",
+    "examen de sangre",
+    "prueba de COVID",
+    "TSH",
+    "triglicéridos",
+    "conteo de CD4",
+    "análisis de orina",
+]
+RESULTS = [
+    "salió positiva",
+    "es positivo",
+    "salió alto",
+    "está elevada",
+    "salió anormal",
+    "muestra cáncer",
+    "resultó positiva",
+    "salió reactivo",
+    "está alta",
+    "es negativa",
+    "salió baja",
+    "muestra células anormales",
+]
+PROCEDURES = [
+    "colonoscopia",
+    "quimioterapia",
+    "diálisis",
+    "cirugía de cadera",
+    "cesárea",
+    "histerectomía",
+    "mastectomía",
+    "radioterapia",
+    "endoscopia",
+    "cateterismo",
+    "biopsia de mama",
+    "trasplante de riñón",
+    "vasectomía",
+    "cirugía bariátrica",
+    "angioplastia",
+    "resonancia magnética",
+    "tomografía",
+    "reemplazo de rodilla",
+    "ligadura de trompas",
+    "infusión de hierro",
+]
+DEPARTMENTS = [
+    "Oncología",
+    "Psiquiatría",
+    "Clínica de VIH",
+    "Salud Mental",
+    "Cardiología",
+    "Nefrología",
+    "Unidad de Diálisis",
+    "Planificación Familiar",
+    "Ginecología",
+    "Clínica del Dolor",
+    "Centro de Cáncer",
+    "Tratamiento de Adicciones",
+    "Endocrinología",
+    "Urología",
+    "Neurología",
+    "Infectología",
+    "Hematología",
+    "Cuidados Paliativos",
+    "Reumatología",
+    "Clínica de Diabetes",
+]
+FACILITIES = [
+    "Hospital General de Zona",
+    "Hospital San Rafael",
+    "Clínica Santa Fe",
+    "Hospital Universitario La Paz",
+    "Centro de Salud Las Torres",
+    "Hospital Ángeles",
+    "Hospital Dr. Peset",
+    "Sanatorio Guadalupe",
+    "Clínica del Carmen",
+    "Hospital Regional del Valle",
+    "Centro Médico Nacional Siglo XXI",
+    "Hospital Infantil Teletón",
+    "Residencia Los Olivos",
+    "Clínica San Judas",
+    "Hospital Civil de Guadalajara",
+    "Centro de Salud Delicias",
+]
+STREET_TYPES = [
+    "Calle",
+    "Avenida",
+    "Av.",
+    "C/",
+    "Calzada",
+    "Paseo",
+    "Privada",
+    "Blvd.",
+    "Camino",
+    "Callejón",
+    "Cerrada",
+    "Prolongación",
+]
 
 # ------------------------------------------------------------------ templates
-OPENERS = ["Hola {first}, ", "Buenos días Sra. {hon}, ", "Estimado Sr. {hon}: ", "{first}, ",
-           "Hola {name}. ", "Sra. {hon}, ", "Querida {first}: ", "Buenas tardes {name}, ",
-           "Srta. {hon}, ", "Don {first}, ", "Doña {first}, ", "HOLA {first}, ", "Hola, ",
-           "Buen día. ", "", "Aviso de {org}: ", "Estimado paciente: "]
-CLOSERS = ["", " Gracias.", " Saludos, {org}.", " Dudas al {orgphone}.", " Responda SI para "
-           "confirmar.", " Info: {orgweb}", " Atentamente, {prov}.", " Llámenos al {orgphone}."]
+OPENERS = [
+    "Hola {first}, ",
+    "Buenos días Sra. {hon}, ",
+    "Estimado Sr. {hon}: ",
+    "{first}, ",
+    "Hola {name}. ",
+    "Sra. {hon}, ",
+    "Querida {first}: ",
+    "Buenas tardes {name}, ",
+    "Srta. {hon}, ",
+    "Don {first}, ",
+    "Doña {first}, ",
+    "HOLA {first}, ",
+    "Hola, ",
+    "Buen día. ",
+    "",
+    "Aviso de {org}: ",
+    "Estimado paciente: ",
+]
+CLOSERS = [
+    "",
+    " Gracias.",
+    " Saludos, {org}.",
+    " Dudas al {orgphone}.",
+    " Responda SI para confirmar.",
+    " Info: {orgweb}",
+    " Atentamente, {prov}.",
+    " Llámenos al {orgphone}.",
+]
 BODIES: dict[str, list[str]] = {
     "reminder": [
         "le recordamos su cita con {prov} {appt}.",
@@ -179,8 +384,20 @@ BODIES: dict[str, list[str]] = {
 }
 CATEGORIES = list(BODIES)
 WEIGHTS = [0.15, 0.13, 0.12, 0.1, 0.14, 0.1, 0.12, 0.14]
-MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-          "septiembre", "octubre", "noviembre", "diciembre"]
+MONTHS = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
 WEEKDAYS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado"]
 
 
@@ -230,8 +447,9 @@ class Composer:
         r, p = self.rng, self.p
         fns: dict[str, Callable[[], str]] = {
             "first": lambda: r.choice(p.firsts),
-            "hon": lambda: r.choice(p.lasts)
-            + (" " + r.choice(p.lasts) if r.random() < 0.5 else ""),
+            "hon": lambda: (
+                r.choice(p.lasts) + (" " + r.choice(p.lasts) if r.random() < 0.5 else "")
+            ),
             "name": self.name,
             "relname": self.name,
             "prov": self.provider,
@@ -241,8 +459,10 @@ class Composer:
             "age": lambda: str(r.randint(90, 104)),
             "phone": self.phone,
             "fax": self.phone,
-            "email": lambda: f"{fold_ascii(r.choice(p.firsts))}.{fold_ascii(r.choice(p.lasts))}"
-            f"{r.randint(1, 99)}@example.com",
+            "email": lambda: (
+                f"{fold_ascii(r.choice(p.firsts))}.{fold_ascii(r.choice(p.lasts))}"
+                f"{r.randint(1, 99)}@example.com"
+            ),
             "ssn": lambda: f"9{_digits(r, 2)}-{_digits(r, 2)}-{_digits(r, 4)}",
             "mrn": lambda: r.choice(["", "EXP-", "HC"]) + _digits(r, r.randint(6, 9)),
             "member": lambda: r.choice(["", "MX", "AF", "W"]) + _digits(r, r.randint(8, 11)),
@@ -253,8 +473,9 @@ class Composer:
             "colonia": lambda: "Col. " + r.choice(p.streets),
             "zip": lambda: _digits(r, 5),
             "cond": lambda: r.choice(p.conditions),
-            "med": lambda: r.choice(p.medications)
-            + (" " + r.choice(DOSES) if r.random() < 0.6 else ""),
+            "med": lambda: (
+                r.choice(p.medications) + (" " + r.choice(DOSES) if r.random() < 0.6 else "")
+            ),
             "med2": lambda: r.choice(p.medications),
             "lab": lambda: r.choice(p.tests) + " " + r.choice(RESULTS),
             "proc": lambda: r.choice(p.procedures),
@@ -273,8 +494,9 @@ class Composer:
             parts.append(r.choice(p.firsts))
         parts.append(r.choice(p.lasts))
         if r.random() < 0.6:
-            parts.append(r.choice(["", "de ", "del "])[: 0 if r.random() < 0.8 else 4] +
-                         r.choice(p.lasts))
+            parts.append(
+                r.choice(["", "de ", "del "])[: 0 if r.random() < 0.8 else 4] + r.choice(p.lasts)
+            )
         return " ".join(parts)
 
     def provider(self) -> str:
@@ -337,7 +559,9 @@ class Composer:
             ]
         )
 
-    def compose(self, category: str, templates: dict[str, list[str]]) -> list[tuple[str, str | None, bool]]:
+    def compose(
+        self, category: str, templates: dict[str, list[str]]
+    ) -> list[tuple[str, str | None, bool]]:
         r = self.rng
         body = r.choice(templates[category])
         if category in ("admin_only", "mixed"):

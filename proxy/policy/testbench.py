@@ -16,7 +16,7 @@ from proxy.detection.service import TextDetector
 from proxy.policy.custom import PolicyDetector
 from proxy.policy.decide import Decision, decide
 from proxy.policy.model import Action, Policy
-from proxy.policy.notice import PREVIEW_LINK, NoticeTooLong, compose
+from proxy.policy.notice import PREVIEW_LINK, NoticeTooLong, compose, language_of
 
 MAX_TEXT = 5000
 
@@ -47,6 +47,8 @@ def report(text: str, findings: Sequence[Finding], policy: Policy) -> dict[str, 
         "findings": rows,
         "forwarded": d.action not in (Action.BLOCK, Action.PORTAL),
         "outgoing": outgoing(d, policy, text, findings),
+        # the text's language (models.language): what a portal notice would be written in
+        "language": language_of(text),
     }
 
 

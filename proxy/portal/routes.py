@@ -172,21 +172,22 @@ def _render(request: web.Request, token: str, view: View) -> pages.Page:
     action, code_action = _paths(request, token)
     link = view.link
     org = link.organization if link is not None else ""
+    lang = link.language if link is not None else "en"
     csrf = verify.csrf_token(portal.csrf_key, verify.token_hash(token))
     if view.page == "form":
-        return pages.dob_form(action, csrf, org, view.error, view.attempts_left)
+        return pages.dob_form(action, csrf, org, view.error, view.attempts_left, lang)
     if view.page == "code_start":
-        return pages.code_start(code_action, csrf, org, view.error)
+        return pages.code_start(code_action, csrf, org, view.error, lang)
     if view.page == "code_form":
-        return pages.code_form(action, code_action, csrf, org, view.error, view.attempts_left)
+        return pages.code_form(action, code_action, csrf, org, view.error, view.attempts_left, lang)
     if view.page == "confirm":
-        return pages.confirm(action, csrf, org)
+        return pages.confirm(action, csrf, org, lang)
     if view.page == "message" and view.text is not None and link is not None:
-        return pages.message(view.text, org, link.view_once)
+        return pages.message(view.text, org, link.view_once, lang)
     if view.page == "locked":
-        return pages.locked(org)
+        return pages.locked(org, lang)
     if view.page == "viewed":
-        return pages.viewed(org)
+        return pages.viewed(org, lang)
     return pages.unavailable()
 
 

@@ -24,16 +24,48 @@ _US = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$")
 _COMPACT = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
 
 
-def normalize_dob(value: str) -> str | None:
-    """``YYYY-MM-DD`` from ISO, ``MM/DD/YYYY`` (also with - . or space) or ``MMDDYYYY``."""
+_MONTHS_ES = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
+_SPELLED_ES = re.compile(
+    r"^\s*(\d{1,2})\s+de\s+(" + "|".join(_MONTHS_ES) + r"|setiembre)\s+(?:de|del)\s+(\d{4})\s*$",
+    re.IGNORECASE,
+)
+
+
+def normalize_dob(value: str, day_first: bool = False) -> str | None:
+    """``YYYY-MM-DD`` from ISO, ``MM/DD/YYYY`` (also with - . or space) or ``MMDDYYYY``.
+
+    ``day_first`` (the Spanish pages): ``DD/MM/YYYY`` and ``DDMMYYYY`` instead — one order per
+    language, never both, so an answer is one guess — and "14 de marzo de 1962"."""
     m = _ISO.match(value)
     if m:
         y, mo, d = (int(g) for g in m.groups())
+    elif day_first and (m := _SPELLED_ES.match(value)):
+        month = m.group(2).lower()
+        d, mo, y = (
+            int(m.group(1)),
+            9 if month == "setiembre" else _MONTHS_ES.index(month) + 1,
+            int(m.group(3)),
+        )
     else:
         m = _US.match(value) or _COMPACT.match(value)
         if not m:
             return None
         mo, d, y = (int(g) for g in m.groups())
+        if day_first:
+            mo, d = d, mo
     try:
         day = date(y, mo, d)
     except ValueError:

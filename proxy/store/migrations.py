@@ -252,6 +252,11 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX failure_events_ts ON failure_events (scope, ts)
         """,
     ),
+    # proxy.portal: the language the link's pages are shown in (links made before: English)
+    Migration(
+        "0012_portal_link_language",
+        "ALTER TABLE portal_links ADD COLUMN language TEXT NOT NULL DEFAULT 'en'",
+    ),
 ]
 
 

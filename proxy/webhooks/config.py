@@ -179,7 +179,9 @@ def _keywords(doc: YamlDoc, raw: Any) -> KeywordSettings:
         if code not in body:
             continue
         where = f"webhooks.keywords.{code}"
-        lang_body = check_keys(doc, where, body[code], {"opt_out", "opt_out_global", "opt_in", "help"})
+        lang_body = check_keys(
+            doc, where, body[code], {"opt_out", "opt_out_global", "opt_in", "help"}
+        )
         base = languages.get(code, LanguageKeywords())
         languages[code] = LanguageKeywords(
             **{

@@ -68,9 +68,7 @@ def normalise(text: str) -> str:
     """Case, accents, punctuation and surrounding whitespace removed: words separated by one
     space ("¡No más mensajes!" → "no mas mensajes")."""
     t = _APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).casefold())
-    t = "".join(
-        c for c in unicodedata.normalize("NFD", t) if not unicodedata.combining(c)
-    )
+    t = "".join(c for c in unicodedata.normalize("NFD", t) if not unicodedata.combining(c))
     return " ".join(w for w in _SEPARATORS.split(t) if w)
 
 
@@ -111,7 +109,8 @@ _REASONABLE_ES = [
         r"(?:" + _MESSAGES[3:-1] + r"|nada)\b",
         r"\bno\s+(?:me\s+)?(?:" + _VERB_SEND[3:-1] + r")(?:me|nos)?\s+mas\b",
         r"\b(?:ya\s+)?no\s+(?:quiero|deseo|queremos)\s+(?:recibir\s+)?(?:mas\s+)?"
-        + _MESSAGES + r"\b",
+        + _MESSAGES
+        + r"\b",
         r"\bno\s+mas\s+" + _MESSAGES + r"\b",
         r"\bdejen?\s+de\s+(?:" + _VERB_SEND[3:-1] + r")\w*\b",
         r"\b(?:darme|dar|denme|deme|doy|dame)\s+de\s+baja\b",

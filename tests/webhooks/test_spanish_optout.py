@@ -185,9 +185,7 @@ async def test_spanish_start_reopens_and_ayuda_is_help_in_spanish(stack, upstrea
     assert keywords == [("opt_out", "es"), ("opt_in", "es"), ("help", "es")]
 
 
-async def test_keyword_headers_cannot_be_injected_and_ordinary_texts_carry_none(
-    stack, customer
-):
+async def test_keyword_headers_cannot_be_injected_and_ordinary_texts_carry_none(stack, customer):
     s = await stack()
     pairs_text = "Hola, ¿para cuándo es mi cita? No puedo parar de toser."
     assert await _twilio(s, pairs_text) == 200

@@ -50,10 +50,24 @@ SKIP_START = (
     "hallazgos",
 )
 GENERIC = frozenset(
-    """
-    enfermedad enfermedades trastorno trastornos tumor tumores lesión lesiones
-    traumatismo traumatismos anomalías malformaciones infección infecciones fiebre dolor
-    """.split()
+    [
+        "enfermedad",
+        "enfermedades",
+        "trastorno",
+        "trastornos",
+        "tumor",
+        "tumores",
+        "lesión",
+        "lesiones",
+        "traumatismo",
+        "traumatismos",
+        "anomalías",
+        "malformaciones",
+        "infección",
+        "infecciones",
+        "fiebre",
+        "dolor",
+    ]
 )
 
 
@@ -73,7 +87,7 @@ def conditions() -> list[str]:
     out: set[str] = set()
     for row in cie_rows():
         code = row["code"]
-        if row["level"] not in ("2", "3") or not code[:1] in CHAPTERS:
+        if row["level"] not in ("2", "3") or code[:1] not in CHAPTERS:
             continue
         desc = CUT.split(row["description"])[0].strip().lower()
         desc = re.sub(r"\[.*?\]|\(.*?\)", "", desc).strip(" .")

@@ -32,21 +32,78 @@ CATEGORIES = {
 }
 # Result words after a test (folded).
 RESULT_WORDS = frozenset(
-    """
-    positivo positiva positivos positivas negativo negativa negativos negativas reactivo
-    reactiva alto alta altos altas bajo baja bajos bajas elevado elevada elevados elevadas
-    anormal anormales normal normales detectable indetectable detectado detectada muestra
-    mostro revela revelo indica indico confirma confirmo salio salieron resulto resultaron
-    sospechoso sospechosa maligno maligna benigno benigna
-    """.split()
+    [
+        "positivo",
+        "positiva",
+        "positivos",
+        "positivas",
+        "negativo",
+        "negativa",
+        "negativos",
+        "negativas",
+        "reactivo",
+        "reactiva",
+        "alto",
+        "alta",
+        "altos",
+        "altas",
+        "bajo",
+        "baja",
+        "bajos",
+        "bajas",
+        "elevado",
+        "elevada",
+        "elevados",
+        "elevadas",
+        "anormal",
+        "anormales",
+        "normal",
+        "normales",
+        "detectable",
+        "indetectable",
+        "detectado",
+        "detectada",
+        "muestra",
+        "mostro",
+        "revela",
+        "revelo",
+        "indica",
+        "indico",
+        "confirma",
+        "confirmo",
+        "salio",
+        "salieron",
+        "resulto",
+        "resultaron",
+        "sospechoso",
+        "sospechosa",
+        "maligno",
+        "maligna",
+        "benigno",
+        "benigna",
+    ]
 )
 SENSITIVE_TESTS = frozenset({"vih", "prueba de vih", "prueba del vih", "examen de vih"})
 # Words that, folded, collide with everyday Spanish and are clinical only in a phrase.
 NOT_ALONE = frozenset(
-    """
-    operacion cultivo pap sangrado presion tiroides colesterol glucosa quemadura
-    tratamiento terapia bajo alta alto radiacion infusion
-    """.split()
+    [
+        "operacion",
+        "cultivo",
+        "pap",
+        "sangrado",
+        "presion",
+        "tiroides",
+        "colesterol",
+        "glucosa",
+        "quemadura",
+        "tratamiento",
+        "terapia",
+        "bajo",
+        "alta",
+        "alto",
+        "radiacion",
+        "infusion",
+    ]
 )
 _DOSE = regex.compile(
     r"[ \t]*\d+(?:[.,]\d+)?[ \t]*(?:mg|mcg|µg|g|ml|ui|unidades|tabletas?|pastillas?|"
@@ -87,11 +144,10 @@ class _Index:
         key = tuple(sound(w) for w in regex.findall(r"[^\W_]+", phrase))
         if not key:
             return
-        if len(key) == 1 and phrase.isupper() and len(phrase) <= 5:
-            # an abbreviation ("ITS", "VIH"): in capitals only when its lower-case spelling is
-            # an everyday word ("its")
-            if _everyday(fold(phrase)):
-                self.upper_only.add(fold(phrase))
+        # an abbreviation ("ITS", "VIH"): in capitals only when its lower-case spelling is an
+        # everyday word ("its")
+        if len(key) == 1 and phrase.isupper() and len(phrase) <= 5 and _everyday(fold(phrase)):
+            self.upper_only.add(fold(phrase))
         bucket = self.phrases.setdefault(key[0], [])
         if (key, category) not in bucket:
             bucket.append((key, category))
@@ -209,7 +265,10 @@ def _joined(text: str, toks: tuple[Tok, ...], i: int, j: int) -> bool:
 
 def _result_after(toks: tuple[Tok, ...], j: int, text: str) -> int | None:
     for k in range(j, min(len(toks), j + 6)):
-        if "\n" in text[toks[k - 1].end : toks[k].start] or "." in text[toks[k - 1].end : toks[k].start]:
+        if (
+            "\n" in text[toks[k - 1].end : toks[k].start]
+            or "." in text[toks[k - 1].end : toks[k].start]
+        ):
             return None
         if toks[k].key in RESULT_WORDS:
             return k

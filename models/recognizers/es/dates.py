@@ -41,21 +41,44 @@ _TIME = (
 )
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:o\.?|º|°)?"
 YEAR = r"(?:19|20)\d{2}"
-_WEEKDAY_PREFIX = (
-    r"(?:el[ \t]+)?(?:(?:pr[óo]ximo[ \t]+)?" + WEEKDAYS + r"[ \t]*,?[ \t]+)?"
-)
+_WEEKDAY_PREFIX = r"(?:el[ \t]+)?(?:(?:pr[óo]ximo[ \t]+)?" + WEEKDAYS + r"[ \t]*,?[ \t]+)?"
 LONG_DATE = (
-    r"(?<![\w])(?P<v>" + _WEEKDAY_PREFIX + DAY + r"[ \t]+de[ \t]+" + MONTHS
-    + r"(?:[ \t]+(?:de|del)[ \t]+" + YEAR + r"|[ \t]*,?[ \t]+" + YEAR + r")?"
-    + r"(?P<t>" + _TIME + r")?)(?![\w])"
+    r"(?<![\w])(?P<v>"
+    + _WEEKDAY_PREFIX
+    + DAY
+    + r"[ \t]+de[ \t]+"
+    + MONTHS
+    + r"(?:[ \t]+(?:de|del)[ \t]+"
+    + YEAR
+    + r"|[ \t]*,?[ \t]+"
+    + YEAR
+    + r")?"
+    + r"(?P<t>"
+    + _TIME
+    + r")?)(?![\w])"
 )
 DAY_MONTH = (
-    r"(?<![\w])(?P<v>" + _WEEKDAY_PREFIX + DAY + r"[ \t]*[-/ ][ \t]*" + MONTHS
-    + r"(?:[ \t]*[-/ ][ \t]*" + YEAR + r")(?P<t>" + _TIME + r")?)(?![\w])"
+    r"(?<![\w])(?P<v>"
+    + _WEEKDAY_PREFIX
+    + DAY
+    + r"[ \t]*[-/ ][ \t]*"
+    + MONTHS
+    + r"(?:[ \t]*[-/ ][ \t]*"
+    + YEAR
+    + r")(?P<t>"
+    + _TIME
+    + r")?)(?![\w])"
 )
 MONTH_FIRST = (
-    r"(?<![\w])(?P<v>" + MONTHS + r"[ \t]+" + DAY + r"(?:[ \t]*,[ \t]*|[ \t]+(?:de[ \t]+)?)"
-    + YEAR + r"(?P<t>" + _TIME + r")?)(?![\w])"
+    r"(?<![\w])(?P<v>"
+    + MONTHS
+    + r"[ \t]+"
+    + DAY
+    + r"(?:[ \t]*,[ \t]*|[ \t]+(?:de[ \t]+)?)"
+    + YEAR
+    + r"(?P<t>"
+    + _TIME
+    + r")?)(?![\w])"
 )
 MONTH_YEAR = r"(?<![\w])(?P<v>" + MONTHS + r"[ \t]+(?:de|del)[ \t]+" + YEAR + r")(?![\w])"
 NUMERIC = (
@@ -64,8 +87,11 @@ NUMERIC = (
 )
 # "el martes a las 3:15 p. m.", "mañana a las 10": an appointment time without a date.
 WEEKDAY_TIME = (
-    r"(?<![\w])(?P<v>(?:el[ \t]+)?(?:pr[óo]ximo[ \t]+)?(?:" + WEEKDAYS
-    + r"|mañana|hoy|pasado[ \t]+mañana)" + _TIME + r")(?![\w])"
+    r"(?<![\w])(?P<v>(?:el[ \t]+)?(?:pr[óo]ximo[ \t]+)?(?:"
+    + WEEKDAYS
+    + r"|mañana|hoy|pasado[ \t]+mañana)"
+    + _TIME
+    + r")(?![\w])"
 )
 AGE = (
     r"(?<![\w.])(?P<v>(?:9\d|1[01]\d))[ \t]*(?:años|anos|añitos)(?:[ \t]+de[ \t]+edad)?(?![\w])"
@@ -207,9 +233,9 @@ def _numeric(m: regex.Match[str], text: str) -> Verdict:
     year = int(y) if len(y) == 4 else (1900 + int(y) if int(y) > 30 else 2000 + int(y))
     typ, score = _kind(text, m.start("v"), bool(m.group("t")), year)  # type: ignore[misc]
     window = fold(before(text, m.start("v"), 45))
-    if typ == "APPOINTMENT_DATETIME" and not any(c in window for c in APPOINTMENT_CUES):
-        if not m.group("t"):
-            return ("DATE", 0.55)  # a bare numeric date in Spanish text: a person's, to be safe
+    cued = any(c in window for c in APPOINTMENT_CUES)
+    if typ == "APPOINTMENT_DATETIME" and not cued and not m.group("t"):
+        return ("DATE", 0.55)  # a bare numeric date in Spanish text: a person's, to be safe
     return (typ, score)
 
 

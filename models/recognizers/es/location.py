@@ -31,8 +31,15 @@ _W = (
 _NUMW = r"\d{1,4}"  # "5 de Mayo", "20 de Noviembre"
 _PART = r"(?:de|del|la|las|los|el|y)"
 _NAME = (
-    r"(?:" + _W + r"|" + _NUMW + r"(?=[ \t]+de[ \t]))(?:[ \t]+(?:" + _PART + r"[ \t]+)*(?:"
-    + _W + r"))*"
+    r"(?:"
+    + _W
+    + r"|"
+    + _NUMW
+    + r"(?=[ \t]+de[ \t]))(?:[ \t]+(?:"
+    + _PART
+    + r"[ \t]+)*(?:"
+    + _W
+    + r"))*"
 )
 STREET_TYPES = (
     r"(?i:calle|c/|c\.|cl\.|avenida|av\.?|avda\.?|blvd\.?|bulevar|boulevard|calzada|calz\.|"
@@ -50,14 +57,25 @@ _UNIT = (
     r"lote|mz\.?|manzana)[ \t]*[\w\-º°ª]{1,6})|[ \t]*,?[ \t]*\d{1,2}[º°ªoa][ \t]*[A-Z]?(?![\w])"
 )
 STREET = (
-    r"(?<![\w/])(?P<v>" + STREET_TYPES + r"[ \t]*(?:" + _NAME + r")" + _NUMBER + r"?(?:"
-    + _UNIT + r"){0,3})(?![\w])"
+    r"(?<![\w/])(?P<v>"
+    + STREET_TYPES
+    + r"[ \t]*(?:"
+    + _NAME
+    + r")"
+    + _NUMBER
+    + r"?(?:"
+    + _UNIT
+    + r"){0,3})(?![\w])"
 )
 # "vive en 4521 Oak St": the English rules; "vive en Morelos 12": a street and number after a cue
 CUED_STREET = (
     r"(?i:domicilio|direcci[óo]n|vive[ \t]+en|reside[ \t]+en|ubicad[oa][ \t]+en|enviar[ \t]+a|"
-    r"entregar[ \t]+en)[ \t]*:?[ \t]*(?:(?i:el|la|en)[ \t]+)?(?P<v>" + _NAME + _NUMBER
-    + r"(?:" + _UNIT + r"){0,3})(?![\w])"
+    r"entregar[ \t]+en)[ \t]*:?[ \t]*(?:(?i:el|la|en)[ \t]+)?(?P<v>"
+    + _NAME
+    + _NUMBER
+    + r"(?:"
+    + _UNIT
+    + r"){0,3})(?![\w])"
 )
 AREA = (
     r"(?<![\w])(?i:col\.|colonia|fracc?\.|fraccionamiento|barrio|bo\.|urb\.|urbanizaci[óo]n|"
@@ -79,7 +97,11 @@ POSTCODE = (
 _UNIT_WORD = r"(?i:int|interior|depto|dpto|departamento|apto|apt|piso|puerta|edif|esc|casa|local)\b"
 CITY_AFTER = (
     r"(?:(?i:c\.?[ \t]?p\.?|c[óo]digo[ \t]+postal)[ \t]*:?[ \t]*\d{5}"
-    r"|(?:" + STREET_TYPES + r"|\d{1,5}[ \t]+[" + _U + r"]\w+[ \t]+(?:St|Ave|Rd|Dr|Blvd|Ln|Way|Ct)\.?)"
+    r"|(?:"
+    + STREET_TYPES
+    + r"|\d{1,5}[ \t]+["
+    + _U
+    + r"]\w+[ \t]+(?:St|Ave|Rd|Dr|Blvd|Ln|Way|Ct)\.?)"
     r"[^\n]{2,60}?(?:\d[A-Za-z]?|\d[º°ªoa][ \t]*[A-Z]?)"
     r"|(?i:col\.|colonia)[^\n,]{2,40})[ \t]*[,\-][ \t]*"
     r"(?!" + _UNIT_WORD + r")(?P<v>" + _NAME + r")"

@@ -43,13 +43,61 @@ GREETING_PAIRS = frozenset(
     {("buenos", "dias"), ("buenas", "tardes"), ("buenas", "noches"), ("buen", "dia")}
 )
 RELATIONS = frozenset(
-    """
-    paciente pac hijo hija esposo esposa marido mujer mama mami papa papi madre padre nieto
-    nieta hermano hermana abuelo abuela abuelito abuelita tio tia primo prima sobrino sobrina
-    bebe nino nina novio novia pareja tutor tutora cuidador cuidadora suegro suegra yerno nuera
-    hijastro hijastra padrastro madrastra familiar beneficiario beneficiaria titular asegurado
-    asegurada dependiente
-    """.split()
+    [
+        "paciente",
+        "pac",
+        "hijo",
+        "hija",
+        "esposo",
+        "esposa",
+        "marido",
+        "mujer",
+        "mama",
+        "mami",
+        "papa",
+        "papi",
+        "madre",
+        "padre",
+        "nieto",
+        "nieta",
+        "hermano",
+        "hermana",
+        "abuelo",
+        "abuela",
+        "abuelito",
+        "abuelita",
+        "tio",
+        "tia",
+        "primo",
+        "prima",
+        "sobrino",
+        "sobrina",
+        "bebe",
+        "nino",
+        "nina",
+        "novio",
+        "novia",
+        "pareja",
+        "tutor",
+        "tutora",
+        "cuidador",
+        "cuidadora",
+        "suegro",
+        "suegra",
+        "yerno",
+        "nuera",
+        "hijastro",
+        "hijastra",
+        "padrastro",
+        "madrastra",
+        "familiar",
+        "beneficiario",
+        "beneficiaria",
+        "titular",
+        "asegurado",
+        "asegurada",
+        "dependiente",
+    ]
 )
 # Cue phrases (folded words) right before a name.
 CUE_PHRASES = (
@@ -127,9 +175,9 @@ class SpanishNameRecognizer(LexiconRecognizer):
             j = i
             while j < n and j - i < 7:
                 t = toks[j]
-                if j > i and gap(j - 1) not in (" ", "\t"):
-                    if not (gap(j - 1) == ". " and len(toks[j - 1].text) == 1):
-                        break  # "María J. López": an initial's full stop is inside the name
+                g = gap(j - 1) if j > i else " "
+                if g not in (" ", "\t") and not (g == ". " and len(toks[j - 1].text) == 1):
+                    break  # "María J. López": an initial's full stop is inside the name
                 if t.key in PARTICLES and j > i:
                     k = j + 1
                     while k < n and toks[k].key in PARTICLES and gap(k - 1) == " ":
@@ -174,9 +222,9 @@ class SpanishNameRecognizer(LexiconRecognizer):
                     emit(i + 1, j, "PROVIDER_NAME", 0.92, "titled", start=t.start)
                     taken.add(i)
             elif t.key in HONORIFICS and (t.key != "d" or g == ". ") and i not in taken:
-                if t.key in ("don", "dona") and not t.text[:1].isupper() and i > 0:
-                    if toks[i - 1].key not in ("a", "el", "la", "con", "para", "y", "de"):
-                        continue
+                lower_don = t.key in ("don", "dona") and not t.text[:1].isupper() and i > 0
+                if lower_don and toks[i - 1].key not in ("a", "el", "la", "con", "para", "y"):
+                    continue
                 j = run(i + 1, True)
                 emit(i + 1, j, "PERSON", 0.9, "honorific")
         # 2. a name before a credential ("Ana Ruiz, MD")
@@ -202,9 +250,7 @@ class SpanishNameRecognizer(LexiconRecognizer):
                 continue
             strong = False
             rule = ""
-            if prev.key in GREETINGS or (
-                i >= 2 and (toks[i - 2].key, prev.key) in GREETING_PAIRS
-            ):
+            if prev.key in GREETINGS or (i >= 2 and (toks[i - 2].key, prev.key) in GREETING_PAIRS):
                 strong, rule = True, "greeting"
             elif prev.key in RELATIONS and g.strip() in ("", ",", ":"):
                 strong, rule = True, "relation"
@@ -242,9 +288,10 @@ class SpanishNameRecognizer(LexiconRecognizer):
                 j = i
                 while j < n and (j == i or gap(j - 1) == " "):
                     t = toks[j]
-                    if not (is_cap(t, caps) and t.key not in STOP and t.low in lex.first_names):
-                        if not (j > i and is_cap(t, caps) and t.low in lex.surnames):
-                            break
+                    given = is_cap(t, caps) and t.key not in STOP and t.low in lex.first_names
+                    surname = j > i and is_cap(t, caps) and t.low in lex.surnames
+                    if not (given or surname):
+                        break
                     j += 1
                 if j - i >= 1:
                     emit(i, j, "PERSON", 0.75, rule)
@@ -310,11 +357,7 @@ class SpanishNameRecognizer(LexiconRecognizer):
             else:
                 i += 1
         # 6. the same name words elsewhere in the text
-        names = {
-            fold(text[r.start : r.end])
-            for r in out
-            if r.entity_type == "PERSON"
-        }
+        names = {fold(text[r.start : r.end]) for r in out if r.entity_type == "PERSON"}
         words = {w for name in names for w in name.split() if len(w) > 2 and w not in PARTICLES}
         for k, t in enumerate(toks):
             if k in taken or t.key not in words:
