@@ -12,9 +12,9 @@ from types import ModuleType
 
 from presidio_analyzer import EntityRecognizer
 
-from models.recognizers.es import clinical, contact, dates, ids, location, names
+from models.recognizers.es import clinical, contact, dates, fields, ids, location, names
 
-MODULES: tuple[ModuleType, ...] = (names, dates, contact, ids, location, clinical)
+MODULES: tuple[ModuleType, ...] = (names, dates, contact, ids, location, clinical, fields)
 # The types are the English families' (registered by models.recognizers): nothing new here.
 ENTITIES = ()
 

@@ -253,7 +253,9 @@ class SpanishClinicalRecognizer(LexiconRecognizer):
                     dose = _DOSE.match(text, end)
                     if dose:
                         end = dose.end()
-                out.append(self.result(category, start, end, 0.8, "lexicon"))
+                # a department outranks the facility rule's reading of "Clínica de VIH"
+                score = 0.85 if category == "CLINICAL_DEPARTMENT" else 0.8
+                out.append(self.result(category, start, end, score, "lexicon"))
             i = j
         return [r for r in out if r.entity_type in entities]
 

@@ -80,7 +80,7 @@ MONTH_FIRST = (
     + _TIME
     + r")?)(?![\w])"
 )
-MONTH_YEAR = r"(?<![\w])(?P<v>" + MONTHS + r"[ \t]+(?:de|del)[ \t]+" + YEAR + r")(?![\w])"
+MONTH_YEAR = r"(?<![\w])(?P<v>" + MONTHS + r"[ \t]+(?:(?:de|del)[ \t]+)?" + YEAR + r")(?![\w])"
 NUMERIC = (
     r"(?<![\w/.\-])(?P<v>(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<y>(?:19|20)?\d{2})"
     r"(?P<t>" + _TIME + r")?)(?![\w/]|[.\-]\d)"

