@@ -9,8 +9,9 @@ count for neither.
 Rule (documented in bench/SPANISH.md, measured there against ``lingua-language-detector``):
 
 * ``es``: at least two pieces of Spanish evidence and no English word;
-* ``en``: no Spanish evidence, or English outweighing Spanish 4:1;
-* ``mixed``: anything in between, including "Hi Sra. García, su cita is confirmed".
+* ``en``: English evidence and no Spanish, or English outweighing Spanish 4:1;
+* ``mixed``: anything in between, including "Hi Sra. García, su cita is confirmed", and a
+  text with no evidence either way ("DNI 12345678Z").
 
 Detection fails safe: a mixed text gets both languages' recognizers, and the Spanish
 recognizers are precise enough (cue-based) that running them on an English text costs nothing in
@@ -463,6 +464,8 @@ def scores(text: str) -> tuple[float, float]:
 def detect(text: str) -> Language:
     """The language of ``text``: ``en``, ``es`` or ``mixed`` (see the module doc)."""
     es, en = scores(text)
+    if es == 0 and en == 0:
+        return "mixed"  # no evidence either way ("DNI 12345678Z", "NHC: 368503."): run both
     if es == 0:
         return "en"
     if en == 0:

@@ -193,6 +193,12 @@ def _everyday(word: str) -> bool:
     return word in lexicons.load().everyday_words or word in ENGLISH_WORDS or word in SPANISH_WORDS
 
 
+def _english_term(word: str) -> bool:
+    from models import lexicons
+
+    return bool(lexicons.load().categories(word))
+
+
 def _common() -> frozenset[str]:
     from models import lexicons
 
@@ -225,15 +231,19 @@ class SpanishClinicalRecognizer(LexiconRecognizer):
                 j = i + len(key)
                 if j <= n and tuple(keys[i:j]) == key and _joined(text, toks, i, j):
                     if j - i == 1 and toks[i].key in NOT_ALONE:
-                        continue
+                        if not (category == "LAB_TEST" and _result_after(toks, j, text)):
+                            continue
                     if j - i == 1 and toks[i].key in idx.upper_only and not toks[i].text.isupper():
                         continue
                     found = (j, category)
                     break
             if found is None and toks[i].key not in common and toks[i].text.isalpha():
                 cat = idx.lookup_fuzzy(keys[i])
+                # not a typo of ours when it is an English drug or condition ("metformin"):
+                # the English rules have it
                 if cat is not None and toks[i].key not in NOT_ALONE:
-                    found = (i + 1, cat)
+                    if not _english_term(toks[i].low):
+                        found = (i + 1, cat)
             if found is None:
                 i += 1
                 continue
@@ -273,6 +283,12 @@ def _result_after(toks: tuple[Tok, ...], j: int, text: str) -> int | None:
         ):
             return None
         if toks[k].key in RESULT_WORDS:
+            while (
+                k + 1 < len(toks)
+                and toks[k + 1].key in RESULT_WORDS
+                and text[toks[k].end : toks[k + 1].start] in (" ", ", ")
+            ):
+                k += 1  # "salió positiva", "salió muy alta"
             return k
     return None
 
