@@ -230,9 +230,9 @@ class SpanishClinicalRecognizer(LexiconRecognizer):
             for key, category in bucket or ():
                 j = i + len(key)
                 if j <= n and tuple(keys[i:j]) == key and _joined(text, toks, i, j):
-                    if j - i == 1 and toks[i].key in NOT_ALONE:
-                        if not (category == "LAB_TEST" and _result_after(toks, j, text)):
-                            continue
+                    alone = j - i == 1 and toks[i].key in NOT_ALONE
+                    if alone and not (category == "LAB_TEST" and _result_after(toks, j, text)):
+                        continue
                     if j - i == 1 and toks[i].key in idx.upper_only and not toks[i].text.isupper():
                         continue
                     found = (j, category)
@@ -241,9 +241,9 @@ class SpanishClinicalRecognizer(LexiconRecognizer):
                 cat = idx.lookup_fuzzy(keys[i])
                 # not a typo of ours when it is an English drug or condition ("metformin"):
                 # the English rules have it
-                if cat is not None and toks[i].key not in NOT_ALONE:
-                    if not _english_term(toks[i].low):
-                        found = (i + 1, cat)
+                ok = cat is not None and toks[i].key not in NOT_ALONE
+                if ok and cat is not None and not _english_term(toks[i].low):
+                    found = (i + 1, cat)
             if found is None:
                 i += 1
                 continue
