@@ -85,7 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             their_es = [v >= 0.5 for v in theirs]
             agree = sum(a == b for a, b in zip(has_es, their_es, strict=True)) / len(texts)
             print(
-                f"  lingua {lper:.0f} µs/text; Spanish (>=0.5 confidence) {100 * sum(their_es) / len(texts):.1f}%"
+                f"  lingua {lper:.0f} µs/text; Spanish (>=0.5 confidence) "
+                f"{100 * sum(their_es) / len(texts):.1f}%"
                 f"; agrees with ours on has-Spanish for {100 * agree:.1f}% of texts"
             )
     return 0
