@@ -174,6 +174,7 @@ def test_spanish_numbers_and_ids(detector: Detector, text: str, value: str, typ:
         ("Domicilio: calle monforte de lemos 129, 8C", ["calle monforte de lemos 129, 8C"]),
         ("me cambié a 4521 Oak St Apt 2, Houston TX 77002", ["4521 Oak St", "77002"]),
         ("Vive en Getafe con su madre.", ["Getafe"]),
+        ("Vivo en el 4521 de la calle Oak, apto. 2", ["4521 de la calle Oak"]),
         ("Fue trasladado al Hospital San Rafael.", ["Hospital San Rafael"]),
     ],
 )

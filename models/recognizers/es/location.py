@@ -79,6 +79,11 @@ LOWER_STREET = (
     r"(?:(?i:n[ºo°]\.?|no\.|#)[ \t]*)?\d{1,5}[A-Za-z]?(?:[ \t]*,[ \t]*\d{1,5}[A-Za-z]?)?"
     r"(?:" + _UNIT + r"){0,3})(?![\w])"
 )
+# A US address written in Spanish: "4521 de la calle Oak", "el 4521 calle Maple Apto. 2"
+US_IN_SPANISH = (
+    r"(?<![\w/])(?P<v>\d{1,6}[ \t]+(?:(?i:de[ \t]+la)[ \t]+)?(?i:calle|avenida|av\.|ave\.?|"
+    r"camino|bulevar|boulevard)[ \t]+" + _NAME + r"(?:" + _UNIT + r"){0,2})(?![\w])"
+)
 # "vive en 4521 Oak St": the English rules; "vive en Morelos 12": a street and number after a cue
 CUED_STREET = (
     r"(?i:domicilio|direcci[óo]n|vive[ \t]+en|reside[ \t]+en|ubicad[oa][ \t]+en|enviar[ \t]+a|"
@@ -171,6 +176,7 @@ def _rule_recognizers() -> list[EntityRecognizer]:
         [
             Rule("street", STREET, 0.85, _street, flags=0, entity="STREET_ADDRESS"),
             Rule("lower_street", LOWER_STREET, 0.8, None, flags=0, entity="STREET_ADDRESS"),
+            Rule("us_in_spanish", US_IN_SPANISH, 0.85, None, flags=0, entity="STREET_ADDRESS"),
             Rule("cued_street", CUED_STREET, 0.8, _cued_street, flags=0, entity="STREET_ADDRESS"),
             Rule("area", AREA, 0.8, _area, flags=0, entity="LOCATION"),
             Rule("cued_place", CUED_PLACE, 0.75, None, flags=0, entity="LOCATION"),
