@@ -69,6 +69,9 @@ def test_language_is_cheap() -> None:
         ("Estimado Sr. Quispe Mamani: su expediente está listo.", "Quispe Mamani"),
         ("buenos dias ivan, su cita es hoy", "ivan"),  # lower case after a greeting
         ("SRA. GUADALUPE TREVIÑO, SU CITA ES MAÑANA", "GUADALUPE TREVIÑO"),  # all caps
+        ("HOLA MARINA, su receta está lista.", "MARINA"),  # a name in capitals after HOLA
+        ("Hi Iván, su cita is confirmed", "Iván"),  # the English greeting of a mixed text
+        ("la enfermera visitará a Silvia Silva Sedano mañana", "Silvia Silva Sedano"),
         ("Benjamín Ezequiel, necesitamos sus datos.", "Benjamín Ezequiel"),
         ("Carlos Ramírez Soto tiene cita el lunes.", "Carlos Ramírez Soto"),
         ("Apellidos: Rivera Bueno.\nNombre: Ernesto.", "Rivera Bueno"),
@@ -217,6 +220,8 @@ def test_spanish_clinical_detail(detector: Detector, text: str, value: str) -> N
         "Responda SI para confirmar o NO para cancelar.",
         "Its hours changed; su receta esta lista para recoger.",  # "its" is not ITS
         "Tome su medicina por vía oral con agua.",
+        "Recuerde vacunarse contra la gripe este otoño.",
+        "Ya empezó la temporada de gripe: vacúnese en la farmacia.",
     ],
 )
 def test_spanish_administrative_texts_are_left_alone(detector: Detector, text: str) -> None:

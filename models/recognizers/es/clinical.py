@@ -12,7 +12,7 @@ cáncer", "su glucosa salió alta"); a sensitive test alone (VIH, embarazo, ETS)
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import regex
@@ -112,6 +112,7 @@ _DOSE = regex.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def sound(word: str) -> str:
     """A Spanish sound key: folded, then qu→k, c(e/i)→s, z→s, c→k, v→b, ll→y, h dropped,
     doubled letters single."""
@@ -258,6 +259,8 @@ class SpanishClinicalRecognizer(LexiconRecognizer):
                 else:
                     # a test named alone ("su mamografía"): a procedure, not a result
                     out.append(self.result("PROCEDURE", start, end, 0.55, "test"))
+            elif category == "CONDITION" and _prevention(toks, i):
+                pass  # "vacúnese contra la gripe": a campaign, not the patient's condition
             else:
                 if category == "MEDICATION":
                     dose = _DOSE.match(text, end)
@@ -268,6 +271,16 @@ class SpanishClinicalRecognizer(LexiconRecognizer):
                 out.append(self.result(category, start, end, score, "lexicon"))
             i = j
         return [r for r in out if r.entity_type in entities]
+
+
+_PREVENTION = frozenset({"contra", "prevenir", "prevencion", "temporada", "campana"})
+
+
+def _prevention(toks: tuple[Tok, ...], i: int) -> bool:
+    """Is the condition at token i what a vaccine or campaign is against ("vacunarse contra la
+    gripe", "temporada de influenza", "campaña de prevención del dengue")?"""
+    before = [t.key for t in toks[max(0, i - 3) : i]]
+    return any(w in _PREVENTION or w.startswith("vacun") for w in before)
 
 
 def _joined(text: str, toks: tuple[Tok, ...], i: int, j: int) -> bool:

@@ -43,7 +43,8 @@ FIELDS: dict[str, str] = {
 # up to the first word that is not a name ("Dr. Ana Ruiz Servicio de Urología" → "Ana Ruiz").
 _NAME_WORD = (
     r"(?!(?:Servicio|Hospital|Unidad|Departamento|Centro|Cl[íi]nica|Secci[óo]n|NoCol|Col|"
-    r"Colegiado|Especialidad|Edad|Sexo|Fecha|NHC|NASS|CIP)\b)[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’\-]+"
+    r"Colegiado|Especialidad|Edad|Sexo|Fecha|NHC|NASS|CIP|Dr|Dra|Doctor|Doctora|Sr|Sra|Srta|"
+    r"NAME|LOCATION|ADDRESS)\b)[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’\-]+"
 )
 _PERSON_VALUE = (
     r"[ \t]*:[ \t]*(?:(?i:dr|dra|dña|sr|sra|srta|doctor|doctora)\.?[ \t]*)?(?P<v>"
@@ -101,6 +102,7 @@ def recognizers() -> list[EntityRecognizer]:
             _check(e),
             flags=0,
             entity=e,
+            require=r":",
         )
         for e, label in FIELDS.items()
     ]

@@ -70,6 +70,7 @@ def recognizers() -> list[EntityRecognizer]:
             _check,
             entity=entity,
             flags=regex.IGNORECASE,
+            require=r"\d\d",  # every identifier has digits: most texts skip these patterns
         )
         for entity, cue in CUES.items()
     ]

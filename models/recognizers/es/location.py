@@ -121,7 +121,7 @@ CITY_AFTER = (
     + r"]\w+[ \t]+(?:St|Ave|Rd|Dr|Blvd|Ln|Way|Ct)\.?)"
     r"[^\n]{2,60}?(?:\d[A-Za-z]?|\d[º°ªoa][ \t]*[A-Z]?)"
     r"|(?i:col\.|colonia)[^\n,]{2,40})[ \t]*[,\-][ \t]*"
-    r"(?!" + _UNIT_WORD + r")(?P<v>" + _NAME + r")"
+    r"(?!" + _UNIT_WORD + r")(?!(?i:col\.|colonia|c\.?p\.?)[ \t:])(?P<v>" + _NAME + r")"
 )
 ZIP_CITY = r"(?<![\w,.\-])(?P<v>\d{5})[ \t]+(?=[" + _U + r"][a-záéíóúñü]{2,})"
 CITY_ZIP = r"(?<=[" + _U + r"][a-záéíóúñü]{2,},?[ \t])(?P<v>\d{5})(?![\w\-])(?!\s*(?:pesos|€))"
@@ -174,17 +174,107 @@ def _rule_recognizers() -> list[EntityRecognizer]:
         "SpanishLocationRecognizer",
         ["STREET_ADDRESS", "LOCATION", "ZIP_CODE", "FACILITY"],
         [
-            Rule("street", STREET, 0.85, _street, flags=0, entity="STREET_ADDRESS"),
-            Rule("lower_street", LOWER_STREET, 0.8, None, flags=0, entity="STREET_ADDRESS"),
-            Rule("us_in_spanish", US_IN_SPANISH, 0.85, None, flags=0, entity="STREET_ADDRESS"),
-            Rule("cued_street", CUED_STREET, 0.8, _cued_street, flags=0, entity="STREET_ADDRESS"),
-            Rule("area", AREA, 0.8, _area, flags=0, entity="LOCATION"),
-            Rule("cued_place", CUED_PLACE, 0.75, None, flags=0, entity="LOCATION"),
-            Rule("city_after", CITY_AFTER, 0.75, None, flags=0, entity="LOCATION"),
-            Rule("postcode", POSTCODE, 0.9, None, flags=ci, entity="ZIP_CODE"),
-            Rule("zip_city", ZIP_CITY, 0.5, _zip_near_address, flags=0, entity="ZIP_CODE"),
-            Rule("city_zip", CITY_ZIP, 0.5, _zip_near_address, flags=0, entity="ZIP_CODE"),
-            Rule("facility", FACILITY, 0.8, _facility, flags=0, entity="FACILITY"),
+            Rule(
+                "street",
+                STREET,
+                0.85,
+                _street,
+                flags=0,
+                entity="STREET_ADDRESS",
+                require=r"calle|c/|c\.|cl\.|av|blvd|bulevar|boulevard|calz|camino|cam\.|carr|ctra|paseo|p[º°o]|plaza|pza|pl\.|priv|cerrada|cda|callej|andador|prol|ronda|traves|v[íi]a|glorieta|perif|circuito|retorno|eje|pasaje|sendero",
+            ),
+            Rule(
+                "lower_street",
+                LOWER_STREET,
+                0.8,
+                None,
+                flags=0,
+                entity="STREET_ADDRESS",
+                require=r"calle|c/|av|paseo|plaza|carretera|camino|ronda|traves|calzada|privada|bulevar|boulevard|blvd",
+            ),
+            Rule(
+                "us_in_spanish",
+                US_IN_SPANISH,
+                0.85,
+                None,
+                flags=0,
+                entity="STREET_ADDRESS",
+                require=r"\d[ \t]+(?:de[ \t]+la[ \t]+)?(?:calle|av|camino|bulevar|boulevard)",
+            ),
+            Rule(
+                "cued_street",
+                CUED_STREET,
+                0.8,
+                _cued_street,
+                flags=0,
+                entity="STREET_ADDRESS",
+                require=r"domicilio|direcci|vive|reside|ubicad|enviar|entregar",
+            ),
+            Rule(
+                "area",
+                AREA,
+                0.8,
+                _area,
+                flags=0,
+                entity="LOCATION",
+                require=r"col\.|colonia|frac|barrio|bo\.|urb|residencial|unidad|u\.[ \t]?h|"
+                r"municipio|mpio|delegaci|alcald|provincia|pueblo|localidad|ejido|vereda|"
+                r"sector|parroquia|condado|ciudad[ \t]+de",
+            ),
+            Rule(
+                "cued_place",
+                CUED_PLACE,
+                0.75,
+                None,
+                flags=0,
+                entity="LOCATION",
+                require=r"vive|reside|originari|natural|vecin|mud|viaj|procedente|residente",
+            ),
+            Rule(
+                "city_after",
+                CITY_AFTER,
+                0.75,
+                None,
+                flags=0,
+                entity="LOCATION",
+                require=r"\d[ \t]*[,\-]|col",
+            ),
+            Rule(
+                "postcode",
+                POSTCODE,
+                0.9,
+                None,
+                flags=ci,
+                entity="ZIP_CODE",
+                require=r"c\.?[ \t]?p|postal|zip",
+            ),
+            Rule(
+                "zip_city",
+                ZIP_CITY,
+                0.5,
+                _zip_near_address,
+                flags=0,
+                entity="ZIP_CODE",
+                require=r"\d{5}",
+            ),
+            Rule(
+                "city_zip",
+                CITY_ZIP,
+                0.5,
+                _zip_near_address,
+                flags=0,
+                entity="ZIP_CODE",
+                require=r"\d{5}",
+            ),
+            Rule(
+                "facility",
+                FACILITY,
+                0.8,
+                _facility,
+                flags=0,
+                entity="FACILITY",
+                require=r"hospital|cl[íi]nica|centro|sanatorio|policl|residencia|hogar|asilo|ambulatorio|consultorio|institut|complejo|fundaci",
+            ),
         ],
     )
     r.languages = frozenset({"es"})  # type: ignore[attr-defined]

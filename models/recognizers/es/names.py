@@ -37,6 +37,7 @@ TITLES = frozenset(
 GREETINGS = frozenset(
     {"hola", "estimado", "estimada", "estimados", "querido", "querida", "saludos", "felicidades"}
     | {"felicitaciones", "bienvenido", "bienvenida", "oye", "gracias"}
+    | {"hi", "hello", "hey", "dear"}  # the English greeting of a mixed text ("Hi Iván, su cita")
 )
 # "buenos días María", "buenas tardes Sr. …"
 GREETING_PAIRS = frozenset(
@@ -112,6 +113,7 @@ CUE_PHRASES = (
     ("attn",),
     ("para",),
     ("con",),
+    ("a",),  # the personal "a": "visitará a Silvia Silva Sedano"
 )
 FACILITY_WORDS = frozenset(
     {"hospital", "clinica", "centro", "sanatorio", "policlinica", "instituto", "fundacion"}
@@ -170,8 +172,10 @@ class SpanishNameRecognizer(LexiconRecognizer):
         def gap(i: int) -> str:  # the characters between token i and token i+1
             return text[toks[i].end : toks[i + 1].start] if i + 1 < n else ""
 
-        def run(i: int, strong: bool) -> int:
-            """End (exclusive) of the name run starting at token i, or i if none."""
+        def run(i: int, strong: bool, shout: bool | None = None) -> int:
+            """End (exclusive) of the name run starting at token i, or i if none; ``shout``:
+            read capitals as capitalisation (after a cue written in capitals, "HOLA MARINA")."""
+            caps_here = caps if shout is None else shout
             j = i
             while j < n and j - i < 7:
                 t = toks[j]
@@ -186,7 +190,7 @@ class SpanishNameRecognizer(LexiconRecognizer):
                         k < n
                         and gap(k - 1) == " "
                         and toks[k].text[:1].isupper()
-                        and _name_word(toks[k], caps, lex, strong)
+                        and _name_word(toks[k], caps_here, lex, strong)
                     ):
                         j = k
                         continue
@@ -194,7 +198,7 @@ class SpanishNameRecognizer(LexiconRecognizer):
                 if len(t.text) == 1 and t.text.isupper() and j + 1 < n and gap(j) == ". ":
                     j += 1  # an initial
                     continue
-                if not _name_word(t, caps, lex, strong or j > i):
+                if not _name_word(t, caps_here, lex, strong or j > i):
                     break
                 j += 1
             return j
@@ -259,12 +263,13 @@ class SpanishNameRecognizer(LexiconRecognizer):
                     k = len(phrase)
                     if i >= k and tuple(t.key for t in toks[i - k : i]) == phrase:
                         rule = "cue"
-                        strong = phrase not in (("para",), ("con",), ("soy",))
+                        strong = phrase not in (("para",), ("con",), ("soy",), ("a",))
                         break
             if not rule:
                 continue
             t = toks[i]
-            if rule == "greeting" and not is_cap(t, caps) and not regex.search(r"[!:.]", g):
+            shout = caps or (len(prev.text) >= 2 and prev.text.isupper() and t.text.isupper())
+            if rule == "greeting" and not is_cap(t, shout) and not regex.search(r"[!:.]", g):
                 # "buenos dias ivan": a lower-case known given name (not an everyday word)
                 j = i
                 while (
@@ -296,7 +301,7 @@ class SpanishNameRecognizer(LexiconRecognizer):
                 if j - i >= 1:
                     emit(i, j, "PERSON", 0.75, rule)
                 continue
-            j = run(i, True)
+            j = run(i, True, shout)
             if j > i:
                 emit(i, j, "PERSON", 0.85, rule)
         # 4. a given name addressed at the start of the text or a line ("Hope! Su pago …",

@@ -23,6 +23,7 @@ class Tok(NamedTuple):
     end: int
 
 
+@lru_cache(maxsize=65536)
 def fold(s: str) -> str:
     """Lower case without accents ("Médico" → "medico"); ñ stays ñ."""
     out = []
