@@ -14,8 +14,8 @@ from aiohttp import web
 from models.findings import Finding
 from proxy.policy.decide import Decision
 from proxy.policy.model import Action, Policy
+from proxy.policy.notice import LANGUAGES
 from proxy.portal.delivery import PLACEHOLDER, capture
-from proxy.portal.notice import LANGUAGES
 from proxy.portal.routes import PORTAL
 from proxy.portal.service import Issued, PortalRefused
 from proxy.portal.verify import DOB_HEADER, normalize_dob

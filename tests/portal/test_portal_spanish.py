@@ -15,8 +15,8 @@ from playwright.async_api import Browser
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from proxy.policy import load_policy, parse_policy
-from proxy.portal import notice, pages
+from proxy.policy import load_policy, notice, parse_policy
+from proxy.portal import pages
 from proxy.yamlfile import ConfigError
 from tests.fakes import RecordingUpstream
 from tests.portal.conftest import ACCOUNT, DOB, LINK, DobHttpClient

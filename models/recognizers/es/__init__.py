@@ -2,7 +2,7 @@
 
 Each module of :data:`MODULES` exposes ``recognizers()``; every recognizer here carries
 ``languages = {"es"}``, so the detector runs it on texts :mod:`models.language` reads as Spanish
-or mixed (and not on English ones). They report the entity types the English families register
+or mixed (and not on English ones). They report the entity types the English families declare
 (:mod:`models.recognizers`), so a policy rule for PERSON or CONDITION covers both languages.
 """
 
@@ -15,8 +15,6 @@ from presidio_analyzer import EntityRecognizer
 from models.recognizers.es import clinical, contact, dates, fields, ids, location, names
 
 MODULES: tuple[ModuleType, ...] = (names, dates, contact, ids, location, clinical, fields)
-# The types are the English families' (registered by models.recognizers): nothing new here.
-ENTITIES = ()
 
 
 def recognizers() -> list[EntityRecognizer]:
