@@ -94,9 +94,20 @@ def test_titled_clinicians_are_administrative(detector: Detector, text: str, pro
     assert not [v for t, v in phi(detector, text) if v in provider]
 
 
-def test_a_hospital_named_after_a_doctor_is_a_place(detector: Detector) -> None:
-    text = "Fue atendido en el Hospital Universitario Doctor Peset de Valencia."
-    assert covered(detector, text, "Hospital Universitario Doctor Peset")
+@pytest.mark.parametrize(
+    "text,place",
+    [
+        (
+            "Fue atendido en el Hospital Universitario Doctor Peset de Valencia.",
+            "Hospital Universitario Doctor Peset",
+        ),
+        ("Ingresó en el Hospital Militar Dr. Carlos Arvelo.", "Hospital Militar Dr. Carlos Arvelo"),
+    ],
+)
+def test_a_hospital_named_after_a_doctor_is_a_place(
+    detector: Detector, text: str, place: str
+) -> None:
+    assert covered(detector, text, place)
     assert not any(t == "PROVIDER_NAME" for t, _ in spans(detector, text))
 
 
@@ -178,6 +189,8 @@ def test_spanish_numbers_and_ids(detector: Detector, text: str, value: str, typ:
         ("me cambié a 4521 Oak St Apt 2, Houston TX 77002", ["4521 Oak St", "77002"]),
         ("Vive en Getafe con su madre.", ["Getafe"]),
         ("Vivo en el 4521 de la calle Oak, apto. 2", ["4521 de la calle Oak"]),
+        ("Domicilio: Calle Dr. Joaquín Aznar Molina 2, 3F.", ["Calle Dr. Joaquín Aznar Molina 2"]),
+        ("Vive en Calle del Dr. Esquerdo, 46.", ["Calle del Dr. Esquerdo, 46"]),
         ("Fue trasladado al Hospital San Rafael.", ["Hospital San Rafael"]),
     ],
 )
