@@ -33,6 +33,10 @@ def test_language(text: str, expected: str) -> None:
     assert language.detect(text) == expected
 
 
+def test_the_word_lists_share_no_word() -> None:
+    assert {"doctor"} >= language.SPANISH_WORDS & language.ENGLISH_WORDS
+
+
 def test_primary_language_of_a_mixed_text() -> None:
     assert language.primary("Hi Sra. García, su cita is confirmed") == "es"
     assert language.primary("Reminder: your visit is tomorrow, gracias") == "en"

@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 from playwright.async_api import Browser
+from tests.fakes import RecordingUpstream
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from proxy.policy import load_policy, notice, parse_policy
 from proxy.portal import pages
 from proxy.yamlfile import ConfigError
-from tests.fakes import RecordingUpstream
 from tests.portal.conftest import ACCOUNT, DOB, LINK, DobHttpClient
 from tests.portal.test_portal_browser import browser, forwarded_body, new_page, shot  # noqa: F401
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 from plivo.utils.signature_v3 import construct_post_url, get_signature_v3
+from tests.webhooks.keys import messagebird_token, sns_envelope, telnyx_headers, vonage_token
 from twilio.base.exceptions import TwilioRestException
 
 from proxy.webhooks.config import KeywordSettings, LanguageKeywords
@@ -25,7 +26,6 @@ from tests.webhooks.conftest import (
     post_twilio,
     sdk_send,
 )
-from tests.webhooks.keys import messagebird_token, sns_envelope, telnyx_headers, vonage_token
 from tests.webhooks.test_forwarding import post
 
 ADMIN = "Recordatorio: su cita es el martes a las 3:15 p. m. Responda ALTO para no recibir más."
