@@ -96,7 +96,8 @@ def _notice_wording() -> re.Pattern[str]:
     """Whole words of the shipped policy's notice template (placeholders aside)."""
     from proxy.policy.parse import load_policy
 
-    literal = re.sub(r"\{\w+\}", " ", load_policy().portal.template)
+    portal = load_policy().portal
+    literal = re.sub(r"\{\w+\}", " ", " ".join([portal.template, *portal.templates.values()]))
     words = sorted({w.lower() for w in WORD.findall(literal)})
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.I)
 
@@ -232,6 +233,14 @@ def portal_share(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> tu
     return hit, total
 
 
+def notices_in_spanish(outcomes: Sequence[Outcome]) -> tuple[int, int]:
+    """(portal notices written in Spanish, portal notices)."""
+    from models import language
+
+    notices = [o.text for o in outcomes if o.action == "portal" and o.text]
+    return sum(language.primary(URL.sub(" ", t)) == "es" for t in notices), len(notices)
+
+
 def score(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> dict[str, Any]:
     """Every figure for one pipeline, as plain data."""
     leaked, must_go = leak(examples, outcomes)
@@ -239,6 +248,7 @@ def score(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> dict[str,
     changed, clean = over_scrub(examples, outcomes)
     ok, may_stay = kept(examples, outcomes)
     portal, clinical = portal_share(examples, outcomes)
+    spanish, notices = notices_in_spanish(outcomes)
     recall = recall_by_type(examples, outcomes)
     by_cat: dict[str, Any] = {}
     for cat in sorted({ex["category"] for ex in examples}):
@@ -262,6 +272,7 @@ def score(examples: Sequence[Example], outcomes: Sequence[Outcome]) -> dict[str,
         "may_stay_spans": may_stay,
         "portal_share": _ratio(portal, clinical),
         "clinical_texts": clinical,
+        "spanish_notices": _ratio(spanish, notices),
         "actions": dict(Counter(o.action for o in outcomes)),
         "recall_by_type": {
             t: {"recall": _ratio(c, n), "caught": c, "total": n} for t, (c, n) in recall.items()
@@ -405,6 +416,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     row("over-scrub (lower)", lambda r: _pct(r["over_scrub"]))
     row("kept (higher)", lambda r: _pct(r["kept"]))
     row("portal share", lambda r: _pct(r["portal_share"]))
+    row("notices in Spanish", lambda r: _pct(r.get("spanish_notices")))
     row("messages/second", lambda r: f"{r['msgs_per_sec']:.0f}")
     lines.append("")
     lines.append("recall by type (must-go spans caught)")

@@ -24,7 +24,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from models import entities, lexicons
+from models import entities, language, lexicons
 from models.allow import AllowList
 from models.allow import covered as allowed_whole
 from models.engine import load_spacy, make_tldextract_offline
@@ -143,25 +143,33 @@ class Detector:
             if any(e in wanted for e in r.supported_entities)
         ]
         normed = [normalize(t) for t in texts]
+        langs = [language.detect(n.text) for n in normed]
         # Pass 1: every recognizer on tokens alone. Pass 2: the statistical NER, only on texts
         # where a word it could judge is still unexplained, and then only the recognizers that
         # read its entities run again. Most clinic texts never need the NER, its costliest step.
         docs = [self._nlp.make_doc(n.text) for n in normed]
-        found = [_analyze(n.text, doc, active) for n, doc in zip(normed, docs, strict=True)]
+        found = [
+            _analyze(n.text, doc, active, lang=lang)
+            for n, doc, lang in zip(normed, docs, langs, strict=True)
+        ]
         readers = [i for i, (r, _) in enumerate(active) if getattr(r, "reads_ner", False)]
         if readers and wanted & NER_TYPES:
             allow = self._allow.names if self._allow else frozenset()
             need: list[tuple[int, list[tuple[int, int]]]] = []
             for i, (n, per) in enumerate(zip(normed, found, strict=True)):
                 covered = [(x.start, x.end) for rs in per for x in rs]
-                triggers = ner_triggers(n.text, allow, covered) if per else []
+                # the (English) NER reads texts with English in them only
+                english = language.includes(langs[i], "en")
+                triggers = ner_triggers(n.text, allow, covered) if per and english else []
                 if triggers:  # the NER reads only around these words, not the whole text
                     need.append((i, ner_windows(docs[i], triggers)))
             ents = windowed_entities(
                 self._nlp, [(docs[i], w) for i, w in need], self.settings.batch_size
             )
             for (i, _), got_ents in zip(need, ents, strict=True):
-                again = _analyze(normed[i].text, docs[i], [active[k] for k in readers], got_ents)
+                again = _analyze(
+                    normed[i].text, docs[i], [active[k] for k in readers], got_ents, langs[i]
+                )
                 for k, got in zip(readers, again, strict=True):
                     found[i][k] = got
         out: list[list[Finding]] = []
@@ -201,13 +209,20 @@ def _analyze(
     doc: Doc,
     active: Sequence[tuple[EntityRecognizer, list[str]]],
     entities: Sequence[Span] | None = None,
+    lang: language.Language = "mixed",
 ) -> list[list[RecognizerResult]]:
     """Each recognizer's results on one text (nothing for a blank text); ``entities`` stand in
-    for the doc's own."""
+    for the doc's own. A recognizer for other languages than the text's reports nothing."""
     if not text.strip():
         return []
     artifacts = _artifacts(doc, entities)
-    return [r.analyze(text, types, artifacts) for r, types in active]
+    return [r.analyze(text, types, artifacts) if _reads(r, lang) else [] for r, types in active]
+
+
+def _reads(recognizer: EntityRecognizer, lang: language.Language) -> bool:
+    """Does ``recognizer`` run on a text in ``lang``? (Its ``languages``; none = all.)"""
+    langs: frozenset[str] | None = getattr(recognizer, "languages", None)
+    return langs is None or lang == "mixed" or lang in langs
 
 
 # Types whose recognizers read spaCy's entities (PERSON names, GPE cities); the recognizers

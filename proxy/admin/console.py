@@ -401,8 +401,15 @@ def _test_result(result: dict[str, Any]) -> str:
             "(<code>server.public_base_url</code> sets the start).</p>"
         )
     view = f" (override {e(result['policy_view'])})" if result["policy_view"] else ""
+    names = {"en": "English", "es": "Spanish"}
+    lang = result.get("language", "en")
+    language = (
+        f'<p class="language">Language: <strong>{e(names.get(lang, lang))}</strong>'
+        f" ({e(lang)}) — a portal notice and its pages would be written in it.</p>"
+    )
     return f"""
 <section class="card result" id="result"><h2>Result: {badge(result["action"])}{view}</h2>
+{language}
 {
         ""
         if result["action"] == result["would_action"]

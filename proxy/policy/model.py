@@ -74,6 +74,15 @@ class AllowList:
         return ModelsAllowList.of(self.values)
 
 
+# Notice languages besides English. GSM-7 has é, ñ, ü, à, ¿, ¡ but not á, í, ó, ú: a template
+# must be written without those (as Spanish SMS usually are) or it could not be sent as GSM-7.
+NOTICE_LANGUAGES = ("es",)
+DEFAULT_TEMPLATES = {
+    "es": "{org}: tiene un mensaje seguro nuevo[ sobre su cita {appointment}][ con {provider}]."
+    " Léalo en: {link}[ ¿Preguntas? {contact}]",
+}
+
+
 @dataclass(frozen=True)
 class PortalSettings:
     """How the portal action words the text and verifies the reader (used by the portal)."""
@@ -92,6 +101,13 @@ class PortalSettings:
     retention_days: float = 30.0  # records are purged this long after creation (or at expiry)
     phone: str = ""  # the clinic's number, a tap-to-call link on the portal's pages
     timezone: str = "UTC"  # IANA zone the portal's pages show dates in
+    # The notice in other languages than English (``template``), by ISO 639-1 code; a text
+    # is notified in its own language (models.language) or the per-send language header.
+    templates: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
+
+    def template_for(self, language: str) -> str:
+        """The notice template for ``language`` (English: ``template``)."""
+        return self.templates.get(language, self.template) if language != "en" else self.template
 
 
 _PHONEISH = re.compile(r"^\+?[\d\s().-]{7,}$")

@@ -21,6 +21,13 @@ A value is used only when its type's rule is ``allow``, no acting finding overla
 name inside a patient-name finding is not used: fail closed), and it is plain GSM-7. Several
 values are joined ("Tue 3 PM and Fri 9 AM"; contacts with "or").
 
+Language: the notice is written in the patient's language — the per-send header's, else the
+language the original is written in (:func:`models.language.primary`: Spanish when the
+Spanish evidence is at least as strong as the English) — with that language's template
+(``portal.templates``; English is ``portal.template``) and its joining words ("y", "o").
+Values that are GSM-7 but for an accent GSM-7 lacks (á, í, ó, ú: "Dr. Beltrán", "sábado") are
+written without it rather than left out.
+
 Text in square brackets is optional: ``"{org}[ re your visit {appointment}]: {link}"``. A part
 with an empty placeholder is left out. The others are kept in template order while they
 fit ``max_length``: a part that does not fit is shortened to fewer of its values (the first ones)
@@ -32,11 +39,13 @@ alone do not fit, the notice cannot be made and the send is refused.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from models import language as language_
 from models.findings import Finding
-from proxy.policy.model import Action, Policy
+from proxy.policy.model import NOTICE_LANGUAGES, Action, Policy
 from proxy.sms import gsm7_units, national_digits
 
 PLACEHOLDERS = ("org", "link", "provider", "appointment", "contact")
@@ -56,7 +65,10 @@ APPOINTMENT_MIN_SCORE = 0.6
 # therapist Jane Lee", "Jane Lee, CNM") says something clinical: such a name is not used.
 _REVEALING_ROLE = re.compile(
     r"\b(?:psycholog\w*|psychiatr\w*|therapist|counsel+or|midwife|surgeon|dentist|"
-    r"social\s+worker|coach|dietitian|nutritionist|pharmacist|ana?esthetist)\b",
+    r"social\s+worker|coach|dietitian|nutritionist|pharmacist|ana?esthetist|"
+    # Spanish (issue #17): the same roles as a Spanish text names them
+    r"psic[oó]log\w*|psiquiatra\w*|terapeuta|consejer[oa]|partera|cirujan[oa]|dentista|"
+    r"trabajador[a]?\s+social|nutri[oó]log[oa]|nutricionista|farmac[eé]utic[oa]|anestesi[oó]log\w*)\b",
     re.I,
 )
 _REVEALING_CREDENTIAL = re.compile(
@@ -64,9 +76,13 @@ _REVEALING_CREDENTIAL = re.compile(
     r"PharmD)\b"
 )
 # {provider}: a title and 1-3 name words, or 1-3 name words and a credential: nothing else.
-_NAME_WORD = r"(?:(?:Mc|Mac|O')?[A-Z][a-z]{1,24}|[A-Z]\.)"
+_NAME_WORD = r"(?:(?:Mc|Mac|O')?[A-ZÁÉÍÓÚÑ][a-záéíóúñü]{1,24}|[A-Z]\.)"
 _NAME = _NAME_WORD + r"(?: " + _NAME_WORD + r"){0,2}"
-_TITLE = r"(?:Dr\.?|Doctor|Nurse|Prof\.?|Professor|Mr\.?|Mrs\.?|Ms\.?|Mx\.?|Miss)"
+_TITLE = (
+    r"(?:Dr\.?|Doctor|Nurse|Prof\.?|Professor|Mr\.?|Mrs\.?|Ms\.?|Mx\.?|Miss|"
+    # Spanish (issue #17): Dra./Doctora, Enf./Enfermera, Lic./Licenciada, Profa.
+    r"Dra\.?|Doctora|Enf\.?|Enfermer[oa]|Lic\.?|Licenciad[oa]|Profa?\.?|Profesor[a]?)"
+)
 _CREDENTIAL = r"(?:MD|M\.D\.|DO|D\.O\.|RN|NP|PA|PA-C|APRN|FNP|LPN|LVN|MBBS)"
 # A credential also stands as a title before the name ("NP Frost", "RN Yara", "PA-C Moody").
 _TITLED_NAME = re.compile(rf"(?:{_TITLE}|{_CREDENTIAL}) {_NAME}|{_NAME},? {_CREDENTIAL}")
@@ -96,7 +112,8 @@ class Details:
 
 
 def check_template(template: str) -> None:
-    """Raise ValueError for unknown placeholders, unbalanced brackets, or no required {link}."""
+    """Raise ValueError for unknown placeholders, unbalanced brackets, no required {link}, or
+    wording that is not GSM-7 (it could never be sent within the length rules)."""
     for name in _FIELD.findall(template):
         if name not in PLACEHOLDERS:
             raise ValueError(f"unknown placeholder {{{name}}} (known: {', '.join(PLACEHOLDERS)})")
@@ -105,6 +122,28 @@ def check_template(template: str) -> None:
         raise ValueError("unbalanced [ ] around an optional part")
     if "{link}" not in skeleton:
         raise ValueError("{link} must be outside optional [ ] parts")
+    wording = _FIELD.sub("", template).replace("[", "").replace("]", "")
+    bad = sorted({c for c in wording if gsm7_units(c) is None})
+    if bad:
+        raise ValueError(
+            "the wording is not GSM-7 (" + " ".join(bad) + "): SMS alphabets lack these; write"
+            " them without the accent (á→a, í→i, ó→o, ú→u)"
+        )
+
+
+LANGUAGES = ("en", *NOTICE_LANGUAGES)
+_JOIN = {"en": (" and ", " or "), "es": (" y ", " o ")}
+
+
+def language_of(text: str, requested: str | None = None) -> str:
+    """The notice's language: ``requested`` (a per-send choice) or the original's."""
+    if requested:
+        if requested not in LANGUAGES:
+            raise ValueError(
+                f"unknown notice language {requested!r} (known: {', '.join(LANGUAGES)})"
+            )
+        return requested
+    return language_.primary(text)
 
 
 # -- what the original may lend the notice ------------------------------------------------------
@@ -217,16 +256,31 @@ def _clean(value: str) -> str:
     return " ".join(value.split())
 
 
+def gsm_fold(value: str) -> str:
+    """``value`` with accents GSM-7 lacks removed (á→a, Í→I); other characters unchanged."""
+    out = []
+    for c in value:
+        if gsm7_units(c) is None:
+            base = "".join(
+                b for b in unicodedata.normalize("NFD", c) if not unicodedata.combining(b)
+            )
+            out.append(base if base and gsm7_units(base) is not None else c)
+        else:
+            out.append(c)
+    return "".join(out)
+
+
 def _distinct(
     text: str, spans: Sequence[tuple[int, int]], key: Callable[[str], str] = str.lower
 ) -> tuple[str, ...]:
-    """The spans' text in order of appearance, once each, plain GSM-7 only."""
+    """The spans' text in order of appearance, once each, plain GSM-7 only (accents GSM-7
+    lacks are dropped first)."""
     out: list[str] = []
     seen: set[str] = set()
     for s, e in sorted(set(spans)):
         if any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2 in spans):
             continue  # inside a longer match ("lakeviewhealth.example" in its URL)
-        value = _clean(text[s:e])
+        value = gsm_fold(_clean(text[s:e]))
         k = key(value)
         if value and k not in seen and gsm7_units(value) is not None:
             seen.add(k)
@@ -244,18 +298,22 @@ def compose(
     findings: Sequence[Finding],
     acting: Sequence[Finding],
     link: str,
+    language: str | None = None,
 ) -> str:
-    """The notice for one original under ``policy``. Raises :class:`NoticeTooLong`."""
+    """The notice for one original under ``policy``, in ``language`` (default: the
+    original's, see :func:`language_of`). Raises :class:`NoticeTooLong`."""
     d = details(text, findings, acting, policy)
     ps = policy.portal
+    lang = language_of(text, language)
     return fill(
-        ps.template,
+        ps.template_for(lang),
         org=ps.organization,
         link=link,
         provider=d.provider,
         appointment=d.appointment,
         contact=d.contact,
         max_length=ps.max_length,
+        language=lang,
     )
 
 
@@ -268,6 +326,7 @@ def fill(
     provider: str | Sequence[str] = (),
     contact: str | Sequence[str] = (),
     max_length: int,
+    language: str = "en",
 ) -> str:
     """The notice text; optional parts shortened or left out as needed (see the module doc).
     Raises :class:`NoticeTooLong`."""
@@ -276,7 +335,8 @@ def fill(
     fixed = {"org": org, "link": link}
     parts = _PART.findall(template)
     chosen: list[str | None] = [None] * len(parts)
-    text = _render(template, chosen, fixed, values)
+    joins = _JOIN.get(language, _JOIN["en"])
+    text = _render(template, chosen, fixed, values, joins)
     units = gsm7_units(text)
     if units is None or units > max_length:
         why = "is not GSM-7" if units is None else f"is {units} characters"
@@ -290,12 +350,12 @@ def fill(
             continue
         most = max((len(values[n]) for n in names if n in values), default=1)
         for k in range(most, 0, -1):
-            chosen[i] = _substitute(part, fixed, {n: v[:k] for n, v in values.items()})
-            units = gsm7_units(_render(template, chosen, fixed, values))
+            chosen[i] = _substitute(part, fixed, {n: v[:k] for n, v in values.items()}, joins)
+            units = gsm7_units(_render(template, chosen, fixed, values, joins))
             if units is not None and units <= max_length:
                 break
             chosen[i] = None
-    return _render(template, chosen, fixed, values)
+    return _render(template, chosen, fixed, values, joins)
 
 
 def _as_tuple(value: str | Sequence[str]) -> tuple[str, ...]:
@@ -304,19 +364,25 @@ def _as_tuple(value: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(v for v in value if v)
 
 
-def _join(name: str, items: Sequence[str]) -> str:
+def _join(name: str, items: Sequence[str], joins: tuple[str, str] = _JOIN["en"]) -> str:
+    and_, or_ = joins
     if name == "contact":
-        return " or ".join(items)
+        return or_.join(items)
     if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+        return and_.join(items)
+    return ", ".join(items[:-1]) + and_ + items[-1]
 
 
-def _substitute(part: str, fixed: dict[str, str], values: dict[str, tuple[str, ...]]) -> str:
+def _substitute(
+    part: str,
+    fixed: dict[str, str],
+    values: dict[str, tuple[str, ...]],
+    joins: tuple[str, str] = _JOIN["en"],
+) -> str:
     def one(m: re.Match[str]) -> str:
         name = m.group(1)
         if name in values:
-            return _join(name, values[name])
+            return _join(name, values[name], joins)
         return fixed.get(name, "")
 
     return _FIELD.sub(one, part)
@@ -327,15 +393,16 @@ def _render(
     chosen: list[str | None],
     fixed: dict[str, str],
     values: dict[str, tuple[str, ...]],
+    joins: tuple[str, str] = _JOIN["en"],
 ) -> str:
     """The template with each optional part replaced by its chosen text (or nothing)."""
     pieces: list[str] = []
     pos = 0
     for i, m in enumerate(_PART.finditer(template)):
-        pieces.append(_substitute(template[pos : m.start()], fixed, values))
+        pieces.append(_substitute(template[pos : m.start()], fixed, values, joins))
         pieces.append(chosen[i] or "")
         pos = m.end()
-    pieces.append(_substitute(template[pos:], fixed, values))
+    pieces.append(_substitute(template[pos:], fixed, values, joins))
     text = ""
     for piece in pieces:  # "at 2:10 P.M." + ". Read it" gives one full stop, not two
         text += piece[1:] if piece[:1] == "." and text.endswith(".") else piece

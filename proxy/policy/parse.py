@@ -25,7 +25,9 @@ import regex
 from models import entities
 from models.allow import entry_problem as allow_entry_problem
 from proxy.policy.model import (
+    DEFAULT_TEMPLATES,
     GRANULARITIES,
+    NOTICE_LANGUAGES,
     Action,
     AllowList,
     AnalyticsSettings,
@@ -424,11 +426,19 @@ def _parse(doc: YamlDoc, text: str = "") -> Policy:
             if problem:
                 raise doc.error(f"allow.{kind}[{i}]", f"refused allow-list entry: {problem}")
 
-    portal = section(doc, "portal", PortalSettings, top.get("portal"))
-    try:
-        check_template(portal.template)
-    except ValueError as e:
-        raise doc.error("portal.template", str(e)) from None
+    raw_portal = top.get("portal")
+    if isinstance(raw_portal, dict) and raw_portal.get("templates") is not None:
+        _templates(doc, raw_portal["templates"])  # its own message, before the generic type check
+    portal = section(doc, "portal", PortalSettings, raw_portal)
+    portal = replace(portal, templates=_templates(doc, portal.templates))
+    for where, template in (
+        ("portal.template", portal.template),
+        *((f"portal.templates.{k}", v) for k, v in portal.templates.items()),
+    ):
+        try:
+            check_template(template)
+        except ValueError as e:
+            raise doc.error(where, str(e)) from None
     if portal.verification not in ("dob", "sms_code", "none"):
         raise doc.error("portal.verification", "must be 'dob', 'sms_code' or 'none'")
     if portal.verification == "none" and not portal.accept_no_verification:
@@ -486,6 +496,24 @@ def _parse(doc: YamlDoc, text: str = "") -> Policy:
         for sender in ov.senders:
             base._views[sender_key(sender)] = view
     return base
+
+
+def _templates(doc: YamlDoc, raw: Any) -> dict[str, str]:
+    """``portal.templates``: language code → template; unknown languages are refused."""
+    if not isinstance(raw, dict):
+        raise doc.error("portal.templates", "must map a language code (es) to a template")
+    out = dict(DEFAULT_TEMPLATES)
+    for lang, template in raw.items():
+        if lang not in NOTICE_LANGUAGES:
+            raise doc.error(
+                f"portal.templates.{lang}",
+                f"unknown language (known: {', '.join(NOTICE_LANGUAGES)}; English is"
+                " portal.template)",
+            )
+        if not isinstance(template, str):
+            raise doc.error(f"portal.templates.{lang}", "must be a string")
+        out[str(lang)] = template
+    return out
 
 
 def parse_policy(text: str, file: str = "<policy>") -> Policy:

@@ -16,7 +16,7 @@ from proxy.detection.service import TextDetector
 from proxy.policy.custom import PolicyDetector
 from proxy.policy.decide import Decision, decide
 from proxy.policy.model import Action, Policy
-from proxy.policy.notice import PREVIEW_LINK, NoticeTooLong, compose
+from proxy.policy.notice import PREVIEW_LINK, NoticeTooLong, compose, language_of
 
 MAX_TEXT = 5000
 
@@ -54,6 +54,8 @@ def report(
         "outgoing": out,
         "portal_link": link if d.action == Action.PORTAL else None,
         "max_length": policy.portal.max_length,
+        # the text's language (models.language): what a portal notice would be written in
+        "language": language_of(text),
     }
 
 

@@ -14,13 +14,18 @@ from aiohttp import web
 from models.findings import Finding
 from proxy.policy.decide import Decision
 from proxy.policy.model import Action, Policy
+from proxy.policy.notice import LANGUAGES
 from proxy.portal.delivery import PLACEHOLDER, capture
 from proxy.portal.routes import PORTAL
 from proxy.portal.service import Issued, PortalRefused
 from proxy.portal.verify import DOB_HEADER, normalize_dob
 from proxy.providers import Incoming, Parsed, Provider
 
-__all__ = ["DOB_HEADER", "PortalLinks", "issue_links"]
+__all__ = ["DOB_HEADER", "LANGUAGE_HEADER", "PortalLinks", "issue_links"]
+
+# The patient's language for the notice and portal pages (en | es), when the sender knows it;
+# without it each text's own language is used. Like every X-PHI-Proxy-* header, never forwarded.
+LANGUAGE_HEADER = "X-PHI-Proxy-Patient-Language"
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,10 @@ async def issue_links(
     dob = normalize_dob(raw_dob) if raw_dob else None
     if raw_dob and dob is None:
         raise PortalRefused(f"the {DOB_HEADER} header is not a valid date (use YYYY-MM-DD)")
+    raw_lang = incoming.headers.get(LANGUAGE_HEADER)
+    language = raw_lang.strip().lower() if raw_lang else None
+    if language is not None and language not in LANGUAGES:
+        raise PortalRefused(f"the {LANGUAGE_HEADER} header must be one of {', '.join(LANGUAGES)}")
     delivery = None
     if policy.portal.verification == "sms_code":
         # the adapter's own texts only: the perimeter's extra messages are never rewritten
@@ -64,6 +73,7 @@ async def issue_links(
             dob=dob,
             delivery=delivery,
             request_id=request_id,
+            language=language,
         )
     await portal.store(list(issued.values()), provider.name)
     return PortalLinks(

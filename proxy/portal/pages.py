@@ -20,7 +20,7 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from proxy.portal.strings import EN
+from proxy.portal.strings import EN, ES
 
 CSS = """
 *{box-sizing:border-box}
@@ -122,7 +122,8 @@ def tel_href(phone: str) -> str:
     return ("tel:+" if international else "tel:") + digits
 
 
-def _layout(c: Clinic, title: str, body: str) -> str:
+def _layout(c: Clinic, title: str, body: str, heading: str = "") -> str:
+    heading = heading or escape(title)
     org_line = f'<p class="org">{escape(c.name)}</p>' if c.name else ""
     return (
         f'<!doctype html>\n<html lang="{escape(c.t("lang"))}">\n<head>\n<meta charset="utf-8">\n'
@@ -130,7 +131,7 @@ def _layout(c: Clinic, title: str, body: str) -> str:
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="robots" content="noindex, nofollow">\n'
         f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f"<main>\n<header>{org_line}<h1>{escape(title)}</h1></header>\n{body}\n</main>\n"
+        f"<main>\n<header>{org_line}<h1>{heading}</h1></header>\n{body}\n</main>\n"
         "</body>\n</html>\n"
     )
 
@@ -226,6 +227,11 @@ def dob_form(
             f'aria-describedby="{described}"{invalid}></div>\n'
         )
 
+    boxes = {
+        "month": box("month", "bday-month", 10),
+        "day": box("day", "bday-day", 4),
+        "year": box("year", "bday-year", 4, "year"),
+    }
     body = (
         _p(c.t("dob.intro"))
         + (_once_warning(c) if view_once else "")
@@ -235,9 +241,7 @@ def dob_form(
         + f'<fieldset>\n<legend id="dob-legend">{escape(c.t("dob.legend"))}</legend>\n'
         + f'<p class="hint" id="dob-hint">{escape(c.t("dob.hint"))}</p>\n'
         + '<div class="dob">\n'
-        + box("month", "bday-month", 9)
-        + box("day", "bday-day", 4)
-        + box("year", "bday-year", 4, "year")
+        + "".join(boxes[name] for name in c.t("dob.order").split())
         + "</div>\n</fieldset>\n"
         + (_once_check(c, error == "once") if view_once else "")
         + f'<div><button type="submit">{escape(c.t("button.show"))}</button></div>\n</form>'
@@ -332,11 +336,34 @@ def message(text: str, c: Clinic, view_once: bool, sent_at: float, expires_at: f
     return _page(c, 200, "title.message", body)
 
 
+def _neutral(c: Clinic, status: int, title_key: str, paragraphs: list[tuple[str, str]]) -> Page:
+    """One page in English then Spanish, the Spanish marked ``lang="es"`` for screen readers:
+    the pages that must not tell links apart (nor their language) are the same for all.
+    ``paragraphs`` are (key, call key) pairs: with a phone number configured, the call key's
+    sentence and a tap-to-call link replace the key's sentence."""
+    en, es = (Clinic(c.name, c.phone, c.timezone, strings) for strings in (EN, ES))
+
+    def part(x: Clinic) -> str:
+        return "".join(
+            (_call(x, call) if call else "") or _p(x.t(key, org=x.who)) for key, call in paragraphs
+        )
+
+    title = f"{en.t(title_key)} / {es.t(title_key)}"
+    heading = f'{escape(en.t(title_key))} / <span lang="es">{escape(es.t(title_key))}</span>'
+    body = f'{part(en)}<div lang="es">\n{part(es)}</div>'
+    return Page(status, title, _layout(en, title, body, heading))
+
+
 def unavailable(c: Clinic) -> Page:
     """Unknown, expired and purged links: one page, byte for byte, whatever the cause (so the
-    clinic shown is the current policy's, never the link's)."""
-    contact = _call(c, "unavailable.call") or _p(c.t("unavailable.contact", org=c.who))
-    return _page(c, 404, "title.unavailable", _p(c.t("unavailable.body")) + contact)
+    clinic shown is the current policy's, never the link's, and it is bilingual whatever the
+    link's language)."""
+    return _neutral(
+        c,
+        404,
+        "title.unavailable",
+        [("unavailable.body", ""), ("unavailable.contact", "unavailable.call")],
+    )
 
 
 def locked(c: Clinic) -> Page:
@@ -350,12 +377,12 @@ def viewed(c: Clinic) -> Page:
 
 
 def rate_limited(c: Clinic) -> Page:
-    return _page(c, 429, "title.wait", _p(c.t("wait.body")))
+    return _neutral(c, 429, "title.wait", [("wait.body", "")])
 
 
 def bad_form(c: Clinic) -> Page:
-    return _page(c, 400, "title.retry", _p(c.t("retry.body")))
+    return _neutral(c, 400, "title.retry", [("retry.body", "")])
 
 
 def error(c: Clinic) -> Page:
-    return _page(c, 503, "title.later", _p(c.t("later.body")))
+    return _neutral(c, 503, "title.later", [("later.body", "")])

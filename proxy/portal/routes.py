@@ -25,6 +25,7 @@ from proxy.policy.notice import NoticeTooLong, fill
 from proxy.portal import pages, verify
 from proxy.portal.delivery import Delivery, deliver
 from proxy.portal.service import Portal, PortalUnavailable, View
+from proxy.portal.strings import EN, strings_for
 from proxy.portal.vault import Link
 from proxy.store.failure_counts import FailureCounts
 from proxy.store.interface import StoreUnavailable
@@ -171,10 +172,12 @@ def _counted(handler: Handler) -> Handler:
 
 def _clinic(request: web.Request, link: Link | None = None) -> pages.Clinic:
     """Who the pages name: the link's organization (as it was sent), else the current policy's;
-    the phone number and time zone are always the current policy's."""
+    the phone number and time zone are always the current policy's. The words are in the link's
+    language (the pages without a link are bilingual: :func:`pages.unavailable`)."""
     ps = request.app[appkeys.POLICY].current.portal
     name = link.organization if link is not None else ps.organization
-    return pages.Clinic(name=name, phone=ps.phone, timezone=ps.timezone)
+    strings = strings_for(link.language) if link is not None else EN
+    return pages.Clinic(name=name, phone=ps.phone, timezone=ps.timezone, strings=strings)
 
 
 def _render(request: web.Request, token: str, view: View) -> pages.Page:

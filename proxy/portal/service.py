@@ -110,8 +110,10 @@ class Portal:
         dob: str | None,
         delivery: Delivery | None,
         request_id: str,
+        language: str | None = None,
     ) -> Issued:
-        """Make the token and notice for one text; raises :class:`PortalRefused`."""
+        """Make the token and notice for one text, in ``language`` (default: the text's own);
+        raises :class:`PortalRefused`."""
         ps = policy.portal
         secret: dict[str, object] = {}
         if ps.verification == "dob":
@@ -131,14 +133,16 @@ class Portal:
             secret["delivery"] = delivery.as_dict()
         token = secrets.token_urlsafe(32)
         try:
+            lang = notice_.language_of(text, language)
             notice = notice_.compose(
                 policy,
                 text=text,
                 findings=findings,
                 acting=decision.findings,
                 link=self.link_url(token),
+                language=lang,
             )
-        except notice_.NoticeTooLong as e:
+        except (notice_.NoticeTooLong, ValueError) as e:
             raise PortalRefused(str(e)) from None
         hashed = verify.token_hash(token)
         now = self.clock()
@@ -158,6 +162,7 @@ class Portal:
             request_id=request_id,
             decision_id=decision.decision_id,
             policy_version=policy.version,
+            language=lang,
         )
         return Issued(token, verify.token_id(hashed), notice, link)
 
@@ -242,7 +247,10 @@ class Portal:
             await self._audit("portal.verify", state, link, client)
             return View(state, link)
         page = self._form_page(link, now)
-        if link.verification == "dob" and verify.normalize_dob(answer) is None:
+        if (
+            link.verification == "dob"
+            and verify.normalize_dob(answer, day_first=link.language == "es") is None
+        ):
             return View(page, link, error="format", attempts_left=link.attempts_left)
         if link.view_once and not acknowledged_once:
             return View(page, link, error="once", attempts_left=link.attempts_left)
@@ -285,7 +293,7 @@ class Portal:
             return True
         if link.verification == "dob":
             secret = await self.vault.read_secret(link)
-            given = verify.normalize_dob(answer) or "invalid"
+            given = verify.normalize_dob(answer, day_first=link.language == "es") or "invalid"
             return verify.same(given, str(secret.get("dob", "")))
         if link.code_hash is None or (link.code_expires_at or 0) <= now:
             verify.same(verify.code_hash(self.code_key, link.record_id, answer), "0" * 64)

@@ -1,7 +1,9 @@
-"""Every word the portal shows a patient, in one place (US English).
+"""Every word the portal shows a patient, in one place: US English (``EN``) and Spanish (``ES``).
 
 Pages (:mod:`proxy.portal.pages`) only arrange these strings; a translation is another mapping
-with the same keys. Values are plain text with ``{name}`` fields; the pages escape them.
+with the same keys (``STRINGS``, by ISO 639-1 code; a test holds the key sets equal). Spanish is
+written for patients (usted), in plain words. Values are plain text with ``{name}`` fields; the
+pages escape them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from types import MappingProxyType
 EN: Mapping[str, str] = MappingProxyType(
     {
         "lang": "en",
+        # the date-of-birth fields' order on the page (labelled, so either order is unambiguous)
+        "dob.order": "month day year",
         # titles
         "title.verify": "Confirm it's you",
         "title.code": "Enter your code",
@@ -91,3 +95,98 @@ EN: Mapping[str, str] = MappingProxyType(
         "fallback.org": "the organization that sent you the link",
     }
 )
+
+
+ES: Mapping[str, str] = MappingProxyType(
+    {
+        "lang": "es",
+        "dob.order": "day month year",
+        # titles
+        "title.verify": "Confirme que es usted",
+        "title.code": "Escriba su código",
+        "title.confirm": "Tiene un mensaje seguro",
+        "title.message": "Su mensaje seguro",
+        "title.unavailable": "Este enlace no está disponible",
+        "title.locked": "Este enlace está bloqueado",
+        "title.viewed": "Este mensaje ya se vio",
+        "title.wait": "Espere, por favor",
+        "title.retry": "Inténtelo de nuevo",
+        "title.later": "Inténtelo más tarde",
+        # verification by date of birth
+        "dob.intro": "Para proteger su información, confirme su fecha de nacimiento antes de que "
+        "le mostremos su mensaje.",
+        "dob.legend": "Fecha de nacimiento",
+        "dob.hint": "Día, mes y año, por ejemplo 2 7 1950 para el 2 de julio de 1950. Puede "
+        "escribir el año con dos cifras y el mes con su nombre.",
+        "dob.month": "Mes",
+        "dob.day": "Día",
+        "dob.year": "Año",
+        "dob.wrong": "Esa fecha de nacimiento no coincide con nuestros registros. {attempts}",
+        "dob.format": "No pudimos leer esa fecha. Escriba el día, el mes y el año con números, "
+        "por ejemplo 2 7 1950 para el 2 de julio de 1950. Esto no contó como un intento.",
+        "attempts.one": "Le queda 1 intento.",
+        "attempts.many": "Le quedan {n} intentos.",
+        "button.show": "Ver mi mensaje",
+        # view once
+        "once.warning": "Este mensaje solo se puede ver una vez.",
+        "once.detail": "Después de abrirlo y salir de la página, no se podrá abrir de nuevo. "
+        "Asegúrese de estar en un lugar privado y de tener tiempo para leerlo.",
+        "once.confirm": "Entiendo que solo puedo ver este mensaje una vez",
+        "once.missing": "Marque la casilla para confirmar que entiende que este mensaje solo se "
+        "puede ver una vez. Esto no contó como un intento.",
+        "once.after": "Este mensaje solo se puede ver una vez. No estará disponible después de "
+        "que salga de esta página.",
+        # verification by text message code
+        "code.intro": "Para proteger su información, enviaremos un código de 6 dígitos por "
+        "mensaje de texto al número al que se envió este mensaje.",
+        "code.failed": "No pudimos enviar un código en este momento. Inténtelo más tarde.",
+        "code.button": "Envíenme un código",
+        "code.sent": "Le enviamos un código de 6 dígitos por mensaje de texto. Vence en 10 "
+        "minutos.",
+        "code.label": "Código de 6 dígitos",
+        "code.hint": "El código del mensaje de texto que le acabamos de enviar",
+        "code.wrong": "Ese código no es correcto o ya venció. {attempts}",
+        "code.limit": "No se pueden enviar más códigos para este mensaje. Use el último que le "
+        "enviamos.",
+        "code.wait": "Acabamos de enviarle un código. Espere un momento antes de pedir otro.",
+        "code.resend": "Enviar un código nuevo",
+        # no verification
+        "confirm.intro": "Tiene un mensaje seguro.",
+        # the message
+        "message.label": "Su mensaje",
+        "message.from": "De",
+        "message.sent": "Enviado",
+        "message.expires": "Este enlace funciona hasta el {when}. Después, comuníquese con {org}.",
+        "message.not_saved": "Esta página no se guarda en su dispositivo. Ciérrela cuando termine.",
+        "call": "¿Preguntas? Llame a {org} al",
+        # when the message cannot be shown
+        "unavailable.body": "Este enlace venció o no es válido.",
+        "unavailable.contact": "Si esperaba un mensaje, comuníquese con {org}.",
+        "unavailable.call": "Si esperaba un mensaje, llame a {org} al",
+        "locked.body": "Para su protección, este enlace se bloqueó después de demasiados "
+        "intentos incorrectos.",
+        "locked.contact": "Comuníquese con {org} para recibir su mensaje.",
+        "viewed.body": "Para proteger su privacidad, este mensaje solo se podía ver una vez y ya "
+        "se abrió.",
+        "viewed.contact": "Si lo necesita de nuevo, comuníquese con {org}.",
+        "wait.body": "Hubo demasiados intentos. Espere unos minutos y vuelva a intentarlo.",
+        "retry.body": "Esta página venció antes de enviarse. Vuelva a abrir el enlace de su "
+        "mensaje de texto.",
+        "later.body": "Algo salió mal de nuestro lado. Inténtelo más tarde.",
+        # dates: "7 de diciembre de 2026" and "3:15 p. m."
+        "date": "{day} de {month} de {year}",
+        "datetime": "{date} a las {time} {zone}",
+        "months": "enero febrero marzo abril mayo junio julio agosto septiembre octubre "
+        "noviembre diciembre",
+        "am": "a. m.",
+        "pm": "p. m.",
+        "fallback.org": "la organización que le envió el enlace",
+    }
+)
+
+STRINGS: Mapping[str, Mapping[str, str]] = MappingProxyType({"en": EN, "es": ES})
+
+
+def strings_for(language: str) -> Mapping[str, str]:
+    """The strings for ``language`` (English when the language has no pages of its own)."""
+    return STRINGS.get(language, EN)

@@ -35,6 +35,7 @@ class NewLink:
     request_id: str
     decision_id: str
     policy_version: str
+    language: str = "en"  # the pages' language (the notice's)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Link:
     code_expires_at: float | None
     code_sends: int
     code_sent_at: float | None
+    language: str = "en"
 
     def state(self, now: float) -> str:
         """available | expired | locked | viewed (expired wins: it must look like not-found)."""
@@ -79,7 +81,8 @@ class Link:
 _COLUMNS = (
     "token_hash, record_id, key_id, recipient, organization, verification, view_once,"
     " max_attempts, failures, created_at, expires_at, locked_at, viewed_at, views,"
-    " body IS NOT NULL AS has_body, code_hash, code_expires_at, code_sends, code_sent_at"
+    " body IS NOT NULL AS has_body, code_hash, code_expires_at, code_sends, code_sent_at,"
+    " language"
 )
 
 
@@ -98,8 +101,8 @@ class Vault:
         await self.db.execute(
             "INSERT INTO portal_links (token_hash, record_id, key_id, body, secret, recipient,"
             " organization, verification, view_once, max_attempts, created_at, expires_at,"
-            " purge_after, request_id, decision_id, policy_version)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " purge_after, request_id, decision_id, policy_version, language)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             link.token_hash,
             link.record_id,
             key_id,
@@ -116,6 +119,7 @@ class Vault:
             link.request_id,
             link.decision_id,
             link.policy_version,
+            link.language,
         )
         return key_id
 
@@ -238,4 +242,5 @@ def _link(r: dict[str, Any]) -> Link:
         code_expires_at=r["code_expires_at"],
         code_sends=int(r["code_sends"]),
         code_sent_at=r["code_sent_at"],
+        language=str(r["language"] or "en"),
     )

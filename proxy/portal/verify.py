@@ -40,6 +40,32 @@ _MONTHS = {
     )
     for name in names
 }
+# Spanish month names and abbreviations (the Spanish pages); none collides with an English one
+_MONTHS.update(
+    {
+        name: i
+        for i, names in enumerate(
+            (
+                ("enero", "ene"),
+                ("febrero",),
+                ("marzo",),
+                ("abril", "abr"),
+                ("mayo",),
+                ("junio",),
+                ("julio",),
+                ("agosto", "ago"),
+                ("septiembre", "setiembre", "set"),
+                ("octubre",),
+                ("noviembre",),
+                ("diciembre", "dic"),
+            ),
+            start=1,
+        )
+        for name in names
+    }
+)
+# "14 de marzo de 1962", "14 de marzo del 62": the Spanish connectives are dropped before matching
+_DE = re.compile(r"\s+(?:de|del)\s+")
 _SEP = r"\s*[/.\-\s,]\s*"
 _ISO = re.compile(r"^(\d{4})" + _SEP + r"(\d{1,2})" + _SEP + r"(\d{1,2})$")
 _US = re.compile(r"^(\d{1,2})" + _SEP + r"(\d{1,2})" + _SEP + r"(\d{2}|\d{4})$")
@@ -96,18 +122,27 @@ def _checked(y: int, mo: int, d: int, today: date | None) -> str | None:
     return day.isoformat()
 
 
-def normalize_dob(value: str, today: date | None = None) -> str | None:
+def normalize_dob(value: str, today: date | None = None, *, day_first: bool = False) -> str | None:
     """``YYYY-MM-DD`` from the forms people type: ISO, ``MM/DD/YYYY`` or ``M/D/YY`` (also with
     ``-``, ``.``, spaces around the separators), ``MMDDYYYY``, ``July 2, 1950``, ``2 July 1950``.
-    None when it is not a date of birth (unparseable, impossible, or in the future)."""
+    None when it is not a date of birth (unparseable, impossible, or in the future).
+
+    ``day_first`` (the Spanish pages): all-digit forms are ``DD/MM/YYYY`` and ``DDMMYYYY``
+    instead — one order per language, never both, so an answer is one guess — and Spanish
+    spelled dates ("14 de marzo de 1962") are read."""
     v = " ".join(value.strip().lower().split())
+    if day_first:
+        v = _DE.sub(" ", v)
     m = _ISO.match(v)
     if m:
         y, mo, d = (int(g) for g in m.groups())
         return _checked(y, mo, d, today)
     m = _US.match(v) or _COMPACT.match(v)
     if m:
-        return dob_from_parts(m.group(1), m.group(2), m.group(3), today)
+        first, second, year = m.group(1), m.group(2), m.group(3)
+        if day_first:
+            first, second = second, first
+        return dob_from_parts(first, second, year, today)
     m = _NAMED.match(v)
     if m:
         return dob_from_parts(m.group(1), m.group(2), m.group(3), today)

@@ -305,6 +305,11 @@ MIGRATIONS: list[Migration] = [
         UPDATE analytics_messages SET recipient = NULL WHERE recipient IS NOT NULL
         """,
     ),
+    # proxy.portal: the language the link's pages are shown in (links made before: English)
+    Migration(
+        "0015_portal_link_language",
+        "ALTER TABLE portal_links ADD COLUMN language TEXT NOT NULL DEFAULT 'en'",
+    ),
 ]
 
 

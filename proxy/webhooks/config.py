@@ -57,6 +57,50 @@ DEFAULT_OPT_OUT = ("STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OP
 DEFAULT_OPT_OUT_GLOBAL = ("STOPALL",)
 DEFAULT_OPT_IN = ("START", "UNSTOP", "YES")
 DEFAULT_HELP = ("HELP", "INFO")
+# Spanish (webhooks.keywords.es): the words US carriers' and CTIA's Spanish programmes use and
+# Spanish speakers write to stop (FCC 2024 revocation order: any reasonable means, in any
+# language). "SI" is not an opt-in: it answers "Responda SI para confirmar" (consent is never
+# inferred); "PARA" alone is an opt-out, "para" in a sentence is not (whole-message rule).
+DEFAULT_ES_OPT_OUT = (
+    "ALTO",
+    "PARAR",
+    "PARE",
+    "PARA",
+    "DETENER",
+    "CANCELAR",
+    "BAJA",
+    "DARME DE BAJA",
+    "DAR DE BAJA",
+    "NO MAS",
+    "NO MAS MENSAJES",
+    "NO MANDAR",
+    "SALIR",
+    "BASTA",
+    "ELIMINAR",
+    "TERMINAR",
+    "FIN",
+)
+DEFAULT_ES_OPT_OUT_GLOBAL = ("ALTO TODO", "PARAR TODO", "CANCELAR TODO")
+DEFAULT_ES_OPT_IN = ("INICIAR", "COMENZAR", "REANUDAR", "ALTA", "EMPEZAR", "ACTIVAR")
+DEFAULT_ES_HELP = ("AYUDA", "INFORMACION")
+
+
+@dataclass(frozen=True)
+class LanguageKeywords:
+    """One more language's keywords (``webhooks.keywords.<lang>``); a match is answered in
+    that language (the forwarded webhook says which, see proxy/webhooks/README.md)."""
+
+    opt_out: tuple[str, ...] = ()
+    opt_out_global: tuple[str, ...] = ()
+    opt_in: tuple[str, ...] = ()
+    help: tuple[str, ...] = ()
+
+
+SPANISH = LanguageKeywords(
+    DEFAULT_ES_OPT_OUT, DEFAULT_ES_OPT_OUT_GLOBAL, DEFAULT_ES_OPT_IN, DEFAULT_ES_HELP
+)
+#: languages with keyword lists besides English, by ISO 639-1 code
+KEYWORD_LANGUAGES = ("es",)
 
 
 @dataclass(frozen=True)
@@ -68,6 +112,8 @@ class KeywordSettings:
     #: FCC 2025: also treat a short message that clearly asks to stop as an opt-out
     reasonable_opt_out: bool = True
     reasonable_max_words: int = 10
+    #: other languages' keyword lists (English is the four lists above)
+    languages: dict[str, LanguageKeywords] = field(default_factory=lambda: {"es": SPANISH})
 
 
 @dataclass(frozen=True)
@@ -160,6 +206,7 @@ def _keywords(doc: YamlDoc, raw: Any) -> KeywordSettings:
         "help",
         "reasonable_opt_out",
         "reasonable_max_words",
+        *KEYWORD_LANGUAGES,
     }
     body = check_keys(doc, "webhooks.keywords", raw, fields)
     d = KeywordSettings()
@@ -173,7 +220,27 @@ def _keywords(doc: YamlDoc, raw: Any) -> KeywordSettings:
     max_words = body.get("reasonable_max_words", d.reasonable_max_words)
     if isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1:
         raise doc.error("webhooks.keywords.reasonable_max_words", "must be a positive integer")
-    out = KeywordSettings(reasonable_opt_out=reasonable, reasonable_max_words=max_words, **lists)
+    languages = dict(d.languages)
+    for code in KEYWORD_LANGUAGES:
+        if code not in body:
+            continue
+        where = f"webhooks.keywords.{code}"
+        lang_body = check_keys(
+            doc, where, body[code], {"opt_out", "opt_out_global", "opt_in", "help"}
+        )
+        base = languages.get(code, LanguageKeywords())
+        languages[code] = LanguageKeywords(
+            **{
+                k: _words(doc, f"{where}.{k}", lang_body[k]) if k in lang_body else getattr(base, k)
+                for k in ("opt_out", "opt_out_global", "opt_in", "help")
+            }
+        )
+    out = KeywordSettings(
+        reasonable_opt_out=reasonable,
+        reasonable_max_words=max_words,
+        languages=languages,
+        **lists,
+    )
     try:
         Classifier(out)
     except KeywordConflict as e:

@@ -131,6 +131,7 @@ async def _handle(
     app = request.app
     scheme = SCHEMES[hook.settings.scheme]
     # 3. keywords: durable before forwarding
+    found: Classification | None = None
     if message is not None:
         found = runtime.classifier.classify(message.text)
         if found is not None:
@@ -151,6 +152,7 @@ async def _handle(
             hook.secret,
             hook.settings.forward[kind],
             runtime.settings.forward_timeout_seconds,
+            (found.intent.value, found.language) if found is not None else None,
         )
     except UpstreamError as e:
         log.warning("webhook %s: %s/%s forward failed: %s", request_id, name, kind, e)
@@ -212,6 +214,7 @@ async def _record(
                 "scope": scope,
                 "rule": found.rule,
                 "keyword": found.keyword,
+                "language": found.language,
                 **details_extra,
             },
         )

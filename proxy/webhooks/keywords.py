@@ -15,6 +15,14 @@ Rule implemented (documented in README.md beside this file):
    text/message/contact me", "no more texts/messages", "leave me alone". "don't stop …" is not.
    Opt-in and help are exact keywords only: consent is never inferred.
 
+3. **Spanish** (``webhooks.keywords.es``, on by default): ALTO, PARAR, PARE, PARA, DETENER,
+   CANCELAR, BAJA, "no más mensajes" … opt out; "alto todo" everywhere; INICIAR / COMENZAR /
+   REANUDAR / ALTA opt back in; AYUDA / INFORMACIÓN ask for help; and the reasonable rule in
+   Spanish ("ya no me manden mensajes", "quiero darme de baja", "dejen de escribirme",
+   "no me envíen más textos", "bórrenme de la lista"); "no pare …", "no cancelar …" are not.
+   Accents are ignored ("más" = "mas"). A classification says its language, so the reply can
+   be written in it.
+
 Long messages are never classified by the reasonable rule, so "I can't stop coughing, should I
 come in?" stays a normal message (it is forwarded to the customer all the same).
 """
@@ -45,6 +53,7 @@ class Classification:
     intent: Intent
     rule: MatchRule
     keyword: str  # the configured keyword matched ("" for the reasonable rule)
+    language: str = "en"  # the language of the keyword or phrase: reply in it
 
 
 class KeywordConflict(ValueError):
@@ -56,8 +65,10 @@ _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 
 
 def normalise(text: str) -> str:
-    """Case, punctuation and surrounding whitespace removed: words separated by one space."""
+    """Case, accents, punctuation and surrounding whitespace removed: words separated by one
+    space ("¡No más mensajes!" → "no mas mensajes")."""
     t = _APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).casefold())
+    t = "".join(c for c in unicodedata.normalize("NFD", t) if not unicodedata.combining(c))
     return " ".join(w for w in _SEPARATORS.split(t) if w)
 
 
@@ -82,6 +93,35 @@ _REASONABLE = [
     )
 ]
 _NEGATED = re.compile(r"\b(?:dont|do not|never)\s+(?:stop|unsubscribe|cancel|opt out)\b")
+_COURTESY_ES = frozenset(
+    {"por", "favor", "porfa", "xfa", "plis", "gracias", "ya", "ahora", "todo", "me", "yo"}
+    | {"ok", "okay", "si", "senor", "senora", "de", "inmediato", "mensajes"}
+)
+_VERB_SEND = (
+    r"(?:manden|mande|mandar|envien|envie|enviar|escriban|escriba|escribir|textee|texteen|"
+    r"contacten|contacte|llamen|llame)"
+)
+_MESSAGES = r"(?:mensajes|mensajitos|textos|sms|msjs|mjs|msj|notificaciones|recordatorios)"
+_REASONABLE_ES = [
+    re.compile(p)
+    for p in (
+        r"\b(?:ya\s+)?no\s+(?:me\s+)?(?:" + _VERB_SEND[3:-1] + r")\w*\s+(?:mas\s+)?"
+        r"(?:" + _MESSAGES[3:-1] + r"|nada)\b",
+        r"\bno\s+(?:me\s+)?(?:" + _VERB_SEND[3:-1] + r")(?:me|nos)?\s+mas\b",
+        r"\b(?:ya\s+)?no\s+(?:quiero|deseo|queremos)\s+(?:recibir\s+)?(?:mas\s+)?"
+        + _MESSAGES
+        + r"\b",
+        r"\bno\s+mas\s+" + _MESSAGES + r"\b",
+        r"\bdejen?\s+de\s+(?:" + _VERB_SEND[3:-1] + r")\w*\b",
+        r"\b(?:darme|dar|denme|deme|doy|dame)\s+de\s+baja\b",
+        r"\b(?:borren|borrenme|quitenme|quiteme|saquenme|sacarme|quitarme|eliminen|"
+        r"eliminenme)\b.*\blista\b",
+        r"\b(?:borrenme|quitenme|saquenme|eliminenme)\b",
+        r"\bcancelar\s+(?:los\s+)?(?:mensajes|textos|suscripcion|notificaciones)\b",
+        r"\bdejenme\s+en\s+paz\b",
+    )
+]
+_NEGATED_ES = re.compile(r"\bno\s+(?:pare|paren|parar|cancele|cancelen|cancelar|detener|alto)\b")
 
 
 class Classifier:
@@ -89,26 +129,39 @@ class Classifier:
 
     def __init__(self, settings: KeywordSettings) -> None:
         self.settings = settings
-        self._exact: dict[str, tuple[Intent, str]] = {}
-        for intent, words in (
-            (Intent.OPT_OUT_GLOBAL, settings.opt_out_global),
-            (Intent.OPT_OUT, settings.opt_out),
-            (Intent.OPT_IN, settings.opt_in),
-            (Intent.HELP, settings.help),
-        ):
-            for w in words:
-                key = compact(w)
-                if not key:
-                    raise KeywordConflict(f"keyword {w!r} is empty after normalisation")
-                seen = self._exact.get(key)
-                if seen is not None and seen[0] != intent:
-                    raise KeywordConflict(
-                        f"keyword {w!r} is both {seen[0].value} and {intent.value}"
-                    )
-                self._exact[key] = (intent, w.upper())
-        # "stop all" is STOPALL; "stop please" is STOP
-        self._out_words = {compact(w) for w in settings.opt_out if " " not in normalise(w)}
-        self._global_words = {compact(w) for w in settings.opt_out_global}
+        self._exact: dict[str, tuple[Intent, str, str]] = {}
+        english = (settings.opt_out, settings.opt_out_global, settings.opt_in, settings.help)
+        others = [
+            (code, (k.opt_out, k.opt_out_global, k.opt_in, k.help))
+            for code, k in settings.languages.items()
+        ]
+        self._out_words: dict[str, str] = {}  # one-word opt-out keyword → its language
+        self._global_words: dict[str, str] = {}
+        for language, (opt_out, opt_out_global, opt_in, help_) in (("en", english), *others):
+            for intent, words in (
+                (Intent.OPT_OUT_GLOBAL, opt_out_global),
+                (Intent.OPT_OUT, opt_out),
+                (Intent.OPT_IN, opt_in),
+                (Intent.HELP, help_),
+            ):
+                for w in words:
+                    key = compact(w)
+                    if not key:
+                        raise KeywordConflict(f"keyword {w!r} is empty after normalisation")
+                    seen = self._exact.get(key)
+                    if seen is not None and seen[0] != intent:
+                        raise KeywordConflict(
+                            f"keyword {w!r} is both {seen[0].value} and {intent.value}"
+                        )
+                    if seen is None:
+                        self._exact[key] = (intent, w.upper(), language)
+            # "stop all" is STOPALL; "stop please" is STOP
+            for w in opt_out:
+                if " " not in normalise(w):
+                    self._out_words.setdefault(compact(w), language)
+            for w in opt_out_global:
+                self._global_words.setdefault(compact(w), language)
+        self._spanish = "es" in settings.languages
 
     def classify(self, text: str) -> Classification | None:
         norm = normalise(text)
@@ -116,18 +169,25 @@ class Classifier:
             return None
         hit = self._exact.get(norm.replace(" ", ""))
         if hit is not None:
-            return Classification(hit[0], "keyword", hit[1])
+            return Classification(hit[0], "keyword", hit[1], hit[2])
         if not self.settings.reasonable_opt_out:
             return None
         words = norm.split(" ")
-        if len(words) > self.settings.reasonable_max_words or _NEGATED.search(norm):
+        if len(words) > self.settings.reasonable_max_words:
             return None
-        # keywords plus courtesy words only: "stop please", "STOP STOP", "stopall thanks"
-        keywords = [w for w in words if w not in _COURTESY]
-        if keywords and all(w in self._out_words | self._global_words for w in keywords):
+        if _NEGATED.search(norm) or (self._spanish and _NEGATED_ES.search(norm)):
+            return None
+        # keywords plus courtesy words only: "stop please", "STOP STOP", "stopall thanks",
+        # "ALTO por favor", "baja gracias"
+        courtesy = _COURTESY | (_COURTESY_ES if self._spanish else frozenset())
+        keywords = [w for w in words if w not in courtesy]
+        known = self._out_words | self._global_words
+        if keywords and all(w in known for w in keywords):
             glob = any(w in self._global_words for w in keywords)
             intent = Intent.OPT_OUT_GLOBAL if glob else Intent.OPT_OUT
-            return Classification(intent, "reasonable", "")
+            return Classification(intent, "reasonable", "", known[keywords[0]])
         if any(p.search(norm) for p in _REASONABLE):
             return Classification(Intent.OPT_OUT, "reasonable", "")
+        if self._spanish and any(p.search(norm) for p in _REASONABLE_ES):
+            return Classification(Intent.OPT_OUT, "reasonable", "", "es")
         return None

@@ -291,3 +291,22 @@ async def test_sighup_reloads_the_policy_file(admin_env: AdminEnv, policy_file: 
         loop.remove_signal_handler(signal.SIGHUP)
     status, hist = await api(admin_env, "GET", "/admin/api/policy/versions", "auditor")
     assert hist["versions"][0]["event"] == "reload" and hist["versions"][0]["actor"] == "sighup"
+
+
+async def test_test_bench_shows_the_language_and_the_spanish_notice(admin_env: AdminEnv) -> None:
+    text = "Sra. García, su biopsia muestra cáncer. Su cita es el martes a las 3:15 p. m."
+    status, r = await api(
+        admin_env, "POST", "/admin/api/policy/test", "privacy_officer", json={"text": text}
+    )
+    assert status == 200 and r["action"] == "portal" and r["language"] == "es"
+    assert r["outgoing"].startswith("Lakeview Health: tiene un mensaje seguro nuevo")
+    assert "cáncer" not in r["outgoing"] and "García" not in r["outgoing"]
+    status, r = await api(
+        admin_env,
+        "POST",
+        "/admin/api/policy/test",
+        "privacy_officer",
+        json={"text": "Your biopsy shows cancer."},
+    )
+    assert status == 200 and r["language"] == "en"
+    assert r["outgoing"].startswith("Lakeview Health: you have a new secure message")

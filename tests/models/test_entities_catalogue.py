@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from models import entities
-from models.recognizers import MODULES
+from models.recognizers import LANGUAGE_PACKS, MODULES
 
 
 def test_every_catalogued_type_is_declared_by_exactly_one_recognizer_module():
@@ -22,6 +22,17 @@ def test_each_module_reports_only_what_it_declares_and_declares_only_what_it_rep
         declared = {t.name for t in module.ENTITIES}
         reported = {e for r in module.recognizers() for e in r.supported_entities}
         assert reported == declared, module.__name__
+
+
+def test_language_packs_report_only_types_a_family_declares():
+    """The Spanish recognizers add no type: PERSON in Spanish is PERSON, under the same rule."""
+    declared = {t.name for module in MODULES for t in module.ENTITIES}
+    for pack in LANGUAGE_PACKS:
+        recognizers = pack.recognizers()
+        assert recognizers
+        for r in recognizers:
+            assert set(r.supported_entities) <= declared, (pack.__name__, r.name)
+            assert getattr(r, "languages", None) == frozenset({"es"}), r.name
 
 
 def test_catalogue_rows_are_consistent():

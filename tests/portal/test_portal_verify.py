@@ -68,3 +68,14 @@ def test_token_hash_and_id() -> None:
     h = token_hash("abc")
     assert h == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     assert token_id(h) == "pt_ba7816bf8f01"
+
+
+def test_spanish_pages_read_day_first_and_spanish_month_names() -> None:
+    today = date(2026, 12, 7)
+    for given in ("14/03/1962", "14-3-62", "14031962", "14 de marzo de 1962", "14 marzo 1962"):
+        assert normalize_dob(given, today, day_first=True) == "1962-03-14", given
+    assert normalize_dob("03/14/1962", today, day_first=True) is None  # one order per language
+    assert normalize_dob("1962-03-14", today, day_first=True) == "1962-03-14"
+    assert dob_from_parts("Setiembre", "3", "60", today) == "1960-09-03"
+    assert dob_from_parts("dic", "31", "1949", today) == "1949-12-31"
+    assert dob_from_parts("marzzo", "14", "1962", today) is None

