@@ -67,9 +67,8 @@ def test_serve_with_a_bad_policy_exits_and_never_listens(tmp_path: Path, case: s
         f"policy: {policy}\n"
     )
     port = _free_port()
-    config.write_text(  # a valid public URL (serve requires one outside --sandbox): only the policy is bad
-        config.read_text() + f"server:\n  public_base_url: http://127.0.0.1:{port}\n"
-    )
+    # a valid public URL (serve requires one outside --sandbox): only the policy is bad
+    config.write_text(config.read_text() + f"server:\n  public_base_url: http://127.0.0.1:{port}\n")
     proc = subprocess.run(
         [sys.executable, "-m", "proxy", "serve", "--config", str(config), "--port", str(port)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,

@@ -68,7 +68,12 @@ async def test_sms_code_goes_back_through_telnyx(
     start_proxy: Any, upstream: RecordingUpstream
 ) -> None:
     proxy = await start_proxy(portal_policy(verification="sms_code"))
-    doc = {"to": "+15550100001", "from": "+15550109999", "text": CLINICAL, "messaging_profile_id": "profile-1"}
+    doc = {
+        "to": "+15550100001",
+        "from": "+15550109999",
+        "text": CLINICAL,
+        "messaging_profile_id": "profile-1",
+    }
     assert await post_json(proxy.url("/v2/messages"), doc) < 300
     m = LINK.search(notice_in(upstream, "text"))
     assert m
