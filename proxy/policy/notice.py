@@ -7,9 +7,9 @@ original that the policy lets stay — never anything else:
 * ``{provider}``: the titled provider name(s) ("Dr. Nguyen"), PROVIDER_NAME findings — only a
   finding that is exactly a title (or a credential used as one: "NP Frost") and one to three name
   words ("Dr. Ana Ruiz") or one to three name words and a credential ("Zimmer, RN"), or the same
-  typed in one case throughout with at most two name words ("dr. okoye", "FROST, RN"); anything
-  else in the span (a department glued on:
-  "Dr. Maria Lopez-Oncology", a hyphen, a digit, a lower-case word) drops the value from the
+  typed in one case throughout ("dr. okoye", "FROST, RN"); anything else in the span (a
+  department glued on: "Dr. Maria Lopez-Oncology", a hyphen, a digit, a lower-case word after a
+  capitalised one, an invisible or look-alike character) drops the value from the
   notice (issue #18). Not one written with a role or credential that names a kind of care
   ("therapist Lee", "Lee, CNM");
 * ``{appointment}``: every distinct appointment date/time phrase, in order of appearance (with
@@ -85,13 +85,15 @@ _TITLE = (
 )
 _CREDENTIAL = r"(?:MD|M\.D\.|DO|D\.O\.|RN|NP|PA|PA-C|APRN|FNP|LPN|LVN|MBBS)"
 # A credential also stands as a title before the name ("NP Frost", "RN Yara", "PA-C Moody").
-_TITLED_NAME = re.compile(rf"(?:{_TITLE}|{_CREDENTIAL}) {_NAME}|{_NAME},? {_CREDENTIAL}")
+# (a sentence's full stop after a credential may end the span: "Oscar Sharp, MD.")
+_TITLED_NAME = re.compile(rf"(?:{_TITLE}|{_CREDENTIAL}) {_NAME}|{_NAME},? {_CREDENTIAL}\.?")
 # The same shapes typed in one case throughout ("dr. okoye", "DR. ADAEZE FROST", "frost, rn"),
-# with at most two name words: a lower-case word after a capitalised name ("Dr. lopez") is not.
-_NAME_WORD_ANY_CASE = r"(?:(?:mc|mac|o')?[a-z]{2,25}|[a-z]\.)"
-_NAME_ANY_CASE = _NAME_WORD_ANY_CASE + r"(?: " + _NAME_WORD_ANY_CASE + r")?"
+# with the same one to three name words: a lower-case word after a capitalised name ("Dr. lopez")
+# is not one case, so it is still dropped.
+_NAME_WORD_ANY_CASE = r"(?:(?:mc|mac|o')?[a-z]{2,25}|[a-z]\.?)"  # "dr p" too
+_NAME_ANY_CASE = _NAME_WORD_ANY_CASE + r"(?: " + _NAME_WORD_ANY_CASE + r"){0,2}"
 _TITLED_NAME_ONE_CASE = re.compile(
-    rf"(?:{_TITLE}|{_CREDENTIAL}) {_NAME_ANY_CASE}|{_NAME_ANY_CASE},? {_CREDENTIAL}", re.I
+    rf"(?:{_TITLE}|{_CREDENTIAL}) {_NAME_ANY_CASE}|{_NAME_ANY_CASE},? {_CREDENTIAL}\.?", re.I
 )
 _SCHEME = re.compile(r"(?:https?://)?(?:www\.)?", re.I)
 _PLAIN_PATH = re.compile(r"(?:/[A-Za-z_\-]*)*")  # no digits, query or fragment: no identifiers

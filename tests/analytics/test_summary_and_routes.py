@@ -19,8 +19,11 @@ from proxy.audit.log import AuditEvent, AuditLog
 from proxy.store import open_database
 from tests.analytics.rows import put, row
 
-NOW = datetime.now(UTC)
-TODAY = NOW.date()
+
+def days_so_far(since: datetime) -> dict[str, str]:
+    """since..today as query parameters: robust when a test runs across midnight UTC (the
+    rows were written "yesterday" by the time the request is made)."""
+    return {"since": since.date().isoformat(), "until": datetime.now(UTC).date().isoformat()}
 
 
 @pytest.fixture
@@ -32,6 +35,8 @@ async def db(db_url):
 
 
 async def test_console_summary(db):
+    NOW = datetime.now(UTC)  # per test, not at import: the suite may cross midnight UTC
+    TODAY = NOW.date()
     await put(
         db,
         row(NOW, "redact", entity_counts=json.dumps({"PERSON": 2, "PHONE_NUMBER": 1})),
@@ -48,7 +53,7 @@ async def test_console_summary(db):
     audit = AuditLog(db)
     for kind in ("optout", "optout", "optout.keyword", "portal.view", "send"):
         await audit.append(AuditEvent(kind=kind, outcome="ok"))
-    s = await console_summary(db, TODAY, TODAY)
+    s = await console_summary(db, TODAY, datetime.now(UTC).date())  # the audit events' day too
     assert s["texts_per_day"] == {TODAY.isoformat(): {"block": 1, "redact": 2}}
     assert s["texts"] == 3
     assert s["top_entity_types"][:2] == [
@@ -90,24 +95,28 @@ async def get(server, path: str, key: str | None, **params: str) -> tuple[int, b
 
 async def test_exports_are_for_analysts(api):
     server, keys = api
-    await put(server.app[appkeys.STORE], row(NOW), row(NOW, "allow"))
+    now = datetime.now(UTC)
+    await put(server.app[appkeys.STORE], row(now), row(now, "allow"))
+    days = days_so_far(now)
     path = "/admin/api/exports"
     assert (await get(server, path, None))[0] == 401
     for role in ("operator", "auditor", "privacy_officer"):
-        assert (await get(server, path, keys[role]))[0] == 403, role
-    status, body, ctype = await get(server, path, keys["analyst"], format="parquet")
+        assert (await get(server, path, keys[role], **days))[0] == 403, role
+    status, body, ctype = await get(server, path, keys["analyst"], format="parquet", **days)
     assert status == 200 and ctype == "application/vnd.apache.parquet"
     table = pq.read_table(io.BytesIO(body))
     assert table.num_rows == 2 and "decision_id" not in table.column_names
-    assert (await get(server, path, keys["admin"], format="csv"))[0] == 200
+    assert (await get(server, path, keys["admin"], format="csv", **days))[0] == 200
 
 
 async def test_the_summary_is_for_metrics_readers(api):
     server, keys = api
-    await put(server.app[appkeys.STORE], row(NOW), row(NOW, "allow"))
+    now = datetime.now(UTC)
+    await put(server.app[appkeys.STORE], row(now), row(now, "allow"))
+    days = days_so_far(now)
     path = "/admin/api/analytics/summary"
     for role in ("auditor", "privacy_officer", "operator", "admin"):
-        status, body, _ = await get(server, path, keys[role])
+        status, body, _ = await get(server, path, keys[role], **days)
         assert status == 200 and json.loads(body)["texts"] == 2, role
     assert (await get(server, path, keys["analyst"]))[0] == 403  # analysts: exports only
     assert (await get(server, path, None))[0] == 401

@@ -133,10 +133,10 @@ def test_long_digit_runs_are_read_in_linear_time(detector, text):
     used the proxy's whole 5 s deadline (the glued-name hint tried every digit as a start and
     scanned to the end from each); now each is a few hundred milliseconds at most."""
     from models.normalize import normalize
-    from models.recognizers.names import _GLUED_HINT
+    from models.recognizers.names.cues import GLUED_HINT
 
     # the pattern itself: the regex engine gives up (TimeoutError) past 1 s
-    _GLUED_HINT.search(normalize(text).text, timeout=1.0)
+    GLUED_HINT.search(normalize(text).text, timeout=1.0)
     done = threading.Event()
     threading.Thread(target=lambda: (detector.detect([text]), done.set()), daemon=True).start()
     assert done.wait(5.0), "a 20,000-character digit run used the whole detection deadline"

@@ -274,6 +274,9 @@ def test_shipped_policy_notice_carries_administrative_detail_only() -> None:
         "Maria Lopez",  # no title at all
         "Dr.  Lopez",  # anything but single spaces
         "Dr. Lopez\nOncology",
+        "DominIc YAMAguchI, np",  # mixed case inside a word
+        "PA Y\u200bosh\u200bida",  # zero-width characters
+        "Dr. Zi\u0435linski",  # a Cyrillic look-alike letter
     ],
 )
 def test_provider_placeholder_carries_only_a_validated_titled_name(span) -> None:
@@ -286,7 +289,21 @@ def test_provider_placeholder_carries_only_a_validated_titled_name(span) -> None
 
 @pytest.mark.parametrize(
     "span",
-    ["Dr. Ames", "Dr Ana Ruiz", "Doctor Ana Maria Ruiz", "Nurse McKay", "Ruiz, RN", "Ana Ruiz MD"],
+    [
+        "Dr. Ames",
+        "Dr Ana Ruiz",
+        "Doctor Ana Maria Ruiz",
+        "Nurse McKay",
+        "Ruiz, RN",
+        "Ana Ruiz MD",
+        "NP Frost",  # a credential used as the title
+        "PA-C Moody",
+        "Dra. Villanueva",
+        "Oscar Sharp, MD.",  # the sentence's full stop inside the span
+        "dr. okoye",  # one case throughout
+        "DR. ADAEZE FROST",
+        "frost, rn",
+    ],
 )
 def test_titled_names_are_kept(span) -> None:
     text = f"A message from {span} is waiting"

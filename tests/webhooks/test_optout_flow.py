@@ -12,6 +12,8 @@ from twilio.base.exceptions import TwilioRestException
 from proxy import appkeys
 from proxy.audit.log import verify
 from proxy.optout.registry import recipient_key
+from proxy.outbound.handler import AUDIT_RESULT_TASK
+from proxy.tasks import drain
 from tests.webhooks.conftest import (
     CLINIC,
     CLINIC_2,
@@ -225,7 +227,9 @@ async def test_no_phone_numbers_in_store_or_logs(stack, upstream, customer, capl
         assert text not in data
     for row in s.optouts():
         assert row[0].startswith("r_") and (row[1] == "*" or row[1][:2] in ("r_", "s_"))
-    # the opt-out events are part of the one tamper-evident audit chain
+    # the opt-out events are part of the one tamper-evident audit chain (the send's result is
+    # appended just after its answer: wait for it, or the two reads below may differ)
+    await drain(AUDIT_RESULT_TASK)
     report = await verify(s.proxy.app[appkeys.STORE])
     assert report.ok and report.records == len(s.audit_kinds())
 
