@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from playwright.async_api import Browser
-from tests.fakes import RecordingUpstream
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
@@ -21,6 +20,7 @@ from proxy.portal import pages
 from proxy.yamlfile import ConfigError
 from tests.portal.conftest import ACCOUNT, DOB, LINK, DobHttpClient
 from tests.portal.test_portal_browser import browser, forwarded_body, new_page, shot  # noqa: F401
+from tests.support.fakes import RecordingUpstream
 
 CLINICAL_ES = (
     "Sra. García, su biopsia muestra cáncer. La Dra. Beltrán le llamará el martes 5 de mayo "
@@ -238,7 +238,7 @@ def test_accents_gsm7_lacks_are_dropped_from_values_not_the_value() -> None:
         ('{es: "{org}: [{link}]"}', "outside optional"),
         ('{es: "{org}: {nombre} {link}"}', "unknown placeholder"),
         ('{es: "{org}: [sin cerrar {link}"}', "unbalanced"),
-        ("es", "must map a language code"),
+        ("es", "portal.templates: must be dict"),
     ],
 )
 def test_spanish_templates_are_validated_like_the_english_one(templates: str, message: str) -> None:

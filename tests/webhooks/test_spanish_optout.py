@@ -11,11 +11,16 @@ from urllib.parse import urlencode
 
 import pytest
 from plivo.utils.signature_v3 import construct_post_url, get_signature_v3
-from tests.webhooks.keys import messagebird_token, sns_envelope, telnyx_headers, vonage_token
 from twilio.base.exceptions import TwilioRestException
 
 from proxy.webhooks.config import KeywordSettings, LanguageKeywords
 from proxy.webhooks.keywords import Classifier, Intent
+from tests.support.webhook_signing import (
+    messagebird_token,
+    sns_envelope,
+    telnyx_headers,
+    vonage_token,
+)
 from tests.webhooks.conftest import (
     CLINIC,
     MESSAGEBIRD_KEY,
