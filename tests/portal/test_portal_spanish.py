@@ -259,7 +259,7 @@ def test_accents_gsm7_lacks_are_dropped_from_values_not_the_value() -> None:
         ('{es: "{org}: [{link}]"}', "outside optional"),
         ('{es: "{org}: {nombre} {link}"}', "unknown placeholder"),
         ('{es: "{org}: [sin cerrar {link}"}', "unbalanced"),
-        ("es", "portal.templates: must be dict"),
+        ("es", r"portal.templates: must map a language code \(es\) to a template"),
     ],
 )
 def test_spanish_templates_are_validated_like_the_english_one(templates: str, message: str) -> None:
