@@ -24,9 +24,9 @@ Corpora (``--corpora``, comma-separated):
 
 What "ours" forwards: on our clinic SMS, the proxy's scrub path with its shipped default policy
 (clinical detail goes to the portal); on the external corpora, which label identifiers only, the
-detector with every Safe Harbor identifier finding redacted (clinical detail is not labelled
-there, so redacting it would count only as alteration). Titled care providers are
-administrative and stay, as in the product. Stock Presidio redacts everything it finds; Philter
+detector with every Safe Harbor identifier finding and every care provider's name redacted
+(clinical detail is not labelled there, so redacting it would count only as alteration; the
+deid notes label clinicians' names as PHI). Stock Presidio redacts everything it finds; Philter
 (philter-lite, its shipped ``philter_delta`` config) asterisks everything it does not include.
 """
 
@@ -92,13 +92,18 @@ def load(name: str, args: argparse.Namespace) -> list[Example]:
 
 # ------------------------------------------------------------------------------- pipelines
 def ours_identifiers(detector: Any) -> Pipeline:
-    """Every Safe Harbor identifier the detector finds, redacted as ``[label]``."""
+    """Every Safe Harbor identifier the detector finds, and care providers' names (the
+    de-identification an analytics export does), redacted as ``[label]``."""
     from models import entities
 
     def run(texts: Sequence[str]) -> list[Outcome]:
         out = []
         for text, found in zip(texts, detector.detect(texts), strict=True):
-            acted = [f for f in found if entities.get(f.type).family == "identifier"]
+            acted = [
+                f
+                for f in found
+                if entities.get(f.type).family == "identifier" or f.type == "PROVIDER_NAME"
+            ]
             red = text
             for f in sorted(acted, key=lambda f: f.start, reverse=True):
                 red = red[: f.start] + f"[{entities.get(f.type).label}]" + red[f.end :]

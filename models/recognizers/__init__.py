@@ -12,9 +12,9 @@ from types import ModuleType
 from presidio_analyzer import EntityRecognizer
 
 from models import entities
-from models.recognizers import clinical, contact, dates, ids, location, names
+from models.recognizers import clinical, contact, context, dates, ids, location, names
 
-MODULES: tuple[ModuleType, ...] = (names, dates, contact, ids, location, clinical)
+MODULES: tuple[ModuleType, ...] = (names, dates, contact, ids, location, clinical, context)
 
 for _module in MODULES:
     entities.register(*_module.ENTITIES)

@@ -24,6 +24,7 @@ from models import lexicons
 from models.entities import EntityType
 from models.lexicons import Word, _within_one
 from models.recognizers.base import REGEX_TIMEOUT, DetectionTimeout, LexiconRecognizer
+from models.recognizers.vocab import COUNTRIES
 
 PERSON = EntityType("PERSON", "name", "identifier", True, "A patient's or relative's name")
 PROVIDER_NAME = EntityType(
@@ -100,7 +101,7 @@ NOT_NAMES = _set(
     "congrats congratulations yay wow great english spanish español french chinese arabic "
     "vietnamese korean russian portuguese "
     "sweetie buddy"
-)
+) | COUNTRIES  # countries may stay (Safe Harbor removes places below state level only)
 _PLACE_PREPOSITIONS = _set("to from in near at")
 # What follows a person's name in a sentence (and not "Grace Period" or "Will Call").
 _PERSON_CONTEXT = regex.compile(

@@ -1,0 +1,1301 @@
+"""Identifier contexts: where a text says "a name / an address / a number follows", what follows
+is suspect unless it is known to be safe (Philter's lesson), whatever country it comes from.
+
+The lexicon rules in :mod:`models.recognizers.names` and :mod:`models.recognizers.location` know
+US census names and US street forms; these rules know the *shapes* instead:
+
+* **names after a cue** — "Name:", "patient", "for", "Dear", "Wife", "I am", "records show" …
+  followed by one to four capitalised words (any script's capitals, diacritics, initials,
+  "Last, First"): a name unless every word is an everyday or clinical word, a month, a weekday,
+  a country or a state;
+* **international street addresses** — every USPS Publication 28 street suffix; European street
+  words (-straße, -straat, -vej, -gatan, rue, via, calle, ul. …); "number Name number";
+  units, PO boxes and APO/FPO/DPO military addresses;
+* **the city and postcode after a street address**, and places after "lives in", "moved to",
+  "home in", "born in";
+* **phone numbers in any country's grouping** after a phone cue, and unmistakable ones without
+  (``+CC …``, four or more groups, ``(02) 6766 6617``).
+
+Scores sit above the clinical context rules, so a name in "prior auth for Johanna Johnson" is a
+name and not a condition.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from models import lexicons
+from models.recognizers.base import REGEX_TIMEOUT, DetectionTimeout, LexiconRecognizer, only_digits
+from models.recognizers.contact import PHONE_NUMBER
+from models.recognizers.location import LOCATION, STREET_ADDRESS, ZIP_CODE
+from models.recognizers.names import PERSON
+from models.recognizers.vocab import COUNTRIES
+
+ENTITIES = (PERSON, STREET_ADDRESS, LOCATION, ZIP_CODE, PHONE_NUMBER)
+
+# ----------------------------------------------------------------------------- shared word facts
+# A capitalised word in any alphabet: "Hülya", "O'Neil", "Saint-Étienne", "ΒΙΚΛΑ", "McDonald".
+CAP = r"\p{Lu}[\p{L}\p{M}'’\-]*"
+INITIAL = r"\p{Lu}\."
+# Particles inside place and person names ("Črni Vrh nad Idrijo", "van der Berg", "da Silva").
+PARTICLE = r"(?:nad|pod|na|de|del|della|di|da|do|dos|das|du|des|la|le|van|von|der|den|ter|ten|am|an|im|op|sur|sous|en|y|e|i|al|el|bin|ibn|av)"
+NAME_RUN = (
+    r"(?:" + CAP + r"|" + INITIAL + r")(?:[ \t]+(?:" + PARTICLE + r"[ \t]+)?(?:" + CAP + r"|"
+    r"\p{Lu}(?![\p{L}]))){0,3}"
+)
+
+MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+WEEKDAYS = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+    ]
+)
+# Words that are never a name in an identifier context, however they are capitalised.
+STOP = frozenset(
+    [
+        "dr",
+        "doctor",
+        "nurse",
+        "np",
+        "pa",
+        "rn",
+        "md",
+        "the",
+        "a",
+        "an",
+        "your",
+        "our",
+        "my",
+        "his",
+        "her",
+        "their",
+        "this",
+        "that",
+        "you",
+        "we",
+        "i",
+        "it",
+        "reminder",
+        "appointment",
+        "appt",
+        "pharmacy",
+        "clinic",
+        "hospital",
+        "office",
+        "center",
+        "patient",
+        "patients",
+        "team",
+        "portal",
+        "reply",
+        "stop",
+        "help",
+        "text",
+        "call",
+        "please",
+        "thank",
+        "thanks",
+        "hi",
+        "hello",
+        "hey",
+        "dear",
+        "today",
+        "tomorrow",
+        "tonight",
+        "yesterday",
+        "ok",
+        "okay",
+        "yes",
+        "no",
+        "am",
+        "pm",
+        "sorry",
+        "welcome",
+        "important",
+        "update",
+        "fyi",
+        "note",
+        "urgent",
+        "notice",
+        "alert",
+        "re",
+        "fwd",
+        "attn",
+        "good",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "family",
+        "friend",
+        "everyone",
+        "all",
+        "there",
+        "cheers",
+        "regards",
+        "best",
+        "sincerely",
+        "new",
+        "free",
+        "dob",
+        "ssn",
+        "mrn",
+        "id",
+        "phone",
+        "cell",
+        "email",
+        "address",
+        "name",
+        "is",
+        "was",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "from",
+        "by",
+        "as",
+        "be",
+        "are",
+        "has",
+        "have",
+        "had",
+        "will",
+        "can",
+        "may",
+        "not",
+        "but",
+        "so",
+        "if",
+        "do",
+        "does",
+        "did",
+        "get",
+        "got",
+        "apt",
+        "suite",
+        "unit",
+        "box",
+        "po",
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "road",
+        "rd",
+        "mother",
+        "father",
+        "wife",
+        "husband",
+        "son",
+        "daughter",
+        "brother",
+        "sister",
+        "caregiver",
+        "guardian",
+        "contact",
+        "emergency",
+        "insurance",
+        "card",
+        "member",
+        "subscriber",
+        "policy",
+        "bill",
+        "billing",
+        "copay",
+        "refund",
+        "visit",
+        "discharge",
+        "summary",
+        "records",
+        "record",
+        "forms",
+        "form",
+        "lab",
+        "labs",
+        "results",
+        "result",
+        "prescription",
+        "interpreter",
+        "ride",
+        "pickup",
+        "home",
+        "health",
+        "emergency",
+        "ambulance",
+        "prior",
+        "auth",
+        "referral",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "sr",
+        "jr",
+        "ii",
+        "iii",
+        "iv",
+    ]
+)
+# A run with one of these is an organisation, not a person ("Ross Acquisition Corp II").
+ORG_WORDS = frozenset(
+    [
+        "inc",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "llc",
+        "ltd",
+        "limited",
+        "plc",
+        "ag",
+        "gmbh",
+        "sa",
+        "spa",
+        "srl",
+        "bv",
+        "nv",
+        "oy",
+        "ab",
+        "as",
+        "group",
+        "holdings",
+        "holding",
+        "bank",
+        "trust",
+        "partners",
+        "associates",
+        "international",
+        "industries",
+        "solutions",
+        "systems",
+        "services",
+        "technologies",
+        "foundation",
+        "university",
+        "college",
+        "institute",
+        "acquisition",
+        "capital",
+        "ventures",
+        "enterprises",
+        "freight",
+        "transportation",
+        "logistics",
+    ]
+)
+
+
+@lru_cache(maxsize=65536)
+def _word_is_safe(word: str) -> bool:
+    """Is this capitalised word known not to be (part of) a person's name in a cue context?"""
+    low = word.lower().strip(".'’-")
+    if not low or low in STOP or low in MONTHS or low in WEEKDAYS or low in COUNTRIES:
+        return True
+    lex = lexicons.load()
+    if low in lex.state_names or word in lex.state_codes:
+        return True
+    named = low in lex.first_names or low in lex.surnames
+    if named:
+        return False
+    if word.isupper() and word.isascii() and len(word) > 1:
+        return True  # "READ", "CANCEL": shouting, not a name the lexicons know
+    if lex.categories(low) - {lexicons.CITY}:
+        return True  # a condition, drug, test or procedure
+    return low in lex.everyday_words or (low in lex.common_words and low.isascii())
+
+
+def _name_words(run: str) -> list[str]:
+    return [w for w in regex.split(r"[ \t]+", run) if w]
+
+
+def _trim_run(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Drop safe words from the run's right end (and left); None when nothing suspect is left
+    or the run names an organisation."""
+    while end > start and text[end - 1] == "." and end - start > 2 and text[end - 3] != " ":
+        end -= 1  # a sentence's full stop, not an initial's
+    words = list(regex.finditer(r"\S+", text[start:end]))
+    if any(w.group().strip(".,").lower() in ORG_WORDS for w in words):
+        return None
+    while words and _word_is_safe(words[-1].group().rstrip(",;:!?")):
+        words.pop()
+    if not words or _word_is_safe(words[0].group()):
+        return None  # the cue must be right before the name ("to Tropical Depression Ida")
+    s, e = start + words[0].start(), start + words[-1].end()
+    while e > s and text[e - 1] in ",;:!?":
+        e -= 1
+    return (s, e) if e > s else None
+
+
+# ----------------------------------------------------------------------------- names
+NAME_CUE = regex.compile(
+    r"(?i:(?<![\w])(?:(?:full\s+|patient\s+|pt\.?\s+|first\s+|last\s+|sur)?name|patient|pt|"
+    r"caregiver|guardian|contact|subscriber|member|guarantor|beneficiary|emergency\s+contact|"
+    r"mother|father|mom|dad|wife|husband|son|daughter|brother|sister|spouse|partner|"
+    r"grandmother|grandfather|grandson|granddaughter|aunt|uncle|niece|nephew|cousin|"
+    r"dear|hi|hello|hey|thanks|thank\s+you|mr\.?|mrs\.?|ms\.?|miss|mx\.?|"
+    r"for|to|with|by|show|shows|about|reach|i\s+am|i'm|this\s+is|it's|my\s+name\s+is|"
+    r"signed|cc|attn|re)\s*[:\-]?[ \t]+)"
+    r"(?P<v>" + NAME_RUN + r")",
+    regex.VERSION1,
+)
+# Cues that are everyday prepositions need more: the run must have a word that is a known name
+# or no English word at all ("for Hülya Bouwmeester", not "for Spanish Speakers").
+WEAK = frozenset({"for", "to", "with", "by", "show", "shows", "about", "re", "cc", "reach"})
+LAST_FIRST = regex.compile(
+    r"(?:^|(?<=[\n:]\s*))(?P<v>" + CAP + r"(?:[ \t]" + CAP + r")?,[ \t]+" + CAP + r"(?:[ \t]"
+    r"(?:" + CAP + r"|" + INITIAL + r"))?)(?=[ \t]*(?:[\-–(,;\n]|$|dob|born|mrn))",
+    regex.VERSION1 | regex.MULTILINE,
+)
+# A capitalised run followed by a person's verb or a possessive: "Motoko T Sato is a …",
+# "Víctor Cantú's copay", "Mieszko Dudek called".
+BEFORE_VERB = regex.compile(
+    r"(?<![\w\-])(?P<v>"
+    + CAP
+    + r"(?:[ \t]+(?:"
+    + CAP
+    + r"|\p{Lu}(?![\p{L}])|"
+    + PARTICLE
+    + r")){1,3})"
+    r"(?=(?:'s|’s)\b|[ \t]+(?:is|was|has|had|needs|called|asked|says|said|wants|prefers|"
+    r"moved|fell|came|left|missed|declined|lives|lived|died|passed|speaks|will|can)\b|"
+    r"[ \t]*\((?:dob|born|\d))",
+    regex.VERSION1,
+)
+
+
+class ContextNameRecognizer(LexiconRecognizer):
+    """PERSON: capitalised runs in a name context that are not known to be safe words."""
+
+    def __init__(self) -> None:
+        super().__init__("ContextNameRecognizer", [PERSON.name])
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if PERSON.name not in entities:
+            return []
+        lex = lexicons.load()
+        out: list[RecognizerResult] = []
+        try:
+            cue_matches = list(NAME_CUE.finditer(text, overlapped=True, timeout=REGEX_TIMEOUT))
+            other = [
+                ("last_first", m) for m in LAST_FIRST.finditer(text, timeout=REGEX_TIMEOUT)
+            ] + [("before_verb", m) for m in BEFORE_VERB.finditer(text, timeout=REGEX_TIMEOUT)]
+        except TimeoutError as exc:
+            raise DetectionTimeout("context name pattern timed out") from exc
+        for m in cue_matches:
+            cue = text[m.start() : m.start("v")].strip(" \t:-").lower()
+            span = _trim_run(text, *m.span("v"))
+            if span is None:
+                continue
+            words = [w.strip(".,'’").lower() for w in _name_words(text[span[0] : span[1]])]
+            known = any(w in lex.first_names or w in lex.surnames for w in words)
+            unknown = all(
+                len(w) > 2 and w not in lex.common_words and w not in lex.everyday_words
+                for w in words
+            )
+            # after "for"/"to"/"with": a known given name or surname, or two unknown words
+            if cue in WEAK and not (known or (unknown and len(words) >= 2)):
+                continue
+            out.append(self.result(PERSON.name, span[0], span[1], 0.92, "cue"))
+        for rule, m in other:
+            span = _trim_run(text, *m.span("v"))
+            if span is None:
+                continue
+            words = [w.strip(".,'’").lower() for w in _name_words(text[span[0] : span[1]])]
+            # at least one word is a known name, and none is an everyday word ("Grace Period")
+            if not any(w in lex.first_names or w in lex.surnames for w in words):
+                if not any(len(w) > 3 and not w.isascii() for w in words):
+                    continue
+            if rule == "before_verb" and len(words) < 2:
+                continue
+            out.append(self.result(PERSON.name, span[0], span[1], 0.9, rule))
+        return out
+
+
+# ----------------------------------------------------------------------------- addresses
+# USPS Publication 28, Appendix C1: every primary street suffix name and its common and
+# standard abbreviations.
+USPS_SUFFIXES = [
+    "allee",
+    "alley",
+    "ally",
+    "aly",
+    "anex",
+    "annex",
+    "annx",
+    "anx",
+    "arc",
+    "arcade",
+    "av",
+    "ave",
+    "aven",
+    "avenu",
+    "avenue",
+    "avn",
+    "avnue",
+    "bayoo",
+    "bayou",
+    "bch",
+    "beach",
+    "bend",
+    "bnd",
+    "blf",
+    "bluf",
+    "bluff",
+    "bluffs",
+    "blfs",
+    "bot",
+    "btm",
+    "bottm",
+    "bottom",
+    "blvd",
+    "boul",
+    "boulevard",
+    "boulv",
+    "br",
+    "brnch",
+    "branch",
+    "brg",
+    "brdge",
+    "bridge",
+    "brk",
+    "brook",
+    "brooks",
+    "brks",
+    "burg",
+    "bg",
+    "burgs",
+    "bgs",
+    "byp",
+    "bypa",
+    "bypas",
+    "bypass",
+    "byps",
+    "camp",
+    "cp",
+    "cmp",
+    "canyn",
+    "canyon",
+    "cnyn",
+    "cyn",
+    "cape",
+    "cpe",
+    "causeway",
+    "causwa",
+    "cswy",
+    "cen",
+    "cent",
+    "center",
+    "centr",
+    "centre",
+    "cnter",
+    "cntr",
+    "ctr",
+    "centers",
+    "ctrs",
+    "cir",
+    "circ",
+    "circl",
+    "circle",
+    "crcl",
+    "crcle",
+    "circles",
+    "cirs",
+    "clf",
+    "cliff",
+    "clfs",
+    "cliffs",
+    "clb",
+    "club",
+    "common",
+    "cmn",
+    "commons",
+    "cmns",
+    "cor",
+    "corner",
+    "corners",
+    "cors",
+    "course",
+    "crse",
+    "court",
+    "ct",
+    "courts",
+    "cts",
+    "cove",
+    "cv",
+    "coves",
+    "cvs",
+    "creek",
+    "crk",
+    "crescent",
+    "cres",
+    "crsent",
+    "crsnt",
+    "crest",
+    "crst",
+    "crossing",
+    "crssng",
+    "xing",
+    "crossroad",
+    "xrd",
+    "crossroads",
+    "xrds",
+    "curve",
+    "curv",
+    "dale",
+    "dl",
+    "dam",
+    "dm",
+    "div",
+    "divide",
+    "dv",
+    "dvd",
+    "dr",
+    "driv",
+    "drive",
+    "drv",
+    "drives",
+    "drs",
+    "est",
+    "estate",
+    "estates",
+    "ests",
+    "exp",
+    "expr",
+    "express",
+    "expressway",
+    "expw",
+    "expy",
+    "ext",
+    "extension",
+    "extn",
+    "extnsn",
+    "exts",
+    "fall",
+    "falls",
+    "fls",
+    "ferry",
+    "frry",
+    "fry",
+    "field",
+    "fld",
+    "fields",
+    "flds",
+    "flat",
+    "flt",
+    "flats",
+    "flts",
+    "ford",
+    "frd",
+    "fords",
+    "frds",
+    "forest",
+    "forests",
+    "frst",
+    "forg",
+    "forge",
+    "frg",
+    "forges",
+    "frgs",
+    "fork",
+    "frk",
+    "forks",
+    "frks",
+    "fort",
+    "frt",
+    "ft",
+    "freeway",
+    "freewy",
+    "frway",
+    "frwy",
+    "fwy",
+    "garden",
+    "gardn",
+    "grden",
+    "grdn",
+    "gardens",
+    "gdns",
+    "grdns",
+    "gdn",
+    "gateway",
+    "gatewy",
+    "gatway",
+    "gtway",
+    "gtwy",
+    "glen",
+    "gln",
+    "glens",
+    "glns",
+    "green",
+    "grn",
+    "greens",
+    "grns",
+    "grov",
+    "grove",
+    "grv",
+    "groves",
+    "grvs",
+    "harb",
+    "harbor",
+    "harbr",
+    "hbr",
+    "hrbor",
+    "harbors",
+    "hbrs",
+    "haven",
+    "hvn",
+    "ht",
+    "hts",
+    "highway",
+    "highwy",
+    "hiway",
+    "hiwy",
+    "hway",
+    "hwy",
+    "hill",
+    "hl",
+    "hills",
+    "hls",
+    "hllw",
+    "hollow",
+    "hollows",
+    "holw",
+    "holws",
+    "inlt",
+    "inlet",
+    "is",
+    "island",
+    "islnd",
+    "islands",
+    "islnds",
+    "iss",
+    "isle",
+    "isles",
+    "jct",
+    "jction",
+    "jctn",
+    "junction",
+    "junctn",
+    "juncton",
+    "jctns",
+    "jcts",
+    "junctions",
+    "key",
+    "ky",
+    "keys",
+    "kys",
+    "knl",
+    "knol",
+    "knoll",
+    "knls",
+    "knolls",
+    "lk",
+    "lake",
+    "lks",
+    "lakes",
+    "land",
+    "landing",
+    "lndg",
+    "lndng",
+    "lane",
+    "ln",
+    "lgt",
+    "light",
+    "lights",
+    "lgts",
+    "lf",
+    "loaf",
+    "lck",
+    "lock",
+    "lcks",
+    "locks",
+    "ldg",
+    "ldge",
+    "lodg",
+    "lodge",
+    "loop",
+    "loops",
+    "mall",
+    "mnr",
+    "manor",
+    "manors",
+    "mnrs",
+    "meadow",
+    "mdw",
+    "mdws",
+    "meadows",
+    "medows",
+    "mews",
+    "ml",
+    "mill",
+    "mls",
+    "mills",
+    "missn",
+    "msn",
+    "mission",
+    "motorway",
+    "mtwy",
+    "mnt",
+    "mt",
+    "mount",
+    "mntain",
+    "mntn",
+    "mountain",
+    "mountin",
+    "mtin",
+    "mtn",
+    "mntns",
+    "mountains",
+    "nck",
+    "neck",
+    "orch",
+    "orchard",
+    "orchrd",
+    "oval",
+    "ovl",
+    "overpass",
+    "opas",
+    "park",
+    "prk",
+    "parks",
+    "parkway",
+    "parkwy",
+    "pkway",
+    "pkwy",
+    "pky",
+    "parkways",
+    "pkwys",
+    "pass",
+    "passage",
+    "psge",
+    "path",
+    "paths",
+    "pike",
+    "pikes",
+    "pine",
+    "pne",
+    "pines",
+    "pnes",
+    "pl",
+    "place",
+    "plain",
+    "pln",
+    "plains",
+    "plns",
+    "plaza",
+    "plz",
+    "plza",
+    "point",
+    "pt",
+    "points",
+    "pts",
+    "port",
+    "prt",
+    "ports",
+    "prts",
+    "pr",
+    "prairie",
+    "prr",
+    "rad",
+    "radial",
+    "radiel",
+    "radl",
+    "ramp",
+    "ranch",
+    "ranches",
+    "rnch",
+    "rnchs",
+    "rapid",
+    "rpd",
+    "rapids",
+    "rpds",
+    "rest",
+    "rst",
+    "rdg",
+    "rdge",
+    "ridge",
+    "rdgs",
+    "ridges",
+    "riv",
+    "river",
+    "rvr",
+    "rivr",
+    "rd",
+    "road",
+    "roads",
+    "rds",
+    "route",
+    "rte",
+    "row",
+    "rue",
+    "run",
+    "shl",
+    "shoal",
+    "shls",
+    "shoals",
+    "shoar",
+    "shore",
+    "shr",
+    "shoars",
+    "shores",
+    "shrs",
+    "skyway",
+    "skwy",
+    "spg",
+    "spng",
+    "spring",
+    "sprng",
+    "spgs",
+    "spngs",
+    "springs",
+    "sprngs",
+    "spur",
+    "spurs",
+    "sq",
+    "sqr",
+    "sqre",
+    "squ",
+    "square",
+    "sqs",
+    "squares",
+    "sta",
+    "station",
+    "statn",
+    "stn",
+    "stra",
+    "strav",
+    "straven",
+    "stravenue",
+    "stravn",
+    "strvn",
+    "strvnue",
+    "stream",
+    "streme",
+    "strm",
+    "street",
+    "strt",
+    "st",
+    "str",
+    "streets",
+    "sts",
+    "smt",
+    "sumit",
+    "sumitt",
+    "summit",
+    "ter",
+    "terr",
+    "terrace",
+    "throughway",
+    "trwy",
+    "trace",
+    "traces",
+    "trce",
+    "track",
+    "tracks",
+    "trak",
+    "trk",
+    "trks",
+    "trafficway",
+    "trfy",
+    "trail",
+    "trails",
+    "trl",
+    "trls",
+    "trailer",
+    "trlr",
+    "trlrs",
+    "tunel",
+    "tunl",
+    "tunls",
+    "tunnel",
+    "tunnels",
+    "tunnl",
+    "trnpk",
+    "turnpike",
+    "turnpk",
+    "un",
+    "underpass",
+    "upas",
+    "union",
+    "unions",
+    "uns",
+    "valley",
+    "vally",
+    "vlly",
+    "vly",
+    "valleys",
+    "vlys",
+    "vdct",
+    "via",
+    "viadct",
+    "viaduct",
+    "vw",
+    "view",
+    "views",
+    "vws",
+    "vill",
+    "villag",
+    "village",
+    "villg",
+    "villiage",
+    "vlg",
+    "villages",
+    "vlgs",
+    "ville",
+    "vl",
+    "vis",
+    "vist",
+    "vista",
+    "vst",
+    "vsta",
+    "walk",
+    "walks",
+    "wall",
+    "wy",
+    "way",
+    "ways",
+    "well",
+    "wl",
+    "wells",
+    "wls",
+]
+_SUFFIX_ALT = "|".join(sorted(set(USPS_SUFFIXES), key=len, reverse=True))
+# Street words of other countries, as word endings ("Kirchstrasse", "Havnegade") or leading
+# words ("rue du Président Roosevelt", "ul. Kurantów").
+_EURO_END = (
+    r"(?:stra(?:ss|ß)e|str\.|weg|gasse|allee|platz|damm|ufer|straat|laan|plein|steeg|"
+    r"kade|dijk|gracht|singel|vej|gade|gata|gatan|vägen|väg|veien|vei|gränd|torg|katu|tie|"
+    r"polku|utca|körút|ulica|cesta|ulice|náměstí|rahu|tänav|iela|gatve)"
+)
+_EURO_WORD = (
+    r"(?i:út|utca|útja|ulica|ulice|cesta|tänav|iela|gatve|vej|gade|gata|gatan|vägen|veien|"
+    r"terrasse|straße|strasse|weg|allee|laan|straat|plein|platz|ring|rahu|kuja|tie|katu|polku)"
+)
+_EURO_HEAD = (
+    r"(?:rue|avenue|av\.|avda\.?|avenida|calle|c/|carrer|paseo|camino|via|viale|vicolo|piazza|"
+    r"corso|strada|largo|rua|travessa|praça|alameda|ul\.|ulica|al\.|aleja|plac|os\.|"
+    r"boulevard|bd\.?|chemin|impasse|allée|quai|place|route|chaussée|straße|strasse)"
+)
+_NUM = r"\d{1,6}[A-Za-z]?(?:[/-]\d{1,4}[A-Za-z]?)?"
+_NAMEW = r"(?:" + CAP + r"|" + PARTICLE + r"|\d{1,3}(?:st|nd|rd|th))"
+STREET_RULES = [
+    # "83 Forge Estates", "12 North Skyway": number, capitalised words, a USPS suffix
+    (
+        "usps",
+        r"(?<![\w\-/.])(?P<v>" + _NUM + r"[ \t]+(?:(?:[NSEW]|North|South|East|West)\.?[ \t]+)?"
+        r"(?:" + CAP + r"[ \t]+){1,3}(?i:" + _SUFFIX_ALT + r")\b\.?"
+        r"(?:[ \t]+(?:[NSEW]|NE|NW|SE|SW)\b\.?)?)",
+        0.85,
+    ),
+    # "Kirchstrasse 67", "104 Kirchstrasse 67", "Havnegade 69": the street word's ending
+    (
+        "euro_end",
+        r"(?<![\w\-/.])(?P<v>(?:" + _NUM + r"[ \t]+)?(?:" + CAP + r"[ \t]+){0,2}\p{Lu}\p{L}*"
+        + _EURO_END + r"(?![\p{L}])(?:[ \t]+" + _NUM + r"(?![\w]))?)",
+        0.85,
+    ),
+    # "93910 Nánási út 21", "552 Stensås terrasse 38": a street word of its own, with a number
+    (
+        "euro_word",
+        r"(?<![\w\-/.])(?P<v>(?:" + _NUM + r"[ \t]+)?(?:" + CAP + r"[ \t]+){1,3}"
+        + _EURO_WORD + r"(?:[ \t]+" + _NUM + r"(?![\w]))?)(?![\p{L}])",
+        0.8,
+    ),
+    # "39 rue du Président Roosevelt", "ul. Kurantów 76", "Avenida Noruega 42"
+    (
+        "euro_head",
+        r"(?<![\w\-/.])(?P<v>(?:"
+        + _NUM
+        + r",?[ \t]+)?(?i:"
+        + _EURO_HEAD
+        + r")[ \t]+(?:"
+        + _NAMEW
+        + r"[ \t]+){0,4}"
+        + CAP
+        + r"(?:[ \t]+"
+        + _NUM
+        + r"(?![\w]))?)",
+        0.8,
+    ),
+    # "949 Rahu 37", "5991 Mühle 116": number, one or two capitalised words, number
+    (
+        "num_name_num",
+        r"(?<![\w\-/.:])(?P<v>\d{1,6}[ \t]+(?:"
+        + CAP
+        + r"[ \t]+){1,2}\d{1,4}[A-Za-z]?)(?![\w/:.\-]\d)",
+        0.7,
+    ),
+    # units, boxes, military addresses
+    (
+        "unit",
+        r"(?<![\w])(?P<v>(?i:apt|apartment|suite|ste|unit|flat|bldg|building|room|rm|floor|fl|"
+        r"lot|trlr|box|p\.?\s?o\.?\s+box)\.?[ \t]*#?[ \t]*\d{1,6}[A-Za-z]?"
+        r"(?:[ \t]+(?i:box)[ \t]+\d{1,6})?)(?![\w])",
+        0.8,
+    ),
+    (
+        "military",
+        r"(?<![\w])(?P<v>(?:(?:PSC|Unit|CMR|USNS|USNV|USS|USCGC)[ \t]+[\p{L}\d]+"
+        r"(?:[ \t,]+Box[ \t]+\d{1,6})?[ \t,]*\n?[ \t]*)?(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5})",
+        0.9,
+    ),
+]
+_STREET_PATTERNS = [
+    (name, regex.compile(p, regex.VERSION1), score) for name, p, score in STREET_RULES
+]
+_STREET_GATE = regex.compile(
+    r"\d|(?i:rue|calle|via|ul\.|avenida|rua|box|apt|suite|unit)", regex.VERSION1
+)
+# What makes "number Name number" an address: a cue before it, or a city after it.
+ADDRESS_CUE = regex.compile(
+    r"(?i:\b(?:at|to|address|addr|lives?|living|resides?|home|mail|deliver|send|ship|visit|"
+    r"located|moved|street|show|shows)\b)[^\n\d]{0,20}$",
+    regex.VERSION1,
+)
+# After a street address: ", City", "\n City", then state, postcode, country.
+PLACE_RUN = r"(?:" + CAP + r")(?:[ \t]+(?:" + PARTICLE + r"[ \t]+)?" + CAP + r"){0,3}"
+POSTCODE = (
+    r"(?:\d{5}(?:-\d{4})?|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4}-\d{3}|\d{3,6}|"
+    r"[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d)"
+)
+AFTER_STREET = regex.compile(
+    r"\G(?:[ \t]*,[ \t]*|[ \t]*\n[ \t]*)(?:(?P<zip1>"
+    + POSTCODE
+    + r")[ \t]+)?(?P<city>"
+    + PLACE_RUN
+    + r")(?:[ \t]*,?[ \t]*(?:\p{Lu}{2}\b|"
+    + CAP
+    + r")?[ \t]*,?[ \t]*(?P<zip2>"
+    + POSTCODE
+    + r")(?![\w]))?",
+    regex.VERSION1,
+)
+PLACE_CUE = regex.compile(
+    r"(?i:\b(?:lives?|living|lived|resides?|residing|moved|relocated|born|home|located|"
+    r"staying|stays|transferred|comes|came|originally)[ \t]+(?:here[ \t]+)?(?:in|to|at|from|"
+    r"near)[ \t]+|\bborn\b[^.;\n]{0,24}?\bin[ \t]+)(?P<v>" + PLACE_RUN + r")",
+    regex.VERSION1,
+)
+TRAILING_ZIP = regex.compile(
+    r"\G[ \t]*,?[ \t]*(?:\p{Lu}{2}[ \t]+)?(?P<v>" + POSTCODE + r")(?![\w])", regex.VERSION1
+)
+
+
+def _place_ok(text: str, after_street: bool = False) -> bool:
+    words = [w.strip(".,").lower() for w in _name_words(text)]
+    lex = lexicons.load()
+    if after_street:  # right after a street line, a place is whatever is not known to be safe
+        return bool(words) and not all(
+            w in STOP or w in COUNTRIES or w in MONTHS or w in WEEKDAYS or w in lex.state_names
+            for w in words
+        )
+    if not words or all(_safe_place_word(w, lex) for w in words):
+        return False
+    return True
+
+
+def _safe_place_word(w: str, lex: lexicons.Lexicon) -> bool:
+    return (
+        w in STOP
+        or w in COUNTRIES
+        or w in MONTHS
+        or w in WEEKDAYS
+        or w in lex.state_names
+        or (w in lex.everyday_words and w not in lex.cities)
+    )
+
+
+class ContextAddressRecognizer(LexiconRecognizer):
+    """STREET_ADDRESS, LOCATION, ZIP_CODE: international streets and what follows them."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "ContextAddressRecognizer", [STREET_ADDRESS.name, LOCATION.name, ZIP_CODE.name]
+        )
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        out: list[RecognizerResult] = []
+        try:
+            streets: list[tuple[int, int]] = []
+            if _STREET_GATE.search(text):
+                for name, pattern, score in _STREET_PATTERNS:
+                    for m in pattern.finditer(text, overlapped=False, timeout=REGEX_TIMEOUT):
+                        s, e = m.span("v")
+                        if name == "num_name_num":
+                            words = _name_words(text[s:e])[1:-1]
+                            if all(_word_is_safe(w) for w in words):
+                                continue
+                            after = AFTER_STREET.match(text, e)
+                            if not ADDRESS_CUE.search(text[max(0, s - 40) : s]) and not after:
+                                continue
+                        if name == "unit" and not regex.search(r"\d{2,}", text[s:e]):
+                            if not ADDRESS_CUE.search(text[max(0, s - 40) : s]):
+                                continue
+                        streets.append((s, e))
+                        out.append(self.result(STREET_ADDRESS.name, s, e, score, name))
+            # the place and postcode after an address line; a chain of them ("…, Apt 4, City")
+            for _s, e in sorted(streets):
+                pos = e
+                for _ in range(3):
+                    m = AFTER_STREET.match(text, pos, timeout=REGEX_TIMEOUT)
+                    if not m:
+                        break
+                    if m.group("zip1"):
+                        out.append(
+                            self.result(ZIP_CODE.name, *m.span("zip1"), 0.85, "after_street")
+                        )
+                    city = m.group("city")
+                    cs, ce = m.span("city")
+                    if _place_ok(city, after_street=True):
+                        out.append(self.result(LOCATION.name, cs, ce, 0.85, "after_street"))
+                    if m.group("zip2"):
+                        out.append(
+                            self.result(ZIP_CODE.name, *m.span("zip2"), 0.85, "after_street")
+                        )
+                    pos = m.end()
+            for m in PLACE_CUE.finditer(text, timeout=REGEX_TIMEOUT):
+                span = _trim_place(text, *m.span("v"))
+                if span is None:
+                    continue
+                out.append(self.result(LOCATION.name, span[0], span[1], 0.8, "place_cue"))
+                z = TRAILING_ZIP.match(text, span[1])
+                if z:
+                    out.append(self.result(ZIP_CODE.name, *z.span("v"), 0.8, "place_cue"))
+        except TimeoutError as exc:
+            raise DetectionTimeout("context address pattern timed out") from exc
+        return [r for r in out if r.entity_type in entities]
+
+
+def _trim_place(text: str, start: int, end: int) -> tuple[int, int] | None:
+    lex = lexicons.load()
+    while end > start and text[end - 1] == ".":
+        end -= 1
+    words = list(regex.finditer(r"\S+", text[start:end]))
+    while words and _safe_place_word(words[-1].group().strip(".,").lower(), lex):
+        words.pop()
+    if not words:
+        return None
+    return start + words[0].start(), start + words[-1].end()
+
+
+# ----------------------------------------------------------------------------- phones
+PHONE_CUE = regex.compile(
+    r"(?i:\b(?:phone|ph|tel|telephone|cell|cellphone|mobile|mob|call|callback|called|calling|"
+    r"reach|reached|text|texted|sms|whatsapp|contact|number|no|num|fax|pager|tried|dial|"
+    r"home|work|landline)\b|#)[^\n\d]{0,30}$",
+    regex.VERSION1,
+)
+# Digits in groups as any country writes them: "95 450653", "02.64.62.52.37", "(02) 6766 6617",
+# "+44 20 7946 0958", "0664 635 99 87", "650-752-7354x549".
+GROUPED = regex.compile(
+    r"(?<![\w+.\-/])(?P<v>\+?\(?\d{1,5}\)?(?:[ .\-]{1,2}\(?\d{1,8}\)?){1,5}"
+    r"(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5})?)(?![\w/]|[.\-]\d)",
+    regex.VERSION1,
+)
+_DATE_LIKE = regex.compile(r"^\d{1,4}[./\-]\d{1,2}(?:[./\-]\d{1,4})?$")
+
+
+class IntlPhoneRecognizer(LexiconRecognizer):
+    """PHONE_NUMBER in any country's grouping, by shape and cue."""
+
+    def __init__(self) -> None:
+        super().__init__("IntlPhoneRecognizer", [PHONE_NUMBER.name])
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if PHONE_NUMBER.name not in entities or not any(ch.isdigit() for ch in text):
+            return []
+        out = []
+        try:
+            matches = list(GROUPED.finditer(text, timeout=REGEX_TIMEOUT))
+        except TimeoutError as exc:
+            raise DetectionTimeout("phone pattern timed out") from exc
+        for m in matches:
+            value = m.group("v")
+            main = regex.split(r"(?i)[ \t]*(?:x|ext)", value)[0]
+            digits = only_digits(main)
+            if not 6 <= len(digits) <= 15 or _DATE_LIKE.match(main):
+                continue
+            if len(set(digits)) == 1:
+                continue
+            groups = regex.findall(r"\d+", main)
+            cued = PHONE_CUE.search(text[max(0, m.start() - 40) : m.start()]) is not None
+            shaped = (
+                main.startswith("+")
+                or (main.startswith("(") and len(digits) >= 8)
+                or (len(groups) >= 4 and len(digits) >= 8)
+                or (len(groups) >= 3 and len(digits) >= 9 and max(map(len, groups)) <= 4)
+            )
+            if cued and len(digits) >= 6 or shaped:
+                out.append(
+                    self.result(
+                        PHONE_NUMBER.name,
+                        *m.span("v"),
+                        0.8 if cued else 0.7,
+                        "cue" if cued else "shape",
+                    )
+                )
+        return out
+
+
+def recognizers() -> list[EntityRecognizer]:
+    return [ContextNameRecognizer(), ContextAddressRecognizer(), IntlPhoneRecognizer()]
