@@ -26,7 +26,8 @@ What "ours" forwards: on our clinic SMS, the proxy's scrub path with its shipped
 (clinical detail goes to the portal); on the external corpora, which label identifiers only, the
 detector with every Safe Harbor identifier finding and every care provider's name redacted
 (clinical detail is not labelled there, so redacting it would count only as alteration; the
-deid notes label clinicians' names as PHI). Stock Presidio redacts everything it finds; Philter
+deid notes label clinicians' names as PHI), and appointment times that hold a calendar date
+(de-identification removes every date element but the year; clock times and "tomorrow" stay). Stock Presidio redacts everything it finds; Philter
 (philter-lite, its shipped ``philter_delta`` config) asterisks everything it does not include.
 """
 
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -91,6 +93,15 @@ def load(name: str, args: argparse.Namespace) -> list[Example]:
 
 
 # ------------------------------------------------------------------------------- pipelines
+# A calendar date (HIPAA: every element of a date but the year goes), as opposed to a clock
+# time, "tomorrow" or a fraction ("1/2", "3/4"): "7/23", "Oct 3", "3rd of May".
+CALENDAR_DATE = re.compile(
+    r"(?<![\d/])(?!(?:1/[234]|2/3|3/4)(?![\d/]))\d{1,2}/\d{1,2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
+    r"|\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.I,
+)
+
+
 def ours_identifiers(detector: Any) -> Pipeline:
     """Every Safe Harbor identifier the detector finds, and care providers' names (the
     de-identification an analytics export does), redacted as ``[label]``."""
@@ -102,12 +113,20 @@ def ours_identifiers(detector: Any) -> Pipeline:
             acted = [
                 f
                 for f in found
-                if entities.get(f.type).family == "identifier" or f.type == "PROVIDER_NAME"
+                if entities.get(f.type).family == "identifier"
+                or f.type == "PROVIDER_NAME"
+                or (
+                    f.type == "APPOINTMENT_DATETIME" and CALENDAR_DATE.search(text[f.start : f.end])
+                )
             ]
             red = text
             for f in sorted(acted, key=lambda f: f.start, reverse=True):
                 red = red[: f.start] + f"[{entities.get(f.type).label}]" + red[f.end :]
-            out.append(Outcome(red, "redact" if acted else "allow", [(f.type, f.start, f.end) for f in found]))
+            out.append(
+                Outcome(
+                    red, "redact" if acted else "allow", [(f.type, f.start, f.end) for f in found]
+                )
+            )
         return out
 
     return run
@@ -186,7 +205,9 @@ def run_corpus(
         outs = pipeline(texts)
         secs = time.perf_counter() - t0
         outcomes[system] = outs
-        results[system] = score(examples, outs) | {"msgs_per_sec": len(texts) / secs if secs else None}
+        results[system] = score(examples, outs) | {
+            "msgs_per_sec": len(texts) / secs if secs else None
+        }
     return {"results": results, "outcomes": outcomes}
 
 
@@ -198,8 +219,11 @@ def _pct(x: float | None) -> str:
 def markdown(report: dict[str, Any], command: str, unavailable: dict[str, str]) -> str:
     lines = ["```", command, "```", ""]
     systems = [s for s in SYSTEMS if any(s in r["results"] for r in report.values())]
-    lines.append("| corpus | texts | must-go spans | clean texts | " + " | ".join(
-        f"{s} leak / clean altered" for s in systems) + " |")
+    lines.append(
+        "| corpus | texts | must-go spans | clean texts | "
+        + " | ".join(f"{s} leak / clean altered" for s in systems)
+        + " |"
+    )
     lines.append("|---|---|---|---|" + "---|" * len(systems))
     for corpus, r in report.items():
         res = r["results"]
@@ -210,7 +234,8 @@ def markdown(report: dict[str, Any], command: str, unavailable: dict[str, str]) 
         ]
         lines.append(
             f"| {corpus} | {any_r['texts']} | {any_r['must_go']} | {any_r['clean_texts']} | "
-            + " | ".join(cells) + " |"
+            + " | ".join(cells)
+            + " |"
         )
     for corpus, r in report.items():
         res = r["results"]
@@ -227,7 +252,10 @@ def markdown(report: dict[str, Any], command: str, unavailable: dict[str, str]) 
                 cells.append(f"{_pct(v['leak'])} ({v['leaked']}/{v['total']})" if v else "—")
             lines.append(f"| {t} | " + " | ".join(cells) + " |")
     speeds = [
-        f"{corpus}: " + ", ".join(f"{s} {r['results'][s]['msgs_per_sec']:.0f}/s" for s in systems if s in r["results"])
+        f"{corpus}: "
+        + ", ".join(
+            f"{s} {r['results'][s]['msgs_per_sec']:.0f}/s" for s in systems if s in r["results"]
+        )
         for corpus, r in report.items()
     ]
     lines += ["", "Throughput (wall clock, shared machine; a side figure): " + "; ".join(speeds)]
@@ -236,9 +264,7 @@ def markdown(report: dict[str, Any], command: str, unavailable: dict[str, str]) 
     return "\n".join(lines) + "\n"
 
 
-def examples_report(
-    examples: Sequence[Example], outs: Sequence[Outcome], n: int
-) -> list[str]:
+def examples_report(examples: Sequence[Example], outs: Sequence[Outcome], n: int) -> list[str]:
     lines = []
     leaked: dict[str, list[str]] = {}
     for ex, o in zip(examples, outs, strict=True):
@@ -287,7 +313,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         report[label] = {"results": got["results"]}
         print(f"== {label}: {len(examples)} texts", file=sys.stderr)
         for s, r in got["results"].items():
-            print(f"   {s:9} leak {_pct(r['leak'])}  clean altered {_pct(r['clean_altered'])}", file=sys.stderr)
+            print(
+                f"   {s:9} leak {_pct(r['leak'])}  clean altered {_pct(r['clean_altered'])}",
+                file=sys.stderr,
+            )
         if args.examples and "ours" in got["outcomes"]:
             print("\n".join(examples_report(examples, got["outcomes"]["ours"], args.examples)))
     command = "python -m bench.compare " + " ".join(argv if argv is not None else sys.argv[1:])

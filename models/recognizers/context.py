@@ -23,6 +23,7 @@ name and not a condition.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -31,11 +32,11 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from models import lexicons
 from models.recognizers.base import REGEX_TIMEOUT, DetectionTimeout, LexiconRecognizer, only_digits
 from models.recognizers.contact import PHONE_NUMBER
-from models.recognizers.location import LOCATION, STREET_ADDRESS, ZIP_CODE
+from models.recognizers.location import FACILITY, LOCATION, STREET_ADDRESS, ZIP_CODE
 from models.recognizers.names import PERSON
 from models.recognizers.vocab import COUNTRIES
 
-ENTITIES = (PERSON, STREET_ADDRESS, LOCATION, ZIP_CODE, PHONE_NUMBER)
+ENTITIES = (PERSON, STREET_ADDRESS, LOCATION, ZIP_CODE, PHONE_NUMBER, FACILITY)
 
 # ----------------------------------------------------------------------------- shared word facts
 # A capitalised word in any alphabet: "Hülya", "O'Neil", "Saint-Étienne", "ΒΙΚΛΑ", "McDonald".
@@ -290,6 +291,18 @@ STOP = frozenset(
         "iv",
     ]
 )
+# A run ending in one of these is an event, eponym or thing, not a person.
+NOT_PERSON_TAIL = frozenset(
+    "day week month year disease syndrome score sign test scale criteria award fund "
+    "foundation center centre clinic hospital program".split()
+)
+LANGUAGES = frozenset(
+    "english spanish french german italian portuguese chinese mandarin cantonese japanese "
+    "korean vietnamese tagalog arabic russian polish hindi urdu bengali punjabi farsi "
+    "persian somali swahili amharic haitian creole greek hebrew turkish dutch swedish "
+    "norwegian danish finnish czech hungarian romanian ukrainian thai lao khmer hmong "
+    "nepali burmese asl".split()
+)
 # A run with one of these is an organisation, not a person ("Ross Acquisition Corp II").
 ORG_WORDS = frozenset(
     [
@@ -346,14 +359,16 @@ def _word_is_safe(word: str) -> bool:
     low = word.lower().strip(".'’-")
     if not low or low in STOP or low in MONTHS or low in WEEKDAYS or low in COUNTRIES:
         return True
+    if low in LANGUAGES:
+        return True
     lex = lexicons.load()
     if low in lex.state_names or word in lex.state_codes:
         return True
+    if word.isupper() and (low in lex.everyday_words or low in lex.common_words):
+        return True  # "READ", "CANCEL", "HEART": shouting, not a name
     named = low in lex.first_names or low in lex.surnames
     if named:
         return False
-    if word.isupper() and word.isascii() and len(word) > 1:
-        return True  # "READ", "CANCEL": shouting, not a name the lexicons know
     if lex.categories(low) - {lexicons.CITY}:
         return True  # a condition, drug, test or procedure
     return low in lex.everyday_words or (low in lex.common_words and low.isascii())
@@ -371,6 +386,11 @@ def _trim_run(text: str, start: int, end: int) -> tuple[int, int] | None:
     words = list(regex.finditer(r"\S+", text[start:end]))
     if any(w.group().strip(".,").lower() in ORG_WORDS for w in words):
         return None
+    if words and words[-1].group().strip(".,").lower() in NOT_PERSON_TAIL:
+        return None  # "World Kidney Day", "Graves Disease"
+    if regex.match(r"[ \t]+(?:at|from)[ \t]+(?:the|our)\b", text[end:], regex.IGNORECASE):
+        if regex.search(r"(?i:it'?s|this[ \t]+is)[ \t]*$", text[:start]):
+            return None  # "it's Grace at the front desk": staff, not a patient
     while words and _word_is_safe(words[-1].group().rstrip(",;:!?")):
         words.pop()
     if not words or _word_is_safe(words[0].group()):
@@ -1027,10 +1047,19 @@ _EURO_WORD = (
     r"(?i:út|utca|útja|ulica|ulice|cesta|tänav|iela|gatve|vej|gade|gata|gatan|vägen|veien|"
     r"terrasse|straße|strasse|weg|allee|laan|straat|plein|platz|ring|rahu|kuja|tie|katu|polku)"
 )
+# Leading street words, as written in an address ("rue", "Rue"), never shouted ("VIA FOLEY").
+_HEADS = (
+    "rue avenue av. avda. avda avenida calle c/ carrer paseo camino via viale vicolo piazza "
+    "corso strada largo rua travessa praça alameda ul. ulica al. aleja plac os. boulevard bd. "
+    "chemin impasse allée quai place route chaussée straße strasse"
+).split()
 _EURO_HEAD = (
-    r"(?:rue|avenue|av\.|avda\.?|avenida|calle|c/|carrer|paseo|camino|via|viale|vicolo|piazza|"
-    r"corso|strada|largo|rua|travessa|praça|alameda|ul\.|ulica|al\.|aleja|plac|os\.|"
-    r"boulevard|bd\.?|chemin|impasse|allée|quai|place|route|chaussée|straße|strasse)"
+    r"(?:"
+    + "|".join(
+        "[" + h[0].upper() + h[0] + "]" + regex.escape(h[1:])
+        for h in sorted(_HEADS, key=len, reverse=True)
+    )
+    + r")"
 )
 _NUM = r"\d{1,6}[A-Za-z]?(?:[/-]\d{1,4}[A-Za-z]?)?"
 _NAMEW = r"(?:" + CAP + r"|" + PARTICLE + r"|\d{1,3}(?:st|nd|rd|th))"
@@ -1046,15 +1075,29 @@ STREET_RULES = [
     # "Kirchstrasse 67", "104 Kirchstrasse 67", "Havnegade 69": the street word's ending
     (
         "euro_end",
-        r"(?<![\w\-/.])(?P<v>(?:" + _NUM + r"[ \t]+)?(?:" + CAP + r"[ \t]+){0,2}\p{Lu}\p{L}*"
-        + _EURO_END + r"(?![\p{L}])(?:[ \t]+" + _NUM + r"(?![\w]))?)",
+        r"(?<![\w\-/.])(?P<v>(?:"
+        + _NUM
+        + r"[ \t]+)?(?:"
+        + CAP
+        + r"[ \t]+){0,2}\p{Lu}\p{L}*"
+        + _EURO_END
+        + r"(?![\p{L}])(?:[ \t]+"
+        + _NUM
+        + r"(?![\w]))?)",
         0.85,
     ),
     # "93910 Nánási út 21", "552 Stensås terrasse 38": a street word of its own, with a number
     (
         "euro_word",
-        r"(?<![\w\-/.])(?P<v>(?:" + _NUM + r"[ \t]+)?(?:" + CAP + r"[ \t]+){1,3}"
-        + _EURO_WORD + r"(?:[ \t]+" + _NUM + r"(?![\w]))?)(?![\p{L}])",
+        r"(?<![\w\-/.])(?P<v>(?:"
+        + _NUM
+        + r"[ \t]+)?(?:"
+        + CAP
+        + r"[ \t]+){1,3}"
+        + _EURO_WORD
+        + r"(?:[ \t]+"
+        + _NUM
+        + r"(?![\w]))?)(?![\p{L}])",
         0.8,
     ),
     # "39 rue du Président Roosevelt", "ul. Kurantów 76", "Avenida Noruega 42"
@@ -1102,6 +1145,13 @@ _STREET_PATTERNS = [
 _STREET_GATE = regex.compile(
     r"\d|(?i:rue|calle|via|ul\.|avenida|rua|box|apt|suite|unit)", regex.VERSION1
 )
+# The organisation's own address: "our office, 1200 Commerce Pkwy", "we are at 12 Main St".
+OURS = regex.compile(
+    r"(?i:\b(?:our\b[^.\n]{0,20}\b(?:office|clinic|location|address|building|practice|site|"
+    r"campus|hospital|center|centre|pharmacy|lab)s?\b|we(?:'re|[ \t]+are)[ \t]+(?:at|in|now)|"
+    r"visit[ \t]+us[ \t]+at)[^.\n]{0,12})$",
+    regex.VERSION1,
+)
 # What makes "number Name number" an address: a cue before it, or a city after it.
 ADDRESS_CUE = regex.compile(
     r"(?i:\b(?:at|to|address|addr|lives?|living|resides?|home|mail|deliver|send|ship|visit|"
@@ -1128,7 +1178,7 @@ AFTER_STREET = regex.compile(
 )
 PLACE_CUE = regex.compile(
     r"(?i:\b(?:lives?|living|lived|resides?|residing|moved|relocated|born|home|located|"
-    r"staying|stays|transferred|comes|came|originally)[ \t]+(?:here[ \t]+)?(?:in|to|at|from|"
+    r"staying|stays|originally)[ \t]+(?:here[ \t]+)?(?:in|to|at|from|"
     r"near)[ \t]+|\bborn\b[^.;\n]{0,24}?\bin[ \t]+)(?P<v>" + PLACE_RUN + r")",
     regex.VERSION1,
 )
@@ -1186,9 +1236,13 @@ class ContextAddressRecognizer(LexiconRecognizer):
                             after = AFTER_STREET.match(text, e)
                             if not ADDRESS_CUE.search(text[max(0, s - 40) : s]) and not after:
                                 continue
-                        if name == "unit" and not regex.search(r"\d{2,}", text[s:e]):
-                            if not ADDRESS_CUE.search(text[max(0, s - 40) : s]):
-                                continue
+                        if name == "unit" and not (
+                            ADDRESS_CUE.search(text[max(0, s - 40) : s])
+                            or any(0 <= s - pe <= 8 for _ps, pe in streets)
+                        ):
+                            continue  # "we're in Suite 210": the clinic's own suite
+                        if OURS.search(text[max(0, s - 40) : s]):
+                            continue  # "our Eastside office, 1200 Commerce Pkwy"
                         streets.append((s, e))
                         out.append(self.result(STREET_ADDRESS.name, s, e, score, name))
             # the place and postcode after an address line; a chain of them ("…, Apt 4, City")
@@ -1297,5 +1351,101 @@ class IntlPhoneRecognizer(LexiconRecognizer):
         return out
 
 
+# ----------------------------------------------------------------------------- facilities
+_FACILITIES_FILE = (
+    Path(__file__).resolve().parent.parent / "lexicons" / "curated" / "facilities.txt"
+)
+
+
+@lru_cache(maxsize=1)
+def _known_facilities() -> regex.Pattern[str]:
+    names = [
+        line.strip()
+        for line in _FACILITIES_FILE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    alts = "|".join(
+        r"[ \t]+".join(regex.escape(w) for w in n.split())
+        for n in sorted(names, key=len, reverse=True)
+    )
+    return regex.compile(r"(?<![\w])(?P<v>(?i:" + alts + r"))(?![\w])", regex.VERSION1)
+
+
+_FAC_TAIL = (
+    r"(?:Memorial|General|Regional|Community|Medical[ \t]+Cent(?:er|re)|Hospital|Infirmary|"
+    r"Health(?:care)?|Clinic|Sanatorium|Hospice|Nursing[ \t]+Home|Rehab(?:ilitation)?|"
+    r"University[ \t]+Hospital|Children'?s)"
+)
+# "Frederick Memorial", "FREDERICK MEMORIAL", "Methodist Hospital", "UCLA Medical Center",
+# "VAMC", "GBMC": proper words before a facility word, or an acronym ending in MC.
+FACILITY_RULES = [
+    (
+        "tail",
+        regex.compile(
+            r"(?<![\w])(?P<v>(?:"
+            + CAP
+            + r"[ \t]+){1,3}(?:"
+            + _FAC_TAIL
+            + r"|(?i:"
+            + _FAC_TAIL
+            + r"))(?:[ \t]+(?:Hospital|HOSPITAL|Center|CENTER|Medical[ \t]+Center))?)(?![\w])",
+            regex.VERSION1,
+        ),
+        0.75,
+    ),
+    ("acronym", regex.compile(r"(?<![\w])(?P<v>[A-Z]{1,4}MC)(?![\w])", regex.VERSION1), 0.75),
+]
+
+
+_TAIL_WORD = regex.compile(
+    r"(?i:memorial|general|regional|community|medical|center|centre|hospital|infirmary|health|"
+    r"healthcare|clinic|sanatorium|hospice|nursing|home|rehab|rehabilitation|university|"
+    r"children'?s)"
+)
+
+
+class ContextFacilityRecognizer(LexiconRecognizer):
+    """FACILITY: well-known systems by name, proper words + a facility word, *MC acronyms."""
+
+    def __init__(self) -> None:
+        super().__init__("ContextFacilityRecognizer", [FACILITY.name])
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if FACILITY.name not in entities:
+            return []
+        out = []
+        try:
+            for m in _known_facilities().finditer(text, timeout=REGEX_TIMEOUT):
+                out.append(self.result(FACILITY.name, *m.span("v"), 0.7, "known"))
+            for name, pattern, score in FACILITY_RULES:
+                for m in pattern.finditer(text, timeout=REGEX_TIMEOUT):
+                    s, e = m.span("v")
+                    if name == "tail":
+                        words = _name_words(text[s:e])
+                        while words and words[0].lower() in STOP:
+                            s = text.index(words[0], s) + len(words[0])
+                            s += len(text[s:]) - len(text[s:].lstrip())
+                            words.pop(0)
+                        if not words or not words[-1][:1].isupper():
+                            continue  # "faith-based community": a facility word in lower case
+                        proper = [w for w in words if not _TAIL_WORD.fullmatch(w)]
+                        if not proper or all(
+                            w.lower() in STOP or w.lower() in lexicons.load().everyday_words
+                            for w in proper
+                        ):
+                            continue
+                    out.append(self.result(FACILITY.name, s, e, score, name))
+        except TimeoutError as exc:
+            raise DetectionTimeout("facility pattern timed out") from exc
+        return out
+
+
 def recognizers() -> list[EntityRecognizer]:
-    return [ContextNameRecognizer(), ContextAddressRecognizer(), IntlPhoneRecognizer()]
+    return [
+        ContextNameRecognizer(),
+        ContextAddressRecognizer(),
+        IntlPhoneRecognizer(),
+        ContextFacilityRecognizer(),
+    ]
