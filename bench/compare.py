@@ -1,7 +1,8 @@
 """Side by side on text we did not write: phi-proxy vs stock Presidio vs Philter, one process.
 
     python -m bench.compare --data-dir DATA_DIR [--physionet DEID_DIR [--physionet-half first]]
-                            [--corpora presidio-dev,physionet,sms-dev,...] [--systems ours,presidio,philter]
+                            [--corpora presidio-dev,physionet,sms-dev,...]
+                            [--systems ours,presidio,philter]
                             [--limit N] [--json OUT] [--markdown OUT] [--examples N]
 
 Every system sees the same texts in the same process; each text's forwarded form is scored by
@@ -27,7 +28,8 @@ What "ours" forwards: on our clinic SMS, the proxy's scrub path with its shipped
 detector with every Safe Harbor identifier finding and every care provider's name redacted
 (clinical detail is not labelled there, so redacting it would count only as alteration; the
 deid notes label clinicians' names as PHI), and appointment times that hold a calendar date
-(de-identification removes every date element but the year; clock times and "tomorrow" stay). Stock Presidio redacts everything it finds; Philter
+(de-identification removes every date element but the year; clock times and "tomorrow" stay).
+Stock Presidio redacts everything it finds; Philter
 (philter-lite, its shipped ``philter_delta`` config) asterisks everything it does not include.
 """
 
@@ -38,7 +40,7 @@ import json
 import re
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 

@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from models.findings import Finding
+from models.recognizers.vocab import words
 
 CURATED = Path(__file__).resolve().parent / "lexicons" / "curated"
 
@@ -56,7 +57,8 @@ _HEADER = re.compile(r"(?:^|[\n.;]\s*|\s{2,})$")
 _EPONYM_TAIL = re.compile(
     r"^(?:'s|’s|')?\s*(?:disease|syndrome|score|criteria|rule|sign|test|maneuver|manoeuvre|"
     r"reflex|palsy|scale|classification|fracture|procedure|phenomenon|disorder|day|jr\.?\s+day|"
-    r"law|equation|formula|catheter|line|stain|position|tumou?r|lymphoma|triad|ulcer)\b",
+    r"law|equation|formula|catheter|line|stain|position|tumou?r|lymphoma|triad|ulcer|risk|"
+    r"study|model|method)\b",
     re.I,
 )
 _RELATIVE_DAY = re.compile(
@@ -93,13 +95,13 @@ _IDISH = frozenset(
 )
 _NAMEISH = frozenset({"PERSON", "LOCATION", "STREET_ADDRESS", "FACILITY", "PROVIDER_NAME"})
 # Measurement units and bedside devices that never sit inside a street address.
-_UNIT_WORDS = frozenset(
+_UNIT_WORDS = words(
     "mcg mg kg ml cc mm cm mmhg bpm units meq mmol gtt gtts mic mics foley picc ett ngt "
-    "catheter cath liq".split()
+    "catheter cath liq"
 )
 _AMBIGUOUS_CREDENTIAL = frozenset({"pa", "pt", "np", "ho", "rt", "ot", "st", "dc"})
-_FUNCTION_WORDS = frozenset(
-    "which is in on at the and to of with for was were are be by as if but or not no".split()
+_FUNCTION_WORDS = words(
+    "which is in on at the and to of with for was were are be by as if but or not no"
 )
 
 
@@ -114,14 +116,13 @@ def is_safe(text: str, f: Finding, everyday: frozenset[str] = frozenset()) -> bo
     before = text[max(0, f.start - 40) : f.start]
     after = text[f.end : f.end + 25]
     if f.type in _NAMEISH:
-        if _STRONG_CUE.search(before):
-            return False
+        if _STRONG_CUE.search(before) or f.source.endswith((":known", ":saint", ":moved_to")):
+            return False  # a cue, or a facility known by name
         words = [w.lower().strip("'’") for w in _WORD.findall(value)]
         if f.type == "PROVIDER_NAME":
             rest = [w for w in words if w not in _AMBIGUOUS_CREDENTIAL]
-            if len(rest) < len(words) and _all_safe(rest, everyday):
-                return True  # "PA line", "fem PA", "PT states"
-            return False
+            # "PA line", "fem PA", "PT states"
+            return len(rest) < len(words) and _all_safe(rest, everyday)
         vocab = clinical_vocab()
         if words and all(w in vocab for w in words):
             return True
@@ -158,7 +159,8 @@ def is_safe(text: str, f: Finding, everyday: frozenset[str] = frozenset()) -> bo
             _RELATIVE_DAY.match(value.strip()) or _CLOCK.match(value.strip())
         ):
             return True
-        if not any(ch.isalpha() for ch in value) or f.type == "VEHICLE_ID":
+        numeric = re.sub(r"(?<=\d)[xX](?=\d)", "", value)  # "600x12": vent rate x volume
+        if not any(ch.isalpha() for ch in numeric) or f.type == "VEHICLE_ID":
             if _MEASURE_BEFORE.search(before.lower()[-14:]) and f.type != "DATE_OF_BIRTH":
                 return (
                     "/" in value
@@ -169,8 +171,8 @@ def is_safe(text: str, f: Finding, everyday: frozenset[str] = frozenset()) -> bo
             if _MEASURE_AFTER.match(after):
                 return True
         if f.type == "VEHICLE_ID":
-            found = _WORD.findall(value)
-            return bool(found) and found[0].lower() in clinical_vocab()
+            first = re.split(r"[\s\-/:=]+", value.strip(), maxsplit=1)[0].lower()
+            return first in clinical_vocab()  # "ABG-119", "CT 150K", "SVR 903"
     return False
 
 

@@ -83,7 +83,8 @@ TEMPLATES = [
     "Can you send the discharge summary for {{person}} to {{email}}?",
     "{{prefix_female}} {{name_female}} asked us to update her phone to {{phone_number}}.",
     "{{prefix_male}} {{last_name_male}} called about his bill; card ending {{credit_card_number}}.",
-    "Mother: {{name_female}}, cell {{phone_number}}, lives in {{city}}, {{state_abbr}} {{zipcode}}.",
+    "Mother: {{name_female}}, cell {{phone_number}}, lives in {{city}}, "
+    "{{state_abbr}} {{zipcode}}.",
     "The patient's son {{first_name_male}} will pick up the prescription.",
     "Ride pickup for {{name}} at {{street_address}}, {{city}} at 8:30.",
     "Insurance on file: member SSN {{ssn}}, subscriber {{name}}.",
@@ -94,7 +95,8 @@ TEMPLATES = [
     "Driver license {{us_driver_license}} was scanned at check-in for {{name}}.",
     "Emergency contact: {{name_male}} ({{phone_number}}).",
     "Dear {{first_name}} {{last_name}}, your lab results are ready in the portal.",
-    "Hey {{first_name}}! It's {{first_name_female}} from the front desk, call us at {{phone_number}}.",
+    "Hey {{first_name}}! It's {{first_name_female}} from the front desk, "
+    "call us at {{phone_number}}.",
     "{{name}}, a {{nationality}} {{job}}, was admitted overnight.",
     "Born {{date_of_birth}} in {{city}}; family lives at {{address}}.",
     "Please mail the forms to {{name}}, {{street_address}}, {{city}} {{zipcode}}.",
@@ -102,14 +104,16 @@ TEMPLATES = [
     "Text from {{phone_number}}: this is {{first_name}}, I need to cancel tomorrow.",
     "Caregiver {{name_female}} can be reached at {{email}} or {{phone_number}}.",
     "Mr. {{last_name}} prefers to be contacted at {{phone_number}} after 5pm.",
-    "Home health visit for {{first_name}} {{last_name}}, {{street_address}}, apt. {{secondary_address}}.",
+    "Home health visit for {{first_name}} {{last_name}}, {{street_address}}, "
+    "apt. {{secondary_address}}.",
     "Our records show {{name}} at {{address}}. Is that still correct?",
     "Visit {{url}} for {{first_name}}'s personal fundraising page.",
     "Forwarding: {{first_name}} {{last_name}} <{{email}}> wrote on {{date_of_birth}}",
     "Wife {{first_name_female}} says he fell at home in {{city}}.",
     "Prior auth for {{person}} submitted; callback {{phone_number}}.",
     "{{last_name}}, {{first_name}} - DOB {{date_of_birth}} - SSN {{ssn}}",
-    "Pharmacy: please deliver to {{first_name}} at {{street_address}}, {{city}}, {{state}} {{zipcode}}.",
+    "Pharmacy: please deliver to {{first_name}} at {{street_address}}, {{city}}, "
+    "{{state}} {{zipcode}}.",
     "We could not reach {{first_name}}. Number tried: {{phone_number}}.",
     "Card {{credit_card_number}} was declined for {{name}}'s copay.",
     "Thanks {{first_name}}! See you soon.",

@@ -29,7 +29,8 @@ def philter(data_dir: Path | None) -> Pipeline:
     if data_dir is None or not tagger_dir(data_dir).is_dir():
         raise PeerUnavailable(
             "NLTK's averaged_perceptron_tagger_eng is missing: build it with "
-            "python -m bench.external.nltk_tagger --zip averaged_perceptron_tagger.zip --out DATA_DIR"
+            "python -m bench.external.nltk_tagger --zip averaged_perceptron_tagger.zip "
+            "--out DATA_DIR"
         )
     nltk.data.path.insert(0, str(data_dir / "nltk_data"))
     config = os.path.join(os.path.dirname(philter_lite.__file__), "configs", "philter_delta.toml")

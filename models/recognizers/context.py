@@ -30,23 +30,28 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
+from models.overscrub import clinical_vocab
 from models.recognizers.base import REGEX_TIMEOUT, DetectionTimeout, LexiconRecognizer, only_digits
 from models.recognizers.contact import PHONE_NUMBER
+from models.recognizers.dates import DATE
 from models.recognizers.location import FACILITY, LOCATION, STREET_ADDRESS, ZIP_CODE
-from models.recognizers.names import PERSON
-from models.recognizers.vocab import COUNTRIES
+from models.recognizers.names import PERSON, PROVIDER_NAME
+from models.recognizers.vocab import COUNTRIES, words
 
-ENTITIES = (PERSON, STREET_ADDRESS, LOCATION, ZIP_CODE, PHONE_NUMBER, FACILITY)
+ENTITIES = (PERSON, PROVIDER_NAME, DATE, STREET_ADDRESS, LOCATION, ZIP_CODE, PHONE_NUMBER, FACILITY)
 
 # ----------------------------------------------------------------------------- shared word facts
 # A capitalised word in any alphabet: "Hülya", "O'Neil", "Saint-Étienne", "ΒΙΚΛΑ", "McDonald".
 CAP = r"\p{Lu}[\p{L}\p{M}'’\-]*"
 INITIAL = r"\p{Lu}\."
 # Particles inside place and person names ("Črni Vrh nad Idrijo", "van der Berg", "da Silva").
-PARTICLE = r"(?:nad|pod|na|de|del|della|di|da|do|dos|das|du|des|la|le|van|von|der|den|ter|ten|am|an|im|op|sur|sous|en|y|e|i|al|el|bin|ibn|av)"
+PARTICLE = (
+    r"(?:nad|pod|na|de|del|della|di|da|do|dos|das|du|des|la|le|van|von|der|den|ter|ten|am|an|"
+    r"im|op|sur|sous|en|y|e|i|al|el|bin|ibn|av)"
+)
 NAME_RUN = (
-    r"(?:" + CAP + r"|" + INITIAL + r")(?:[ \t]+(?:" + PARTICLE + r"[ \t]+)?(?:" + CAP + r"|"
-    r"\p{Lu}(?![\p{L}]))){0,3}"
+    r"(?:" + INITIAL + r"|" + CAP + r")(?:[ \t]+(?:" + PARTICLE + r"[ \t]+)?(?:\p{Lu}\.?"
+    r"(?![\p{L}])|" + CAP + r")){0,3}"
 )
 
 MONTHS = frozenset(
@@ -292,16 +297,16 @@ STOP = frozenset(
     ]
 )
 # A run ending in one of these is an event, eponym or thing, not a person.
-NOT_PERSON_TAIL = frozenset(
+NOT_PERSON_TAIL = words(
     "day week month year disease syndrome score sign test scale criteria award fund "
-    "foundation center centre clinic hospital program".split()
+    "foundation center centre clinic hospital program"
 )
-LANGUAGES = frozenset(
+LANGUAGES = words(
     "english spanish french german italian portuguese chinese mandarin cantonese japanese "
     "korean vietnamese tagalog arabic russian polish hindi urdu bengali punjabi farsi "
     "persian somali swahili amharic haitian creole greek hebrew turkish dutch swedish "
     "norwegian danish finnish czech hungarian romanian ukrainian thai lao khmer hmong "
-    "nepali burmese asl".split()
+    "nepali burmese asl"
 )
 # A run with one of these is an organisation, not a person ("Ross Acquisition Corp II").
 ORG_WORDS = frozenset(
@@ -349,6 +354,16 @@ ORG_WORDS = frozenset(
         "freight",
         "transportation",
         "logistics",
+        "health",
+        "clinic",
+        "hospital",
+        "medical",
+        "pharmacy",
+        "center",
+        "centre",
+        "team",
+        "dental",
+        "care",
     ]
 )
 
@@ -364,9 +379,9 @@ def _word_is_safe(word: str) -> bool:
     lex = lexicons.load()
     if low in lex.state_names or word in lex.state_codes:
         return True
-    if word.isupper() and (low in lex.everyday_words or low in lex.common_words):
-        return True  # "READ", "CANCEL", "HEART": shouting, not a name
     named = low in lex.first_names or low in lex.surnames
+    if word.isupper() and (low in lex.everyday_words or (low in lex.common_words and not named)):
+        return True  # "READ", "CANCEL", "HEART": shouting, not a name
     if named:
         return False
     if lex.categories(low) - {lexicons.CITY}:
@@ -388,10 +403,13 @@ def _trim_run(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     if words and words[-1].group().strip(".,").lower() in NOT_PERSON_TAIL:
         return None  # "World Kidney Day", "Graves Disease"
-    if regex.match(r"[ \t]+(?:at|from)[ \t]+(?:the|our)\b", text[end:], regex.IGNORECASE):
-        if regex.search(r"(?i:it'?s|this[ \t]+is)[ \t]*$", text[:start]):
-            return None  # "it's Grace at the front desk": staff, not a patient
+    if regex.match(
+        r"[ \t]+(?:at|from)[ \t]+(?:the|our)\b", text[end:], regex.IGNORECASE
+    ) and regex.search(r"(?i:it'?s|this[ \t]+is)[ \t]*$", text[:start]):
+        return None  # "it's Grace at the front desk": staff, not a patient
     while words and _word_is_safe(words[-1].group().rstrip(",;:!?")):
+        if len(words) > 1 and regex.fullmatch(r"\p{Lu}\.?", words[-1].group()):
+            break  # an initial after a name ("Sam K.") is part of it
         words.pop()
     if not words or _word_is_safe(words[0].group()):
         return None  # the cue must be right before the name ("to Tropical Depression Ida")
@@ -408,6 +426,9 @@ NAME_CUE = regex.compile(
     r"mother|father|mom|dad|wife|husband|son|daughter|brother|sister|spouse|partner|"
     r"grandmother|grandfather|grandson|granddaughter|aunt|uncle|niece|nephew|cousin|"
     r"dear|hi|hello|hey|thanks|thank\s+you|mr\.?|mrs\.?|ms\.?|miss|mx\.?|"
+    r"case\s*worker|social\s+worker|sw|chaplain|rabbi|pastor|priest|house\s+staff|"
+    r"girlfriend|boyfriend|fiance|fiancee|friend|neighbou?r|sons|daughters|brothers|sisters|"
+    r"ask\s+for|page|paged|"
     r"for|to|with|by|show|shows|about|reach|i\s+am|i'm|this\s+is|it's|my\s+name\s+is|"
     r"signed|cc|attn|re)\s*[:\-]?[ \t]+)"
     r"(?P<v>" + NAME_RUN + r")",
@@ -420,6 +441,10 @@ LAST_FIRST = regex.compile(
     r"(?:^|(?<=[\n:]\s*))(?P<v>" + CAP + r"(?:[ \t]" + CAP + r")?,[ \t]+" + CAP + r"(?:[ \t]"
     r"(?:" + CAP + r"|" + INITIAL + r"))?)(?=[ \t]*(?:[\-–(,;\n]|$|dob|born|mrn))",
     regex.VERSION1 | regex.MULTILINE,
+)
+# An initial and a surname: "Z. MILLER AWARE", "E. Welsh", "per S. Kondouli".
+INITIAL_SURNAME = regex.compile(
+    r"(?<![\w.])(?P<v>\p{Lu}\.[ \t]?" + CAP + r")(?![\w])", regex.VERSION1
 )
 # A capitalised run followed by a person's verb or a possessive: "Motoko T Sato is a …",
 # "Víctor Cantú's copay", "Mieszko Dudek called".
@@ -438,11 +463,75 @@ BEFORE_VERB = regex.compile(
 )
 
 
+# Names in lower case ("house staff mary souza aware", "dr. kerle to speak"): only after a role
+# or title, and only words the name lists know (or, after a title, no everyday word).
+ROLE_LOWER = regex.compile(
+    r"(?i:\b(?P<cue>dr\.?|doctor|case\s*worker|social\s+worker|chaplain|rabbi|pastor|"
+    r"house\s+staff|nurse|rn|np|pa)[ \t]+)(?P<v>[a-z][a-z'\-]+(?:[ \t]+[a-z][a-z'\-]+)?)",
+    regex.VERSION1,
+)
+_TITLES = frozenset({"dr", "dr.", "doctor"})
+
+
+def _lower_names(text: str) -> list[tuple[str, int, int]]:
+    lex = lexicons.load()
+    out = []
+    for m in ROLE_LOWER.finditer(text, timeout=REGEX_TIMEOUT):
+        cue = m.group("cue").lower()
+        s = m.start("v")
+        e = s
+        for w in regex.finditer(r"[a-z][a-z'\-]+", m.group("v")):
+            low = w.group()
+            name = low in lex.first_names or low in lex.surnames
+            if cue in _TITLES and e == s:
+                ok = (name or low not in lex.everyday_words) and low not in STOP
+                ok = ok and low not in _NOT_AFTER_TITLE
+            else:
+                ok = name and low not in lex.everyday_words and low not in STOP
+            if not ok:
+                break
+            e = m.start("v") + w.end()
+        if e > s:
+            kind = PROVIDER_NAME.name if cue in _TITLES else PERSON.name
+            out.append((kind, s, e))
+    return out
+
+
+# What follows "dr" in a note when no name does ("dr aware", "dr notified").
+_NOT_AFTER_TITLE = words(
+    "aware notified paged called here in at on to and or of said says states stated ordered "
+    "wants feels following follow consulted spoke came saw seen note notes order orders team "
+    "office visit appt appointment"
+)
+
+
+_STATE_AFTER = regex.compile(r"[ \t]*,?[ \t]*(?:\p{Lu}{2}\b|\d{5})", regex.VERSION1)
+_PLACE_BEFORE = regex.compile(
+    r"(?i:\b(?:moved|relocated|lives?|living|resides?|born|home|located|in|near)[ \t]+"
+    r"(?:to|in|at|from|near)?[ \t]*)$",
+    regex.VERSION1,
+)
+
+
+def _is_place(text: str, span: tuple[int, int], words: list[str]) -> bool:
+    """A run that is a gazetteer city, or sits where a place does ("moved to X, IL")."""
+    lex = lexicons.load()
+    if " ".join(words) in lex.cities and (
+        _PLACE_BEFORE.search(text[max(0, span[0] - 20) : span[0]])
+        or _STATE_AFTER.match(text, span[1])
+        or len(words) > 1
+    ):
+        return True
+    return bool(_STATE_AFTER.match(text, span[1])) and bool(
+        _PLACE_BEFORE.search(text[max(0, span[0] - 20) : span[0]])
+    )
+
+
 class ContextNameRecognizer(LexiconRecognizer):
     """PERSON: capitalised runs in a name context that are not known to be safe words."""
 
     def __init__(self) -> None:
-        super().__init__("ContextNameRecognizer", [PERSON.name])
+        super().__init__("ContextNameRecognizer", [PERSON.name, PROVIDER_NAME.name])
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -456,14 +545,17 @@ class ContextNameRecognizer(LexiconRecognizer):
             other = [
                 ("last_first", m) for m in LAST_FIRST.finditer(text, timeout=REGEX_TIMEOUT)
             ] + [("before_verb", m) for m in BEFORE_VERB.finditer(text, timeout=REGEX_TIMEOUT)]
+            other += [("initial", m) for m in INITIAL_SURNAME.finditer(text, timeout=REGEX_TIMEOUT)]
         except TimeoutError as exc:
             raise DetectionTimeout("context name pattern timed out") from exc
         for m in cue_matches:
             cue = text[m.start() : m.start("v")].strip(" \t:-").lower()
-            span = _trim_run(text, *m.span("v"))
+            span = _trim_run(text, m.start("v"), m.end("v"))
             if span is None:
                 continue
             words = [w.strip(".,'’").lower() for w in _name_words(text[span[0] : span[1]])]
+            if _is_place(text, span, words):
+                continue
             known = any(w in lex.first_names or w in lex.surnames for w in words)
             unknown = all(
                 len(w) > 2 and w not in lex.common_words and w not in lex.everyday_words
@@ -473,15 +565,37 @@ class ContextNameRecognizer(LexiconRecognizer):
             if cue in WEAK and not (known or (unknown and len(words) >= 2)):
                 continue
             out.append(self.result(PERSON.name, span[0], span[1], 0.92, "cue"))
+        for kind, s0, e0 in _lower_names(text):
+            if kind in entities:
+                out.append(self.result(kind, s0, e0, 0.9, "role_lower"))
         for rule, m in other:
-            span = _trim_run(text, *m.span("v"))
+            if rule == "initial":
+                surname = m.group("v").split(".", 1)[1].strip()
+                low = surname.lower()
+                if (
+                    low in STOP
+                    or low in clinical_vocab()
+                    or _word_is_safe(surname)
+                    and low not in lex.surnames
+                ):
+                    continue
+                out.append(self.result(PERSON.name, m.start("v"), m.end("v"), 0.85, rule))
+                continue
+            span = _trim_run(text, m.start("v"), m.end("v"))
             if span is None:
                 continue
             words = [w.strip(".,'’").lower() for w in _name_words(text[span[0] : span[1]])]
             # at least one word is a known name, and none is an everyday word ("Grace Period")
-            if not any(w in lex.first_names or w in lex.surnames for w in words):
-                if not any(len(w) > 3 and not w.isascii() for w in words):
-                    continue
+            if _is_place(text, span, words):
+                continue
+            known = any(w in lex.first_names or w in lex.surnames for w in words)
+            foreign = any(len(w) > 3 and not w.isascii() for w in words)
+            # two or more capitalised words no English list knows, before a person's verb
+            unknown = len(words) >= 2 and not any(
+                w in lex.common_words or w in lex.everyday_words for w in words
+            )
+            if not (known or foreign or (rule == "before_verb" and unknown)):
+                continue
             if rule == "before_verb" and len(words) < 2:
                 continue
             out.append(self.result(PERSON.name, span[0], span[1], 0.9, rule))
@@ -1048,11 +1162,11 @@ _EURO_WORD = (
     r"terrasse|straße|strasse|weg|allee|laan|straat|plein|platz|ring|rahu|kuja|tie|katu|polku)"
 )
 # Leading street words, as written in an address ("rue", "Rue"), never shouted ("VIA FOLEY").
-_HEADS = (
+_HEADS = words(
     "rue avenue av. avda. avda avenida calle c/ carrer paseo camino via viale vicolo piazza "
     "corso strada largo rua travessa praça alameda ul. ulica al. aleja plac os. boulevard bd. "
     "chemin impasse allée quai place route chaussée straße strasse"
-).split()
+)
 _EURO_HEAD = (
     r"(?:"
     + "|".join(
@@ -1061,7 +1175,7 @@ _EURO_HEAD = (
     )
     + r")"
 )
-_NUM = r"\d{1,6}[A-Za-z]?(?:[/-]\d{1,4}[A-Za-z]?)?"
+_NUM = r"\d{1,6}[A-Za-z]?(?:[/-]\d{1,4}[A-Za-z]?)?(?:[ \t]\d{1,4}(?=[ \t]+\p{L}))?"
 _NAMEW = r"(?:" + CAP + r"|" + PARTICLE + r"|\d{1,3}(?:st|nd|rd|th))"
 STREET_RULES = [
     # "83 Forge Estates", "12 North Skyway": number, capitalised words, a USPS suffix
@@ -1142,8 +1256,14 @@ STREET_RULES = [
 _STREET_PATTERNS = [
     (name, regex.compile(p, regex.VERSION1), score) for name, p, score in STREET_RULES
 ]
+# Cheap necessary conditions: a number before a word, a street word of its own, or a unit.
 _STREET_GATE = regex.compile(
-    r"\d|(?i:rue|calle|via|ul\.|avenida|rua|box|apt|suite|unit)", regex.VERSION1
+    r"\d[ \t]+(?:\d{1,4}[ \t]+)?\p{L}|(?i:\b(?:rue|calle|via|ul|avenida|rua|box|apt|suite|unit|"
+    r"apo|fpo|dpo|ste)\b)|\p{L}(?:" + _EURO_END + r")(?![\p{L}])",
+    regex.VERSION1,
+)
+UNIT_AFTER = regex.compile(
+    r"[ \t]*,?[ \t]*(?i:apt|apartment|suite|ste|unit|flat|#)\b", regex.VERSION1
 )
 # The organisation's own address: "our office, 1200 Commerce Pkwy", "we are at 12 Main St".
 OURS = regex.compile(
@@ -1154,8 +1274,8 @@ OURS = regex.compile(
 )
 # What makes "number Name number" an address: a cue before it, or a city after it.
 ADDRESS_CUE = regex.compile(
-    r"(?i:\b(?:at|to|address|addr|lives?|living|resides?|home|mail|deliver|send|ship|visit|"
-    r"located|moved|street|show|shows)\b)[^\n\d]{0,20}$",
+    r"(?i:\b(?:at|to|address|addr|lives?|living|resides?|home|mail|deliver|send|ship|"
+    r"located|moved|street)\b)[^\n\d]{0,20}$",
     regex.VERSION1,
 )
 # After a street address: ", City", "\n City", then state, postcode, country.
@@ -1182,6 +1302,13 @@ PLACE_CUE = regex.compile(
     r"near)[ \t]+|\bborn\b[^.;\n]{0,24}?\bin[ \t]+)(?P<v>" + PLACE_RUN + r")",
     regex.VERSION1,
 )
+# US territories and military "states", which the state list leaves out: "Hagåtña, GU 96910",
+# "Saipan, MP 96950", "APO, AE 09012". Case-sensitive and only before a ZIP, so "as"/"GU:" stay.
+TERRITORY = regex.compile(
+    r"(?<![\w])(?P<city>" + PLACE_RUN + r"),?[ \t]+(?:GU|VI|AS|MH|FM|MP|PW|PR|AA|AE|AP)[ \t]+"
+    r"(?P<zip>\d{5}(?:-\d{4})?)(?![\w])",
+    regex.VERSION1,
+)
 TRAILING_ZIP = regex.compile(
     r"\G[ \t]*,?[ \t]*(?:\p{Lu}{2}[ \t]+)?(?P<v>" + POSTCODE + r")(?![\w])", regex.VERSION1
 )
@@ -1195,9 +1322,7 @@ def _place_ok(text: str, after_street: bool = False) -> bool:
             w in STOP or w in COUNTRIES or w in MONTHS or w in WEEKDAYS or w in lex.state_names
             for w in words
         )
-    if not words or all(_safe_place_word(w, lex) for w in words):
-        return False
-    return True
+    return bool(words) and not all(_safe_place_word(w, lex) for w in words)
 
 
 def _safe_place_word(w: str, lex: lexicons.Lexicon) -> bool:
@@ -1233,7 +1358,7 @@ class ContextAddressRecognizer(LexiconRecognizer):
                             words = _name_words(text[s:e])[1:-1]
                             if all(_word_is_safe(w) for w in words):
                                 continue
-                            after = AFTER_STREET.match(text, e)
+                            after = AFTER_STREET.match(text, e) or UNIT_AFTER.match(text, e)
                             if not ADDRESS_CUE.search(text[max(0, s - 40) : s]) and not after:
                                 continue
                         if name == "unit" and not (
@@ -1254,25 +1379,45 @@ class ContextAddressRecognizer(LexiconRecognizer):
                         break
                     if m.group("zip1"):
                         out.append(
-                            self.result(ZIP_CODE.name, *m.span("zip1"), 0.85, "after_street")
+                            self.result(
+                                ZIP_CODE.name, m.start("zip1"), m.end("zip1"), 0.85, "after_street"
+                            )
                         )
                     city = m.group("city")
                     cs, ce = m.span("city")
+                    tail = regex.search(r"[ \t]+(\p{Lu}{2})$", city)
+                    if tail and tail.group(1) in lexicons.load().state_codes:
+                        ce -= len(tail.group())
+                        city = text[cs:ce]
                     if _place_ok(city, after_street=True):
                         out.append(self.result(LOCATION.name, cs, ce, 0.85, "after_street"))
                     if m.group("zip2"):
                         out.append(
-                            self.result(ZIP_CODE.name, *m.span("zip2"), 0.85, "after_street")
+                            self.result(
+                                ZIP_CODE.name, m.start("zip2"), m.end("zip2"), 0.85, "after_street"
+                            )
                         )
                     pos = m.end()
+            for m in TERRITORY.finditer(text, timeout=REGEX_TIMEOUT):
+                if _place_ok(m.group("city"), after_street=True):
+                    out.append(
+                        self.result(
+                            LOCATION.name, m.start("city"), m.end("city"), 0.85, "territory"
+                        )
+                    )
+                out.append(
+                    self.result(ZIP_CODE.name, m.start("zip"), m.end("zip"), 0.85, "territory")
+                )
             for m in PLACE_CUE.finditer(text, timeout=REGEX_TIMEOUT):
-                span = _trim_place(text, *m.span("v"))
+                span = _trim_place(text, m.start("v"), m.end("v"))
                 if span is None:
                     continue
                 out.append(self.result(LOCATION.name, span[0], span[1], 0.8, "place_cue"))
                 z = TRAILING_ZIP.match(text, span[1])
                 if z:
-                    out.append(self.result(ZIP_CODE.name, *z.span("v"), 0.8, "place_cue"))
+                    out.append(
+                        self.result(ZIP_CODE.name, z.start("v"), z.end("v"), 0.8, "place_cue")
+                    )
         except TimeoutError as exc:
             raise DetectionTimeout("context address pattern timed out") from exc
         return [r for r in out if r.entity_type in entities]
@@ -1343,7 +1488,8 @@ class IntlPhoneRecognizer(LexiconRecognizer):
                 out.append(
                     self.result(
                         PHONE_NUMBER.name,
-                        *m.span("v"),
+                        m.start("v"),
+                        m.end("v"),
                         0.8 if cued else 0.7,
                         "cue" if cued else "shape",
                     )
@@ -1394,6 +1540,17 @@ FACILITY_RULES = [
         0.75,
     ),
     ("acronym", regex.compile(r"(?<![\w])(?P<v>[A-Z]{1,4}MC)(?![\w])", regex.VERSION1), 0.75),
+    # "accepted by St. Agnes", "TO GO TO ST. MARY ON TUESDAY": a saint's name is a hospital
+    (
+        "saint",
+        regex.compile(
+            r"(?i:\b(?:to|at|from|by|in)[ \t]+)(?P<v>(?:St\.?|ST\.?|Saint|SAINT)[ \t]+"
+            + CAP
+            + r"(?:'s|’s)?)(?![ \t]+(?i:day|patrick|st\b|street|ave|avenue|rd|road))",
+            regex.VERSION1,
+        ),
+        0.7,
+    ),
 ]
 
 
@@ -1402,6 +1559,49 @@ _TAIL_WORD = regex.compile(
     r"healthcare|clinic|sanatorium|hospice|nursing|home|rehab|rehabilitation|university|"
     r"children'?s)"
 )
+
+
+# "referred to GH", "poss transfer to quartermain", "admitted to Holy Cross": where a patient
+# is moved to or from is a facility unless it is a unit, a room or home.
+MOVED_TO = regex.compile(
+    r"(?i:\b(?:transfer(?:red)?|trans|xfer(?:red)?|admitted|readmitted|referred|sent|"
+    r"discharged|d/c'?d|accepted|came|comes|arrived|returned|going|go)[ \t]+(?:back[ \t]+)?"
+    r"(?:to|from|at|by)[ \t]+)(?P<v>[\p{L}][\p{L}'’\-]*(?:[ \t]+\p{Lu}[\p{L}'’\-]*){0,2})",
+    regex.VERSION1,
+)
+_NOT_A_FACILITY = words(
+    "home rehab nursing hospice snf osh ltac ed er or ward unit room floor bed icu ccu micu "
+    "sicu csru pacu ct mri x-ray xray radiology dialysis surgery cath ir the a an his her "
+    "their another outside same this that our your my step-down stepdown tele telemetry "
+    "cvicu nicu picu ot pt be have see them him us"
+)
+
+
+def _moved_to(text: str) -> list[tuple[int, int]]:
+    lex = lexicons.load()
+    out = []
+    for m in MOVED_TO.finditer(text, timeout=REGEX_TIMEOUT):
+        words = list(regex.finditer(r"\S+", m.group("v")))
+        first = words[0].group().strip(".,").lower()
+        if first in _NOT_A_FACILITY or first in STOP or first in clinical_vocab():
+            continue
+        if first in lex.everyday_words and not words[0].group()[:1].isupper():
+            continue  # "sent to get", "came to visit"
+        if (
+            first in lex.everyday_words
+            and words[0].group().islower() is False
+            and (first in lex.common_words and len(words) == 1 and not words[0].group().isupper())
+        ):
+            continue  # "Transferred to Floor"
+        end = m.start("v") + words[0].end()
+        for w in words[1:]:
+            if w.group().strip(".,").lower() in STOP:
+                break
+            end = m.start("v") + w.end()
+        while end > m.start("v") and text[end - 1] in ".,;:":
+            end -= 1
+        out.append((m.start("v"), end))
+    return out
 
 
 class ContextFacilityRecognizer(LexiconRecognizer):
@@ -1417,8 +1617,10 @@ class ContextFacilityRecognizer(LexiconRecognizer):
             return []
         out = []
         try:
+            for s1, e1 in _moved_to(text):
+                out.append(self.result(FACILITY.name, s1, e1, 0.7, "moved_to"))
             for m in _known_facilities().finditer(text, timeout=REGEX_TIMEOUT):
-                out.append(self.result(FACILITY.name, *m.span("v"), 0.7, "known"))
+                out.append(self.result(FACILITY.name, m.start("v"), m.end("v"), 0.7, "known"))
             for name, pattern, score in FACILITY_RULES:
                 for m in pattern.finditer(text, timeout=REGEX_TIMEOUT):
                     s, e = m.span("v")
@@ -1442,8 +1644,79 @@ class ContextFacilityRecognizer(LexiconRecognizer):
         return out
 
 
+# ----------------------------------------------------------------------------- dates
+_MONTH_WORD = (
+    r"(?:january|february|march|april|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+)
+DATE_RULES = [
+    # "echo 8/87", "CVA 5/97": month and two-digit year
+    (
+        "month_year",
+        regex.compile(
+            r"(?<![\w/.\-])(?P<v>(?:0?[1-9]|1[0-2])/(?:3[2-9]|[4-9]\d|00))(?![\w/%]|\.\d)",
+            regex.VERSION1,
+        ),
+    ),
+    # "on the 11th", "since the 3rd"
+    (
+        "ordinal_day",
+        regex.compile(
+            r"(?i:\b(?:on|since|until|by|from|before|after)[ \t]+the[ \t]+)"
+            r"(?P<v>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b",
+            regex.VERSION1,
+        ),
+    ),
+    # "in sept.", "MARCH OF 1993", "since May": a month named as when something happened
+    (
+        "month_alone",
+        regex.compile(
+            r"(?i:\b(?:in|since|during|until|by|early|late|mid|last|this|next)[ \t\-]+)"
+            r"(?P<v>(?i:" + _MONTH_WORD + r")|May)(?![\w]|[ \t]+\d)"
+            r"|(?P<v>(?i:" + _MONTH_WORD + r"|may)[ \t]+(?i:of)[ \t]+(?:19|20)\d{2})",
+            regex.VERSION1,
+        ),
+    ),
+]
+
+
+# Something that happened to a patient: a month or day named near one is the patient's date.
+EVENT = regex.compile(
+    r"(?i:\b(?:admitted|admission|readmitted|discharged|discharge|diagnosed|dx|seen|born|"
+    r"died|drawn|started|stopped|hospitali[sz]ed|transferred|surgery|operation|procedure|"
+    r"d/c'?d|dc'?d|dose|doses|fell|fall|injury|onset|mi|cva|cabg|echo|cath|"
+    r"biopsy|delivered|pregnan\w*|lmp|edc)\b)",
+    regex.VERSION1,
+)
+
+
+class ContextDateRecognizer(LexiconRecognizer):
+    """DATE: month/year, "the 11th", a month named alone as a time something happened."""
+
+    def __init__(self) -> None:
+        super().__init__("ContextDateRecognizer", [DATE.name])
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if DATE.name not in entities:
+            return []
+        out = []
+        try:
+            for name, pattern in DATE_RULES:
+                for m in pattern.finditer(text, timeout=REGEX_TIMEOUT):
+                    s0, e0 = m.span("v")
+                    if name != "month_year" and not EVENT.search(text[max(0, s0 - 60) : s0]):
+                        continue  # "flu shots in June", "due on the 1st": not a person's date
+                    out.append(self.result(DATE.name, s0, e0, 0.7, name))
+        except TimeoutError as exc:
+            raise DetectionTimeout("date pattern timed out") from exc
+        return out
+
+
 def recognizers() -> list[EntityRecognizer]:
     return [
+        ContextDateRecognizer(),
         ContextNameRecognizer(),
         ContextAddressRecognizer(),
         IntlPhoneRecognizer(),

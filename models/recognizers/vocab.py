@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+
+def words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``, as a set."""
+    return frozenset(text.split())
+
+
 # Countries and nationalities may stay (Safe Harbor removes places below state level only).
 COUNTRIES = frozenset(
     [
