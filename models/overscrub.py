@@ -23,9 +23,13 @@ from functools import cache
 from pathlib import Path
 
 from models.findings import Finding
-from models.recognizers.vocab import words
 
 CURATED = Path(__file__).resolve().parent / "lexicons" / "curated"
+
+
+def words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``, as a set."""
+    return frozenset(text.split())
 
 
 def _words_file(name: str) -> frozenset[str]:
