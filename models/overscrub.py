@@ -130,6 +130,21 @@ def is_safe(text: str, f: Finding, everyday: frozenset[str] = frozenset()) -> bo
         vocab = clinical_vocab()
         if words and all(w in vocab for w in words):
             return True
+        shouting = _shouting(text)
+        if (
+            value.isupper()
+            and words
+            and all(w in vocab or w in eponyms() or w in everyday for w in words)
+            and not any(w in _first_names() for w in words)
+        ):
+            return True  # "HICKMAN CATH PLACEMENT", "FOLEY DRAINING"
+        if (
+            shouting
+            and f.type == "PERSON"
+            and f.source.startswith("PatientNameRecognizer")
+            and f.source.split(":", 1)[-1] in _GUESSES
+        ):
+            return True  # a note in capitals: name pairs and NER guesses are noise
         # a section header: capitals and a colon at the start of a line or sentence
         if value.isupper() and after.startswith(":") and _HEADER.search(before):
             return True
@@ -178,6 +193,37 @@ def is_safe(text: str, f: Finding, everyday: frozenset[str] = frozenset()) -> bo
             first = re.split(r"[\s\-/:=]+", value.strip(), maxsplit=1)[0].lower()
             return first in clinical_vocab()  # "ABG-119", "CT 150K", "SVR 903"
     return False
+
+
+# Name rules that guess from word shapes and the NER, not from a cue; in capitals they misfire.
+_GUESSES = frozenset(
+    {
+        "full_name",
+        "given_name",
+        "name_pair_in_context",
+        "spacy",
+        "unknown_full_name",
+        "upper_full_name",
+        "person_verb",
+        "possessive_unknown",
+        "weak_cue",
+        "weak_cue_ambiguous",
+        "glued",
+    }
+)
+
+
+@cache
+def _first_names() -> frozenset[str]:
+    from models import lexicons
+
+    return frozenset(lexicons.load().first_names)
+
+
+def _shouting(text: str) -> bool:
+    """Is most of this text written in capitals (a note typed with caps lock)?"""
+    letters = [ch for ch in text[:2000] if ch.isalpha()]
+    return len(letters) > 40 and sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
 
 
 def drop_safe(text: str, findings: list[Finding]) -> list[Finding]:

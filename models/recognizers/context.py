@@ -421,7 +421,7 @@ def _trim_run(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 # ----------------------------------------------------------------------------- names
 NAME_CUE = regex.compile(
-    r"(?i:(?<![\w])(?:(?:full\s+|patient\s+|pt\.?\s+|first\s+|last\s+|sur)?name|patient|pt|"
+    r"(?i:(?<![\w])(?:(?:full\s+|patient\s+|pt\.?\s+|first\s+|last\s+|sur)?name|patient|"
     r"caregiver|guardian|contact|subscriber|member|guarantor|beneficiary|emergency\s+contact|"
     r"mother|father|mom|dad|wife|husband|son|daughter|brother|sister|spouse|partner|"
     r"grandmother|grandfather|grandson|granddaughter|aunt|uncle|niece|nephew|cousin|"
@@ -1217,17 +1217,27 @@ STREET_RULES = [
     # "39 rue du Président Roosevelt", "ul. Kurantów 76", "Avenida Noruega 42"
     (
         "euro_head",
+        # a number before the street word ("39 rue du Président Roosevelt") or after the name
+        # ("Avenida Noruega 42"); the street word as written in an address, never shouted
         r"(?<![\w\-/.])(?P<v>(?:"
         + _NUM
-        + r",?[ \t]+)?(?i:"
+        + r",?[ \t]+"
         + _EURO_HEAD
-        + r")[ \t]+(?:"
+        + r"[ \t]+(?:"
         + _NAMEW
         + r"[ \t]+){0,4}"
         + CAP
         + r"(?:[ \t]+"
         + _NUM
-        + r"(?![\w]))?)",
+        + r"(?![\w]))?|"
+        + _EURO_HEAD
+        + r"[ \t]+(?:"
+        + _NAMEW
+        + r"[ \t]+){0,4}"
+        + CAP
+        + r"[ \t]+"
+        + _NUM
+        + r"(?![\w])))",
         0.8,
     ),
     # "949 Rahu 37", "5991 Mühle 116": number, one or two capitalised words, number
