@@ -1263,9 +1263,15 @@ STREET_RULES = [
         0.9,
     ),
 ]
-_STREET_PATTERNS = [
-    (name, regex.compile(p, regex.VERSION1), score) for name, p, score in STREET_RULES
-]
+
+
+@lru_cache(maxsize=1)
+def _street_patterns() -> list[tuple[str, regex.Pattern[str], float]]:
+    """Compiled on first use: the suffix alternations are large, and a process that never
+    sees a digit before a word need not pay for them at import."""
+    return [(name, regex.compile(p, regex.VERSION1), score) for name, p, score in STREET_RULES]
+
+
 # Cheap necessary conditions: a number before a word, a street word of its own, or a unit.
 _STREET_GATE = regex.compile(
     r"\d[ \t]+(?:\d{1,4}[ \t]+)?\p{L}|(?i:\b(?:rue|calle|via|ul|avenida|rua|box|apt|suite|unit|"
@@ -1361,7 +1367,7 @@ class ContextAddressRecognizer(LexiconRecognizer):
         try:
             streets: list[tuple[int, int]] = []
             if _STREET_GATE.search(text):
-                for name, pattern, score in _STREET_PATTERNS:
+                for name, pattern, score in _street_patterns():
                     for m in pattern.finditer(text, overlapped=False, timeout=REGEX_TIMEOUT):
                         s, e = m.span("v")
                         if name == "num_name_num":
