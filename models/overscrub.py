@@ -97,6 +97,9 @@ _IDISH = frozenset(
         "AGE_OVER_89",
     }
 )
+# Findings placed by structure (a facility known by name, the place after a street line), which
+# the word-based guards below must not second-guess.
+_STRUCTURAL = (":known", ":saint", ":moved_to", ":after_street", ":territory", ":place_cue")
 _NAMEISH = frozenset({"PERSON", "LOCATION", "STREET_ADDRESS", "FACILITY", "PROVIDER_NAME"})
 # Measurement units and bedside devices that never sit inside a street address.
 _UNIT_WORDS = words(
@@ -120,7 +123,7 @@ def is_safe(text: str, f: Finding, everyday: frozenset[str] = frozenset()) -> bo
     before = text[max(0, f.start - 40) : f.start]
     after = text[f.end : f.end + 25]
     if f.type in _NAMEISH:
-        if _STRONG_CUE.search(before) or f.source.endswith((":known", ":saint", ":moved_to")):
+        if _STRONG_CUE.search(before) or f.source.endswith(_STRUCTURAL):
             return False  # a cue, or a facility known by name
         words = [w.lower().strip("'’") for w in _WORD.findall(value)]
         if f.type == "PROVIDER_NAME":

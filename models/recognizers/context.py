@@ -458,6 +458,7 @@ BEFORE_VERB = regex.compile(
     + r")){1,3})"
     r"(?=(?:'s|’s)\b|[ \t]+(?:is|was|has|had|needs|called|asked|says|said|wants|prefers|"
     r"moved|fell|came|left|missed|declined|lives|lived|died|passed|speaks|will|can)\b|"
+    r",[ \t]+(?:a|an|age|aged|who)[ \t]|"
     r"[ \t]*\((?:dob|born|\d))",
     regex.VERSION1,
 )
@@ -484,7 +485,9 @@ def _lower_names(text: str) -> list[tuple[str, int, int]]:
             low = w.group()
             name = low in lex.first_names or low in lex.surnames
             if cue in _TITLES and e == s:
-                ok = (name or low not in lex.everyday_words) and low not in STOP
+                ok = (
+                    name or (low not in lex.everyday_words and low not in lex.common_words)
+                ) and low not in STOP
                 ok = ok and low not in _NOT_AFTER_TITLE
             else:
                 ok = name and low not in lex.everyday_words and low not in STOP
@@ -561,8 +564,10 @@ class ContextNameRecognizer(LexiconRecognizer):
                 len(w) > 2 and w not in lex.common_words and w not in lex.everyday_words
                 for w in words
             )
-            # after "for"/"to"/"with": a known given name or surname, or two unknown words
-            if cue in WEAK and not (known or (unknown and len(words) >= 2)):
+            foreign = any(not w.isascii() and len(w) > 2 for w in words) and unknown
+            # after "for"/"to"/"with": a known given name or surname, two unknown words, or a
+            # word spelled outside English ("reach Marčelo")
+            if cue in WEAK and not (known or foreign or (unknown and len(words) >= 2)):
                 continue
             out.append(self.result(PERSON.name, span[0], span[1], 0.92, "cue"))
         for kind, s0, e0 in _lower_names(text):
@@ -1168,7 +1173,7 @@ _HEADS = words(
     "chemin impasse allée quai place route chaussée straße strasse"
 )
 _EURO_HEAD = (
-    r"(?:"
+    r"(?:R\.?(?=[ \t]+\p{Lu})|krt\.|"
     + "|".join(
         "[" + h[0].upper() + h[0] + "]" + regex.escape(h[1:])
         for h in sorted(_HEADS, key=len, reverse=True)
