@@ -509,6 +509,7 @@ _NOT_AFTER_TITLE = words(
 
 
 _STATE_AFTER = regex.compile(r"[ \t]*,?[ \t]*(?:\p{Lu}{2}\b|\d{5})", regex.VERSION1)
+_STATE_ZIP_AFTER = regex.compile(r"[ \t]*,?[ \t]*\p{Lu}{2}[ \t]+\d{5}\b", regex.VERSION1)
 _PLACE_BEFORE = regex.compile(
     r"(?i:\b(?:moved|relocated|lives?|living|resides?|born|home|located|in|near)[ \t]+"
     r"(?:to|in|at|from|near)?[ \t]*)$",
@@ -525,6 +526,8 @@ def _is_place(text: str, span: tuple[int, int], words: list[str]) -> bool:
         or len(words) > 1
     ):
         return True
+    if _STATE_ZIP_AFTER.match(text, span[1]):
+        return True  # "Hagåtña, GU 96910": a place before a state and a ZIP
     return bool(_STATE_AFTER.match(text, span[1])) and bool(
         _PLACE_BEFORE.search(text[max(0, span[0] - 20) : span[0]])
     )
