@@ -99,7 +99,16 @@ _IDISH = frozenset(
 )
 # Findings placed by structure (a facility known by name, the place after a street line), which
 # the word-based guards below must not second-guess.
-_STRUCTURAL = (":known", ":saint", ":moved_to", ":after_street", ":territory", ":place_cue")
+_STRUCTURAL = (
+    ":known",
+    ":saint",
+    ":moved_to",
+    ":after_street",
+    ":territory",
+    ":place_cue",
+    ":initial",
+    ":pager",
+)
 _NAMEISH = frozenset({"PERSON", "LOCATION", "STREET_ADDRESS", "FACILITY", "PROVIDER_NAME"})
 # Measurement units and bedside devices that never sit inside a street address.
 _UNIT_WORDS = words(

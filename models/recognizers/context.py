@@ -380,8 +380,12 @@ def _word_is_safe(word: str) -> bool:
     if low in lex.state_names or word in lex.state_codes:
         return True
     named = low in lex.first_names or low in lex.surnames
-    if word.isupper() and (low in lex.everyday_words or (low in lex.common_words and not named)):
-        return True  # "READ", "CANCEL", "HEART": shouting, not a name
+    if (
+        word.isupper()
+        and low not in lex.first_names
+        and (low in lex.everyday_words or (low in lex.common_words and not named))
+    ):
+        return True  # "READ", "CANCEL", "HEART": shouting, not a name ("SON JOHN" is one)
     if named:
         return False
     if lex.categories(low) - {lexicons.CITY}:
@@ -410,6 +414,13 @@ def _trim_run(text: str, start: int, end: int) -> tuple[int, int] | None:
     while words and _word_is_safe(words[-1].group().rstrip(",;:!?")):
         if len(words) > 1 and regex.fullmatch(r"\p{Lu}\.?", words[-1].group()):
             break  # an initial after a name ("Sam K.") is part of it
+        lex = lexicons.load()
+        if (
+            len(words) > 1
+            and words[-1].group().strip(".,").lower() in lex.surnames
+            and words[-2].group().lower() in lex.first_names
+        ):
+            break  # a given name and a surname that is also a word ("JASMINE SUN")
         words.pop()
     if not words or _word_is_safe(words[0].group()):
         return None  # the cue must be right before the name ("to Tropical Depression Ida")
@@ -1476,6 +1487,15 @@ GROUPED = regex.compile(
 _DATE_LIKE = regex.compile(r"^\d{1,4}[./\-]\d{1,2}(?:[./\-]\d{1,4})?$")
 
 
+# Short numbers that reach a person: "Pager: #54321", "PG 33445" (an extension is the
+# organisation's own line, and stays).
+PAGER = regex.compile(
+    r"(?i:\b(?:pager|beeper|pg)\b\.?[ \t]*:?[ \t]*#?[ \t]*)"
+    r"(?P<v>\d{4,5})(?![\w/.]\d|\d)",
+    regex.VERSION1,
+)
+
+
 class IntlPhoneRecognizer(LexiconRecognizer):
     """PHONE_NUMBER in any country's grouping, by shape and cue."""
 
@@ -1492,6 +1512,8 @@ class IntlPhoneRecognizer(LexiconRecognizer):
             matches = list(GROUPED.finditer(text, timeout=REGEX_TIMEOUT))
         except TimeoutError as exc:
             raise DetectionTimeout("phone pattern timed out") from exc
+        for m in PAGER.finditer(text, timeout=REGEX_TIMEOUT):
+            out.append(self.result(PHONE_NUMBER.name, m.start("v"), m.end("v"), 0.75, "pager"))
         for m in matches:
             value = m.group("v")
             main = regex.split(r"(?i)[ \t]*(?:x|ext)", value)[0]

@@ -182,3 +182,11 @@ def test_ordinary_words_and_ids_are_not_decoded_away(detector: Detector) -> None
     text = "Member ID XJH123456789AB on file"
     assert covered(detector, text, "XJH123456789AB")
     assert phi(detector, "Take one or two tablets, three times a day.") == set()
+
+
+def test_pager_numbers_and_initialled_names_in_notes(detector: Detector) -> None:
+    text = "Pager: #54321. PG 33445. Z. MILLER AWARE."
+    found = spans(detector, text)
+    assert ("PHONE_NUMBER", "54321") in found
+    assert ("PHONE_NUMBER", "33445") in found
+    assert covered(detector, text, "Z. MILLER")
