@@ -266,8 +266,8 @@ import re, sys
 from aiohttp import web
 from models.findings import Finding
 from proxy.app import create_app
-from proxy.limits import server_handler_args
-from proxy.policy import load_policy
+from proxy.outbound.limits import server_handler_args
+from proxy.policy.parse import load_policy
 from proxy.settings import load_settings
 PAT = re.compile(r"\b9\d\d-\d\d-\d{4}\b|\(\d{3}\) \d{3}-\d{4}|\S+@\S+|\b\d{8}\b|Maria Lopez|"
                  r"Zebulon Quattlebaum|Quillon Vantasner|Ruth Ellis")

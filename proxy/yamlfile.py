@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+
+T = TypeVar("T")
 
 
 class ConfigError(ValueError):
@@ -88,3 +90,42 @@ def check_keys(doc: YamlDoc, where: str, value: Any, allowed: set[str]) -> dict[
             key = f"{where}.{k}" if where else str(k)
             raise doc.error(key, f"unknown key (allowed: {', '.join(sorted(allowed))})")
     return value
+
+
+def bounds(low: float | None = None, high: float | None = None) -> dict[str, float | None]:
+    """Field metadata for :func:`section`: a number from ``low`` to ``high`` (inclusive) instead
+    of the default rule, which is "positive"."""
+    return {"low": low, "high": high}
+
+
+def section(doc: YamlDoc, name: str, cls: type[T], raw: Any) -> T:
+    """The mapping ``raw`` (the config's ``name:``) as the dataclass ``cls``, whose defaults fill
+    what is left out. Only ``cls``'s fields are allowed; each value must have its default's
+    type (an int is widened where a float is wanted; a bool is never a number; an empty mapping
+    key is an empty mapping); a number must be positive, or within its field's
+    :func:`bounds`."""
+    defaults = cls()
+    body = check_keys(doc, name, raw, {f.name for f in fields(defaults)})  # type: ignore[arg-type]
+    limits = {f.name: f.metadata for f in fields(defaults)}  # type: ignore[arg-type]
+    values = {}
+    for k, v in body.items():
+        key, want = f"{name}.{k}", type(getattr(defaults, k))
+        if want is dict and v is None:
+            v = {}
+        if want is float and isinstance(v, int) and not isinstance(v, bool):
+            v = float(v)
+        if not isinstance(v, want) or (want is not bool and isinstance(v, bool)):
+            raise doc.error(key, f"must be {want.__name__}, got {type(v).__name__}")
+        if want in (int, float):
+            low, high = limits[k].get("low"), limits[k].get("high")
+            kind = "an integer" if want is int else "a number"
+            if low is None and high is None:
+                if v <= 0:
+                    raise doc.error(key, "must be positive")
+            elif high is None:
+                if v < low:
+                    raise doc.error(key, f"must be {kind} of at least {low:g}")
+            elif not (low if low is not None else float("-inf")) <= v <= high:
+                raise doc.error(key, f"must be {kind} from {low:g} to {high:g}")
+        values[k] = v
+    return cls(**values)

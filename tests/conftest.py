@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from models.detector import Detector, DetectorSettings
-from tests import storage
+from tests.support import storage
 
 # Presidio logs every recognizer it loads at INFO; keep test logs readable.
 logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
@@ -47,8 +47,9 @@ def pg_schemas() -> Iterator[storage.PgSchemas]:
 @pytest.fixture
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The proxy's store for one test: SQLite in tmp_path, or with PHI_PROXY_TEST_STORAGE=postgres
-    a fresh, already migrated PostgreSQL store (a schema of its own; see tests.storage.PgSchemas).
-    Tests look inside it with tests.storage.rows and tests.storage.store_bytes (both backends)."""
+    a fresh, already migrated PostgreSQL store (a schema of its own; see
+    tests.support.storage.PgSchemas). Tests look inside it with tests.support.storage.rows and
+    tests.support.storage.store_bytes (both backends)."""
     if storage.BACKEND == "sqlite":
         yield f"sqlite:///{tmp_path}/proxy.sqlite3"
         return

@@ -25,7 +25,6 @@ WORD = re.compile(r"[^\W_]+(?:['’\-/.&][^\W_]+)*\+?")
 
 # Phrase categories in the combined matcher.
 CONDITION = "condition"
-CONDITION_ABBREV = "condition_abbrev"
 MEDICATION = "medication"
 LAB_TEST = "lab_test"
 PROCEDURE = "procedure"
@@ -71,11 +70,13 @@ class Lexicon:
     def __init__(self, data: dict[str, object]) -> None:
         def strings(key: str) -> list[str]:
             value = data[key]
-            assert isinstance(value, list)
+            if not isinstance(value, list):
+                raise ValueError(f"lexicon data: {key} is not a list")
             return [str(v) for v in value]
 
         firsts = data["first_names"]
-        assert isinstance(firsts, dict)
+        if not isinstance(firsts, dict):
+            raise ValueError("lexicon data: first names are not a mapping")
         self.first_names: dict[str, float] = {str(k): float(v) for k, v in firsts.items()}
         self.surnames: frozenset[str] = frozenset(strings("surnames"))
         self.ambiguous_names: frozenset[str] = frozenset(strings("ambiguous_names"))
@@ -85,8 +86,8 @@ class Lexicon:
         # Frequent words a dictionary lists in lower case ("hope", "hall"; not "sofia").
         self.everyday_words: frozenset[str] = frozenset(strings("everyday_words"))
         states = data["states"]
-        assert isinstance(states, dict)
-        self.state_codes: frozenset[str] = frozenset(str(k) for k in states)
+        if not isinstance(states, dict):
+            raise ValueError("lexicon data: states are not a mapping")
         self.state_names: frozenset[str] = frozenset(str(v).lower() for v in states.values())
         self.cities: frozenset[str] = frozenset(c.lower() for c in strings("cities"))
         # Case-sensitive abbreviations ("AIDS" but not "aids").

@@ -211,12 +211,6 @@ def _lowercase_dictionary() -> set[str]:
     return {w for w in get_english_words_set(["web2"], lower=False) if w.islower()}
 
 
-def _log10(x: float) -> float:
-    import math
-
-    return math.log10(max(x, 1e-9))
-
-
 def surnames(extra: set[str]) -> list[str]:
     stop = function_words()
     names = {n for n, _ in census("dist.all.last")[:SURNAME_LIMIT]} | extra

@@ -1,8 +1,8 @@
-"""Our recognizers: one module per identifier family, each registering the types it emits.
+"""Our recognizers: one module per identifier family.
 
-Each module in :data:`MODULES` exposes ``ENTITIES`` (the :class:`~models.entities.EntityType` it
-can report) and ``recognizers() -> list[EntityRecognizer]``. Adding a family is one new module plus
-one line here.
+Each module in :data:`MODULES` exposes ``ENTITIES`` (the :class:`~models.entities.EntityType` rows
+of the catalogue it can report) and ``recognizers() -> list[EntityRecognizer]``. Adding a family
+is one new module plus one line here.
 """
 
 from __future__ import annotations
@@ -11,13 +11,9 @@ from types import ModuleType
 
 from presidio_analyzer import EntityRecognizer
 
-from models import entities
-from models.recognizers import clinical, contact, context, dates, ids, location, names
+from models.recognizers import clinical, contact, dates, ids, location, names
 
-MODULES: tuple[ModuleType, ...] = (names, dates, contact, ids, location, clinical, context)
-
-for _module in MODULES:
-    entities.register(*_module.ENTITIES)
+MODULES: tuple[ModuleType, ...] = (names, dates, contact, ids, location, clinical)
 
 
 def build_all() -> list[EntityRecognizer]:

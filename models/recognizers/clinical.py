@@ -15,20 +15,9 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
-from models.entities import EntityType
+from models.entities import CLINICAL_DEPARTMENT, CONDITION, LAB_RESULT, MEDICATION, PROCEDURE
 from models.recognizers.base import US_STATE_CODES, LexiconRecognizer, Rule, RuleRecognizer
 
-CONDITION = EntityType("CONDITION", "condition", "clinical", False, "A condition or diagnosis")
-MEDICATION = EntityType("MEDICATION", "medication", "clinical", False, "A medication")
-LAB_RESULT = EntityType("LAB_RESULT", "test result", "clinical", False, "A test name with a result")
-PROCEDURE = EntityType("PROCEDURE", "procedure", "clinical", False, "A procedure")
-CLINICAL_DEPARTMENT = EntityType(
-    "CLINICAL_DEPARTMENT",
-    "clinic",
-    "clinical",
-    False,
-    "A clinic or department revealing a condition",
-)
 ENTITIES = (CONDITION, MEDICATION, LAB_RESULT, PROCEDURE, CLINICAL_DEPARTMENT)
 
 _CATEGORY_ENTITY = {

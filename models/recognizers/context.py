@@ -16,8 +16,10 @@ US census names and US street forms; these rules know the *shapes* instead:
 * **phone numbers in any country's grouping** after a phone cue, and unmistakable ones without
   (``+CC …``, four or more groups, ``(02) 6766 6617``).
 
-Scores sit above the clinical context rules, so a name in "prior auth for Johanna Johnson" is a
-name and not a condition.
+Each family module adds its recognizers from here to its own (``names``: names; ``location``:
+addresses and facilities; ``contact``: phones; ``dates``: dates), so every type is still
+declared by one module. Scores sit above the clinical context rules, so a name in "prior auth
+for Johanna Johnson" is a name and not a condition.
 """
 
 from __future__ import annotations
@@ -26,19 +28,31 @@ from functools import lru_cache
 from pathlib import Path
 
 import regex
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
+from models.entities import (
+    DATE,
+    FACILITY,
+    LOCATION,
+    PERSON,
+    PHONE_NUMBER,
+    PROVIDER_NAME,
+    STREET_ADDRESS,
+    ZIP_CODE,
+)
 from models.overscrub import clinical_vocab
-from models.recognizers.base import REGEX_TIMEOUT, DetectionTimeout, LexiconRecognizer, only_digits
-from models.recognizers.contact import PHONE_NUMBER
-from models.recognizers.dates import DATE
-from models.recognizers.location import FACILITY, LOCATION, STREET_ADDRESS, ZIP_CODE
-from models.recognizers.names import PERSON, PROVIDER_NAME
+from models.recognizers.base import (
+    REGEX_TIMEOUT,
+    US_STATE_CODES,
+    DetectionTimeout,
+    LexiconRecognizer,
+    only_digits,
+)
 from models.recognizers.vocab import COUNTRIES, words
 
-ENTITIES = (PERSON, PROVIDER_NAME, DATE, STREET_ADDRESS, LOCATION, ZIP_CODE, PHONE_NUMBER, FACILITY)
+_STATE_CODES = frozenset(US_STATE_CODES)
 
 # ----------------------------------------------------------------------------- shared word facts
 # A capitalised word in any alphabet: "Hülya", "O'Neil", "Saint-Étienne", "ΒΙΚΛΑ", "McDonald".
@@ -377,7 +391,7 @@ def _word_is_safe(word: str) -> bool:
     if low in LANGUAGES:
         return True
     lex = lexicons.load()
-    if low in lex.state_names or word in lex.state_codes:
+    if low in lex.state_names or word in _STATE_CODES:
         return True
     named = low in lex.first_names or low in lex.surnames
     if (
@@ -1421,7 +1435,7 @@ class ContextAddressRecognizer(LexiconRecognizer):
                     city = m.group("city")
                     cs, ce = m.span("city")
                     tail = regex.search(r"[ \t]+(\p{Lu}{2})$", city)
-                    if tail and tail.group(1) in lexicons.load().state_codes:
+                    if tail and tail.group(1) in _STATE_CODES:
                         ce -= len(tail.group())
                         city = text[cs:ce]
                     if _place_ok(city, after_street=True):
@@ -1758,13 +1772,3 @@ class ContextDateRecognizer(LexiconRecognizer):
         except TimeoutError as exc:
             raise DetectionTimeout("date pattern timed out") from exc
         return out
-
-
-def recognizers() -> list[EntityRecognizer]:
-    return [
-        ContextDateRecognizer(),
-        ContextNameRecognizer(),
-        ContextAddressRecognizer(),
-        IntlPhoneRecognizer(),
-        ContextFacilityRecognizer(),
-    ]

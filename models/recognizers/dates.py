@@ -16,7 +16,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
-from models.entities import EntityType
+from models.entities import AGE_OVER_89, APPOINTMENT_DATETIME, DATE, DATE_OF_BIRTH
 from models.lexicons import _within_one
 from models.recognizers.base import Rule, RuleRecognizer
 
@@ -25,12 +25,6 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-DATE_OF_BIRTH = EntityType("DATE_OF_BIRTH", "date of birth", "identifier", True, "A date of birth")
-DATE = EntityType("DATE", "date", "identifier", True, "Admission, discharge, death or test date")
-APPOINTMENT_DATETIME = EntityType(
-    "APPOINTMENT_DATETIME", "appointment time", "administrative", False, "An appointment date/time"
-)
-AGE_OVER_89 = EntityType("AGE_OVER_89", "age", "identifier", True, "An age of 90 or more")
 ENTITIES = (DATE_OF_BIRTH, DATE, APPOINTMENT_DATETIME, AGE_OVER_89)
 
 _MONTH = (
@@ -212,7 +206,6 @@ CUES = regex.compile(
 CLAUSE_END = regex.compile(
     r"(?<!\b(?:dr|mr|mrs|ms|mx|st|jr|sr|vs|no|apt|ste|inc|[a-z]))[.!?;]\s|\n|\|", regex.IGNORECASE
 )
-PAST_TENSE = regex.compile(r"\b(?:was|were|had|from|since)\s*$|\b(?:ago|last)\b", regex.IGNORECASE)
 _CLINICAL = frozenset({"procedure", "lab_test", "condition"})
 _YEAR4 = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # Two-digit years only in three-part dates: "3/4/61", "25-Jul-26" (never "4/12" or "Jun 10").
@@ -475,4 +468,9 @@ def recognizers() -> list[EntityRecognizer]:
             )
         ],
     )
-    return [dates, spelled, ages]
+    from models.recognizers.context import ContextDateRecognizer
+
+    return [
+        *[dates, spelled, ages],
+        ContextDateRecognizer(),
+    ]

@@ -11,24 +11,17 @@ from __future__ import annotations
 import regex
 from presidio_analyzer import EntityRecognizer
 
-from models.entities import EntityType
+from models.entities import (
+    ACCOUNT_NUMBER,
+    DEVICE_ID,
+    HEALTH_PLAN_ID,
+    LICENSE_NUMBER,
+    MEDICAL_RECORD_NUMBER,
+    US_SSN,
+    VEHICLE_ID,
+)
 from models.recognizers.base import Rule, RuleRecognizer, before, luhn_ok, only_digits
 
-US_SSN = EntityType("US_SSN", "SSN", "identifier", True, "A US Social Security number")
-MEDICAL_RECORD_NUMBER = EntityType(
-    "MEDICAL_RECORD_NUMBER", "record number", "identifier", True, "A medical record number"
-)
-HEALTH_PLAN_ID = EntityType("HEALTH_PLAN_ID", "member ID", "identifier", True, "A health plan ID")
-ACCOUNT_NUMBER = EntityType(
-    "ACCOUNT_NUMBER", "account number", "identifier", True, "An account number"
-)
-LICENSE_NUMBER = EntityType(
-    "LICENSE_NUMBER", "licence number", "identifier", True, "A certificate or licence number"
-)
-VEHICLE_ID = EntityType("VEHICLE_ID", "vehicle ID", "identifier", True, "A VIN or licence plate")
-DEVICE_ID = EntityType(
-    "DEVICE_ID", "device ID", "identifier", True, "A device identifier or serial"
-)
 ENTITIES = (
     US_SSN,
     MEDICAL_RECORD_NUMBER,

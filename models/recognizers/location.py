@@ -13,7 +13,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
-from models.entities import EntityType
+from models.entities import FACILITY, LOCATION, STREET_ADDRESS, ZIP_CODE
 from models.recognizers.base import (
     US_STATE_CODES,
     LexiconRecognizer,
@@ -22,10 +22,6 @@ from models.recognizers.base import (
     before,
 )
 
-STREET_ADDRESS = EntityType("STREET_ADDRESS", "address", "identifier", True, "A street address")
-LOCATION = EntityType("LOCATION", "city", "identifier", True, "A city or town")
-ZIP_CODE = EntityType("ZIP_CODE", "ZIP", "identifier", True, "A US ZIP code")
-FACILITY = EntityType("FACILITY", "facility", "identifier", True, "A hospital or facility name")
 ENTITIES = (STREET_ADDRESS, LOCATION, ZIP_CODE, FACILITY)
 
 _SUFFIX = (
@@ -77,7 +73,6 @@ STREET_LOWER = (
     + _AFTER
 )
 PO_BOX = r"\b(?P<v>p\.?\s?o\.?\s+box\s+\d{1,6})\b"
-UNIT_ALONE = r"\b(?P<v>(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,5}[A-Z]?)(?![\w])"
 
 _STATE_CODES = US_STATE_CODES
 _STATE_NAMES = (
@@ -459,4 +454,10 @@ def recognizers() -> list[EntityRecognizer]:
         [FACILITY.name, LOCATION.name],
         [Rule("facility", FACILITY_PATTERN, 0.8, _facility, flags=0)],
     )
-    return [street, zips, city_state, CityRecognizer(), facility]
+    from models.recognizers.context import ContextAddressRecognizer, ContextFacilityRecognizer
+
+    return [
+        *[street, zips, city_state, CityRecognizer(), facility],
+        ContextAddressRecognizer(),
+        ContextFacilityRecognizer(),
+    ]

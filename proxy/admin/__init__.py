@@ -7,14 +7,13 @@ version stores and records the policy the process started with.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
 from proxy import appkeys
+from proxy.tasks import periodic, stop
 
 log = logging.getLogger("phi_proxy.admin")
 
@@ -35,9 +34,9 @@ def setup_admin(app: web.Application) -> None:
 async def _admin_store(app: web.Application) -> AsyncIterator[None]:
     """After the store is open: users/keys, policy versions, and the start-up policy recorded."""
     from proxy.admin.auth import AdminAuth
-    from proxy.admin.keys import AUTH, VERSIONS
-    from proxy.keys import derive
-    from proxy.policy_versions import PolicyVersions
+    from proxy.admin.state_keys import AUTH, VERSIONS
+    from proxy.crypto.vault_keys import derive
+    from proxy.policy.versions import PolicyVersions
 
     db = app[appkeys.STORE]
     settings = app[appkeys.SETTINGS].admin
@@ -58,8 +57,6 @@ async def _admin_store(app: web.Application) -> AsyncIterator[None]:
             "the admin console has no users yet: create one with "
             "'phi-proxy users --config <proxy.yaml> add NAME --role admin'"
         )
-    follower = asyncio.create_task(holder.follow_store(settings.policy_sync_seconds))
+    follower = periodic("policy-sync", settings.policy_sync_seconds, holder.follow_store)
     yield
-    follower.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await follower
+    await stop(follower)

@@ -13,8 +13,8 @@ import logging
 from aiohttp import web
 
 from proxy.admin.auth import Principal
-from proxy.admin.keys import AUTH, PRINCIPAL
 from proxy.admin.routes import Handler, RouteSpec, lookup
+from proxy.admin.state_keys import AUTH, PRINCIPAL
 
 log = logging.getLogger("phi_proxy.admin")
 

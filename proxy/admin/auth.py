@@ -2,7 +2,7 @@
 
 Secrets are shown once, when made, and never stored: keys and session ids are kept as SHA-256
 hashes, passwords as scrypt hashes. Revoking a user ends their keys and sessions too. Failed
-sign-ins are counted in the store (:mod:`proxy.failure_counts`), so the lockout holds across
+sign-ins are counted in the store (:mod:`proxy.store.failure_counts`), so the lockout holds across
 every worker and instance sharing it.
 """
 
@@ -15,11 +15,13 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from proxy.admin.roles import ROLES
-from proxy.failure_counts import FailureCounts
 from proxy.store import Database
+from proxy.store.failure_counts import FailureCounts
+
+Via = Literal["key", "session"]  # how a principal signed in
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 MAX_FAILURES = 5  # failed sign-ins per user name within LOCKOUT_SECONDS before refusing
@@ -32,13 +34,17 @@ class AuthError(ValueError):
     """A user or key operation that cannot be done (unknown user, bad name, ...)."""
 
 
+class UserExists(AuthError):
+    """A user of that name exists already (the admin API answers 409)."""
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is calling: a user's name and role, and how they proved it."""
 
     name: str
     role: str
-    via: str  # key | session
+    via: Via
     session_id_hash: str = ""
     csrf: str = ""
     key_id: str = ""
@@ -111,7 +117,7 @@ class AdminAuth:
     async def locked(self, name: str) -> bool:
         """Too many failed sign-ins for this name lately (on any instance sharing the store).
 
-        Raises :class:`~proxy.store.db.StoreUnavailable` when that cannot be read."""
+        Raises :class:`~proxy.store.interface.StoreUnavailable` when that cannot be read."""
         return await self.failures.blocked(name)
 
     # users ---------------------------------------------------------------------------------
@@ -131,18 +137,9 @@ class AdminAuth:
             hash_password(password),
             time.time(),
         ):
-            raise AuthError(f"user {name!r} already exists")
+            raise UserExists(f"user {name!r} already exists")
         key_id, key = await self.add_key(name)
         return NewUser(name, role, password, key, key_id)
-
-    async def set_password(self, name: str, password: str) -> None:
-        n = await self.db.execute(
-            "UPDATE admin_users SET password_hash = ? WHERE name = ? AND revoked_at IS NULL",
-            hash_password(password),
-            name,
-        )
-        if not n:
-            raise AuthError(f"no active user {name!r}")
 
     async def users(self) -> list[dict[str, object]]:
         rows = await self.db.fetch(

@@ -11,20 +11,22 @@ from typing import Any
 from aiohttp import web
 
 from proxy import appkeys
-from proxy.admin import audit_query, charts, policy_ops
+from proxy.admin import charts, policy_ops
 from proxy.admin.access import SESSION_COOKIE, secure_cookies
 from proxy.admin.api import METRICS_READERS, POLICY_READERS, POLICY_WRITERS, audit_filter, path_id
 from proxy.admin.api import diff_records as api_diff_records
 from proxy.admin.auth import AuthError, Principal
 from proxy.admin.html import badge, csrf_field, e, notice, page, table
-from proxy.admin.keys import AUTH, PRINCIPAL, VERSIONS
 from proxy.admin.params import int_param
-from proxy.admin.policy_edit import set_rule
 from proxy.admin.roles import ANALYST, ANY, AUDITOR, DESCRIPTIONS, PUBLIC, ROLES, roles
 from proxy.admin.routes import route
-from proxy.audit import AuditEvent, AuditUnavailable
-from proxy.policy import Action, Policy
-from proxy.store.db import StoreUnavailable
+from proxy.admin.state_keys import AUTH, PRINCIPAL, VERSIONS
+from proxy.audit import query as audit_query
+from proxy.audit.log import AuditEvent, AuditUnavailable
+from proxy.policy import testbench
+from proxy.policy.edit import set_rule
+from proxy.policy.model import Action, Policy
+from proxy.store.interface import StoreUnavailable
 from proxy.yamlfile import ConfigError
 
 LOGIN_CSRF_COOKIE = "phi_admin_login"
@@ -33,7 +35,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def _who(request: web.Request) -> Principal:
     p = request[PRINCIPAL]
-    assert p is not None  # the access middleware guarantees it for non-public routes
+    if p is None:  # the access middleware refuses non-public routes without one: never here
+        raise web.HTTPUnauthorized()
     return p
 
 
@@ -368,12 +371,11 @@ async def _edit_page(
         draft = policy_ops.parse_draft(text)
     except ConfigError as ex:
         err = ex
-    if err is not None:
-        status_block = _error_block(err)
-    elif draft is not None and draft.version == live.version:
+    if err is not None or draft is None:
+        status_block = _error_block(err) if err is not None else ""
+    elif draft.version == live.version:
         status_block = notice(f"Draft is the live policy <code>{e(live.version)}</code>.", "info")
     else:
-        assert draft is not None
         status_block = notice(
             f"Draft is valid: version <code class='draft-version'>{e(draft.version)}</code> "
             f"(live: <code>{e(live.version)}</code>).",
@@ -514,7 +516,7 @@ async def policy_rule(request: web.Request) -> web.StreamResponse:
 )
 async def policy_test_page(request: web.Request) -> web.Response:
     form = await _form(request)
-    text = form.get("text", "")[:5000]
+    text = form.get("text", "")[: testbench.MAX_TEXT]
     sender = form.get("sender", "")[:64].strip()
     draft_text = await _draft(request, _who(request))
     try:

@@ -50,6 +50,14 @@ def text_field(
     return v
 
 
+def required_text(body: dict[str, Any], name: str, *, max_len: int = 500) -> str:
+    """:func:`text_field` for a required field, typed as present."""
+    v = text_field(body, name, required=True, max_len=max_len)
+    if v is None:  # text_field refuses a missing required field: never here
+        raise bad_request(f"{name}: required")
+    return v
+
+
 def int_param(request: web.Request, name: str, default: int | None, lo: int, hi: int) -> int | None:
     raw = request.query.get(name)
     if raw is None or raw == "":

@@ -7,10 +7,11 @@ from typing import Any
 from aiohttp import web
 
 from proxy import appkeys
-from proxy.admin.testbench import evaluate
-from proxy.audit import AuditUnavailable
-from proxy.policy import Policy, parse_policy
-from proxy.policy_recognizers import PolicyDetector, RecognizersUnsupported
+from proxy.audit.log import AuditUnavailable
+from proxy.policy.custom import PolicyDetector, RecognizersUnsupported
+from proxy.policy.model import Policy
+from proxy.policy.parse import parse_policy
+from proxy.policy.testbench import evaluate
 from proxy.yamlfile import ConfigError
 
 DRAFT = "<draft>"

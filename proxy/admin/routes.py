@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import web
 
 from proxy.admin.roles import PUBLIC
+
+ParamPlace = Literal["query", "path"]
 
 log = logging.getLogger("phi_proxy.admin")
 
@@ -28,10 +30,10 @@ class Param:
     schema: dict[str, Any]
     description: str = ""
     required: bool = False
-    where: str = "query"  # query | path
+    where: ParamPlace = "query"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RouteSpec:
     method: str
     path: str
@@ -75,17 +77,17 @@ def route(
 
     def deco(fn: Handler) -> Handler:
         spec = RouteSpec(
-            method.upper(),
-            path,
-            frozenset(roles),
-            fn,
-            summary,
-            api,
-            params,
-            body,
-            response or {"type": "object"},
-            response_type,
-            tag,
+            method=method.upper(),
+            path=path,
+            roles=frozenset(roles),
+            handler=fn,
+            summary=summary,
+            api=api,
+            params=params,
+            body=body,
+            response=response or {"type": "object"},
+            response_type=response_type,
+            tag=tag,
         )
         key = (spec.method, spec.path)
         if key in _BY_HANDLER:

@@ -16,16 +16,16 @@ from typing import Protocol
 
 from models.findings import Finding
 from proxy.analytics import safe_harbor
-from proxy.detection import TextDetector
-from proxy.pipeline import _allowed_spans, _is_allowed
-from proxy.policy import Policy
+from proxy.detection.service import TextDetector
+from proxy.policy.decide import _allowed_spans, _is_allowed
+from proxy.policy.model import Policy
 
 # Detected on the first pass too, so analytics can count them by class (they stay in the text).
 CLINICAL_CLASSED = frozenset({"CONDITION", "MEDICATION"})
 
 
 class Scanner(Protocol):
-    """An async detector: :class:`proxy.detection.DetectionService` is one."""
+    """An async detector: :class:`proxy.detection.service.DetectionService` is one."""
 
     async def detect(
         self, texts: Sequence[str], entities: Collection[str]

@@ -18,9 +18,9 @@ from typing import Any
 from models.findings import Finding
 from proxy.analytics import clinical, segments
 from proxy.analytics.deidentifier import Result
-from proxy.audit import pseudonym
-from proxy.pipeline import Decision
-from proxy.policy import Policy
+from proxy.audit.log import pseudonym
+from proxy.policy.decide import Decision
+from proxy.policy.model import Policy
 from proxy.providers import Message
 
 

@@ -50,7 +50,6 @@ DATE_TYPES = frozenset({"DATE", "DATE_OF_BIRTH", "APPOINTMENT_DATETIME"})
 # other dates, although the SMS policy lets them travel.
 EXTRA_TYPES = frozenset({"APPOINTMENT_DATETIME"})
 # Detected so that "Dr. Lee" is a provider and not a patient name; kept in the text.
-KEPT_TYPES = frozenset({"PROVIDER_NAME"})
 
 AGE_90_PLUS = "90+"
 OLD_DATE = "[DATE 90+]"  # a year that would reveal an age of 90 or more is aggregated

@@ -9,12 +9,9 @@ or a surrogate pair, so the count is computed by filling parts, not by dividing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
-GSM7_BASIC = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
+from proxy.sms import GSM7_BASIC, GSM7_EXTENSION
 
 GSM7_SINGLE, GSM7_PART = 160, 153
 UCS2_SINGLE, UCS2_PART = 70, 67
@@ -22,7 +19,7 @@ UCS2_SINGLE, UCS2_PART = 70, 67
 
 @dataclass(frozen=True)
 class SegmentCount:
-    encoding: str  # "GSM-7" | "UCS-2"
+    encoding: Literal["GSM-7", "UCS-2"]
     segments: int
     units: int  # septets for GSM-7, UTF-16 code units for UCS-2
 

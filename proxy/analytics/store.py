@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from proxy.store import Database, Row
-from proxy.store import db as steps
-from proxy.store.db import Work
+from proxy.store import interface as steps
+from proxy.store.interface import Work
 
 MESSAGE_COLUMNS = (
     "id",

@@ -16,9 +16,9 @@ from proxy.analytics import routes  # noqa: F401  (declares the admin API routes
 from proxy.analytics.deidentifier import Deidentifier
 from proxy.analytics.recorder import TASK_PREFIX, AnalyticsRecorder
 from proxy.analytics.records import SendFacts
-from proxy.key_check import load_shared_key
-from proxy.pipeline import Decision
-from proxy.policy import Policy
+from proxy.crypto.shared_keys import load_shared_key
+from proxy.policy.decide import Decision
+from proxy.policy.model import Policy
 from proxy.providers import Message
 from proxy.tasks import drain
 

@@ -17,9 +17,9 @@ from urllib.parse import parse_qsl
 import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from proxy.outbound.forward import HOP_BY_HOP, UpstreamError, request_headers, send
 from proxy.providers import Incoming, Provider
 from proxy.settings import Settings
-from proxy.upstream import HOP_BY_HOP, UpstreamError, request_headers, send
 
 PLACEHOLDER = "-"
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from models.findings import Finding
-from proxy.pipeline import Decision
-from proxy.policy import Action, Policy
+from proxy.policy.decide import Decision
+from proxy.policy.model import Action, Policy
 from proxy.portal.delivery import PLACEHOLDER, capture
 from proxy.portal.routes import PORTAL
 from proxy.portal.service import Issued, PortalRefused

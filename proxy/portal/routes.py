@@ -3,14 +3,12 @@
 GET never changes anything (SMS apps fetch links for previews), so reading, code sending and
 view-once claims all sit behind POST with a CSRF token. Every response under ``/portal/`` gets
 the security headers, errors included. Failures are limited per client address, counted in the
-store (:mod:`proxy.failure_counts`) so every worker and instance enforces one count; when that
+store (:mod:`proxy.store.failure_counts`) so every worker and instance enforces one count; when that
 count cannot be read or written the portal answers "try again later" (fail closed).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -19,15 +17,16 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from proxy import appkeys
-from proxy.failure_counts import FailureCounts
-from proxy.keys import KeyRing, derive, load_kek
-from proxy.optout import OptOutRegistry
-from proxy.policy import Policy
+from proxy.crypto.vault_keys import KeyRing, derive, load_kek
+from proxy.optout.registry import OptOutRegistry
+from proxy.policy.model import Policy
+from proxy.policy.notice import NoticeTooLong, fill
 from proxy.portal import pages, verify
 from proxy.portal.delivery import Delivery, deliver
-from proxy.portal.notice import NoticeTooLong, fill
 from proxy.portal.service import Portal, PortalUnavailable, View
-from proxy.store.db import StoreUnavailable
+from proxy.store.failure_counts import FailureCounts
+from proxy.store.interface import StoreUnavailable
+from proxy.tasks import periodic, stop
 
 log = logging.getLogger("phi_proxy.portal")
 
@@ -103,22 +102,18 @@ async def _portal_ctx(app: web.Application) -> AsyncIterator[None]:
         WINDOW_SECONDS,
         hash_key=derive(app[appkeys.PSEUDONYM_KEY], "failure-counts"),
     )
-    task = asyncio.create_task(_purge_loop(portal))
+    purger = periodic("portal-purge", PURGE_EVERY_SECONDS, lambda: _purge(portal), first=0)
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    await stop(purger)
 
 
-async def _purge_loop(portal: Portal) -> None:
-    while True:
-        try:
-            n = await portal.purge()
-            if n:
-                log.info("portal: purged %d record(s) past retention", n)
-        except Exception as e:  # noqa: BLE001 - keep purging on the next round
-            log.error("portal: purge failed: %s", type(e).__name__)
-        await asyncio.sleep(PURGE_EVERY_SECONDS)
+async def _purge(portal: Portal) -> None:
+    try:
+        n = await portal.purge()
+        if n:
+            log.info("portal: purged %d record(s) past retention", n)
+    except Exception as e:  # noqa: BLE001 - keep purging on the next round
+        log.error("portal: purge failed: %s", type(e).__name__)
 
 
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:

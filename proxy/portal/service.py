@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from models.findings import Finding
-from proxy.audit import AuditEvent, AuditLog, AuditUnavailable, pseudonym
-from proxy.keys import IntegrityError, KeyRing, KeyringError, derive
-from proxy.pipeline import Decision
-from proxy.policy import Policy
-from proxy.portal import notice as notice_
+from proxy.audit.log import AuditEvent, AuditLog, AuditUnavailable, pseudonym
+from proxy.crypto.vault_keys import IntegrityError, KeyRing, KeyringError, derive
+from proxy.errors import Unavailable
+from proxy.policy import notice as notice_
+from proxy.policy.decide import Decision
+from proxy.policy.model import Policy
 from proxy.portal import verify
 from proxy.portal.delivery import Delivery
 from proxy.portal.vault import Link, NewLink, Vault
@@ -44,8 +45,11 @@ class PortalRefused(Exception):
     """The text cannot go out as a portal notice (too long, missing verification data)."""
 
 
-class PortalUnavailable(Exception):
+class PortalUnavailable(Unavailable):
     """The vault or audit log failed; nothing may be sent."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("portal", reason)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from proxy.audit import AuditLog
-from proxy.key_check import load_pseudonym_key
-from proxy.keys import KeyRing, load_kek
+from proxy.audit.log import AuditLog
+from proxy.crypto.shared_keys import load_pseudonym_key
+from proxy.crypto.vault_keys import KeyRing, load_kek
 from proxy.portal.service import Portal
 from proxy.settings import Settings
 from proxy.store import open_database

@@ -14,11 +14,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from proxy.keys import KeyRing
+from proxy.crypto.vault import BODY, SECRET, reencrypt
+from proxy.crypto.vault_keys import KeyRing
 from proxy.store import Database
-
-BODY = "body"
-SECRET = "secret"
 
 
 @dataclass(frozen=True)
@@ -205,52 +203,8 @@ class Vault:
         )
 
     async def reencrypt(self, to_key: str, batch: int = 200) -> int:
-        """Re-seal every record not under ``to_key`` with it. Plaintext stays in memory only."""
-        done = 0
-        while True:
-            rows = await self.db.fetch(
-                "SELECT record_id, key_id, body, secret FROM portal_links WHERE key_id != ?"
-                " ORDER BY record_id LIMIT ?",
-                to_key,
-                batch,
-            )
-            if not rows:
-                return done
-            updates = []
-            for r in rows:
-                rid, old = str(r["record_id"]), str(r["key_id"])
-                sealed: list[bytes | None] = []
-                for purpose in (BODY, SECRET):
-                    blob = r[purpose]
-                    if blob is None:
-                        sealed.append(None)
-                        continue
-                    plain = await self.keys.open(old, rid, purpose, blob)
-                    sealed.append(await self.keys.seal_with(to_key, rid, purpose, plain))
-                updates.append(_reseal_update(to_key, rid, old, sealed[0], sealed[1]))
-            async with self.db.transaction() as tx:
-                for sql, args in updates:
-                    done += await tx.execute(sql, *args)
-            # a record changed meanwhile (e.g. a view-once read) kept its old key: next round
-
-
-def _reseal_update(
-    to_key: str, record_id: str, old_key: str, body: bytes | None, secret: bytes | None
-) -> tuple[str, list[Any]]:
-    """The UPDATE for one re-sealed record. It applies only if the record still looks as it did
-    when read, so a field a view-once read destroyed meanwhile is never brought back."""
-    sets: list[str] = ["key_id = ?"]
-    args: list[Any] = [to_key]
-    conds, cond_args = ["record_id = ?", "key_id = ?"], [record_id, old_key]
-    for column, blob in (("body", body), ("secret", secret)):
-        if blob is None:
-            conds.append(f"{column} IS NULL")
-        else:
-            sets.append(f"{column} = ?")
-            args.append(blob)
-            conds.append(f"{column} IS NOT NULL")
-    sql = f"UPDATE portal_links SET {', '.join(sets)} WHERE {' AND '.join(conds)}"
-    return sql, [*args, *cond_args]
+        """Re-seal every record not under ``to_key`` with it (:mod:`proxy.crypto.vault`)."""
+        return await reencrypt(self.db, self.keys, to_key, batch)
 
 
 def _link(r: dict[str, Any]) -> Link:

@@ -1,6 +1,6 @@
 """Checking the reader: date-of-birth parsing, one-time codes, CSRF tokens.
 
-Failures per client address are counted in the store (:mod:`proxy.failure_counts`).
+Failures per client address are counted in the store (:mod:`proxy.store.failure_counts`).
 
 Comparisons are constant-time, and callers do the same work whether or not a token exists.
 """

@@ -15,6 +15,8 @@ from typing import Any
 from aiohttp import web
 from multidict import CIMultiDictProxy
 
+from proxy.errors import BadRequest  # noqa: F401  (re-exported: raised by every provider)
+
 
 @dataclass(frozen=True)
 class Message:
@@ -65,14 +67,6 @@ class Route:
 
     method: str
     path: str
-
-
-class BadRequest(Exception):
-    """The client's request is malformed for this provider; ``code`` is the provider's own."""
-
-    def __init__(self, message: str, code: str | int | None = None, status: int = 400) -> None:
-        super().__init__(message)
-        self.message, self.code, self.status = message, code, status
 
 
 class Provider(ABC):

@@ -12,7 +12,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from proxy.store.db import Database
+from proxy.store.interface import Database
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ MIGRATIONS: list[Migration] = [
         "CREATE TABLE IF NOT EXISTS schema_migrations"
         " (id TEXT PRIMARY KEY, applied_at REAL NOT NULL)",
     ),
-    # proxy.audit: the hash-chained audit log
+    # proxy.audit.log: the hash-chained audit log
     Migration(
         "0002_audit_log",
         """
@@ -66,7 +66,7 @@ MIGRATIONS: list[Migration] = [
         )
         """,
     ),
-    # proxy.keys + proxy.portal: wrapped data keys and the portal vault (sealed originals)
+    # proxy.crypto + proxy.portal: wrapped data keys and the portal vault (sealed originals)
     Migration(
         "0004_portal_vault",
         """
@@ -107,7 +107,7 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX portal_links_purge ON portal_links (purge_after)
         """,
     ),
-    # proxy.policy_versions: every policy loaded or published (hash, YAML, who, when, why)
+    # proxy.policy.versions: every policy loaded or published (hash, YAML, who, when, why)
     Migration(
         "0005_policy_versions",
         """
@@ -198,7 +198,7 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX analytics_held_back_ts ON analytics_held_back (ts)
         """,
     ),
-    # proxy.audit / proxy.audit_checkpoints: signed checkpoints and retention anchors
+    # proxy.audit.log / proxy.audit.checkpoints: signed checkpoints and retention anchors
     Migration(
         "0008_audit_checkpoints",
         """
@@ -214,7 +214,7 @@ MIGRATIONS: list[Migration] = [
         )
         """,
     ),
-    # proxy.idempotency: first response per (provider + credential hash, key)
+    # proxy.outbound.idempotency: first response per (provider + credential hash, key)
     Migration(
         "0009_idempotency",
         """
@@ -232,13 +232,13 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX idempotency_keys_created ON idempotency_keys (created)
         """,
     ),
-    # proxy.key_check: fingerprints of the keys a shared store's data was written with
+    # proxy.crypto.shared_keys: fingerprints of the keys a shared store's data was written with
     Migration(
         "0010_key_fingerprints",
         "CREATE TABLE key_fingerprints"
         " (name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, created_at REAL NOT NULL)",
     ),
-    # proxy.failure_counts: recent failures per keyed hash (portal address limit, sign-in lockout)
+    # store.failure_counts: recent failures per keyed hash (portal address limit, sign-in lockout)
     Migration(
         "0011_failure_events",
         """

@@ -1,7 +1,7 @@
 """PostgreSQL backend (asyncpg with a connection pool): shared state for many proxy instances.
 
-Queries are written once with ``?`` placeholders (see :mod:`proxy.store.db`); they are rewritten
-to ``$1, $2, …`` here, leaving any ``?`` inside a quoted literal or identifier alone.
+Queries are written once with ``?`` placeholders (see :mod:`proxy.store.interface`); they are
+rewritten to ``$1, $2, …`` here, leaving any ``?`` inside a quoted literal or identifier alone.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from proxy.store.db import Row, StoreUnavailable, Work, drive
+from proxy.store.interface import Row, StoreUnavailable, Work, drive
 
 T = TypeVar("T")
 
@@ -70,7 +70,8 @@ class PostgresDatabase:
             pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size)
         except (OSError, asyncpg.PostgresError) as e:
             raise StoreUnavailable(f"postgres: cannot connect ({type(e).__name__})") from None
-        assert pool is not None
+        if pool is None:
+            raise RuntimeError("no connection pool")
         return cls(pool)
 
     @asynccontextmanager

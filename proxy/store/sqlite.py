@@ -4,7 +4,7 @@ survives a crash before the send it covers goes out.
 Each connection lives on a thread of its own and is only ever touched there. Every call from
 the event loop is a trip: a queue hand-off, a thread wake-up, a loop wake-up. So a call does as
 much as it can in one trip: a one-statement write runs BEGIN, the statement and COMMIT together,
-a :data:`~proxy.store.db.Work` runs whole, and a transaction's BEGIN rides with its first
+a :data:`~proxy.store.interface.Work` runs whole, and a transaction's BEGIN rides with its first
 statement. Plain reads go to a second connection, so a send's opt-out check never waits behind
 another request's commit (WAL lets readers and one writer run side by side).
 """
@@ -22,7 +22,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from proxy.store.db import Row, Step, StoreUnavailable, Work
+from proxy.store.interface import Row, Step, StoreUnavailable, Work
 
 T = TypeVar("T")
 _Job = tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any], asyncio.AbstractEventLoop]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from proxy.webhooks.keywords import Classifier, KeywordConflict
 from proxy.yamlfile import ConfigError, YamlDoc, check_keys
 
 #: providers with an inbound reader; the signature scheme each one is verified with
@@ -127,8 +128,6 @@ def _keywords(doc: YamlDoc, raw: Any) -> KeywordSettings:
     if isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1:
         raise doc.error("webhooks.keywords.reasonable_max_words", "must be a positive integer")
     out = KeywordSettings(reasonable_opt_out=reasonable, reasonable_max_words=max_words, **lists)
-    from proxy.webhooks.keywords import Classifier, KeywordConflict
-
     try:
         Classifier(out)
     except KeywordConflict as e:

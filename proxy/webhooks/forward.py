@@ -14,7 +14,7 @@ from aiohttp import ClientSession
 from multidict import CIMultiDict
 from yarl import URL
 
-from proxy.upstream import UpstreamResponse, request_headers, send
+from proxy.outbound.forward import UpstreamResponse, request_headers, send
 from proxy.webhooks.signatures import Scheme, WebhookRequest
 
 VERIFIED_HEADER = "X-Phi-Proxy-Verified"
@@ -47,7 +47,7 @@ async def forward(
     base_url: str,
     timeout: float,
 ) -> UpstreamResponse:
-    """One attempt; raises :class:`proxy.upstream.UpstreamError` when the customer is down."""
+    """One attempt; raises :class:`proxy.outbound.forward.UpstreamError` if the customer is down."""
     # sign exactly the URL that goes on the wire (yarl normalises percent-escapes on send)
     url = str(URL(forward_url(base_url, req)))
     headers = forward_headers(req, scheme, secret, url)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from proxy import appkeys
-from proxy.audit import AuditEvent
-from proxy.optout import IN, OUT, OptOutRegistry, recipient_key
-from proxy.upstream import UpstreamError
+from proxy.audit.log import AuditEvent
+from proxy.optout.registry import IN, OUT, OptOutRegistry, recipient_key
+from proxy.outbound.forward import UpstreamError
 from proxy.webhooks.config import HookSettings, WebhookSettings
 from proxy.webhooks.forward import forward
 from proxy.webhooks.inbound import READERS, BadWebhook, InboundMessage

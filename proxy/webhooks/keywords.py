@@ -25,8 +25,12 @@ import enum
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
-from proxy.webhooks.config import KeywordSettings
+MatchRule = Literal["keyword", "reasonable"]
+
+if TYPE_CHECKING:
+    from proxy.webhooks.config import KeywordSettings
 
 
 class Intent(enum.Enum):
@@ -39,7 +43,7 @@ class Intent(enum.Enum):
 @dataclass(frozen=True)
 class Classification:
     intent: Intent
-    rule: str  # "keyword" | "reasonable"
+    rule: MatchRule
     keyword: str  # the configured keyword matched ("" for the reasonable rule)
 
 

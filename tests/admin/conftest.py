@@ -15,16 +15,16 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 import proxy.admin.auth as auth_mod
-from proxy.admin.keys import AUTH
 from proxy.admin.roles import ROLES
+from proxy.admin.state_keys import AUTH
 from proxy.app import create_app
-from proxy.detection import TextDetector
-from proxy.policy import default_policy_path, load_policy
+from proxy.detection.service import TextDetector
+from proxy.policy.parse import default_policy_path, load_policy
 from proxy.settings import Settings, StorageSettings
-from tests.proxy import conftest as proxy_fixtures
-from tests.proxy.conftest import ACCOUNT, SENDS
+from tests.support import proxy as proxy_fixtures
+from tests.support.proxy import ACCOUNT, SENDS
 
-# the proxy fixtures, shared with tests/proxy
+# the proxy fixtures (tests/support/proxy.py)
 default_policy = proxy_fixtures.default_policy
 make_proxy = proxy_fixtures.make_proxy
 upstream = proxy_fixtures.upstream

@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 import aiohttp
 
 from proxy import appkeys
-from proxy.handler import AUDIT_RESULT_TASK
-from proxy.policy_holder import install_sighup
+from proxy.outbound.handler import AUDIT_RESULT_TASK
+from proxy.policy.holder import install_sighup
 from proxy.tasks import drain
 from tests.admin.conftest import AdminEnv
-from tests.proxy.conftest import SENDS
+from tests.support.proxy import SENDS
 
 BAD_AT_LINE_6 = """\
 version: 1

@@ -7,11 +7,11 @@ import time
 import pytest
 
 import proxy.admin.auth as auth_mod
-from proxy.admin.audit_query import AuditFilter, daily_decisions, search
 from proxy.admin.auth import AdminAuth, AuthError
-from proxy.audit import AuditEvent, AuditLog
-from proxy.policy import load_policy, parse_policy
-from proxy.policy_versions import PolicyVersions
+from proxy.audit.log import AuditEvent, AuditLog
+from proxy.audit.query import AuditFilter, daily_decisions, search
+from proxy.policy.parse import load_policy, parse_policy
+from proxy.policy.versions import PolicyVersions
 from proxy.store import open_database
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from proxy import appkeys
 from tests.admin.conftest import AdminEnv
-from tests.proxy.conftest import SENDS
+from tests.support.proxy import SENDS
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"

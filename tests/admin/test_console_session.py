@@ -13,8 +13,8 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 
 from proxy import appkeys
-from proxy.admin.keys import AUTH
-from proxy.policy import load_policy
+from proxy.admin.state_keys import AUTH
+from proxy.policy.parse import load_policy
 from proxy.settings import AdminSettings, ServerSettings, Settings
 from tests.admin.conftest import AdminEnv
 

@@ -10,7 +10,7 @@ import aiohttp
 
 from proxy import appkeys
 from tests.admin.conftest import AdminEnv
-from tests.proxy.conftest import SENDS
+from tests.support.proxy import SENDS
 
 SENDS_TOTAL = 120
 PUBLISHES = 6
@@ -78,7 +78,7 @@ async def test_a_publish_reaches_other_workers_through_the_store(
     adopts it; a bad row would be skipped, never break the good policy."""
     from dataclasses import replace as dc_replace
 
-    from proxy.policy import load_policy
+    from proxy.policy.parse import load_policy
     from proxy.settings import AdminSettings, Settings
 
     settings = Settings(policy_path=str(policy_file), admin=AdminSettings(policy_sync_seconds=0.05))

@@ -9,9 +9,9 @@ import pytest
 
 import proxy.admin.auth as auth_mod
 from models.detector import Detector
-from proxy import policy_cli
 from proxy.cli import main
-from proxy.policy import default_policy_path, load_policy
+from proxy.policy import cli as policy_cli
+from proxy.policy.parse import default_policy_path, load_policy
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "config" / "examples"
 

@@ -9,11 +9,12 @@ import aiohttp
 import pytest
 
 from models.detector import Detector
-from proxy.pipeline import decide
-from proxy.policy import Action, parse_policy
-from proxy.policy_recognizers import PolicyDetector
+from proxy.policy.custom import PolicyDetector
+from proxy.policy.decide import decide
+from proxy.policy.model import Action
+from proxy.policy.parse import parse_policy
 from proxy.yamlfile import ConfigError
-from tests.proxy.conftest import SENDS
+from tests.support.proxy import SENDS
 
 BASE = """\
 version: 1

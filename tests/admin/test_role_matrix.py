@@ -17,10 +17,10 @@ import proxy.admin.console  # noqa: F401
 from proxy.admin.roles import ROLES
 from proxy.admin.routes import ROUTES, RouteSpec
 from proxy.app import create_app
-from proxy.policy import load_policy
+from proxy.policy.parse import load_policy
 from proxy.settings import Settings, StorageSettings
 from tests.admin.conftest import AdminEnv
-from tests.fakes import RaisingDetector
+from tests.support.fakes import RaisingDetector
 
 SAMPLE_PATH_VALUES = {"id": "1", "name": "nobody", "key_id": "00000000"}
 CALLERS = ("no credentials", "revoked key", "revoked user", "wrong scheme", *ROLES)
@@ -92,7 +92,7 @@ async def test_undeclared_admin_route_is_refused(
 
     app.router.add_get("/admin/api/sneaky", sneaky)
     server = await aiohttp_server(app)
-    from proxy.admin.keys import AUTH
+    from proxy.admin.state_keys import AUTH
 
     new = await server.app[AUTH].add_user("root", "admin")
     async with (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.proxy.conftest import (  # noqa: F401  (fixtures)
+from tests.support.proxy import (  # noqa: F401  (fixtures)
     default_policy,
     make_proxy,
     upstream,

@@ -12,9 +12,10 @@ import aiohttp
 import duckdb
 from aiohttp.test_utils import TestServer
 
-from proxy.policy import Policy, default_policy_path, parse_policy
+from proxy.policy.model import Policy
+from proxy.policy.parse import default_policy_path, parse_policy
 from proxy.tasks import drain
-from tests.proxy.conftest import SENDS
+from tests.support.proxy import SENDS
 
 SENDER = "+12125550199"
 

@@ -22,9 +22,9 @@ from proxy.analytics.deidentifier import ThreadScanner
 from proxy.analytics.export import export_partitioned
 from proxy.analytics.segments import count as segment_count
 from proxy.analytics.wiring import ANALYTICS
-from proxy.audit import pseudonym
-from proxy.policy import Action, EntityRule
-from proxy.secrets_store import load_or_create
+from proxy.audit.log import pseudonym
+from proxy.crypto.local_secrets import load_or_create
+from proxy.policy.model import Action, EntityRule
 from tests.analytics import corpus
 from tests.analytics.helpers import (
     leaks,

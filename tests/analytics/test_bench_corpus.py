@@ -19,7 +19,7 @@ from proxy import appkeys
 from proxy.analytics import safe_harbor
 from proxy.analytics.export import export_partitioned
 from proxy.analytics.wiring import ANALYTICS
-from proxy.policy import Policy
+from proxy.policy.model import Policy
 from proxy.settings import LimitSettings, Settings
 from tests.analytics.helpers import (
     leaks,

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from models.findings import Finding
-from proxy.analytics.commands import deidentify_stream
+from proxy.analytics.cli import deidentify_stream
 from proxy.analytics.deidentifier import Deidentifier, ThreadScanner
-from proxy.policy import load_policy
+from proxy.policy.parse import load_policy
 
 pytestmark = pytest.mark.slow
 

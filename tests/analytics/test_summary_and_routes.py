@@ -12,10 +12,10 @@ import pytest
 
 import proxy.admin.auth as auth_mod
 from proxy import appkeys
-from proxy.admin.keys import AUTH
 from proxy.admin.roles import ROLES
+from proxy.admin.state_keys import AUTH
 from proxy.analytics.summary import console_summary
-from proxy.audit import AuditEvent, AuditLog
+from proxy.audit.log import AuditEvent, AuditLog
 from proxy.store import open_database
 from tests.analytics.rows import put, row
 

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from proxy.policy import load_policy
+from proxy.policy.parse import load_policy
 from proxy.tasks import drain, pending, spawn
 from proxy.yamlfile import ConfigError
 from tests.analytics.helpers import policy_with

@@ -27,22 +27,22 @@ from twilio.base.exceptions import TwilioRestException
 from proxy import appkeys
 from proxy.admin import auth as auth_mod
 from proxy.admin.console import LOGIN_CSRF_COOKIE
-from proxy.admin.keys import AUTH
+from proxy.admin.state_keys import AUTH
 from proxy.app import create_app
-from proxy.audit import verify
-from proxy.detection import TextDetector
-from proxy.handler import AUDIT_RESULT_TASK
-from proxy.key_check import KeyMismatch
-from proxy.policy import default_policy_path, load_policy
+from proxy.audit.log import verify
+from proxy.crypto.shared_keys import KeyMismatch
+from proxy.detection.service import TextDetector
+from proxy.outbound.handler import AUDIT_RESULT_TASK
+from proxy.policy.parse import default_policy_path, load_policy
 from proxy.portal.routes import FAILURES_PER_WINDOW
 from proxy.providers import REGISTRY
 from proxy.settings import AdminSettings, ServerSettings, Settings, StorageSettings
 from proxy.store import open_database
 from proxy.tasks import drain
 from proxy.webhooks.config import HookSettings, KeywordSettings, WebhookSettings
-from tests.fakes import RecordingUpstream
 from tests.portal.conftest import CLINICAL, CLINICAL_WORDS, DOB, LINK, send_sdk
-from tests.proxy.conftest import ACCOUNT, SENDS, upstream, upstream_server  # noqa: F401
+from tests.support.fakes import RecordingUpstream
+from tests.support.proxy import ACCOUNT, SENDS, upstream, upstream_server  # noqa: F401
 from tests.webhooks.conftest import PUBLIC, TWILIO_TOKEN, Customer, post_twilio, sdk_send
 
 pytestmark = pytest.mark.postgres

@@ -11,7 +11,7 @@ from urllib.parse import unquote_plus, urlencode
 import aiohttp
 import pytest
 
-from tests.proxy.conftest import (  # noqa: F401 - fixtures re-exported for this directory
+from tests.support.proxy import (  # noqa: F401 - fixtures re-exported for this directory
     ACCOUNT,
     SENDS,
     default_policy,

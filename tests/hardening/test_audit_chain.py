@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from proxy import appkeys
-from proxy.audit import AuditEvent, AuditLog, all_checkpoints, purge, verify
-from proxy.audit_checkpoints import CheckpointSigner, read_jsonl, to_jsonl
-from proxy.handler import AUDIT_RESULT_TASK
+from proxy.audit.checkpoints import CheckpointSigner, read_jsonl, to_jsonl
+from proxy.audit.log import AuditEvent, AuditLog, all_checkpoints, purge, verify
+from proxy.outbound.handler import AUDIT_RESULT_TASK
 from proxy.store import open_database
 from proxy.tasks import drain
-from tests import storage
 from tests.hardening.conftest import PHI_TEXT, SENDS, form, post
+from tests.support import storage
 
 
 def _tamper(url: str, *sql: str) -> None:
@@ -136,7 +136,7 @@ async def test_truncation_is_caught_only_with_exported_checkpoints(store_url, tm
 async def test_rewritten_chain_is_caught_by_checkpoints(store_url, tmp_path):
     """An attacker with write access can recompute every hash after an edit; the signatures
     (key not in the database) still catch it."""
-    from proxy.audit import _hash
+    from proxy.audit.log import _hash
 
     url, _ = await _log(store_url, tmp_path, 6, every=2)
     db = await open_database(url)

@@ -22,15 +22,16 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from proxy import appkeys, logsafety
+from proxy import appkeys
 from proxy.app import create_app
-from proxy.limits import server_handler_args
-from proxy.policy import load_policy
+from proxy.outbound.limits import server_handler_args
+from proxy.policy.parse import load_policy
 from proxy.providers import REGISTRY
+from proxy.server import logsafety
 from proxy.settings import Settings, StorageSettings
-from tests import storage
-from tests.fakes import RaisingDetector
 from tests.hardening.conftest import ACCOUNT, FORM, SENDS
+from tests.support import storage
+from tests.support.fakes import RaisingDetector
 
 NAME, NAME2 = "Zebulon Quattlebaum", "Quillon Vantasner"
 SSN, PHONE, EMAIL = "912-47-3381", "(415) 555-0183", "zebulon.q@example.org"

@@ -21,9 +21,8 @@ from presidio_analyzer import Pattern, PatternRecognizer
 
 from models.findings import Finding
 from proxy import appkeys
-from proxy.audit import AuditEvent, AuditUnavailable
+from proxy.audit.log import AuditEvent, AuditUnavailable
 from proxy.settings import Settings
-from tests.fakes import RaisingDetector, RecordingUpstream, SlowDetector, WrongCountDetector
 from tests.hardening.conftest import (
     PHI_TEXT,
     SENDS,
@@ -32,6 +31,7 @@ from tests.hardening.conftest import (
     phi_in,
     post,
 )
+from tests.support.fakes import RaisingDetector, RecordingUpstream, SlowDetector, WrongCountDetector
 
 
 def _settings(**kw: Any) -> Settings:

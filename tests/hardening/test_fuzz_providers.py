@@ -31,7 +31,7 @@ from proxy.providers import (
     mounted_routes,
 )
 from proxy.settings import Settings
-from tests.fakes import RecordingUpstream
+from tests.support.fakes import RecordingUpstream
 
 PROVIDERS = sorted(REGISTRY)
 CONTENT_TYPES = (

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from proxy.server.tls import check_http_parser
 from proxy.settings import load_settings
-from proxy.tls import check_http_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 

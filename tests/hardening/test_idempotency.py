@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from proxy import appkeys
 from proxy.settings import IdempotencySettings, Settings
-from tests.fakes import RaisingDetector, RecordingUpstream
 from tests.hardening.conftest import PHI_STRINGS, SENDS, form, phi_in, post
+from tests.support.fakes import RaisingDetector, RecordingUpstream
 
 AUTH_A = {"Authorization": "Basic QUNhYWE6dG9rZW5h"}
 AUTH_B = {"Authorization": "Basic QUNiYmI6dG9rZW5i"}
@@ -120,7 +120,7 @@ async def test_stored_answer_holds_no_original_text(make_proxy, upstream_server,
 
 
 async def test_expired_keys_are_purged(make_proxy, upstream_server, upstream):
-    from proxy.idempotency import IDEMPOTENCY
+    from proxy.outbound.idempotency import IDEMPOTENCY
 
     proxy = await make_proxy(str(upstream_server.make_url("")))
     await post(proxy.make_url(SENDS), form("Hi"), {**AUTH_A, "Idempotency-Key": "old"})
@@ -134,7 +134,7 @@ def test_aws_sigv4_retries_share_a_scope():
     """An AWS SDK re-signs every retry (new date, new signature): the scope must not change."""
     from multidict import CIMultiDict, CIMultiDictProxy
 
-    from proxy.idempotency import scope_for
+    from proxy.outbound.idempotency import scope_for
 
     def headers(auth: str) -> CIMultiDictProxy[str]:
         return CIMultiDictProxy(CIMultiDict({"Authorization": auth}))
@@ -161,7 +161,7 @@ async def test_crash_after_forwarding_never_resends(
 ):
     """An unexpected error after the provider got the text keeps the key claimed: the retry
     is not sent again (it waits, then gets 409), so the client never causes a second SMS."""
-    from proxy import handler
+    from proxy.outbound import handler
 
     def explode(*args, **kwargs):
         raise RuntimeError("crash after forwarding")

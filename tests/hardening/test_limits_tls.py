@@ -17,14 +17,14 @@ import pytest
 
 from proxy import appkeys
 from proxy.app import create_app
-from proxy.limits import RateLimiter, server_handler_args
+from proxy.outbound.limits import RateLimiter, server_handler_args
 from proxy.providers import REGISTRY, mounted_routes
+from proxy.server.tls import server_ssl_context
 from proxy.settings import LimitSettings, Settings, StorageSettings, settings_from_text
-from proxy.tls import server_ssl_context
 from proxy.yamlfile import ConfigError
-from tests.fakes import RecordingUpstream
 from tests.hardening.conftest import FORM, SENDS, form, post
-from tests.tls_certs import self_signed
+from tests.support.fakes import RecordingUpstream
+from tests.support.tls_certs import self_signed
 
 AUTH = {"Authorization": "Basic QUNhYWE6dG9rZW5h"}
 

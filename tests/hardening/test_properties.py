@@ -4,8 +4,9 @@ Each example plants one synthetic identifier (SSN in the never-issued 9xx range,
 phone number, an @example.* email, an MRN with its context word) into a message, disguised by
 any mix of: zero-width characters between its characters, full-width forms, spacing/separator
 changes, and case changes. What the proxy would forward (the same detector and the same
-:func:`proxy.pipeline.decide`, via :class:`proxy.scrubber.Scrubber`) must not contain it, compared
-after undoing every disguise (NFKC, invisible characters dropped, separators dropped, case folded).
+:func:`proxy.policy.decide.decide`, via :class:`proxy.detection.scrubber.Scrubber`) must not
+contain it, compared after undoing every disguise (NFKC, invisible characters dropped,
+separators dropped, case folded).
 
 The tricks the detector does *not* survive are listed in ``KNOWN_MISSES`` (the test asserts they
 still leak, so it fails, on purpose, once the detector learns one; then it moves to CLOSED_GAPS).
@@ -22,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.normalize import INVISIBLE
-from proxy.policy import load_policy
-from proxy.scrubber import Scrubber
+from proxy.detection.scrubber import Scrubber
+from proxy.policy.parse import load_policy
 
 ZERO_WIDTH = sorted(INVISIBLE & set("\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 AREA_CODES = ("212", "312", "415", "617", "713", "206")

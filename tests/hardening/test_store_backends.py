@@ -8,9 +8,9 @@ import time
 
 from aiohttp import web
 
-from proxy.audit import AuditEvent, AuditLog, all_checkpoints, purge, verify
-from proxy.audit_checkpoints import CheckpointSigner
-from proxy.idempotency import Claim, IdempotencyStore, Stored
+from proxy.audit.checkpoints import CheckpointSigner
+from proxy.audit.log import AuditEvent, AuditLog, all_checkpoints, purge, verify
+from proxy.outbound.idempotency import Claim, IdempotencyStore, Stored
 from proxy.store import open_database
 
 

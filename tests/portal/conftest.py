@@ -14,14 +14,15 @@ from aiohttp.test_utils import TestServer, unused_port
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from proxy.audit import AuditLog
-from proxy.keys import KeyRing
-from proxy.policy import Policy, load_policy
+from proxy.audit.log import AuditLog
+from proxy.crypto.vault_keys import KeyRing
+from proxy.policy.model import Policy
+from proxy.policy.parse import load_policy
 from proxy.portal.service import Portal
 from proxy.settings import ServerSettings, Settings
 from proxy.store import Database, open_database
-from tests.fakes import Clock
-from tests.proxy.conftest import (  # noqa: F401 - fixtures shared with the proxy tests
+from tests.support.fakes import Clock
+from tests.support.proxy import (  # noqa: F401 - fixtures shared with the proxy tests
     ACCOUNT,
     SENDS,
     default_policy,

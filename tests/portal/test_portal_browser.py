@@ -15,8 +15,8 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
 from proxy.store import open_database
-from tests.fakes import RecordingUpstream
 from tests.portal.conftest import CLINICAL, CLINICAL_WORDS, DOB, LINK, portal_policy, send_sdk
+from tests.support.fakes import RecordingUpstream
 
 pytestmark = pytest.mark.slow
 

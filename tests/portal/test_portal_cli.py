@@ -14,12 +14,12 @@ import pytest
 
 from models.findings import Finding
 from proxy.cli import main
-from proxy.pipeline import decide
+from proxy.policy.decide import decide
 from proxy.portal.standalone import open_portal
 from proxy.settings import load_settings
 from proxy.store import open_database
-from tests import storage
 from tests.portal.conftest import DOB, portal_policy
+from tests.support import storage
 
 TEXT = "Synthetic: your biopsy shows carcinoma."
 FINDINGS = [Finding("CONDITION", 30, 39, 1.0, "test")]
@@ -159,7 +159,7 @@ def test_scrub_cli_issues_links_in_the_configured_store(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("proxy.scrubber.Detector", lambda settings: detector)
+    monkeypatch.setattr("proxy.detection.scrubber.Detector", lambda settings: detector)
     lines = [
         {"id": 1, "text": "Your biopsy results show cancer.", "dob": "03/14/1962"},
         {"id": 2, "text": "Your biopsy results show cancer."},

@@ -16,14 +16,15 @@ from twilio.base.exceptions import TwilioRestException
 
 from models.findings import Finding
 from proxy import appkeys
+from proxy.detection.scrubber import Scrubber
 from proxy.portal.pages import SECURITY_HEADERS
 from proxy.portal.routes import FAILURES_PER_WINDOW
+from proxy.portal.scrub import scrub_with_portal
 from proxy.portal.standalone import open_portal
-from proxy.scrubber import Scrubber
 from proxy.settings import ServerSettings, Settings, StorageSettings
-from tests import storage
-from tests.fakes import RecordingUpstream
 from tests.portal.conftest import CLINICAL, DOB, LINK, portal_policy, send_sdk
+from tests.support import storage
+from tests.support.fakes import RecordingUpstream
 
 pytestmark = pytest.mark.slow
 
@@ -229,8 +230,8 @@ async def test_links_made_by_scrub_work_on_the_proxy(
         storage=StorageSettings(url=store_url, data_dir=str(tmp_path)),
     )
     async with open_portal(settings) as portal:
-        scrubber = Scrubber(portal_policy(), detector, portal)
-        (r,) = await scrubber.scrub_with_portal([CLINICAL], [DOB])
+        scrubber = Scrubber(portal_policy(), detector)
+        (r,) = await scrub_with_portal(scrubber, portal, [CLINICAL], [DOB])
     assert r.action == "portal" and r.text is not None and r.portal_token_id.startswith("pt_")
     m = LINK.search(r.text)
     assert m

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from proxy.keys import KEK_ENV, IntegrityError, KeyRing, KeyringError, load_kek
+from proxy.crypto.vault_keys import KEK_ENV, IntegrityError, KeyRing, KeyringError, load_kek
 from proxy.store import Database
 
 KEK = bytes(range(32))

@@ -7,16 +7,16 @@ from dataclasses import replace
 import pytest
 
 from models.findings import Finding
-from proxy.policy import load_policy, parse_policy
-from proxy.portal.notice import (
+from proxy.policy.notice import (
     PREVIEW_LINK,
     NoticeTooLong,
     check_template,
     compose,
     details,
     fill,
-    gsm7_units,
 )
+from proxy.policy.parse import load_policy, parse_policy
+from proxy.sms import gsm7_units
 
 LINK = "https://portal.example/portal/" + "A" * 43
 POLICY = load_policy()  # the shipped policy: provider and appointment allowed, Lakeview allow list

@@ -10,8 +10,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.fakes import RecordingUpstream
 from tests.portal.conftest import CLINICAL, CLINICAL_WORDS, DOB, LINK, portal_policy
+from tests.support.fakes import RecordingUpstream
 
 pytestmark = pytest.mark.slow
 
@@ -102,8 +102,8 @@ async def test_sms_code_with_several_recipients_is_refused(
 async def test_no_code_to_a_recipient_who_opted_out(
     start_proxy: Any, upstream: RecordingUpstream, tmp_path: Any, store_url: str
 ) -> None:
-    from proxy.optout import OptOutRegistry
-    from proxy.secrets_store import load_or_create
+    from proxy.crypto.local_secrets import load_or_create
+    from proxy.optout.registry import OptOutRegistry
     from proxy.store import open_database
 
     proxy = await start_proxy(portal_policy(verification="sms_code"))

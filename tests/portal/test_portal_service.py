@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 from models.findings import Finding
-from proxy.keys import KeyRing
-from proxy.pipeline import decide
-from proxy.policy import Policy
+from proxy.crypto.vault_keys import KeyRing
+from proxy.policy.decide import decide
+from proxy.policy.model import Policy
 from proxy.portal.delivery import Delivery
 from proxy.portal.service import Issued, Portal, PortalRefused
 from proxy.portal.verify import token_hash
@@ -227,7 +227,7 @@ async def test_sms_code_flow(portal: Portal, db: Database, clock: Clock) -> None
 async def test_reencryption_never_restores_a_destroyed_original(
     portal: Portal, db: Database
 ) -> None:
-    from proxy.portal.vault import _reseal_update
+    from proxy.crypto.vault import _reseal_update
 
     i = await stored(portal, portal_policy(view_once=True))
     row = await db.fetchrow("SELECT record_id, key_id, body, secret FROM portal_links")

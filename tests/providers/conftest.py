@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer
 
-from tests.providers.fakes import ProviderUpstream
-from tests.proxy.conftest import default_policy, make_proxy  # noqa: F401 - shared fixtures
-from tests.tls_certs import self_signed
+from tests.support.provider_upstream import ProviderUpstream
+from tests.support.proxy import default_policy, make_proxy  # noqa: F401 - shared fixtures
+from tests.support.tls_certs import self_signed
 
 ADMIN = "Reminder: your appointment with Dr. Patel is on Tuesday at 3:15 PM. Call us to reschedule."
 WITH_NAME = "Hi Maria Lopez, your appointment with Dr. Patel is on Tuesday at 3:15 PM."
@@ -54,6 +54,6 @@ def server_tls(tls_files: tuple[Path, Path]) -> ssl.SSLContext:
 @pytest.fixture
 async def broken_proxy(make_proxy: Any, provider_server: TestServer) -> TestServer:  # noqa: F811
     """A proxy whose detector fails: every inspected send must be refused as unavailable."""
-    from tests.fakes import RaisingDetector
+    from tests.support.fakes import RaisingDetector
 
     return await make_proxy(str(provider_server.make_url("")), detector_=RaisingDetector())

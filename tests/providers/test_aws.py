@@ -20,9 +20,9 @@ from botocore.exceptions import ClientError
 
 from proxy.providers.config import AwsConfig, ProvidersConfig
 from proxy.settings import Settings
-from tests.fakes import RaisingDetector
 from tests.providers.conftest import ADMIN, CLINICAL, REDACTED, WITH_NAME, base
-from tests.providers.fakes import verify_sigv4
+from tests.support.fakes import RaisingDetector
+from tests.support.provider_upstream import verify_sigv4
 
 SECRET_ENV = "PHI_PROXY_TEST_AWS_SECRET"
 PROXY_KEY, PROXY_SECRET = "AKIDPHIPROXYTEST0001", "proxy-secret-for-tests-only"

@@ -18,8 +18,8 @@ import pytest
 from plivo import exceptions as plivo_errors
 
 from proxy.settings import DetectionSettings, Settings
-from tests.fakes import RaisingDetector
 from tests.providers.conftest import ADMIN, CLINICAL, REDACTED, WITH_NAME, base
+from tests.support.fakes import RaisingDetector
 
 AUTH_ID = "MA" + "A" * 18
 MESSAGE = f"/v1/Account/{AUTH_ID}/Message/"

@@ -10,14 +10,14 @@ import aiohttp
 import pytest
 
 from proxy.app import create_app
-from proxy.policy import load_policy
+from proxy.policy.parse import load_policy
 from proxy.providers import REGISTRY, RouteCollision, build_providers, mounted_routes
 from proxy.providers.config import GenericEntry, ProvidersConfig
 from proxy.providers.paths import PathError, find, parse_path, render
 from proxy.settings import settings_from_text
 from proxy.yamlfile import ConfigError
-from tests.fakes import RaisingDetector
 from tests.providers.conftest import CLINICAL, REDACTED, WITH_NAME
+from tests.support.fakes import RaisingDetector
 
 
 def test_built_in_routes_do_not_collide():

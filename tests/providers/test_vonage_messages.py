@@ -12,8 +12,8 @@ from vonage import Auth, HttpClientOptions, Vonage
 from vonage_http_client.errors import HttpRequestError
 from vonage_messages import MmsImage, MmsResource, MmsVideo, Sms
 
-from tests.fakes import RaisingDetector
 from tests.providers.conftest import ADMIN, CLINICAL, REDACTED, WITH_NAME
+from tests.support.fakes import RaisingDetector
 
 
 @pytest.fixture(autouse=True)

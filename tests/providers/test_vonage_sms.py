@@ -19,8 +19,8 @@ from vonage_sms.responses import SmsResponse
 from proxy.providers.config import ProvidersConfig, VonageSigning
 from proxy.providers.vonage_signing import sign, signing_string
 from proxy.settings import Settings
-from tests.fakes import RaisingDetector
 from tests.providers.conftest import ADMIN, CLINICAL, REDACTED, WITH_NAME
+from tests.support.fakes import RaisingDetector
 
 SECRET_ENV = "PHI_PROXY_TEST_VONAGE_SIG"
 SECRET = "test-signature-secret-0001"

@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
-from proxy.audit import AuditEvent, AuditLog, verify
+from proxy.audit.log import AuditEvent, AuditLog, verify
 from proxy.store import MIGRATIONS, open_database, upgrade
-from proxy.store import db as steps
-from proxy.store.db import Work
+from proxy.store import interface as steps
+from proxy.store.interface import Work
 
 
 async def test_migrations_apply_once(db_url):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from proxy.keys import KeyRing
-from proxy.optout import OptOutRegistry
+from proxy.crypto.vault_keys import KeyRing
+from proxy.optout.registry import OptOutRegistry
 from proxy.store import Database, open_database
 
 KEK = bytes(range(32))

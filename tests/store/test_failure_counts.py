@@ -8,11 +8,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from proxy import failure_counts
-from proxy.failure_counts import PRUNE_EVERY, FailureCounts
-from proxy.store import Database, open_database
-from proxy.store.db import StoreUnavailable
-from tests.fakes import Clock
+from proxy.store import Database, failure_counts, open_database
+from proxy.store.failure_counts import PRUNE_EVERY, FailureCounts
+from proxy.store.interface import StoreUnavailable
+from tests.support.fakes import Clock
 
 KEY = b"h" * 32
 

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from proxy.key_check import KeyMismatch, check_key, fingerprint, load_pseudonym_key
+from proxy.crypto.shared_keys import KeyMismatch, check_key, fingerprint, load_pseudonym_key
 from proxy.store import open_database
 
 

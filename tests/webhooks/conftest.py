@@ -17,8 +17,8 @@ from twilio.rest import Client
 
 from proxy.settings import ServerSettings, Settings
 from proxy.webhooks.config import HookSettings, KeywordSettings, WebhookSettings
-from tests import storage
-from tests.proxy.conftest import (  # noqa: F401 - fixtures re-exported for this folder
+from tests.support import storage
+from tests.support.proxy import (  # noqa: F401 - fixtures re-exported for this folder
     ACCOUNT,
     default_policy,
     make_proxy,
@@ -88,7 +88,7 @@ async def customer_server(aiohttp_server: Any, customer: Customer) -> TestServer
 
 @pytest.fixture
 def secrets_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    from tests.webhooks.keys import TELNYX_PUBLIC_B64
+    from tests.support.webhook_signing import TELNYX_PUBLIC_B64
 
     env = {
         "TEST_TWILIO_TOKEN": TWILIO_TOKEN,
@@ -172,7 +172,7 @@ def stack(
     tmp_path: Path,
     store_url: str,
 ) -> StackFactory:
-    from tests.webhooks.keys import SNS_CERT_PEM
+    from tests.support.webhook_signing import SNS_CERT_PEM
 
     cert = tmp_path / "sns-signing-cert.pem"
     cert.write_bytes(SNS_CERT_PEM)

@@ -9,8 +9,8 @@ import pytest
 from proxy.app import create_app
 from proxy.settings import load_settings, settings_from_text
 from proxy.yamlfile import ConfigError
-from tests.fakes import RaisingDetector
-from tests.webhooks.keys import SNS_CERT_PEM
+from tests.support.fakes import RaisingDetector
+from tests.support.webhook_signing import SNS_CERT_PEM
 
 ROOT = Path(__file__).resolve().parents[2]
 

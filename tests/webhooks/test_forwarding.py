@@ -15,6 +15,12 @@ from twilio.request_validator import RequestValidator
 from vonage_jwt import verify_signature as vonage_verify
 from yarl import URL
 
+from tests.support.webhook_signing import (
+    TELNYX_PUBLIC_B64,
+    messagebird_token,
+    telnyx_headers,
+    vonage_token,
+)
 from tests.webhooks.conftest import (
     MESSAGEBIRD_KEY,
     PATIENT,
@@ -26,7 +32,6 @@ from tests.webhooks.conftest import (
     sdk_send,
     twilio_form,
 )
-from tests.webhooks.keys import TELNYX_PUBLIC_B64, messagebird_token, telnyx_headers, vonage_token
 
 
 async def post(stack, path, body=b"", headers=None, method="POST") -> tuple[int, str]:
@@ -255,7 +260,7 @@ async def test_sinch_is_forwarded_marked_unsigned(stack, customer):
 
 
 async def test_aws_sns_signed_stop_recorded_and_forged_rejected(stack, customer):
-    from tests.webhooks.keys import sns_envelope
+    from tests.support.webhook_signing import sns_envelope
 
     s = await stack()
     message = json.dumps(

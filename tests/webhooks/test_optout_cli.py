@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from proxy.cli import main
-from tests import storage
+from tests.support import storage
 
 SENDER = "+15550109999"
 

@@ -10,8 +10,8 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 
 from proxy import appkeys
-from proxy.audit import verify
-from proxy.optout import recipient_key
+from proxy.audit.log import verify
+from proxy.optout.registry import recipient_key
 from tests.webhooks.conftest import (
     CLINIC,
     CLINIC_2,
@@ -251,7 +251,7 @@ async def test_telnyx_stop_then_telnyx_sdk_send_refused_with_40300(stack, upstre
     import telnyx
     from aiohttp import ClientSession
 
-    from tests.webhooks.keys import telnyx_headers
+    from tests.support.webhook_signing import telnyx_headers
 
     s = await stack()
 

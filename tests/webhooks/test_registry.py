@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from proxy.optout import GLOBAL, IN, OUT, OptOutRegistry, canonical_digits, scope_key
+from proxy.optout.registry import GLOBAL, IN, OUT, OptOutRegistry, canonical_digits, scope_key
 from proxy.store import open_database
 
 KEY = b"k" * 32

@@ -28,13 +28,13 @@ from proxy.webhooks.signatures import (
     verify_twilio,
     verify_vonage,
 )
-from tests.webhooks.conftest import MESSAGEBIRD_KEY, PLIVO_TOKEN, TWILIO_TOKEN, VONAGE_SECRET
-from tests.webhooks.keys import (
+from tests.support.webhook_signing import (
     TELNYX_PUBLIC_B64,
     messagebird_token,
     telnyx_headers,
     vonage_token,
 )
+from tests.webhooks.conftest import MESSAGEBIRD_KEY, PLIVO_TOKEN, TWILIO_TOKEN, VONAGE_SECRET
 
 URL = "https://proxy.example/webhooks/twilio/sms"
 FORM = [
@@ -386,7 +386,7 @@ def test_url_only_signatures_cannot_carry_another_body():
 
 @pytest.mark.parametrize("version", ["1", "2"])
 def test_sns_signature_versions_accepted(version):
-    from tests.webhooks.keys import SNS_CERT_PEM, SNS_TOPIC, sns_envelope
+    from tests.support.webhook_signing import SNS_CERT_PEM, SNS_TOPIC, sns_envelope
 
     env = sns_envelope('{"messageBody":"STOP"}', version=version, Subject="hello")
     r = req("https://proxy.example/webhooks/aws/sms", json.dumps(env).encode(), {})
@@ -397,7 +397,7 @@ def test_sns_signature_versions_accepted(version):
 def test_sns_tampered_rejected(tamper):
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    from tests.webhooks.keys import SNS_CERT_PEM, SNS_TOPIC, sns_envelope
+    from tests.support.webhook_signing import SNS_CERT_PEM, SNS_TOPIC, sns_envelope
 
     env = sns_envelope('{"messageBody":"STOP"}')
     if tamper == "message":
@@ -419,7 +419,7 @@ def test_sns_tampered_rejected(tamper):
 
 
 def test_sns_subscription_confirmation_verified():
-    from tests.webhooks.keys import SNS_CERT_PEM, SNS_TOPIC, sns_envelope
+    from tests.support.webhook_signing import SNS_CERT_PEM, SNS_TOPIC, sns_envelope
 
     env = sns_envelope(
         "You have chosen to subscribe to the topic.",
