@@ -30,6 +30,7 @@ from models.allow import covered as allowed_whole
 from models.engine import load_spacy, make_tldextract_offline
 from models.findings import Finding
 from models.normalize import Normalized, normalize
+from models.overscrub import drop_safe
 from models.spacy_model import DEFAULT_MODEL
 
 # Below this many texts a call runs in-process even when a pool exists (IPC would dominate).
@@ -200,7 +201,8 @@ class Detector:
                 # a finding that merely contains or touches one ("Mary Lakeview Jones")
                 and not allowed_whole(norm.text, r.start, r.end, allowed)
             ]
-            out.append(trim(resolve(_to_findings(kept, norm)), texts[len(out)]))
+            original = texts[len(out)]
+            out.append(trim(resolve(drop_safe(original, _to_findings(kept, norm))), original))
         return out
 
 

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from models.decode import decode
+
 # Characters that render as nothing and can be slipped between the digits of an identifier.
 INVISIBLE = frozenset(
     "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e"
@@ -44,23 +46,42 @@ class Normalized:
 
     text: str
     origin: tuple[int, ...]  # len(text) + 1 entries; the last is len(original)
+    # Original ranges decoded as one run (a spelled-out number, a base64 run): a span that
+    # touches one covers all of it.
+    atomic: tuple[tuple[int, int], ...] = ()
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of the normalised text to the original text."""
         if end <= start:
             o = self.origin[start]
             return o, o
-        return self.origin[start], self.origin[end - 1] + 1
+        s, e = self.origin[start], self.origin[end - 1] + 1
+        for a, b in self.atomic:
+            if s < b and a < e:
+                s, e = min(s, a), max(e, b)
+        return s, e
 
     @property
     def changed(self) -> bool:
-        return len(self.origin) - 1 != self.origin[-1] or any(
-            i != o for i, o in enumerate(self.origin)
+        return (
+            bool(self.atomic)
+            or len(self.origin) - 1 != self.origin[-1]
+            or any(i != o for i, o in enumerate(self.origin))
         )
 
 
 def normalize(original: str) -> Normalized:
-    """NFKC per character, minus invisible characters, spaced digits joined; exact offset map."""
+    """Obfuscation decoded (:mod:`models.decode`), then NFKC per character, minus invisible
+    characters, spaced digits joined; exact offset map back to ``original``."""
+    decoded = decode(original)
+    if decoded is None:
+        return _normalize(original)
+    inner = _normalize(decoded.text)
+    origin = tuple(decoded.origin[i] for i in inner.origin[:-1]) + (len(original),)
+    return Normalized(inner.text, origin, decoded.atomic)
+
+
+def _normalize(original: str) -> Normalized:
     if original.isascii():
         if SPACED_DIGITS.search(original) is None:
             return Normalized(original, tuple(range(len(original) + 1)))

@@ -185,33 +185,42 @@ def _ip(m: regex.Match[str], text: str) -> float | None:
 
 
 def recognizers() -> list[EntityRecognizer]:
+    from models.recognizers.context import IntlPhoneRecognizer
+
     return [
-        RuleRecognizer(
-            "PhoneRecognizer",
-            [PHONE_NUMBER.name, FAX_NUMBER.name],
-            [
-                Rule("formatted", FORMATTED, 0.8, _phone),
-                Rule("bare", BARE, 0.5, _bare),
-                Rule("local", LOCAL, 0.7, _local),
-            ],
-        ),
-        RuleRecognizer(
-            "EmailRecognizer",
-            [EMAIL_ADDRESS.name],
-            [
-                Rule("email", EMAIL, 0.95),
-                Rule("email_spaced", EMAIL_SPACED, 0.9, require=r"\s@|@\s|\s\.\S*@"),
-                Rule(
-                    "email_words", EMAIL_WORDS, 0.85, _email_words, require=r"\bdot\b|[(\[]dot[)\]]"
-                ),
-            ],
-        ),
-        QuerySplittingUrlRecognizer(
-            "UrlRecognizer", [URL.name], [Rule("url", URL_PATTERN, 0.75, _url)]
-        ),
-        RuleRecognizer(
-            "IpRecognizer",
-            [IP_ADDRESS.name],
-            [Rule("ipv4", IPV4, 0.8, _ip), Rule("ipv6", IPV6, 0.8, _ip)],
-        ),
+        *[
+            RuleRecognizer(
+                "PhoneRecognizer",
+                [PHONE_NUMBER.name, FAX_NUMBER.name],
+                [
+                    Rule("formatted", FORMATTED, 0.8, _phone),
+                    Rule("bare", BARE, 0.5, _bare),
+                    Rule("local", LOCAL, 0.7, _local),
+                ],
+            ),
+            RuleRecognizer(
+                "EmailRecognizer",
+                [EMAIL_ADDRESS.name],
+                [
+                    Rule("email", EMAIL, 0.95),
+                    Rule("email_spaced", EMAIL_SPACED, 0.9, require=r"\s@|@\s|\s\.\S*@"),
+                    Rule(
+                        "email_words",
+                        EMAIL_WORDS,
+                        0.85,
+                        _email_words,
+                        require=r"\bdot\b|[(\[]dot[)\]]",
+                    ),
+                ],
+            ),
+            QuerySplittingUrlRecognizer(
+                "UrlRecognizer", [URL.name], [Rule("url", URL_PATTERN, 0.75, _url)]
+            ),
+            RuleRecognizer(
+                "IpRecognizer",
+                [IP_ADDRESS.name],
+                [Rule("ipv4", IPV4, 0.8, _ip), Rule("ipv6", IPV6, 0.8, _ip)],
+            ),
+        ],
+        IntlPhoneRecognizer(),
     ]

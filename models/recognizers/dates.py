@@ -468,4 +468,9 @@ def recognizers() -> list[EntityRecognizer]:
             )
         ],
     )
-    return [dates, spelled, ages]
+    from models.recognizers.context import ContextDateRecognizer
+
+    return [
+        *[dates, spelled, ages],
+        ContextDateRecognizer(),
+    ]

@@ -454,4 +454,10 @@ def recognizers() -> list[EntityRecognizer]:
         [FACILITY.name, LOCATION.name],
         [Rule("facility", FACILITY_PATTERN, 0.8, _facility, flags=0)],
     )
-    return [street, zips, city_state, CityRecognizer(), facility]
+    from models.recognizers.context import ContextAddressRecognizer, ContextFacilityRecognizer
+
+    return [
+        *[street, zips, city_state, CityRecognizer(), facility],
+        ContextAddressRecognizer(),
+        ContextFacilityRecognizer(),
+    ]

@@ -118,13 +118,17 @@ def test_birth_dates_in_odd_layouts(detector: Detector, text: str, value: str | 
     [
         "you may first need to call us on the second floor",
         "Take 1 / 2 tab daily",
-        "Call 555 12 2001 now",
         "the third of our staff is out",
         "on the first of the month we bill",
     ],
 )
 def test_not_dates_in_odd_layouts(detector: Detector, text: str) -> None:
     assert phi(detector, text) == set()
+
+
+def test_digit_groups_after_call_are_a_phone_number_not_a_date(detector: Detector) -> None:
+    # nine digits in groups after "Call" are a number abroad ("555 12 2001"), never a date
+    assert phi(detector, "Call 555 12 2001 now") == {("PHONE_NUMBER", "555 12 2001")}
 
 
 @pytest.mark.parametrize(

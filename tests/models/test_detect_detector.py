@@ -168,7 +168,7 @@ def test_ner_runs_only_where_a_word_is_left_unexplained(
     cued = "Hi Zorvath, your prescription is ready."
     plain = "Your appointment is confirmed for Tuesday."
     admin = "REFILL ready. Appt Tues, EOB mailed, Autopay on. Quesions? Callbaack anytime."
-    uncued = "We spoke with Zorvath Quillane about the bill today."
+    uncued = "Yesterday Zorvath Quillane paid the bill in full."
     found = detector.detect([cued, plain, uncued, admin])
     assert seen == [uncued]
     assert ("PERSON", "Zorvath") in {(f.type, cued[f.start : f.end]) for f in found[0]}

@@ -24,4 +24,6 @@ ENTITIES = (PERSON, PROVIDER_NAME)
 
 
 def recognizers() -> list[EntityRecognizer]:
-    return [PatientNameRecognizer(), ProviderRecognizer()]
+    from models.recognizers.context import ContextNameRecognizer
+
+    return [PatientNameRecognizer(), ProviderRecognizer(), ContextNameRecognizer()]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import regex
 
+from models.recognizers.vocab import COUNTRIES
+
 
 def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
@@ -57,20 +59,23 @@ NOT_PERSON_BEFORE = _set(
     "mt fort ft port saint san santa"
 )
 # Words that are never (part of) a person's name even when capitalised.
-NOT_NAMES = _set(
-    "dr doctor nurse np pa rn md do the a an your our my his her their this that you we i it "
-    "reminder appointment appt pharmacy clinic hospital office center patient patients team "
-    "portal reply stop help text call please thank thanks hi hello hey dear today tomorrow "
-    "monday tuesday wednesday thursday friday saturday sunday january february march "
-    "july september october november december ok okay yes no am pm sorry welcome "
-    "gracias hola saludos important update fyi note urgent notice alert re fwd attn good "
-    "morning afternoon evening night family friend friends everyone all there folks mon tue "
-    "tues wed thu thur thurs fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec "
-    "cheers regards best sincerely xoxo greetings dias días tardes noches hon honey new free "
-    "congrats congratulations yay wow great english spanish español french chinese arabic "
-    "vietnamese korean russian portuguese "
-    "sweetie buddy"
-)
+NOT_NAMES = (
+    _set(
+        "dr doctor nurse np pa rn md do the a an your our my his her their this that you we i it "
+        "reminder appointment appt pharmacy clinic hospital office center patient patients team "
+        "portal reply stop help text call please thank thanks hi hello hey dear today tomorrow "
+        "monday tuesday wednesday thursday friday saturday sunday january february march "
+        "july september october november december ok okay yes no am pm sorry welcome "
+        "gracias hola saludos important update fyi note urgent notice alert re fwd attn good "
+        "morning afternoon evening night family friend friends everyone all there folks mon tue "
+        "tues wed thu thur thurs fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec "
+        "cheers regards best sincerely xoxo greetings dias días tardes noches hon honey new free "
+        "congrats congratulations yay wow great english spanish español french chinese arabic "
+        "vietnamese korean russian portuguese "
+        "sweetie buddy"
+    )
+    | COUNTRIES
+)  # countries may stay (Safe Harbor removes places below state level only)
 PLACE_PREPOSITIONS = _set("to from in near at")
 # What follows a person's name in a sentence (and not "Grace Period" or "Will Call").
 PERSON_CONTEXT = regex.compile(
