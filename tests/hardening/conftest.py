@@ -38,6 +38,15 @@ def form(body: str, to: str = "+15550100123") -> bytes:
     return urlencode({"To": to, "From": "+15550109999", "Body": body}).encode()
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+
+
+def without_request_ids(text: str) -> str:
+    """A refusal without the proxy's own random request ids (UUIDs): their digits can spell a
+    canary's digit run by chance, and they are not text the client sent."""
+    return _UUID.sub("", text)
+
+
 def phi_in(
     raw: bytes | str, strings: Iterable[str] = PHI_STRINGS, digit_runs: Iterable[str] = PHI_DIGITS
 ) -> list[str]:

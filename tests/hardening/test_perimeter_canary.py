@@ -26,7 +26,7 @@ from proxy.providers import REGISTRY, build_providers
 from proxy.providers.config import AwsConfig, ProvidersConfig
 from proxy.providers.operations import Fields, Operation, example_path
 from proxy.settings import Settings
-from tests.hardening.conftest import PHI_TEXT, phi_in
+from tests.hardening.conftest import PHI_TEXT, phi_in, without_request_ids
 from tests.support.fakes import RecordingUpstream
 
 ADMIN = "Reminder: your appointment with Dr. Patel is on Tuesday at 3:15 PM."
@@ -239,7 +239,7 @@ async def test_the_canary_never_reaches_the_upstream(
             async with s.request(
                 method, URL(base + raw_path, encoded=True), data=data, headers=headers
             ) as r:
-                text = await r.text()
+                text = without_request_ids(await r.text())
                 assert not phi_in(text), f"{name}: a refusal echoed the text"
                 status = int(r.headers.get("X-PHI-Proxy-Status", r.status))
             return status if len(upstream.requests) == before else -status
