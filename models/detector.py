@@ -31,6 +31,7 @@ from models.engine import load_spacy, make_tldextract_offline
 from models.findings import Finding
 from models.normalize import Normalized, normalize
 from models.overscrub import drop_safe
+from models.propagate import propagate
 from models.spacy_model import DEFAULT_MODEL
 
 # Below this many texts a call runs in-process even when a pool exists (IPC would dominate).
@@ -135,6 +136,17 @@ class Detector:
             return [found for f in futures for found in f.result()]
         return self._detect(texts, wanted)
 
+    def _propagated(self, text: str, found: list[Finding]) -> list[Finding]:
+        """``found`` plus the other mentions of its names and dates (:mod:`models.propagate`),
+        never inside the organisation's own details."""
+        more = propagate(text, found, lexicons.load().everyday_words)
+        if len(more) == len(found) or not self._allow:
+            return more
+        own = self._allow.spans(text)
+        return found + [
+            f for f in more[len(found) :] if not allowed_whole(text, f.start, f.end, own)
+        ]
+
     def _detect(self, texts: Sequence[str], wanted: frozenset[str]) -> list[list[Finding]]:
         if not wanted:
             return [[] for _ in texts]
@@ -202,7 +214,8 @@ class Detector:
                 and not allowed_whole(norm.text, r.start, r.end, allowed)
             ]
             original = texts[len(out)]
-            out.append(trim(resolve(drop_safe(original, _to_findings(kept, norm))), original))
+            safe = drop_safe(original, _to_findings(kept, norm))
+            out.append(trim(resolve(self._propagated(original, safe)), original))
         return out
 
 

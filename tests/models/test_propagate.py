@@ -1,0 +1,43 @@
+"""models.propagate: once a name, facility or date is found in a text, its other mentions there
+are found too. Synthetic values."""
+
+from __future__ import annotations
+
+from models.detector import Detector
+from models.findings import Finding
+from models.propagate import propagate
+from tests.models.detect_helpers import covered
+
+
+def test_other_mentions_of_a_found_name_and_facility(detector: Detector) -> None:
+    text = (
+        "NURSING NOTE: PT TRANSFERED TO KESTRELMOOR 4 FOR CATH LAB. SON ANSELM IN TO VISIT. "
+        "KESTRELMOOR 4 RN CALLED WITH REPORT. ANSELM STATES HE WILL RETURN. SATS HIGH 90'S ON "
+        "4L NC. FOLEY PATENT."
+    )
+    second = text.index("KESTRELMOOR 4 RN")
+    found = detector.detect([text])[0]
+    assert any(f.start <= second < f.end for f in found)
+    later = text.index("ANSELM STATES")
+    assert any(f.start <= later < f.end and f.type == "PERSON" for f in found)
+    assert covered(detector, text, "ANSELM")
+
+
+def test_each_end_of_a_date_range_and_exact_case_for_everyday_words() -> None:
+    text = "intubated 6/30-7/2, extubated 7/2. Rob called; will rob no one. Rob again."
+    found = [
+        Finding("DATE", 10, 18, 0.7, "t"),
+        Finding("PERSON", text.index("Rob"), text.index("Rob") + 3, 0.9, "t"),
+    ]
+    out = propagate(text, found, frozenset({"rob", "will"}))
+    values = sorted((f.type, text[f.start : f.end], f.start) for f in out[len(found) :])
+    assert ("DATE", "7/2", text.index("7/2.")) in values
+    assert ("PERSON", "Rob", text.index("Rob again")) in values
+    assert not any(v == "rob" for _, v, _ in values)  # the verb in lower case stays
+
+
+def test_stop_words_and_shorthand_are_not_carried_over() -> None:
+    text = "Sent to the Foley Clinic. The foley drains."
+    found = [Finding("FACILITY", 8, 25, 0.7, "t")]  # "the Foley Clinic"
+    out = propagate(text, found, frozenset())
+    assert out[len(found) :] == []
