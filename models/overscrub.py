@@ -80,7 +80,8 @@ _MEASURE_BEFORE = re.compile(
     re.I,
 )
 _MEASURE_AFTER = re.compile(
-    r"^\s*(?:%|cc|ml|mg|mcg|u\b|units|peep|ips|hr|hrs|l\b|liters?|mmhg|bpm|'s|s\b|/hr|x\d|fio2)",
+    r"^\s*(?:%|cc|ml|mg|mcg|u\b|units|peep|ips|hr|hrs|l\b|liters?|mmhg|bpm|'s|s\b(?!/)|/hr|x\d|"
+    r"fio2)",
     re.I,
 )
 _IDISH = frozenset(
@@ -108,6 +109,13 @@ _STRUCTURAL = (
     ":place_cue",
     ":initial",
     ":pager",
+    # models.recognizers.notes: a name placed by a note's own layout
+    ":signature",
+    ":before_label",
+    ":relative_list",
+    ":cue_glued",
+    ":relative_lower",
+    ":doctors",
 )
 _NAMEISH = frozenset({"PERSON", "LOCATION", "STREET_ADDRESS", "FACILITY", "PROVIDER_NAME"})
 # Measurement units and bedside devices that never sit inside a street address.
@@ -186,8 +194,10 @@ def is_safe(text: str, f: Finding, everyday: frozenset[str] = frozenset()) -> bo
             return not any(w in firsts for w in words)  # "JASMINE SUN" stays a name
         return False
     if f.type in _IDISH:
-        if f.type in ("DATE", "DATE_OF_BIRTH") and (
-            _RELATIVE_DAY.match(value.strip()) or _CLOCK.match(value.strip())
+        if (
+            f.type in ("DATE", "DATE_OF_BIRTH")
+            and (_RELATIVE_DAY.match(value.strip()) or _CLOCK.match(value.strip()))
+            and not f.source.endswith(":apostrophe_year")  # "'07 PTCA": a year, not 7 o'clock
         ):
             return True
         numeric = re.sub(r"(?<=\d)[xX](?=\d)", "", value)  # "600x12": vent rate x volume

@@ -469,8 +469,10 @@ def recognizers() -> list[EntityRecognizer]:
         ],
     )
     from models.recognizers.context import ContextDateRecognizer
+    from models.recognizers.notes import NoteDateRecognizer
 
     return [
         *[dates, spelled, ages],
         ContextDateRecognizer(),
+        NoteDateRecognizer(),
     ]
