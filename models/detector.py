@@ -215,7 +215,8 @@ class Detector:
             ]
             original = texts[len(out)]
             safe = drop_safe(original, _to_findings(kept, norm))
-            out.append(trim(resolve(self._propagated(original, safe)), original))
+            found = dates_out_of_clinical(self._propagated(original, safe))
+            out.append(trim(resolve(found), original))
         return out
 
 
@@ -417,6 +418,36 @@ def _rank(f: Finding) -> float:
 
 def _is_admin(f: Finding) -> bool:
     return entities.is_known(f.type) and entities.get(f.type).family == "administrative"
+
+
+_DATED = frozenset({"DATE", "DATE_OF_BIRTH"})
+
+
+def dates_out_of_clinical(findings: list[Finding]) -> list[Finding]:
+    """A date inside a clinical finding ("CULTURE 8/16", "CT SCAN 8/23") is a date of the
+    patient's care: the clinical finding is split around it, so resolving the overlap keeps the
+    date (an identifier) and the test on either side of it."""
+    dates = [f for f in findings if f.type in _DATED]
+    if not dates:
+        return findings
+    out = []
+    for f in findings:
+        inside = [
+            d
+            for d in dates
+            if f.type not in _DATED
+            and entities.is_known(f.type)
+            and entities.get(f.type).family == "clinical"
+            and f.start <= d.start
+            and d.end <= f.end
+        ]
+        if not inside:
+            out.append(f)
+            continue
+        for start, end in _uncovered(f, inside):
+            if end - start >= 2:
+                out.append(Finding(f.type, start, end, f.score, f.source))
+    return out
 
 
 def resolve(findings: list[Finding]) -> list[Finding]:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from models.findings import Finding
-from models.overscrub import clinical_vocab, words
+from models.overscrub import clinical_note, clinical_vocab, words
 
 # The identifier types whose values recur by name in one text.
 NAMED = frozenset({"PERSON", "FACILITY", "LOCATION", "PROVIDER_NAME"})
@@ -39,12 +39,14 @@ def _words(value: str) -> list[str]:
 def propagate(text: str, findings: Sequence[Finding], everyday: frozenset[str]) -> list[Finding]:
     """``findings`` plus a finding for every other mention of a found name word or date."""
     vocab = clinical_vocab()
+    note = clinical_note(text)
     wanted: dict[tuple[str, bool], str] = {}  # (word, exact case?) -> type
     for f in findings:
         value = text[f.start : f.end]
-        if f.type in DATED:
+        if f.type in DATED or (f.type == "APPOINTMENT_DATETIME" and note):
+            # in a clinical note a calendar date is the date of an event, whatever its cue
             for v in _DATE_STRING.findall(value):  # "6/30-7/2": each end of a range
-                wanted.setdefault((v, True), f.type)
+                wanted.setdefault((v, True), "DATE" if f.type == "APPOINTMENT_DATETIME" else f.type)
             continue
         if f.type not in NAMED:
             continue

@@ -32,15 +32,15 @@ ACRONYM_PLACE = regex.compile(
     r"tranf\w*|admitted|adm|flighted|returned|went|go|going|managed|leave|left|dc'?d|d/c'?d)"
     r"[ \t]+(?:(?i:to|at|from|into|by)[ \t]+)?(?:(?i:the)[ \t]+)?(?P<v>[A-Z]{2,3}|[a-z]{2})"
     r"(?![\w/'’&])"
-    r"|(?<![\w])(?i:to|at|from|into)[ \t]+(?P<w>[A-Z]{2,3}|[a-z]{2})(?=[ \t]+(?i:ew|er|ed|cath|"
-    r"tcu|icu|ccu|micu|hospital|hosp|campus|clinic|rehab)\b))",
+    r"|(?:(?<![\w])(?i:to|at|from|into)[ \t]+|->[ \t]*|→[ \t]*)(?P<w>[A-Z]{2,3}|[a-z]{2})"
+    r"(?=[ \t]+(?i:ew|er|ed|cath|tcu|icu|ccu|micu|hospital|hosp|campus|clinic|rehab)\b))",
     regex.VERSION1,
 )
 # "admitted to Quartermain 3", "ON QUARTERMAIN 6", "per Quartermain 3 RN": a named ward.
 WARD_NUMBER = regex.compile(
     r"(?<![\w])(?i:to|on|from|per|at|onto|back[ \t]+to)[ \t]+"
     r"(?P<v>\p{Lu}\p{L}{3,}|[a-z]{5,})[ \t]*\d{1,2}"
-    r"(?![\d.:/%\-–]|[ \t]*(?i:mg|mcg|cc|ml|l\b|liters?|units?|hrs?|hours?|days?|weeks?|times|"
+    r"(?![\d:/%\-–]|\.\d|[ \t]*(?i:mg|mcg|cc|ml|l\b|liters?|units?|hrs?|hours?|days?|weeks?|times|"
     r"x\b|am|pm|min|mins|minutes|mm|cm|kg|lpm|gm|g\b|u\b|prbc|amps?|tabs?|%))",
     regex.VERSION1,
 )
@@ -95,13 +95,14 @@ CUE_GLUED = regex.compile(
 )
 # "dtr laverne", "house staff mary souza", "son jonathan": a relative or staff in lower case.
 RELATIVE_LOWER = regex.compile(
-    r"(?<![\w])(?:dtr|daughter|son|wife|husband|sister|brother|house[ \t]+staff)[ \t]+"
+    r"(?<![\w])(?i:dtr|daughter|son|wife|husband|sister|brother|house[ \t]+staff)[ \t]+"
     r"(?P<v>[a-z][a-z'\-]+(?:[ \t]+[a-z][a-z'\-]+)?)",
     regex.VERSION1,
 )
 # "Drs' Ballou and Dutter", "Dr.King": providers after a plural or unspaced title.
 DOCTORS = regex.compile(
-    r"(?<![\w])(?i:drs['’.]?|dr\.)(?P<v>[ \t]*\p{Lu}\p{L}+(?:[ \t]+(?i:and|&)[ \t]+\p{Lu}\p{L}+)?)",
+    r"(?<![\w])(?:(?i:drs)['’.]?[ \t]*|(?i:dr)\.(?=\p{Lu}))"
+    r"(?P<v>\p{Lu}\p{L}+(?:[ \t]+(?i:and|&)[ \t]+\p{Lu}\p{L}+)?)",
     regex.VERSION1,
 )
 
@@ -242,9 +243,14 @@ class NoteNameRecognizer(_NoteRecognizer):
             ws = [w.strip(".,").lower() for w in m.group("v").split()]
             if any(w in vocab or w in STOP for w in ws if len(w) > 1):
                 continue
-            if all(w in lex.everyday_words or len(w) == 1 for w in ws):
-                continue
-            add(PROVIDER_NAME.name, m.start("v"), m.end("v"), "signature")
+            long = [w for w in ws if len(w) > 1]
+            if not long or all(
+                w in lex.everyday_words and w not in lex.surnames and w not in lex.first_names
+                for w in long
+            ):
+                continue  # "GOOD NIGHT RN"
+            # outranks the credential rule's shorter span ("LYONS, RRT") over the same name
+            add(PROVIDER_NAME.name, m.start("v"), m.end("v"), "signature", 0.95)
         for m in NAME_BEFORE_LABEL.finditer(text, timeout=REGEX_TIMEOUT):
             ws = list(regex.finditer(r"[^ \t]+", m.group("v")))
             while ws and _safe(ws[0].group()):
@@ -289,7 +295,7 @@ class NoteNameRecognizer(_NoteRecognizer):
             for w in regex.finditer(r"\p{Lu}\p{L}+", m.group("v")):
                 if w.group().lower() in ("and",) or _safe(w.group()):
                     continue
-                add(PROVIDER_NAME.name, base + w.start(), base + w.end(), "doctors")
+                add(PROVIDER_NAME.name, base + w.start(), base + w.end(), "doctors", 0.95)
         return out
 
 

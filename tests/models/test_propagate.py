@@ -41,3 +41,18 @@ def test_stop_words_and_shorthand_are_not_carried_over() -> None:
     found = [Finding("FACILITY", 8, 25, 0.7, "t")]  # "the Foley Clinic"
     out = propagate(text, found, frozenset())
     assert out[len(found) :] == []
+
+
+def test_a_calendar_date_in_a_note_is_carried_over_whatever_its_cue() -> None:
+    note = (
+        "Resp care note: Pt intubated for CHF, extubated 4/2. Sats high 90's on 4L NC. Sputum "
+        "thick, sxnd x2. Foley draining. 4/2 cath showed patent grafts; plan to wean PEEP."
+    )
+    first = note.index("4/2")
+    found = [Finding("APPOINTMENT_DATETIME", first, first + 3, 0.6, "t")]
+    out = propagate(note, found, frozenset())
+    assert ("DATE", note.index("4/2 cath")) in {(f.type, f.start) for f in out}
+    # in a message an appointment's date is not carried over (it may stay)
+    msg = "Appt 4/2 at 3pm. See you 4/2!"
+    appt = [Finding("APPOINTMENT_DATETIME", 5, 8, 0.9, "t")]
+    assert propagate(msg, appt, frozenset()) == appt

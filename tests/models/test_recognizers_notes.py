@@ -84,3 +84,15 @@ def test_note_rules_do_not_run_on_messages(detector: Detector) -> None:
     # a short text is not a note: the note rules stay silent on it
     text = "Pls call, dtr henrietta asked. Sons Dashiell, Ambrose and Caspian."
     assert not {v for _, v in spans(detector, text)} & {"Ambrose", "Caspian"}
+
+
+def test_a_sign_off_outranks_the_credential_rule(detector: Detector) -> None:
+    text = "QUIET NIGHT." + FILLER + "\n\n MERRIT J. ALBANY-VOSS, RRT\n"
+    assert any(t == "PROVIDER_NAME" and v.startswith("MERRIT") for t, v in spans(detector, text))
+
+
+def test_titled_names_keep_their_second_word(detector: Detector) -> None:
+    text = "Dr. Van Leeuwarden in to see pt." + FILLER + " Drs' Pellingham and Ossory aware."
+    found = spans(detector, text)
+    assert any("Leeuwarden" in v for t, v in found if t in ("PROVIDER_NAME", "PERSON"))
+    assert any("Pellingham" in v for t, v in found if t == "PROVIDER_NAME")
