@@ -215,8 +215,8 @@ class Detector:
             ]
             original = texts[len(out)]
             safe = drop_safe(original, _to_findings(kept, norm))
-            found = dates_out_of_clinical(self._propagated(original, safe))
-            out.append(trim(resolve(found), original))
+            whole = dates_out_of_clinical(self._propagated(original, safe))
+            out.append(trim(resolve(whole), original))
         return out
 
 
