@@ -116,6 +116,10 @@ _STRUCTURAL = (
     ":cue_glued",
     ":relative_lower",
     ":doctors",
+    ":doctor",
+    ":family_name",
+    ":from_service",
+    ":near_family_lower",
 )
 _NAMEISH = frozenset({"PERSON", "LOCATION", "STREET_ADDRESS", "FACILITY", "PROVIDER_NAME"})
 # Measurement units and bedside devices that never sit inside a street address.

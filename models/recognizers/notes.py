@@ -99,9 +99,40 @@ RELATIVE_LOWER = regex.compile(
     r"(?P<v>[a-z][a-z'\-]+(?:[ \t]+[a-z][a-z'\-]+)?)",
     regex.VERSION1,
 )
-# "Drs' Ballou and Dutter", "Dr.King": providers after a plural or unspaced title.
+# "DR MASCI ..", "Dr.King": a doctor's name the title rule did not take (it outranks this).
+DOCTOR = regex.compile(
+    r"(?<![\w])(?i:dr)(?:\.[ \t]*|[ \t]+)(?P<v>\p{Lu}[\p{L}'’\-]+(?:[ \t]+\p{Lu}[\p{L}'’\-]+)?)",
+    regex.VERSION1,
+)
+# "Sam Ortolan's family", "KEEP ROMERO FAMILY AWARE": a surname before "family".
+FAMILY_NAME = regex.compile(
+    r"(?<![\w])(?P<v>\p{Lu}[\p{L}'’\-]+)(?:['’]s)?[ \t]+(?i:family|families)\b", regex.VERSION1
+)
+# What a note says about a family that is not its name ("LARGE FAMILY", "CLOSE FAMILY").
+_FAMILY_WORDS = words(
+    "large loving close big small whole entire extended immediate supportive concerned own "
+    "same other nuclear host foster new young old good great many few updated aware no any "
+    "his her their your our my"
+)
+# "mary theresa kondouli from speech and swallow": a name before the service it comes from.
+NAME_FROM_SERVICE = regex.compile(
+    r"(?<![\w])(?P<v>\p{L}[\p{L}'’\-]+(?:[ \t]+\p{L}[\p{L}'’\-]+){1,2})[ \t]+(?i:from|of)[ \t]+"
+    r"(?i:speech|swallow|pt\b|ot\b|physical|occupational|respiratory|nutrition|dietary|social|"
+    r"case|pharmacy|chaplaincy|pastoral|ethics|legal|hosp\w*|neuro\w*|renal|cardiology|"
+    r"surgery|ortho\w*|palliative|hospice|rehab\w*)",
+    regex.VERSION1,
+)
+# A given name in lower case a few words after a family or proxy word ("... his health care
+# proxys. suzette and ..."): notes in lower case write relatives' names that way.
+_FAMILY_CUE = regex.compile(
+    r"(?i:\b(?:son|sons|daughter|daughters|dtr|dtrs|wife|husband|sister|brother|proxy|proxys|"
+    r"proxies|hcp|children|mother|father|niece|nephew|friend|family)\b)",
+    regex.VERSION1,
+)
+_LOWER_WORD = regex.compile(r"(?<![\w'’\-])[a-z]{3,}(?![\w'’\-])", regex.VERSION1)
+# "Drs' Ballou and Dutter": providers after a plural title.
 DOCTORS = regex.compile(
-    r"(?<![\w])(?:(?i:drs)['’.]?[ \t]*|(?i:dr)\.(?=\p{Lu}))"
+    r"(?<![\w])(?i:drs)['’.]?[ \t]*"
     r"(?P<v>\p{Lu}\p{L}+(?:[ \t]+(?i:and|&)[ \t]+\p{Lu}\p{L}+)?)",
     regex.VERSION1,
 )
@@ -230,7 +261,20 @@ class NoteNameRecognizer(_NoteRecognizer):
     def __init__(self) -> None:
         super().__init__("NoteNameRecognizer", [PERSON.name, PROVIDER_NAME.name])
 
-    def _find(self, text: str, entities: list[str]) -> list[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """The layouts any text may use (relatives in a list or before a label, "Drs' A and B",
+        "X family") run on every text; sign-offs, lower-case relatives, "DR X" and names before
+        a service only on notes."""
+        if not set(entities) & set(self.supported_entities):
+            return []
+        try:
+            return self._find(text, entities, clinical_note(text))
+        except TimeoutError as exc:
+            raise DetectionTimeout("note pattern timed out") from exc
+
+    def _find(self, text: str, entities: list[str], note: bool = True) -> list[RecognizerResult]:
         lex = lexicons.load()
         vocab = clinical_vocab()
         out = []
@@ -239,7 +283,7 @@ class NoteNameRecognizer(_NoteRecognizer):
             if kind in entities and e > s:
                 out.append(self.result(kind, s, e, score, rule))
 
-        for m in SIGNATURE.finditer(text, timeout=REGEX_TIMEOUT):
+        for m in SIGNATURE.finditer(text, timeout=REGEX_TIMEOUT) if note else ():
             ws = [w.strip(".,").lower() for w in m.group("v").split()]
             if any(w in vocab or w in STOP for w in ws if len(w) > 1):
                 continue
@@ -273,7 +317,7 @@ class NoteNameRecognizer(_NoteRecognizer):
                 continue
             end = ws[1].end() if len(ws) > 1 and not _safe(ws[1].group()) else ws[0].end()
             add(PERSON.name, base + ws[0].start(), base + end, "cue_glued")
-        for m in RELATIVE_LOWER.finditer(text, timeout=REGEX_TIMEOUT):
+        for m in RELATIVE_LOWER.finditer(text, timeout=REGEX_TIMEOUT) if note else ():
             ws = list(regex.finditer(r"[a-z][a-z'\-]+", m.group("v")))
             first = ws[0].group()
             second = ws[1].group() if len(ws) > 1 else ""
@@ -290,6 +334,51 @@ class NoteNameRecognizer(_NoteRecognizer):
             end = ws[1].end() if second_name else ws[0].end()
             kind = PROVIDER_NAME.name if "staff" in m.group() else PERSON.name
             add(kind, m.start("v"), m.start("v") + end, "relative_lower")
+        for cue in _FAMILY_CUE.finditer(text, timeout=REGEX_TIMEOUT) if note else ():
+            window_end = min(len(text), cue.end() + 60)
+            for w in _LOWER_WORD.finditer(text, cue.end(), window_end):
+                low = w.group()
+                if (
+                    low in lex.first_names
+                    and low not in lex.common_words
+                    and low not in lex.everyday_words
+                    and low not in vocab
+                    and low not in STOP
+                    and not lex.categories(low) - {lexicons.CITY}
+                ):
+                    add(PERSON.name, w.start(), w.end(), "near_family_lower", 0.6)
+        for m in DOCTOR.finditer(text, timeout=REGEX_TIMEOUT) if note else ():
+            ws = list(regex.finditer(r"[^ \t]+", m.group("v")))
+            while ws and _safe(ws[-1].group()):
+                ws.pop()
+            if ws and not _safe(ws[0].group()):
+                base = m.start("v")
+                add(PROVIDER_NAME.name, base + ws[0].start(), base + ws[-1].end(), "doctor", 0.6)
+        for m in FAMILY_NAME.finditer(text, timeout=REGEX_TIMEOUT):
+            low = m.group("v").lower()
+            if (
+                low in lex.surnames
+                and low not in _FAMILY_WORDS
+                and low not in STOP
+                and low not in vocab
+                and not lex.categories(low) - {lexicons.CITY}
+            ):
+                add(PERSON.name, m.start("v"), m.end("v"), "family_name")
+        for m in NAME_FROM_SERVICE.finditer(text, timeout=REGEX_TIMEOUT) if note else ():
+            ws = list(regex.finditer(r"[^ \t]+", m.group("v")))
+            while ws and (
+                ws[0].group().lower() not in lex.first_names or ws[0].group().lower() in STOP
+            ):
+                ws.pop(0)  # the name starts at a given name
+            if len(ws) < 2 or any(
+                w.group().lower() in STOP or w.group().lower() in vocab for w in ws
+            ):
+                continue
+            last = ws[-1].group().lower()
+            if last in lex.everyday_words and last not in lex.surnames:
+                continue
+            base = m.start("v")
+            add(PROVIDER_NAME.name, base + ws[0].start(), base + ws[-1].end(), "from_service")
         for m in DOCTORS.finditer(text, timeout=REGEX_TIMEOUT):
             base = m.start("v")
             for w in regex.finditer(r"\p{Lu}\p{L}+", m.group("v")):

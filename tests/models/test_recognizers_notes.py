@@ -80,10 +80,41 @@ def test_note_shorthand_is_not_a_place_or_name(detector: Detector, text: str) ->
     assert not {(t, v) for t, v in spans(detector, text) if t in kinds}
 
 
-def test_note_rules_do_not_run_on_messages(detector: Detector) -> None:
-    # a short text is not a note: the note rules stay silent on it
-    text = "Pls call, dtr henrietta asked. Sons Dashiell, Ambrose and Caspian."
-    assert not {v for _, v in spans(detector, text)} & {"Ambrose", "Caspian"}
+def test_note_only_rules_do_not_run_on_messages(detector: Detector) -> None:
+    # a short text is not a note: sign-offs and "to XY" read nothing there...
+    assert not {v for _, v in spans(detector, "Thanks, all good. t. quenby rrt\n")} & {
+        "quenby",
+        "t. quenby",
+    }
+    # ...while the layouts any text may use still do
+    text = "Sons Dashiell, Ambrose and Caspian visited."
+    assert {"Ambrose", "Caspian"} <= {v for t, v in spans(detector, text) if t == "PERSON"}
+
+
+@pytest.mark.parametrize(
+    "text,value,kind",
+    [
+        ("KEEP HALVORSEN FAMILY AWARE OF PLAN." + FILLER, "HALVORSEN", "PERSON"),
+        (
+            "pt alert. rosalind adaire fenwright from speech and swallow in today." + FILLER,
+            "fenwright",
+            "PROVIDER_NAME",
+        ),
+        ("RATE DECREASED BY DR BRELLICK ..NO CHANGE." + FILLER, "BRELLICK", "PROVIDER_NAME"),
+        (
+            "pt has 2 children who act as his health care proxys. wilhelmina and tobiah." + FILLER,
+            "wilhelmina",
+            "PERSON",
+        ),
+    ],
+)
+def test_more_note_names(detector: Detector, text: str, value: str, kind: str) -> None:
+    assert kind in found(detector, text, value)
+
+
+def test_family_words_are_not_names(detector: Detector) -> None:
+    text = "LARGE FAMILY AT BEDSIDE, CLOSE FAMILY SUPPORTIVE." + FILLER
+    assert not {v for t, v in spans(detector, text) if t == "PERSON"}
 
 
 def test_a_sign_off_outranks_the_credential_rule(detector: Detector) -> None:
