@@ -19,7 +19,7 @@ log = logging.getLogger("phi_proxy.admin")
 
 
 def setup_admin(app: web.Application) -> None:
-    from proxy.admin import api, console, sends  # noqa: F401  (route declarations)
+    from proxy.admin import api, console  # noqa: F401  (route declarations)
     from proxy.admin.access import access_middleware, security_headers
     from proxy.admin.routes import register
 

@@ -33,6 +33,13 @@ class Param:
     where: ParamPlace = "query"
 
 
+# The paging parameters every list route takes.
+PAGE = (
+    Param("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "page size"),
+    Param("before", {"type": "integer", "minimum": 1}, "cursor: records older than this id/seq"),
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class RouteSpec:
     method: str
