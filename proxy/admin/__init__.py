@@ -1,6 +1,6 @@
 """The privacy officer's and administrators' side: JSON API, console pages, auth and roles.
 
-:func:`setup_admin` is called by ``create_app``: it registers the declared routes, the access
+:func:`setup` is called by ``create_app``: it registers the declared routes, the access
 middleware (default deny), security headers, and the start-up step that opens the user and
 version stores and records the policy the process started with.
 """
@@ -18,7 +18,7 @@ from proxy.tasks import periodic, stop
 log = logging.getLogger("phi_proxy.admin")
 
 
-def setup_admin(app: web.Application) -> None:
+def setup(app: web.Application) -> None:
     from proxy.admin import api, console  # noqa: F401  (route declarations)
     from proxy.admin.access import access_middleware, security_headers
     from proxy.admin.routes import register

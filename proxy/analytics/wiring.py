@@ -28,13 +28,8 @@ ANALYTICS: web.AppKey[AnalyticsRecorder] = web.AppKey("analytics")
 DRAIN_SECONDS = 10.0
 
 
-def setup(app: web.Application) -> None:
-    """Call from ``create_app`` after the store and detection contexts are registered.
-    (The admin API routes are declared on import and registered with the admin route table.)"""
-    app.cleanup_ctx.append(_recorder)
-
-
-async def _recorder(app: web.Application) -> AsyncIterator[None]:
+async def recorder_context(app: web.Application) -> AsyncIterator[None]:
+    """The analytics recorder for the app's life; records still queued are drained at the end."""
     # shared by every instance on the store (checked), so their pseudonyms agree
     data_dir = app[appkeys.SETTINGS].storage.data_dir
     key = await load_shared_key(app[appkeys.STORE], "analytics", data_dir)
