@@ -2,7 +2,8 @@
 
 Modules: app (composes the application) · appkeys (core aiohttp keys) · errors (Refusal, refuse)
 · settings (config/proxy.yaml) · yamlfile (YAML with file/key/line errors) · tasks (background
-work) · metrics (Prometheus) · cli (collects each package's ``register``).
+work) · metrics (Prometheus) · logs (logger names: ``phi_proxy.`` + the module) · cli (collects
+each package's ``register``).
 
 Core packages (they never import a feature package; tests/test_architecture.py):
   policy/     the officer's rules: model, parse, custom recognizers, decide, holder, notice

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
@@ -16,6 +15,7 @@ from proxy.audit.log import AuditLog, AuditUnavailable
 from proxy.crypto.shared_keys import load_pseudonym_key
 from proxy.detection.service import DetectionService, TextDetector
 from proxy.error_codes import setup_error_docs
+from proxy.logs import get_logger
 from proxy.outbound import limits
 from proxy.outbound.handler import AUDIT_RESULT_TASK, serve
 from proxy.outbound.idempotency import IDEMPOTENCY, IdempotencyStore
@@ -30,7 +30,7 @@ from proxy.settings import Settings
 from proxy.store import at_rest, open_database
 from proxy.tasks import drain, periodic, stop
 
-log = logging.getLogger("phi_proxy.app")
+log = get_logger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

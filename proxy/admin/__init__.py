@@ -7,15 +7,15 @@ version stores and records the policy the process started with.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
 from proxy import appkeys
+from proxy.logs import get_logger
 from proxy.tasks import periodic, stop
 
-log = logging.getLogger("phi_proxy.admin")
+log = get_logger(__name__)
 
 
 def setup(app: web.Application) -> None:

@@ -8,7 +8,6 @@ the role-matrix tests.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -19,7 +18,6 @@ from proxy.admin.roles import PUBLIC
 
 ParamPlace = Literal["query", "path"]
 
-log = logging.getLogger("phi_proxy.admin")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

@@ -4,7 +4,6 @@ after a request is answered."""
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import AsyncIterator, Sequence
 
@@ -17,12 +16,13 @@ from proxy.analytics.deidentifier import Deidentifier
 from proxy.analytics.recorder import TASK_PREFIX, AnalyticsRecorder
 from proxy.analytics.records import SendFacts
 from proxy.crypto.shared_keys import load_shared_key
+from proxy.logs import get_logger
 from proxy.policy.decide import Decision
 from proxy.policy.model import Policy
 from proxy.providers import Message
 from proxy.tasks import drain
 
-log = logging.getLogger("phi_proxy.analytics")
+log = get_logger(__name__)
 
 ANALYTICS: web.AppKey[AnalyticsRecorder] = web.AppKey("analytics")
 DRAIN_SECONDS = 10.0

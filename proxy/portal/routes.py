@@ -10,7 +10,6 @@ count cannot be read or written the portal answers "try again later" (fail close
 from __future__ import annotations
 
 import functools
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -19,6 +18,7 @@ from aiohttp import web
 
 from proxy import appkeys
 from proxy.crypto.vault_keys import KeyRing, derive, load_kek
+from proxy.logs import get_logger
 from proxy.optout.registry import OptOutRegistry
 from proxy.policy.model import Policy
 from proxy.policy.notice import NoticeTooLong, fill
@@ -31,7 +31,7 @@ from proxy.store.failure_counts import FailureCounts
 from proxy.store.interface import StoreUnavailable
 from proxy.tasks import periodic, stop
 
-log = logging.getLogger("phi_proxy.portal")
+log = get_logger(__name__)
 
 PORTAL: web.AppKey[Portal] = web.AppKey("portal", Portal)
 LIMITER: web.AppKey[FailureCounts] = web.AppKey("portal_limiter", FailureCounts)
