@@ -37,6 +37,10 @@ class Reply:
     headers: Mapping[str, str]
     body: bytes
 
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("Content-Type", "").split(";")[0].strip()
+
     def text(self) -> str:
         return self.body.decode()
 
