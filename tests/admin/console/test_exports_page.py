@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from proxy.analytics.recorder import TASK_PREFIX
 from proxy.tasks import drain
 from tests.admin.conftest import AdminEnv
-from tests.admin.test_sends_console import traffic
+from tests.admin.console.test_sends_console import traffic
 
 
 async def get(env: AdminEnv, role: str, path: str) -> tuple[int, str, str]:
