@@ -19,8 +19,9 @@ The request path:
   sandbox/    a local stand-in for every provider's API
 Features:
   portal/     secure links for clinical detail: issue, verify, pages, delivery
-  admin/      console and API: routes, access, auth, roles
+  admin/      routes (the declared table), access, auth, roles; api/ and console/ by area
   analytics/  de-identified copies, exports, summaries
   webhooks/   inbound webhooks: signatures, opt-out keywords, forwarding
-Each package's cli.py has ``register(subparsers)``.
+Each package's cli.py has ``register(subparsers)``; a package the running app needs has
+``setup(app)`` in its ``__init__`` (portal, detection, admin, analytics, webhooks).
 """

@@ -1,5 +1,9 @@
 """The privacy officer's and administrators' side: JSON API, console pages, auth and roles.
 
+:mod:`.routes` is the declared table every /admin route is in (it drives access, the OpenAPI
+document and the role tests); :mod:`.api` and :mod:`.console` declare their routes by area
+(policy, versions, audit, reports, users, ...), one module each.
+
 :func:`setup` is called by ``create_app``: it registers the declared routes, the access
 middleware (default deny), security headers, and the start-up step that opens the user and
 version stores and records the policy the process started with.
