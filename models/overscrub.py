@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from models.findings import Finding
@@ -120,6 +120,9 @@ _STRUCTURAL = (
     ":family_name",
     ":from_service",
     ":near_family_lower",
+    ":tail_any_case",
+    ":employer",
+    ":university_of",
 )
 _NAMEISH = frozenset({"PERSON", "LOCATION", "STREET_ADDRESS", "FACILITY", "PROVIDER_NAME"})
 # Measurement units and bedside devices that never sit inside a street address.
@@ -246,6 +249,7 @@ def _first_names() -> frozenset[str]:
     return frozenset(lexicons.load().first_names)
 
 
+@lru_cache(maxsize=64)
 def _shouting(text: str) -> bool:
     """Is most of this text written in capitals (a note typed with caps lock)?"""
     letters = [ch for ch in text[:2000] if ch.isalpha()]
@@ -324,6 +328,7 @@ _NOTE_MIN_VOCAB = 3
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'/\-]*")
 
 
+@lru_cache(maxsize=64)
 def clinical_note(text: str) -> bool:
     """Is ``text`` clinical writing (a nursing or progress note), not a message to a person?
     At least :data:`_NOTE_MIN_CHARS` characters with :data:`_NOTE_MIN_VOCAB` distinct words of

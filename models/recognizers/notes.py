@@ -18,7 +18,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
-from models.entities import DATE, FACILITY, PERSON, PROVIDER_NAME
+from models.entities import DATE, FACILITY, LOCATION, PERSON, PROVIDER_NAME
 from models.overscrub import clinical_note, clinical_vocab
 from models.recognizers.base import REGEX_TIMEOUT, DetectionTimeout, LexiconRecognizer
 from models.recognizers.context import _NOT_A_FACILITY, _STATE_CODES, STOP, _word_is_safe
@@ -50,6 +50,25 @@ _TAILS = r"(?:hosp|hospital|memorial|medical[ \t]+center|med[ \t]+center|campus|
 TAIL_ANY_CASE = regex.compile(
     r"(?<![\w])(?P<v>(?:[\p{L}][\p{L}'’\-]*[ \t]+(?:(?i:of)[ \t]+)?){1,3}(?i:" + _TAILS + r"))"
     r"(?![\w])(?![ \t]+(?i:staff|officer|keeping|call|calls|md|officers))",
+    regex.VERSION1,
+)
+# "HUSBAND CEO OF IBM", "works at Fennimore Labs", "his business Genentech": an employer.
+EMPLOYER = regex.compile(
+    r"(?i:\bworks?[ \t]+(?:at|for)|\bworked[ \t]+(?:at|for)|\bemployed[ \t]+(?:at|by)|"
+    r"\bceo[ \t]+of|\bowner[ \t]+of|\bowns|\bbusiness|\bcompany|\bretired[ \t]+from|"
+    r"\bemployee[ \t]+of)[ \t]*[:\-]?[ \t]+"
+    r"(?P<v>\p{Lu}[\p{L}&'’\-]*(?:[ \t]+\p{Lu}[\p{L}&'’\-]*){0,2})",
+    regex.VERSION1,
+)
+# "UNIVERSITY OF MARYLAND MEDICAL": a university is a place whatever follows it.
+UNIVERSITY_OF = regex.compile(
+    r"(?<![\w])(?P<v>(?i:university)[ \t]+(?i:of)[ \t]+(?:\p{Lu}\p{L}+|\p{Lu}{2}\b))",
+    regex.VERSION1,
+)
+# "lives at 19 Alder St. in Glenmoor": the town after a street line.
+PLACE_AFTER_STREET = regex.compile(
+    r"(?i:\d+[ \t]+(?:\p{L}+[ \t]+){1,3}(?:st|street|ave|avenue|rd|road|dr|drive|ln|lane|"
+    r"blvd|ct|court|way|pl|place)\.?,?[ \t]+in[ \t]+)(?P<v>\p{Lu}\p{L}+(?:[ \t]+\p{Lu}\p{L}+)?)",
     regex.VERSION1,
 )
 _LONE_TAILS = words("memorial general")
@@ -142,6 +161,10 @@ DOCTORS = regex.compile(
 GLUED_DATE = regex.compile(
     r"(?<=\p{L}[\-.])(?P<v>\d{1,2}/\d{1,2}(?:/\d{2,4})?)(?![\d/])", regex.VERSION1
 )
+# "TREATMENTS 10/03/10/04": two days written as one string.
+DATE_PAIR = regex.compile(
+    r"(?<![\d/])(?P<v>\d{1,2}/\d{1,2}/\d{1,2}/\d{1,2})(?![\d/])", regex.VERSION1
+)
 # "'09 PTCA", "CVA 74'": a year with an apostrophe in a history.
 APOSTROPHE_YEAR = regex.compile(
     r"(?:(?<![\w'’])['’](?P<v>\d{2})(?![\w'’])|(?<![\w'’/.])(?P<w>\d{2})['’](?![\w'’]))",
@@ -175,7 +198,7 @@ class NoteFacilityRecognizer(_NoteRecognizer):
     """FACILITY in notes: acronyms where a place goes, named wards, facility words in any case."""
 
     def __init__(self) -> None:
-        super().__init__("NoteFacilityRecognizer", [FACILITY.name])
+        super().__init__("NoteFacilityRecognizer", [FACILITY.name, LOCATION.name])
 
     def _find(self, text: str, entities: list[str]) -> list[RecognizerResult]:
         lex = lexicons.load()
@@ -208,6 +231,30 @@ class NoteFacilityRecognizer(_NoteRecognizer):
             ):
                 continue
             out.append(self.result(FACILITY.name, m.start("v"), m.end("v"), 0.7, "ward_number"))
+        for m in UNIVERSITY_OF.finditer(text, timeout=REGEX_TIMEOUT):
+            out.append(self.result(FACILITY.name, m.start("v"), m.end("v"), 0.7, "university_of"))
+        for m in PLACE_AFTER_STREET.finditer(text, timeout=REGEX_TIMEOUT):
+            if LOCATION.name in entities and not _safe(m.group("v").split()[0]):
+                out.append(
+                    self.result(LOCATION.name, m.start("v"), m.end("v"), 0.7, "after_street")
+                )
+        for m in EMPLOYER.finditer(text, timeout=REGEX_TIMEOUT):
+            ws = list(regex.finditer(r"[^ \t]+", m.group("v")))
+
+            def ok(w: str) -> bool:
+                w = w.rstrip(".,;:")
+                if regex.fullmatch(r"\p{Lu}{2,5}", w):  # "IBM": an acronym is a name here
+                    return w.lower() not in clinical_vocab() and w.lower() not in STOP
+                return not _safe(w)
+
+            while ws and not ok(ws[-1].group()):
+                ws.pop()
+            if ws and ok(ws[0].group()):
+                base = m.start("v")
+                end = base + ws[-1].end()
+                while text[end - 1] in ".,;:":
+                    end -= 1
+                out.append(self.result(FACILITY.name, base + ws[0].start(), end, 0.7, "employer"))
         lower_text = sum(c.islower() for c in text) > 0.8 * max(1, sum(c.isalpha() for c in text))
         for m in TAIL_ANY_CASE.finditer(text, timeout=REGEX_TIMEOUT):
             ws = list(regex.finditer(r"[^ \t]+", m.group("v")))
@@ -222,6 +269,9 @@ class NoteFacilityRecognizer(_NoteRecognizer):
                 low = w.lower().strip(".,'’(")
                 if low == "of" and k - 1 > 0 and k < tail_at:
                     k -= 1  # "university of maryland"
+                    continue
+                if w in _STATE_CODES and k >= 2 and ws[k - 2].group().lower() == "of":
+                    k -= 1  # "UNIVERSITY OF MD MEDICAL CENTER"
                     continue
                 if (
                     low in STOP
@@ -400,6 +450,10 @@ class NoteDateRecognizer(_NoteRecognizer):
             a, b = (int(x) for x in m.group("v").split("/")[:2])
             if 1 <= a <= 12 and 1 <= b <= 31:
                 out.append(self.result(DATE.name, m.start("v"), m.end("v"), 0.75, "glued"))
+        for m in DATE_PAIR.finditer(text, timeout=REGEX_TIMEOUT):
+            a, b, c, d = (int(x) for x in m.group("v").split("/"))
+            if 1 <= a <= 12 and 1 <= c <= 12 and 1 <= b <= 31 and 1 <= d <= 31:
+                out.append(self.result(DATE.name, m.start("v"), m.end("v"), 0.75, "date_pair"))
         for m in APOSTROPHE_YEAR.finditer(text, timeout=REGEX_TIMEOUT):
             g = "v" if m.group("v") else "w"
             out.append(self.result(DATE.name, m.start(g), m.end(g), 0.6, "apostrophe_year"))

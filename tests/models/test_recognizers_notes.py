@@ -127,3 +127,19 @@ def test_titled_names_keep_their_second_word(detector: Detector) -> None:
     found = spans(detector, text)
     assert any("Leeuwarden" in v for t, v in found if t in ("PROVIDER_NAME", "PERSON"))
     assert any("Pellingham" in v for t, v in found if t == "PROVIDER_NAME")
+
+
+@pytest.mark.parametrize(
+    "text,value,kind",
+    [
+        ("SOCIAL: WIFE IS CEO OF ZYNTRAX. SMOKER." + FILLER, "ZYNTRAX", PLACE),
+        ("worried about his business Quillbrook Labs." + FILLER, "Quillbrook", PLACE),
+        ("ADMITTED FROM UNIVERSITY OF WESTMARCH MEDICAL YESTERDAY." + FILLER, "WESTMARCH", PLACE),
+        ("lives alone at 12 Alder St. in Glenmoorton. dtr visits." + FILLER, "Glenmoorton", PLACE),
+        ("RADIATION TREATMENTS 10/03/10/04, NEXT TOMORROW." + FILLER, "10/03/10/04", {"DATE"}),
+    ],
+)
+def test_employers_universities_towns_and_date_pairs(
+    detector: Detector, text: str, value: str, kind: set[str]
+) -> None:
+    assert kind & found(detector, text, value)
