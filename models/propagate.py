@@ -27,7 +27,8 @@ _WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’\-]*[A-Za-zÀ-ÿ]")
 _DATE_STRING = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/])")
 _STOP = words(
     "the a an of and or to at in on by for from with de la le van von der st dr mr mrs ms "
-    "miss pt patient"
+    "miss pt patient son sons daughter daughters dtr wife husband brother sister mother father "
+    "family friend nurse doctor staff"
 )
 SCORE = 0.5
 

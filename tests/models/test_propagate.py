@@ -56,3 +56,11 @@ def test_a_calendar_date_in_a_note_is_carried_over_whatever_its_cue() -> None:
     msg = "Appt 4/2 at 3pm. See you 4/2!"
     appt = [Finding("APPOINTMENT_DATETIME", 5, 8, 0.9, "t")]
     assert propagate(msg, appt, frozenset()) == appt
+
+
+def test_cue_words_inside_a_found_run_are_not_carried_over() -> None:
+    text = "WIFE JOAN AND SON PETER IN. SON CALLED LATER. PETER AWARE."
+    found = [Finding("PERSON", 5, 24, 0.9, "t")]  # "JOAN AND SON PETER"
+    out = propagate(text, found, frozenset({"son", "and"}))
+    values = {text[f.start : f.end] for f in out[len(found) :]}
+    assert values == {"PETER"}
