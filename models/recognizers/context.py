@@ -1563,18 +1563,48 @@ _FACILITIES_FILE = (
 )
 
 
+def _facility_word(word: str) -> str:
+    """One word of a listed facility as a pattern: an abbreviation's full stop optional
+    ("Mt. Sinai"), either apostrophe ("St. Vincent’s"), "&" for "and"."""
+    if word in ("and", "&"):
+        return r"(?:and|&)"
+    if word in ("medical", "center", "centre"):  # "UCLA Med Ctr", "Baylor Med. Center"
+        return r"med(?:ical|\.)?" if word == "medical" else r"(?:cent(?:er|re)|ctr\.?)"
+    stem = word.rstrip(".")
+    out = regex.escape(stem).replace("'", "['’]").replace("’", "['’]")
+    return out + (r"\.?" if stem in ("st", "mt", "ft", "med", "ctr") or word.endswith(".") else "")
+
+
 @lru_cache(maxsize=1)
 def _known_facilities() -> regex.Pattern[str]:
-    names = [
-        line.strip()
-        for line in _FACILITIES_FILE.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    alts = "|".join(
-        r"[ \t]+".join(regex.escape(w) for w in n.split())
-        for n in sorted(names, key=len, reverse=True)
+    """Listed facilities in any case; one that is a single everyday word ("rush", "mayo")
+    only capitalised."""
+    lex = lexicons.load()
+    names = sorted(
+        {
+            line.strip().lower()
+            for line in _FACILITIES_FILE.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        },
+        key=len,
+        reverse=True,
     )
-    return regex.compile(r"(?<![\w])(?P<v>(?i:" + alts + r"))(?![\w])", regex.VERSION1)
+
+    def pattern(n: str) -> str:
+        return r"[ \t]+".join(_facility_word(w) for w in n.split())
+
+    def cased(n: str) -> bool:
+        return " " not in n and (n in lex.everyday_words or n in lex.common_words)
+
+    anycase = "|".join(pattern(n) for n in names if not cased(n))
+    capital = "|".join(
+        regex.escape(n.capitalize()) + "|" + regex.escape(n.upper()) for n in names if cased(n)
+    )
+    return regex.compile(
+        r"(?<![\w])(?P<v>(?i:" + anycase + r")" + (r"|" + capital if capital else "") + r")"
+        r"(?![\w])",
+        regex.VERSION1,
+    )
 
 
 _FAC_TAIL = (

@@ -190,3 +190,28 @@ def test_pager_numbers_and_initialled_names_in_notes(detector: Detector) -> None
     assert ("PHONE_NUMBER", "54321") in found
     assert ("PHONE_NUMBER", "33445") in found
     assert covered(detector, text, "Z. MILLER")
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Rec mgmt of 70yo M w/ CHF, seen by a cardiologist at Mt. Sinai yesterday.", "Mt. Sinai"),
+        ("Admitted to St. Vincent’s for a bypass; outcomes?", "St. Vincent’s"),
+        (
+            "Concern about warfarin in a pt seen at Brigham & Women’s, hx of DVT.",
+            "Brigham & Women’s",
+        ),
+        ("Reviewed at Baylor Med. Center, considering Plavix.", "Baylor Med. Center"),
+        ("Ref'd to pulm clinic at UCLA Med Ctr for PFTs.", "UCLA Med Ctr"),
+        ("Tests were conducted at Cedar Sinai last spring.", "Cedar Sinai"),
+        ("Transferred from Rush for a second opinion.", "Rush"),
+    ],
+)
+def test_listed_facilities_in_their_written_variants(
+    detector: Detector, text: str, value: str
+) -> None:
+    assert covered(detector, text, value)
+
+
+def test_a_listed_facility_that_is_an_everyday_word_needs_its_capital(detector: Detector) -> None:
+    assert not [s for s in phi(detector, "No rush, take your time with the forms.")]
