@@ -46,6 +46,15 @@ _LETTERED = words("ward wing case page bay pod tower star grade major will may")
 _PROVIDER_TITLES = frozenset({"dr", "doctor", "prof"})
 
 
+# "pt J.S.", "patient initials R.T.", "Name: M.K.L.": dotted initials after a patient cue.
+CUED_INITIALS = regex.compile(
+    r"(?i:\b(?:pt|patient|initials|name|named|mr|mrs|ms|miss|client|child|baby|son|daughter|"
+    r"wife|husband|mother|father)\.?[ \t]*[:\-]?[ \t]+)(?P<v>(?-i:\p{Lu}\.[ \t]?){1,2}\p{Lu}\.?)"
+    r"(?![\w])",
+    regex.VERSION1,
+)
+
+
 def given_initial_names(text: str) -> list[tuple[str, int, int, str]]:
     """(type, start, end, rule) of each "Given I." and "Title I." in ``text``."""
     lex = lexicons.load()
@@ -63,6 +72,8 @@ def given_initial_names(text: str) -> list[tuple[str, int, int, str]]:
         ):
             continue
         out.append((PERSON.name, m.start("v"), m.end("v"), "given_initial"))
+    for m in CUED_INITIALS.finditer(text, timeout=REGEX_TIMEOUT):
+        out.append((PERSON.name, m.start("v"), m.end("v"), "initial"))  # structural
     for m in TITLE_INITIAL.finditer(text, timeout=REGEX_TIMEOUT):
         title = m.group("t").lower()
         if title in _PROVIDER_TITLES:
@@ -117,7 +128,8 @@ VISIT_AT = regex.compile(
 )
 # "at Cedar Crest on Feb 21", "at Baylor, 07/15/2022": a place right before the visit's date.
 _DATE_AHEAD = (
-    r"(?:,?[ \t]+(?i:on|in|dated|during)[ \t]+(?:the[ \t]+)?|,[ \t]*|[ \t]+(?=\d{1,2}/\d))"
+    r"(?:,?[ \t]+(?i:on|in|dated|during|since|until|till|through|from)[ \t]+(?:the[ \t]+)?|"
+    r",[ \t]*|[ \t]+(?=\d{1,2}/\d))"
     r"(?:\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|last|this|early|late|mid))"
 )
 AT_BEFORE_DATE = regex.compile(
@@ -129,8 +141,9 @@ AT_BEFORE_DATE = regex.compile(
 # everyday ones.
 AT_NAMED_FACILITY = regex.compile(
     r"(?i:\b(?:at|in|from|to)[ \t]+(?:the[ \t]+)?)(?P<v>(?:\p{Lu}[\p{L}'’\-]*\.?[ \t]+){1,3}"
-    r"(?:Clinic|Hospital|Medical[ \t]+Cent(?:er|re)|Health[ \t]+Cent(?:er|re)|Infirmary|General|"
-    r"Memorial))(?![\w])",
+    r"(?:Clinic|Hospital|Medical(?:[ \t]+Cent(?:er|re))?|Health[ \t]+Cent(?:er|re)|Infirmary|"
+    r"General|Memorial|Children['’]s|Institute|Pediatrics|Urgent[ \t]+Care|Healthcare|"
+    r"Cancer[ \t]+Cent(?:er|re)))(?![\w])",
     regex.VERSION1,
 )
 # "our Chicago clinic", "the Dallas downtown office", "NYC facility", "the Milwaukee area".
@@ -261,7 +274,8 @@ class VisitPlaceRecognizer(LexiconRecognizer):
 PAST_NAMED = regex.compile(
     r"(?i:\b(?:last|this[ \t]+past|past)[ \t]+)(?P<v>(?i:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|january|february|march|april|may|june|july|august|september|"
-    r"october|november|december))\b",
+    r"october|november|december)|(?-i:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun|Jan|Feb|Mar|Apr|Jun|"
+    r"Jul|Aug|Sept?|Oct|Nov|Dec)\.?)(?![\w])",
     regex.VERSION1,
 )
 

@@ -107,3 +107,23 @@ def test_a_past_weekday_or_month_is_a_date(detector: Detector) -> None:
     assert ("DATE", "last Friday") in phi(detector, text)
     assert ("DATE", "last December") in phi(detector, text)
     assert not [s for s in phi(detector, "What changed in the guidelines last year?")]
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Antibiotic choice in pt Q.X., 67M, with CAP?", "Q.X."),
+        ("Patient initials Z.V. seen in clinic with a rash.", "Z.V."),
+        ("Has been followed at Quillbrook since 2019 for CKD.", "Quillbrook"),
+        ("At Zephyr Valley Children's, a 6yo presented with wheeze.", "Zephyr Valley Children's"),
+        ("Visited the ER last Tues with chest pain.", "last Tues"),
+    ],
+)
+def test_initials_after_a_patient_cue_and_more_visit_shapes(
+    detector: Detector, text: str, value: str
+) -> None:
+    assert covered(detector, text, value)
+
+
+def test_a_dotted_acronym_without_a_patient_cue_is_not_initials() -> None:
+    assert visits.given_initial_names("Is H.I.V. testing advised after a needlestick?") == []
