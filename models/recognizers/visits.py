@@ -24,10 +24,15 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from models import lexicons
-from models.entities import DATE, FACILITY, LOCATION, PERSON, PROVIDER_NAME
+from models.entities import DATE, FACILITY, LOCATION, PERSON, PROVIDER_NAME, STREET_ADDRESS
 from models.overscrub import clinical_vocab
-from models.recognizers.base import REGEX_TIMEOUT, DetectionTimeout, LexiconRecognizer
-from models.recognizers.context import MONTHS, STOP, WEEKDAYS
+from models.recognizers.base import (
+    REGEX_TIMEOUT,
+    US_STATE_CODES,
+    DetectionTimeout,
+    LexiconRecognizer,
+)
+from models.recognizers.context import MONTHS, OURS, STOP, WEEKDAYS
 from models.recognizers.vocab import COUNTRIES, words
 
 # ----------------------------------------------------------------------------- names
@@ -102,6 +107,7 @@ class GivenInitialRecognizer(LexiconRecognizer):
 
 
 # ----------------------------------------------------------------------------- places
+_STATE_CODES = frozenset(US_STATE_CODES)
 # A word of a place's name: "Mt.", "St.", "Vincent's", "UW", "Med.", "Women’s", "Sinai".
 _PLACE_WORD = r"\p{Lu}[\p{L}\p{M}'’\-]*\.?"
 _PLACE_RUN = (
@@ -160,6 +166,18 @@ CITY_BEFORE_NOUN = regex.compile(
 # Short names of large cities, used without a cue ("pt is Jack W. from NYC").
 CITY_NICKNAMES = regex.compile(
     r"(?<![\w\-])(?P<v>NYC|N\.Y\.C\.|San[ \t]+Fran|Philly|NOLA|Chi-?town)(?![\w\-])",
+    regex.VERSION1,
+)
+# "New York, NY", "Washington, DC", "Indiana, PA": a state's name before a state code is a town.
+STATE_NAMED_TOWN = regex.compile(
+    r"(?<![\w\-])(?P<v>\p{Lu}[\p{Ll}]+(?:[ \t]+\p{Lu}[\p{Ll}]+)?),[ \t]*\p{Lu}{2}(?![\w])",
+    regex.VERSION1,
+)
+# "from Elm Street, Denver": a street named without its number, then a known city.
+STREET_THEN_CITY = regex.compile(
+    r"(?<![\w\-])(?P<street>\p{Lu}[\p{L}'’\-]*(?:[ \t]+\p{Lu}[\p{L}'’\-]*)?[ \t]+"
+    r"(?:Street|Avenue|Road|Lane|Drive|Boulevard|Blvd\.?|Ave\.?|Rd\.?|Ln\.?|St\.))"
+    r"[ \t]*,[ \t]*(?P<city>\p{Lu}[\p{L}'’\-]*(?:[ \t]+\p{Lu}[\p{L}'’\-]*)?)",
     regex.VERSION1,
 )
 # Cities spelled like a state ("our New York office"): a city before a facility word.
@@ -248,6 +266,16 @@ def visit_places(text: str) -> list[tuple[str, int, int, str]]:
             out.append((LOCATION.name, *m.span("v"), "city_before_facility"))
     for m in CITY_NICKNAMES.finditer(text, timeout=REGEX_TIMEOUT):
         out.append((LOCATION.name, *m.span("v"), "city_nickname"))
+    for m in STATE_NAMED_TOWN.finditer(text, timeout=REGEX_TIMEOUT):
+        code = text[m.end() - 2 : m.end()]
+        if m.group("v").lower() in lex.state_names and code in _STATE_CODES:
+            out.append((LOCATION.name, *m.span("v"), "state_named_town"))
+    for m in STREET_THEN_CITY.finditer(text, timeout=REGEX_TIMEOUT):
+        if OURS.search(text[max(0, m.start() - 40) : m.start()]):
+            continue  # "our office on Main Street, Springfield": the organisation's own
+        if m.group("city").lower() in lex.cities and not _safe_word(m.group("street"), lex):
+            out.append((STREET_ADDRESS.name, *m.span("street"), "street_then_city"))
+            out.append((LOCATION.name, *m.span("city"), "street_then_city"))
     return out
 
 
@@ -255,12 +283,14 @@ class VisitPlaceRecognizer(LexiconRecognizer):
     """FACILITY / LOCATION: where a patient was seen; a city before a facility word."""
 
     def __init__(self) -> None:
-        super().__init__("VisitPlaceRecognizer", [FACILITY.name, LOCATION.name])
+        super().__init__(
+            "VisitPlaceRecognizer", [FACILITY.name, LOCATION.name, STREET_ADDRESS.name]
+        )
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        if FACILITY.name not in entities and LOCATION.name not in entities:
+        if not {FACILITY.name, LOCATION.name, STREET_ADDRESS.name} & set(entities):
             return []
         try:
             found = visit_places(text)

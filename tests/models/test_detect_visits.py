@@ -127,3 +127,16 @@ def test_initials_after_a_patient_cue_and_more_visit_shapes(
 
 def test_a_dotted_acronym_without_a_patient_cue_is_not_initials() -> None:
     assert visits.given_initial_names("Is H.I.V. testing advised after a needlestick?") == []
+
+
+def test_a_town_named_like_its_state_and_a_street_without_its_number() -> None:
+    text = "Seen at a clinic in New York, NY; lives on Quill Avenue, Denver."
+    got = {(t, text[s:e]) for t, s, e, _ in visits.visit_places(text)}
+    assert {
+        ("LOCATION", "New York"),
+        ("STREET_ADDRESS", "Quill Avenue"),
+        ("LOCATION", "Denver"),
+    } <= got
+    own = "Visit our office on Quill Avenue, Denver."
+    assert visits.visit_places(own) == []
+    assert visits.visit_places("Is the guideline the same in New York as in Ohio?") == []
