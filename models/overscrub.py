@@ -258,10 +258,11 @@ def _shouting(text: str) -> bool:
 
 def drop_safe(text: str, findings: list[Finding]) -> list[Finding]:
     from models import lexicons
+    from models.overscrub_queries import drop_safe_in_question
 
     everyday = lexicons.load().everyday_words
     note = clinical_note(text)
-    return [
+    kept = [
         f
         for f in findings
         if not is_safe(text, f, everyday)
@@ -275,6 +276,7 @@ def drop_safe(text: str, findings: list[Finding]) -> list[Finding]:
         )
         and not url_cut_short(text, f)
     ]
+    return drop_safe_in_question(text, kept)
 
 
 _AGE_AFTER = re.compile(r"\s*(?:y/?o\b|yo\b|yrs?\b|years?\b|-?year)", re.I)

@@ -456,10 +456,12 @@ def recognizers() -> list[EntityRecognizer]:
     )
     from models.recognizers.context import ContextAddressRecognizer, ContextFacilityRecognizer
     from models.recognizers.notes import NoteFacilityRecognizer
+    from models.recognizers.visits import VisitPlaceRecognizer
 
     return [
         *[street, zips, city_state, CityRecognizer(), facility],
         ContextAddressRecognizer(),
         ContextFacilityRecognizer(),
         NoteFacilityRecognizer(),
+        VisitPlaceRecognizer(),
     ]
