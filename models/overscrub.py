@@ -276,6 +276,12 @@ def drop_safe(text: str, findings: list[Finding]) -> list[Finding]:
         )
         and not url_cut_short(text, f)
     ]
+    if note:
+        # A note's "from X" is where the patient came from, not a source it cites; a name placed
+        # by the note's own layout ("Lopie Certusi cell# ...") is not an eponym ("Hurthle cell").
+        from models.overscrub_queries import is_eponym
+
+        return [f for f in kept if f.source.endswith(_STRUCTURAL) or not is_eponym(text, f)]
     return drop_safe_in_question(text, kept)
 
 

@@ -137,6 +137,13 @@ def test_titled_names_keep_their_second_word(detector: Detector) -> None:
         ("ADMITTED FROM UNIVERSITY OF WESTMARCH MEDICAL YESTERDAY." + FILLER, "WESTMARCH", PLACE),
         ("lives alone at 12 Alder St. in Glenmoorton. dtr visits." + FILLER, "Glenmoorton", PLACE),
         ("RADIATION TREATMENTS 10/03/10/04, NEXT TOMORROW." + FILLER, "10/03/10/04", {"DATE"}),
+        # a name before "cell#" is no eponym ("Hurthle cell"); "from X" in a note is a place
+        (
+            "Gwendolyn Tarrant cell# 555-010-0123 home# 555-010-0124." + FILLER,
+            "Tarrant",
+            {"PERSON"},
+        ),
+        ("The coordinator from Holy Lantern memorial came by today." + FILLER, "Lantern", PLACE),
     ],
 )
 def test_employers_universities_towns_and_date_pairs(
