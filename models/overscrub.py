@@ -347,7 +347,7 @@ def clinical_note(text: str) -> bool:
     seen: set[str] = set()
     for m in _TOKEN.finditer(text[:4000]):
         low = m.group().lower().strip("'")
-        if low in vocab:
+        if len(low) > 1 and low in vocab:  # a unit letter ("g", "l") says nothing
             seen.add(low)
             if len(seen) >= _NOTE_MIN_VOCAB:
                 return True
@@ -442,7 +442,7 @@ def note_guess(text: str, f: Finding, everyday: frozenset[str]) -> bool:
         )
     if _explained(lows[0], raws[0], shouting, everyday):
         return True
-    if len(lows) > 1 and any(w in clinical_vocab() for w in lows):
+    if len(lows) > 1 and any(len(w) > 1 and w in clinical_vocab() for w in lows):
         return True  # "HICKMAN CATH PLACEMENT"
     return (
         len(lows) == 1

@@ -122,3 +122,12 @@ def test_a_domain_run_into_the_next_word_is_not_a_url() -> None:
     text = "check vanco level.continue abx; portal at example.com today"
     assert url_cut_short(text, _f("URL", text, "level.co"))
     assert not url_cut_short(text, _f("URL", text, "example.com"))
+
+
+def test_a_given_name_and_initial_is_not_taken_for_a_unit(detector: Detector) -> None:
+    # "G." is not grams: a name + initial keeps its place in note-like clinical text
+    text = (
+        "Treatment protocol for 64yo female, Harriet G., admitted to the ICU with COPD, on "
+        "BiPAP overnight, foley in place, sats 92% on 4L NC; plan to wean PEEP as tolerated."
+    )
+    assert covered(detector, text, "Harriet")
