@@ -152,7 +152,7 @@ def _decode_encodings(original: str, add: Callable[[int, int, str], None]) -> No
 
 # A word that may be a misspelt clinical term (not inside a web address or an email).
 _WORD = re.compile(r"(?<![\w'’\-@/.])[A-Za-z]{5,}(?![\w'’\-@/]|\.\w)")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n(\-–—]|\b(?:hi|hey|hello|fyi|re|note))[\s\"']*$", re.I)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n(\-–—])[\s\"']*$")
 
 
 def _decode_clinical_words(original: str, add: Callable[[int, int, str], None]) -> None:
