@@ -72,7 +72,8 @@ CODE_CUE = re.compile(
     r"\b(?:code|codes|passcode|password|passwd|pwd|pw|pin|username|user\s*name|user\s*id|login|"
     r"log-?in|wi-?fi|network|ssid|ref|reference|confirmation|conf|coupon|promo|voucher|"
     r"ticket|order|sku|model|serial|s/n|sn|room|locker|gate|seat|flight|plate|tag|token|key|"
-    r"id|#)\s*(?:number|no\.?|#)?\s*(?:is|was|:|=|-)?\s*$",
+    r"id|#|c[óo]digo|contrase[ñn]a|clave|usuario|referencia|pedido|folio)\s*"
+    r"(?:number|no\.?|#)?\s*(?:is|was|es|:|=|-)?\s*$",
     re.IGNORECASE,
 )
 
@@ -283,6 +284,8 @@ def deleet(token: str) -> str | None:
         if len(low) >= 3 and plain.upper() in t.abbreviations and letters > len(leet):
             return plain.upper()
         if len(low) >= 4 and (low in t.clinical or _is_term(low)):
+            return _in_case_of(token, low)
+        if len(low) >= 5 and low in t.spanish:  # a Spanish clinical word ("3mbarazo")
             return _in_case_of(token, low)
         fixed = correct(low) if len(low) >= MIN_LEN + 1 else None
         if fixed is not None:

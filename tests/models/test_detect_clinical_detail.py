@@ -146,3 +146,24 @@ def test_obfuscated_and_misspelt_clinical_words(detector: Detector, text: str, v
 )
 def test_codes_passwords_and_everyday_words_stay_clean(detector: Detector, text: str) -> None:
     assert clinical(detector, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Su prueba de V.I.H. salió positiva.", "V.I.H."),
+        ("Hola, su 3mbarazo va bien.", "3mbarazo"),
+        ("Tiene d1abetes tipo 2, tome su medicina.", "d1abetes"),
+        ("Su c4ncer de mama está en tratamiento.", "c4ncer"),
+    ],
+)
+def test_spanish_hidden_clinical_words(detector: Detector, text: str, value: str) -> None:
+    assert covered(detector, text, value), spans(detector, text)
+    assert clinical(detector, text), spans(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Use el código H1V para entrar.", "Su contraseña es C4ncer2024, no la comparta."]
+)
+def test_spanish_codes_stay(detector: Detector, text: str) -> None:
+    assert clinical(detector, text) == set()
