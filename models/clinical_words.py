@@ -38,6 +38,9 @@ _TARGET_CATEGORIES = (
     lexicons.LAB_TEST,
     lexicons.DEPARTMENT,
 )
+# Words with these endings are real clinical words the lexicon lacks ("nephrectomy"): the
+# procedure patterns read them; they are no misspelling of a neighbour ("nephrostomy").
+_REAL_SUFFIXES = ("ectomy", "otomy", "ostomy", "oscopy", "oplasty", "ectomies", "otomies")
 MIN_LEN = 5  # shorter words are too close to too many others
 LONG = 8  # terms this long may be two edits away
 # Leetspeak: a digit or symbol and the letters it may stand for (first choice first).
@@ -232,6 +235,7 @@ def is_plain_word(word: str) -> bool:
     lex = targets().lex
     return (
         word in targets().spanish
+        or bool(lex.categories(word))  # a term already ("lasix" is no misspelt "lasik")
         or word in lex.common_words
         or word in lex.everyday_words
         or word in lex.first_names
@@ -248,7 +252,7 @@ def correct(word: str) -> str | None:
     if n < MIN_LEN or not word.isalpha():
         return None
     t = targets()
-    if word in t.clinical or is_plain_word(word):
+    if word in t.clinical or is_plain_word(word) or word.endswith(_REAL_SUFFIXES):
         return None
     best: tuple[int, str] | None = None
     seen: set[str] = set()
@@ -258,6 +262,8 @@ def correct(word: str) -> str | None:
                 continue
             seen.add(term)
             bound = 2 if len(term) >= LONG and n >= LONG - 1 else 1
+            if bound == 2 and (term[:3] != word[:3] or term[-1] != word[-1]):
+                bound = 1  # two edits only between words that start and end alike
             d = distance(word, term, bound)
             if d <= bound and (best is None or d < best[0]):
                 best = (d, term)
@@ -273,6 +279,8 @@ def deleet(token: str) -> str | None:
     leet = [i for i, ch in enumerate(token) if ch in LEET]
     if not leet or letters < 2 or letters < len(leet) or len(leet) > 4:
         return None
+    if leet == list(range(len(leet))) and token[0].isdigit() and letters <= 3:
+        return None  # a number and its unit ("3kg", "5mg", "2nd"), not a word
     t = targets()
     choices = [LEET[token[i]] for i in leet]
     for combo in product(*choices):
