@@ -103,6 +103,8 @@ class _Targets:
                     index.setdefault(variant, []).append(word)
         self.index = index
         self.clinical = seen
+        # two edits only between words sharing their first three letters (see correct)
+        self.long_prefixes = frozenset(w[:3] for w in seen if len(w) >= LONG)
         # everyday words that are not clinical, by their single deletions: a word one edit from
         # one of these is that word mistyped ("cancel" → no; "canel" → "cancel"), not a term
         self._plain: set[str] = {
@@ -256,7 +258,8 @@ def correct(word: str) -> str | None:
         return None
     best: tuple[int, str] | None = None
     seen: set[str] = set()
-    for variant in _variants(word, 2 if n >= LONG - 1 else 1):
+    deep = n >= LONG - 1 and word[:3] in t.long_prefixes
+    for variant in _variants(word, 2 if deep else 1):
         for term in t.index.get(variant, ()):
             if term in seen or term[0] != word[0]:
                 continue
