@@ -197,7 +197,7 @@ _NOT_A_TEST_AFTER = regex.compile(r"\s*(?::(?!\s*\d)|(?:radio|news|sports|tv)\b)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
 _WHEN = (
-    r"(?:\d{1,2}[/\-.]\d{1,2}(?:[/\-.]\d{2,4})?|\d{4}-\d{2}-\d{2}|"
+    r"(?:\d{1,2}[/\-]\d{1,2}(?:[/\-]\d{2,4})?|\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2}|"
     + _MONTH
     + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
     + _MONTH
@@ -340,11 +340,12 @@ class ClinicalDetailRecognizer(LexiconRecognizer):
             low = name.lower()
             if low in GENERIC_TESTS or not self._named_for_patient(text, start, end, name):
                 continue
+            out.append(self.result(LAB_RESULT.name, start, end, 0.6, "test_name"))
             stop = self._result_end(text, end)
             if stop is not None:
-                out.append(self.result(LAB_RESULT.name, start, stop, 0.85, "test_result_gap"))
-            else:
-                out.append(self.result(LAB_RESULT.name, start, end, 0.6, "test_name"))
+                # below a DATE's score: the date inside stays a DATE (an analytics export
+                # redacts it) and the result keeps the parts around it
+                out.append(self.result(LAB_RESULT.name, start, stop, 0.7, "test_result_gap"))
         return out
 
     def _named_for_patient(self, text: str, start: int, end: int, name: str) -> bool:
