@@ -291,6 +291,15 @@ _SERVICE_NOT_PATIENT = regex.compile(
 )
 
 
+def _names_condition(phrase: str) -> bool:
+    """Does a test's name hold a condition's name or abbreviation ("HIV test", "STD panel")?"""
+    lex = lexicons.load()
+    for word in regex.findall(r"[\w\-]+", phrase):
+        if lexicons.CONDITION in lex.categories(word) or word in lex.condition_abbrevs:
+            return True
+    return False
+
+
 class ClinicalDetailRecognizer(LexiconRecognizer):
     """Named tests, results a date away, ICD-10 codes and condition-revealing services."""
 
@@ -332,10 +341,15 @@ class ClinicalDetailRecognizer(LexiconRecognizer):
         spans = [(h.start, h.end) for h in hits if h.category == lexicons.LAB_TEST]
         if regex.search(r"test|panel|screen|brca|nipt|tox|study|analysis", text, regex.I):
             spans += [m.span() for m in _extra_tests().finditer(text, timeout=REGEX_TIMEOUT)]
+        conditions = [(h.start, h.end) for h in hits if h.category == lexicons.CONDITION]
         out = []
         for start, end in sorted(set(spans)):
             if any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans):
                 continue  # inside a longer test name ("urine drug screen" ⊃ "drug screen")
+            if any(s < end and start < e for s, e in conditions) or _names_condition(
+                text[start:end]
+            ):
+                continue  # "HIV test": the condition is the finding already
             name = text[start:end]
             low = name.lower()
             if low in GENERIC_TESTS or not self._named_for_patient(text, start, end, name):
