@@ -103,6 +103,10 @@ class _Targets:
                     index.setdefault(variant, []).append(word)
         self.index = index
         self.clinical = seen
+        # words of the lexicons' phrases ("infarction" of "myocardial infarction"): real words
+        self.phrase_words = frozenset(
+            w for bucket in lex._index.values() for key, _ in bucket for w in key if len(w) >= 5
+        )
         # two edits only between words sharing their first three letters (see correct)
         self.long_prefixes = frozenset(w[:3] for w in seen if len(w) >= LONG)
         # everyday words that are not clinical, by their single deletions: a word one edit from
@@ -237,6 +241,7 @@ def is_plain_word(word: str) -> bool:
     lex = targets().lex
     return (
         word in targets().spanish
+        or word in targets().phrase_words
         or bool(lex.categories(word))  # a term already ("lasix" is no misspelt "lasik")
         or word in lex.common_words
         or word in lex.everyday_words
