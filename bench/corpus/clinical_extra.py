@@ -62,8 +62,8 @@ SERVICES = [
     "Planned Parenthood",
     "DaVita",
     "Fresenius Kidney Care",
-    "MD Anderson",
-    "City of Hope",
+    "Whitman-Walker",
+    "Narcotics Anonymous",
     "Alcoholics Anonymous",
 ]
 

@@ -268,15 +268,25 @@ def _phrase_pattern(phrases: list[str], flags: int) -> str:
     return r"(?<![\w\-])(?:" + inner + r")(?![\w\-])"
 
 
+# A named service's score; a hospital's is below FACILITY's (0.7), so where the facility
+# recognizers know it the identifier wins (see revealing_services.txt).
+SERVICE_SCORE = 0.85
+HOSPITAL_SERVICE_SCORE = 0.65
+
+
 @cache
-def _services() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
-    names = _lines("revealing_services.txt")
-    plain = [n for n in names if not n.startswith("=")]
-    exact = [n[1:] for n in names if n.startswith("=")]
-    return (
-        regex.compile(_phrase_pattern(plain, 0), regex.IGNORECASE),
-        regex.compile(_phrase_pattern(exact, 0)),
-    )
+def _services() -> tuple[tuple[regex.Pattern[str], float], ...]:
+    out = []
+    for hospital in (False, True):
+        names = [
+            n.lstrip("~") for n in _lines("revealing_services.txt") if n.startswith("~") == hospital
+        ]
+        plain = [n for n in names if not n.startswith("=")]
+        exact = [n[1:] for n in names if n.startswith("=")]
+        score = HOSPITAL_SERVICE_SCORE if hospital else SERVICE_SCORE
+        out.append((regex.compile(_phrase_pattern(plain, 0), regex.IGNORECASE), score))
+        out.append((regex.compile(_phrase_pattern(exact, 0)), score))
+    return tuple(out)
 
 
 @cache
@@ -415,13 +425,13 @@ class ClinicalDetailRecognizer(LexiconRecognizer):
     # ------------------------------------------------------------------ services
     def _services(self, text: str) -> list[RecognizerResult]:
         out = []
-        for pattern in _services():
+        for pattern, score in _services():
             for m in pattern.finditer(text, timeout=REGEX_TIMEOUT):
                 if _SERVICE_NOT_PATIENT.search(text[max(0, m.start() - 30) : m.start()]):
                     continue
                 out.append(
                     self.result(
-                        CLINICAL_DEPARTMENT.name, m.start(), m.end(), 0.85, "revealing_service"
+                        CLINICAL_DEPARTMENT.name, m.start(), m.end(), score, "revealing_service"
                     )
                 )
         return out

@@ -110,12 +110,17 @@ def test_code_shaped_strings_without_a_cue_stay(detector: Detector, text: str) -
     [
         ("Your appointment at Planned Parenthood is Tuesday.", "Planned Parenthood"),
         ("Your results from the DaVita visit are in.", "DaVita"),
-        ("Your next visit at City of Hope is at 2pm.", "City of Hope"),
         ("Reminder: your Alcoholics Anonymous group meets at 7.", "Alcoholics Anonymous"),
     ],
 )
 def test_named_services_that_reveal_a_condition(detector: Detector, text: str, value: str) -> None:
     assert ("CLINICAL_DEPARTMENT", value) in spans(detector, text)
+
+
+def test_a_known_hospital_stays_a_facility(detector: Detector) -> None:
+    """An identifier an analytics export must redact, not only clinical detail."""
+    text = "Robert was treated at MD Anderson last spring."
+    assert ("FACILITY", "MD Anderson") in spans(detector, text)
 
 
 def test_a_service_named_in_a_fundraiser_is_not_the_patients() -> None:
