@@ -439,7 +439,7 @@ def resolve(findings: list[Finding]) -> list[Finding]:
         by_span.setdefault((k.start, k.end), []).append(k)
 
     for f in ranked:
-        clashes = []
+        clashes: list[Finding] = []
         i = bisect_left(spans, (f.end, -1)) - 1  # the last kept span starting before f ends
         while i >= 0 and spans[i][1] > f.start:
             clashes.extend(k for k in by_span[spans[i]] if f.overlaps(k))

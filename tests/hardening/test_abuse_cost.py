@@ -164,6 +164,8 @@ ADVERSARIAL = {
     "digit-space": "1 ",
     "initials": "J.R. ",
     "titles": "Dr. ",
+    "punctuation": "._",  # spaCy peeling suffixes off one long token, searching all of it each time
+    "quotes": ":'",
 }
 CUES = "positive Hospital knee replacement. "
 
