@@ -2,7 +2,8 @@
 
 Modules: app (composes the application) · appkeys (core aiohttp keys) · errors (Refusal, refuse)
 · settings (config/proxy.yaml) · yamlfile (YAML with file/key/line errors) · tasks (background
-work) · metrics (Prometheus) · cli (collects each package's ``register``).
+work) · metrics (Prometheus) · logs (logger names: ``phi_proxy.`` + the module) · cli (collects
+each package's ``register``).
 
 Core packages (they never import a feature package; tests/test_architecture.py):
   policy/     the officer's rules: model, parse, custom recognizers, decide, holder, notice
@@ -18,8 +19,9 @@ The request path:
   sandbox/    a local stand-in for every provider's API
 Features:
   portal/     secure links for clinical detail: issue, verify, pages, delivery
-  admin/      console and API: routes, access, auth, roles
+  admin/      routes (the declared table), access, auth, roles; api/ and console/ by area
   analytics/  de-identified copies, exports, summaries
   webhooks/   inbound webhooks: signatures, opt-out keywords, forwarding
-Each package's cli.py has ``register(subparsers)``.
+Each package's cli.py has ``register(subparsers)``; a package the running app needs has
+``setup(app)`` in its ``__init__`` (portal, detection, admin, analytics, webhooks).
 """

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 from aiohttp import web
 
-from proxy import appkeys
-from proxy.admin import setup_admin
-from proxy.analytics import wiring as analytics
+from proxy import admin, analytics, appkeys, detection, portal, webhooks
 from proxy.audit.checkpoints import CheckpointSigner
 from proxy.audit.log import AuditLog, AuditUnavailable
 from proxy.crypto.shared_keys import load_pseudonym_key
 from proxy.detection.service import DetectionService, TextDetector
 from proxy.error_codes import setup_error_docs
+from proxy.logs import get_logger
 from proxy.outbound import limits
 from proxy.outbound.handler import AUDIT_RESULT_TASK, serve
 from proxy.outbound.idempotency import IDEMPOTENCY, IdempotencyStore
@@ -25,16 +23,14 @@ from proxy.outbound.limits import concurrency_middleware, rate_limit_middleware
 from proxy.policy.custom import PolicyDetector
 from proxy.policy.holder import PolicyHolder
 from proxy.policy.model import Policy
-from proxy.portal.routes import setup_portal
 from proxy.providers import Provider, build_providers, mounted_namespaces
 from proxy.server import logsafety
 from proxy.server.tls import check_upstream_tls
 from proxy.settings import Settings
 from proxy.store import at_rest, open_database
 from proxy.tasks import drain, periodic, stop
-from proxy.webhooks.routes import setup as setup_webhooks
 
-log = logging.getLogger("phi_proxy.app")
+log = get_logger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -67,14 +63,14 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     )
     app[appkeys.PROVIDERS] = providers
     app.cleanup_ctx.append(_store)
-    setup_portal(app)  # after the store: the portal's start-up needs it
+    portal.setup(app)  # after the store: the portal's start-up needs it
     app.cleanup_ctx.append(_http_session)
-    app.cleanup_ctx.append(_detection_service)
-    setup_admin(app)  # after _store: it records the start-up policy version
+    detection.setup(app)
+    admin.setup(app)  # after _store: it records the start-up policy version
     analytics.setup(app)  # after store + detection: drained before they close
     app.router.add_get("/healthz", health)
     setup_error_docs(app)
-    setup_webhooks(app, settings)
+    webhooks.setup(app)
     for provider in providers.values():
         # everything under a provider's namespaces goes to the perimeter (default deny)
         paths: list[str] = []
@@ -199,10 +195,3 @@ async def _http_session(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession(connector=connector, auto_decompress=False) as session:
         app[appkeys.HTTP] = session
         yield
-
-
-async def _detection_service(app: web.Application) -> AsyncIterator[None]:
-    service = app[appkeys.DETECTION]
-    await service.start()
-    yield
-    await service.stop()

@@ -13,13 +13,14 @@ import logging
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from proxy import metrics
+from proxy.logs import get_logger
 
 if TYPE_CHECKING:
     from aiohttp import web
 
     from proxy.providers import Provider
 
-log = logging.getLogger("phi_proxy.handler")
+log = get_logger(__name__)
 
 #: the provider attribute that names the provider's own error code for a kind of refusal
 ProviderCode = Literal["bad_request_code", "unavailable_code", "blocked_code", "opted_out_code"]

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
-log = logging.getLogger("phi_proxy.tasks")
+from proxy.logs import get_logger
+
+log = get_logger(__name__)
 
 T = TypeVar("T")
 _live: set[asyncio.Task[Any]] = set()

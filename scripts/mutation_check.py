@@ -46,7 +46,7 @@ MUTATIONS = (
     Mutation(
         "roles-operator-adds-users",
         "only admin creates admin users (README: roles; config/POLICY.md: every admin route)",
-        "proxy/admin/api.py",
+        "proxy/admin/api/users.py",
         '    "/admin/api/users",\n    roles=roles(),\n    summary="Add a user',
         '    "/admin/api/users",\n    roles=roles("operator"),\n    summary="Add a user',
         ("tests/admin/test_role_table.py",),
@@ -54,7 +54,7 @@ MUTATIONS = (
     Mutation(
         "roles-operator-adds-users-over-http",
         "only admin creates admin users: the HTTP matrix expects the documented table",
-        "proxy/admin/api.py",
+        "proxy/admin/api/users.py",
         '    "/admin/api/users",\n    roles=roles(),\n    summary="Add a user',
         '    "/admin/api/users",\n    roles=roles("operator"),\n    summary="Add a user',
         ("tests/admin/test_role_matrix.py",),

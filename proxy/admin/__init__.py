@@ -1,25 +1,29 @@
 """The privacy officer's and administrators' side: JSON API, console pages, auth and roles.
 
-:func:`setup_admin` is called by ``create_app``: it registers the declared routes, the access
+:mod:`.routes` is the declared table every /admin route is in (it drives access, the OpenAPI
+document and the role tests); :mod:`.api` and :mod:`.console` declare their routes by area
+(policy, versions, audit, reports, users, ...), one module each.
+
+:func:`setup` is called by ``create_app``: it registers the declared routes, the access
 middleware (default deny), security headers, and the start-up step that opens the user and
 version stores and records the policy the process started with.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
 from proxy import appkeys
+from proxy.logs import get_logger
 from proxy.tasks import periodic, stop
 
-log = logging.getLogger("phi_proxy.admin")
+log = get_logger(__name__)
 
 
-def setup_admin(app: web.Application) -> None:
-    from proxy.admin import api, console, sends  # noqa: F401  (route declarations)
+def setup(app: web.Application) -> None:
+    from proxy.admin import api, console  # noqa: F401  (route declarations)
     from proxy.admin.access import access_middleware, security_headers
     from proxy.admin.routes import register
 

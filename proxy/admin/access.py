@@ -8,15 +8,15 @@ console session cookie; cookie-authenticated changes also need the session's CSR
 from __future__ import annotations
 
 import hmac
-import logging
 
 from aiohttp import web
 
 from proxy.admin.auth import Principal
 from proxy.admin.routes import Handler, RouteSpec, lookup
 from proxy.admin.state_keys import AUTH, PRINCIPAL
+from proxy.logs import get_logger
 
-log = logging.getLogger("phi_proxy.admin")
+log = get_logger(__name__)
 
 SESSION_COOKIE = "phi_admin"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -32,3 +32,9 @@ def roles(*names: str) -> frozenset[str]:
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
     return frozenset({ADMIN, *names})
+
+
+# Role sets several routes share (console pages and their API twins).
+POLICY_READERS = roles(PRIVACY_OFFICER, AUDITOR)
+POLICY_WRITERS = roles(PRIVACY_OFFICER)
+METRICS_READERS = roles(OPERATOR, AUDITOR, PRIVACY_OFFICER)

@@ -8,7 +8,6 @@ the role-matrix tests.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -19,7 +18,6 @@ from proxy.admin.roles import PUBLIC
 
 ParamPlace = Literal["query", "path"]
 
-log = logging.getLogger("phi_proxy.admin")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -31,6 +29,13 @@ class Param:
     description: str = ""
     required: bool = False
     where: ParamPlace = "query"
+
+
+# The paging parameters every list route takes.
+PAGE = (
+    Param("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "page size"),
+    Param("before", {"type": "integer", "minimum": 1}, "cursor: records older than this id/seq"),
+)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,7 +11,6 @@ write per burst rather than one per send.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -20,10 +19,11 @@ from prometheus_client import Counter as PromCounter
 from proxy.analytics import store
 from proxy.analytics.deidentifier import Deidentifier
 from proxy.analytics.records import SendFacts, message_rows
+from proxy.logs import get_logger
 from proxy.store import Database, Row
 from proxy.tasks import spawn
 
-log = logging.getLogger("phi_proxy.analytics")
+log = get_logger(__name__)
 
 TASK_PREFIX = "analytics:"
 RECORDS = PromCounter(

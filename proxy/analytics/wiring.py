@@ -4,7 +4,6 @@ after a request is answered."""
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import AsyncIterator, Sequence
 
@@ -17,24 +16,20 @@ from proxy.analytics.deidentifier import Deidentifier
 from proxy.analytics.recorder import TASK_PREFIX, AnalyticsRecorder
 from proxy.analytics.records import SendFacts
 from proxy.crypto.shared_keys import load_shared_key
+from proxy.logs import get_logger
 from proxy.policy.decide import Decision
 from proxy.policy.model import Policy
 from proxy.providers import Message
 from proxy.tasks import drain
 
-log = logging.getLogger("phi_proxy.analytics")
+log = get_logger(__name__)
 
 ANALYTICS: web.AppKey[AnalyticsRecorder] = web.AppKey("analytics")
 DRAIN_SECONDS = 10.0
 
 
-def setup(app: web.Application) -> None:
-    """Call from ``create_app`` after the store and detection contexts are registered.
-    (The admin API routes are declared on import and registered with the admin route table.)"""
-    app.cleanup_ctx.append(_recorder)
-
-
-async def _recorder(app: web.Application) -> AsyncIterator[None]:
+async def recorder_context(app: web.Application) -> AsyncIterator[None]:
+    """The analytics recorder for the app's life; records still queued are drained at the end."""
     # shared by every instance on the store (checked), so their pseudonyms agree
     data_dir = app[appkeys.SETTINGS].storage.data_dir
     key = await load_shared_key(app[appkeys.STORE], "analytics", data_dir)

@@ -10,22 +10,16 @@ import argparse
 import asyncio
 import sys
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
-from proxy.crypto.shared_keys import load_pseudonym_key
-from proxy.crypto.vault import reencrypt
+from proxy.crypto.vault import open_vault, reencrypt
 from proxy.crypto.vault_keys import (
     KEK_ENV,
-    KeyRing,
     KeyringError,
     kek_fingerprint,
-    load_kek,
     read_kek_file,
 )
-from proxy.settings import Settings, load_settings
-from proxy.store import open_database
+from proxy.settings import load_settings
 
 
 def register(sub: Any) -> None:
@@ -62,24 +56,9 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
-@asynccontextmanager
-async def open_keyring(settings: Settings) -> AsyncIterator[KeyRing]:
-    """The vault's key ring on the settings' storage URL and KEK (both checked), closed on exit.
-    The store's pseudonym key is checked too, as for every process that opens the store."""
-    storage = settings.storage
-    kek = load_kek(storage.data_dir, storage.kek_file)
-    db = await open_database(storage.url)
-    try:
-        keys = KeyRing(db, kek)
-        await keys.check()
-        await load_pseudonym_key(db, storage.data_dir)
-        yield keys
-    finally:
-        await db.close()
-
-
 async def _run(args: argparse.Namespace) -> int:
-    async with open_keyring(load_settings(args.config)) as keys:
+    async with open_vault(load_settings(args.config).storage) as vault:
+        keys = vault.keys
         if args.keys_command == "list":
             print(f"KEK {keys.kek_id}")
             for k in await keys.list():

@@ -6,13 +6,43 @@ command needs nothing from the portal that issues the records (:mod:`proxy.porta
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from proxy.crypto.vault_keys import KeyRing
-from proxy.store import Database
+from proxy.crypto.shared_keys import load_pseudonym_key
+from proxy.crypto.vault_keys import KeyRing, load_kek
+from proxy.store import Database, open_database
+
+if TYPE_CHECKING:
+    from proxy.settings import StorageSettings
 
 BODY = "body"
 SECRET = "secret"
+
+
+@dataclass(frozen=True)
+class OpenVault:
+    db: Database
+    kek: bytes
+    keys: KeyRing
+    pseudonym_key: bytes
+
+
+@asynccontextmanager
+async def open_vault(storage: StorageSettings) -> AsyncIterator[OpenVault]:
+    """The store, KEK and key ring as the server opens them, for commands run outside it
+    (``keys``, ``portal purge``, ``scrub``): the KEK is checked against the store, and so is the
+    pseudonym key, as for every process that opens the store. The store is closed on exit."""
+    kek = load_kek(storage.data_dir, storage.kek_file)
+    db = await open_database(storage.url)
+    try:
+        keys = KeyRing(db, kek)
+        await keys.check()
+        yield OpenVault(db, kek, keys, await load_pseudonym_key(db, storage.data_dir))
+    finally:
+        await db.close()
 
 
 async def reencrypt(db: Database, keys: KeyRing, to_key: str, batch: int = 200) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import time
 from collections import deque
 from collections.abc import Callable, Collection, Sequence
@@ -23,8 +22,9 @@ from typing import Protocol
 from models.findings import Finding
 from proxy import metrics
 from proxy.errors import Unavailable
+from proxy.logs import get_logger
 
-log = logging.getLogger("phi_proxy.detection")
+log = get_logger(__name__)
 
 
 class TextDetector(Protocol):

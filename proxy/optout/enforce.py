@@ -7,7 +7,6 @@ is let through once.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Sequence
 
@@ -16,12 +15,13 @@ from aiohttp import web
 from proxy import appkeys
 from proxy.audit.log import AuditEvent, AuditUnavailable
 from proxy.errors import BadRequest, OptedOut, Unavailable
+from proxy.logs import get_logger
 from proxy.optout.numbers import InvalidRecipient, normalise
 from proxy.optout.registry import OptOutRegistry, Status, recipient_key
 from proxy.providers import Parsed, Provider
 from proxy.store.interface import StoreUnavailable
 
-log = logging.getLogger("phi_proxy.optout")
+log = get_logger(__name__)
 
 
 async def enforce(

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import re
 import time
 import unicodedata
@@ -32,12 +31,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from proxy.audit.log import pseudonym
+from proxy.logs import get_logger
 from proxy.store import Database
 from proxy.store.interface import Tx
 
 Scope = Literal["sender", "global", ""]  # which row decided ("": none)
 
-log = logging.getLogger("phi_proxy.optout")
+log = get_logger(__name__)
 
 GLOBAL = "*"
 OUT, IN = "out", "in"

@@ -8,7 +8,6 @@ upstream. Logs carry the request id, provider and entity types, never text or ph
 from __future__ import annotations
 
 import asyncio
-import logging
 import uuid
 
 from aiohttp import web
@@ -19,6 +18,7 @@ from proxy import appkeys, metrics
 from proxy.analytics.wiring import record_sends
 from proxy.audit.log import AuditEvent, AuditUnavailable, pseudonym
 from proxy.errors import BadRequest, Blocked, OptedOut, Refusal, Unavailable, refuse
+from proxy.logs import get_logger
 from proxy.optout.enforce import enforce as enforce_optout
 from proxy.outbound import admission, idempotency, outcomes, perimeter
 from proxy.outbound.forward import UpstreamError, request_headers, send
@@ -32,7 +32,7 @@ from proxy.providers import Incoming, Message, Parsed, Provider
 from proxy.tasks import spawn
 
 AUDIT_RESULT_TASK = "audit-result:"  # drained before the store closes (proxy.app)
-log = logging.getLogger("phi_proxy.handler")
+log = get_logger(__name__)
 
 
 def _record_outcome(app: web.Application, o: outcomes.SendOutcome) -> None:

@@ -18,7 +18,6 @@ records by request id, decision ids and portal token ids.
 from __future__ import annotations
 
 import json
-import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -26,9 +25,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from proxy.logs import get_logger
 from proxy.store import Database
 
-log = logging.getLogger("phi_proxy.outcomes")
+log = get_logger(__name__)
 
 Outcome = Literal["forwarded", "redacted", "portal", "blocked", "refused"]
 OUTCOMES: tuple[Outcome, ...] = ("forwarded", "redacted", "portal", "blocked", "refused")

@@ -8,7 +8,6 @@ detector (custom recognizers) was built, and its publication was audited and sto
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import signal
 import tempfile
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from proxy.audit.log import AuditEvent
+from proxy.logs import get_logger
 from proxy.policy.model import Policy
 from proxy.policy.parse import load_policy, parse_policy, read_policy_text
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from proxy.policy.custom import PolicyDetector
     from proxy.policy.versions import PolicyVersions
 
-log = logging.getLogger("phi_proxy.policy")
+log = get_logger(__name__)
 
 
 class PolicyHolder:

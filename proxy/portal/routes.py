@@ -10,7 +10,6 @@ count cannot be read or written the portal answers "try again later" (fail close
 from __future__ import annotations
 
 import functools
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -19,6 +18,7 @@ from aiohttp import web
 
 from proxy import appkeys
 from proxy.crypto.vault_keys import KeyRing, derive, load_kek
+from proxy.logs import get_logger
 from proxy.optout.registry import OptOutRegistry
 from proxy.policy.model import Policy
 from proxy.policy.notice import NoticeTooLong, fill
@@ -31,7 +31,7 @@ from proxy.store.failure_counts import FailureCounts
 from proxy.store.interface import StoreUnavailable
 from proxy.tasks import periodic, stop
 
-log = logging.getLogger("phi_proxy.portal")
+log = get_logger(__name__)
 
 PORTAL: web.AppKey[Portal] = web.AppKey("portal", Portal)
 LIMITER: web.AppKey[FailureCounts] = web.AppKey("portal_limiter", FailureCounts)
@@ -39,18 +39,8 @@ PURGE_EVERY_SECONDS = 3600.0
 # Per client address, failures only (unknown/expired links, wrong answers, stale forms).
 FAILURES_PER_WINDOW = 30
 WINDOW_SECONDS = 600.0
-_TOKEN = r"[A-Za-z0-9_-]{16,128}"
+TOKEN = r"[A-Za-z0-9_-]{16,128}"  # a link token in a /portal/ path
 Handler = Callable[[web.Request], Awaitable[web.Response]]
-
-
-def setup_portal(app: web.Application) -> None:
-    """Register the portal routes and its start-up; call after the store's cleanup context."""
-    app.cleanup_ctx.append(_portal_ctx)
-    app.on_response_prepare.append(_security_headers)
-    app.router.add_get("/portal/{token:" + _TOKEN + "}", page)
-    app.router.add_post("/portal/{token:" + _TOKEN + "}", answer)
-    app.router.add_post("/portal/{token:" + _TOKEN + "}/code", send_code)
-    app.router.add_route("*", "/portal/{tail:.*}", not_available)
 
 
 def check_base_url(url: str) -> None:
@@ -81,7 +71,8 @@ def check_notice_fits(policy: Policy, base_url: str) -> bool:
     return True
 
 
-async def _portal_ctx(app: web.Application) -> AsyncIterator[None]:
+async def portal_context(app: web.Application) -> AsyncIterator[None]:
+    """Open the vault's keys (a wrong KEK fails here), check the base URL and notice, purge."""
     settings = app[appkeys.SETTINGS]
     kek = load_kek(settings.storage.data_dir, settings.storage.kek_file)
     db = app[appkeys.STORE]
@@ -119,7 +110,7 @@ async def _purge(portal: Portal) -> None:
         log.error("portal: purge failed: %s", type(e).__name__)
 
 
-async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
     if request.path.startswith("/portal/") or request.path == "/portal":
         for k, v in pages.SECURITY_HEADERS.items():
             response.headers[k] = v

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import secrets
 import time
 import uuid
@@ -23,6 +22,7 @@ from models.findings import Finding
 from proxy.audit.log import AuditEvent, AuditLog, AuditUnavailable, pseudonym
 from proxy.crypto.vault_keys import IntegrityError, KeyRing, KeyringError, derive
 from proxy.errors import Unavailable
+from proxy.logs import get_logger
 from proxy.policy import notice as notice_
 from proxy.policy.decide import Decision
 from proxy.policy.model import Policy
@@ -31,7 +31,7 @@ from proxy.portal.delivery import Delivery
 from proxy.portal.vault import Link, NewLink, Vault
 from proxy.store import Database
 
-log = logging.getLogger("phi_proxy.portal")
+log = get_logger(__name__)
 
 MAX_CODE_SENDS = 3
 CODE_RESEND_SECONDS = 30

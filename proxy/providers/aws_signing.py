@@ -8,7 +8,6 @@ client's signature headers and signs every forwarded AWS request itself — see 
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 
@@ -16,9 +15,10 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from proxy.logs import get_logger
 from proxy.providers.config import AwsConfig
 
-log = logging.getLogger("phi_proxy.providers.aws")
+log = get_logger(__name__)
 
 # The client's signature and the headers it signs with; replaced by the proxy's.
 CLIENT_SIGNATURE_HEADERS = (

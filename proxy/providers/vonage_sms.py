@@ -17,7 +17,6 @@ Errors use the SMS API's own shape: HTTP 200 with ``messages[0].status`` != "0" 
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from typing import Any
 
 from aiohttp import web
 
+from proxy.logs import get_logger
 from proxy.providers import vonage_signing
 from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
 from proxy.providers.bodies import (
@@ -55,7 +55,7 @@ from proxy.providers.operations import (
     enum,
 )
 
-log = logging.getLogger("phi_proxy.providers.vonage_sms")
+log = get_logger(__name__)
 
 # Vonage SMS status codes (developer.vonage.com, SMS API "Troubleshooting")
 MISSING_PARAMS = "2"

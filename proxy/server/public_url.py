@@ -15,13 +15,13 @@ header. A wrong one fails silently later (a patient taps a link where nothing li
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 from aiohttp import web
 
+from proxy.logs import get_logger
 from proxy.tasks import spawn
 
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -81,7 +81,7 @@ def resolve_public_url(
 WELL_KNOWN = "/.well-known/phi-proxy/instance"
 PROBE_DELAY_SECONDS = 1.0
 PROBE_TIMEOUT_SECONDS = 5.0
-log = logging.getLogger("phi_proxy.public_url")
+log = get_logger(__name__)
 INSTANCE: web.AppKey[str] = web.AppKey("public_url_instance", str)
 
 

@@ -13,10 +13,12 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from proxy.logs import get_logger
+
 if TYPE_CHECKING:
     from aiohttp import web
 
-log = logging.getLogger("phi_proxy.cli")
+log = get_logger(__name__)
 
 
 def _setup_logging(level: str) -> None:

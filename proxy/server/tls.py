@@ -9,13 +9,13 @@ parser has had several request-smuggling advisories) is warned about at start to
 
 from __future__ import annotations
 
-import logging
 import ssl
 
+from proxy.logs import get_logger
 from proxy.settings import Settings
 from proxy.yamlfile import ConfigError
 
-log = logging.getLogger("phi_proxy.tls")
+log = get_logger(__name__)
 
 
 def server_ssl_context(settings: Settings) -> ssl.SSLContext | None:

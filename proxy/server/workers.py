@@ -8,7 +8,6 @@ replaced: the parent stops the others and exits non-zero, so the orchestrator se
 
 from __future__ import annotations
 
-import logging
 import multiprocessing as mp
 import os
 import signal
@@ -21,7 +20,9 @@ from typing import Any
 
 from aiohttp import web
 
-log = logging.getLogger("phi_proxy.workers")
+from proxy.logs import get_logger
+
+log = get_logger(__name__)
 
 AppFactory = Callable[[], web.Application]
 

@@ -12,18 +12,18 @@ proxy's user only (issue #18).
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from proxy.logs import get_logger
 from proxy.yamlfile import ConfigError
 
 if TYPE_CHECKING:
     from proxy.settings import Settings
 
-log = logging.getLogger("phi_proxy.store")
+log = get_logger(__name__)
 
 _OPEN = 0o077  # any group or other permission bit
 

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import time
 from collections.abc import Callable
 
+from proxy.logs import get_logger
 from proxy.store import Database
 from proxy.store.interface import StoreUnavailable
 
-log = logging.getLogger("phi_proxy.failure_counts")
+log = get_logger(__name__)
 
 PRUNE_EVERY = 16  # failures recorded (per process) between prunes
 PRUNE_BATCH = 256  # rows one prune deletes at most: well above PRUNE_EVERY, so pruning keeps up

@@ -9,7 +9,6 @@ Logs carry the provider, route and outcome: never text or phone numbers.
 
 from __future__ import annotations
 
-import logging
 import uuid
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ from aiohttp import web
 
 from proxy import appkeys
 from proxy.audit.log import AuditEvent
+from proxy.logs import get_logger
 from proxy.optout.registry import IN, OUT, OptOutRegistry, recipient_key
 from proxy.outbound.forward import UpstreamError
 from proxy.webhooks import replay
@@ -33,7 +33,7 @@ from proxy.webhooks.signatures import (
     WebhookRequest,
 )
 
-log = logging.getLogger("phi_proxy.webhooks")
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -22,7 +23,7 @@ from proxy.detection.service import TextDetector
 from proxy.policy.parse import default_policy_path, load_policy
 from proxy.settings import Settings, StorageSettings
 from tests.support import proxy as proxy_fixtures
-from tests.support.proxy import ACCOUNT, SENDS
+from tests.support.proxy import ACCOUNT, SENDS, Reply
 
 # the proxy fixtures (tests/support/proxy.py)
 default_policy = proxy_fixtures.default_policy
@@ -58,6 +59,25 @@ class AdminEnv:
 
     def bearer(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[role]}"}
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        role: str = "admin",
+        key: str | None = None,
+        form: dict[str, str] | None = None,
+    ) -> Reply:
+        """One call as ``role`` (or with ``key``), a form body if any, redirects not followed."""
+        headers = {"Authorization": f"Bearer {key or self.keys[role]}"}
+        async with (
+            aiohttp.ClientSession() as s,
+            s.request(
+                method, self.url(path), data=form or None, headers=headers, allow_redirects=False
+            ) as r,
+        ):
+            return Reply(r.status, r.headers, await r.read())
 
 
 async def add_role_users(app: web.Application, env: AdminEnv) -> None:

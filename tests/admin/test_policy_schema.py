@@ -14,7 +14,7 @@ from proxy.policy.decide import decide
 from proxy.policy.model import Action
 from proxy.policy.parse import parse_policy
 from proxy.yamlfile import ConfigError
-from tests.support.proxy import SENDS
+from tests.support.proxy import SENDS, post_form
 
 BASE = """\
 version: 1
@@ -196,15 +196,8 @@ async def test_custom_recognizer_applies_through_the_proxy(
     body = urlencode(
         {"To": "+15550100001", "From": "+15550109999", "Body": "Member LV-7654321 confirmed."}
     )
-    async with (
-        aiohttp.ClientSession() as s,
-        s.post(
-            proxy.make_url(SENDS),
-            data=body,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        ) as r,
-    ):
-        assert r.status == 201
+    r = await post_form(proxy.make_url(SENDS), body)
+    assert r.status == 201
     sent = parse_qs(upstream.bodies[0].decode())["Body"][0]
     assert sent == "Member [member number] confirmed."
 

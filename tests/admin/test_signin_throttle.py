@@ -15,7 +15,7 @@ from proxy.admin.auth import AdminAuth, Failed, Throttled
 from proxy.admin.state_keys import AUTH
 from proxy.store import open_database
 from tests.admin.conftest import AdminEnv
-from tests.admin.test_console_session import jar
+from tests.admin.console.test_console_session import jar
 from tests.support.fakes import Clock
 
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import aiohttp
-
 from proxy import appkeys
 from proxy.audit.log import AuditEvent, AuditLog, verify
 from proxy.outbound.handler import AUDIT_RESULT_TASK
 from proxy.store import open_database
 from proxy.tasks import drain
 from tests.support import storage
-from tests.support.proxy import SENDS
+from tests.support.proxy import SENDS, post_form
 
 
 async def test_chain_verifies_and_catches_edit_delete_reorder(store_url):
@@ -45,15 +43,8 @@ async def test_each_send_is_audited_without_text_or_numbers(make_proxy, upstream
     proxy = await make_proxy(str(upstream_server.make_url("")))
     body = "Hi Maria Lopez, your appointment is Tuesday at 3pm."
     data = urlencode({"To": "+15550100123", "From": "+15550109999", "Body": body}).encode()
-    async with (
-        aiohttp.ClientSession() as s,
-        s.post(
-            proxy.make_url(SENDS),
-            data=data,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        ) as r,
-    ):
-        assert r.status == 201
+    r = await post_form(proxy.make_url(SENDS), data)
+    assert r.status == 201
     await drain(AUDIT_RESULT_TASK)  # the result is recorded just after the answer
     db = proxy.app[appkeys.STORE]
     rows = await db.fetch("SELECT kind, body FROM audit_log ORDER BY seq")
@@ -72,14 +63,7 @@ async def test_audit_unavailable_refuses_the_send(make_proxy, upstream_server, u
     data = urlencode(
         {"To": "+15550100123", "From": "+15550109999", "Body": "See you Tuesday."}
     ).encode()
-    async with (
-        aiohttp.ClientSession() as s,
-        s.post(
-            proxy.make_url(SENDS),
-            data=data,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        ) as r,
-    ):
-        assert r.status == 503
-        assert (await r.json())["code"] == 90002
+    r = await post_form(proxy.make_url(SENDS), data)
+    assert r.status == 503
+    assert r.json()["code"] == 90002
     assert upstream.requests == []

@@ -202,7 +202,7 @@ async def test_insecure_upstream_needs_acknowledgement_and_warns(
     acked = replace(
         s, upstream=replace(s.upstream, verify_tls=False, allow_insecure_upstream_for_testing=True)
     )
-    with caplog.at_level(logging.WARNING, logger="phi_proxy.tls"):
+    with caplog.at_level(logging.WARNING, logger="phi_proxy.server.tls"):
         proxy = await start(str(upstream_server.make_url("")), acked)
     assert any("VERIFICATION IS DISABLED" in r.getMessage() for r in caplog.records)
     assert (await post(proxy.make_url(SENDS), form("Hi")))[0] == 201

@@ -23,7 +23,7 @@ from aiohttp import web
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from tests.support.fakes import Recorded
+from tests.support.fakes import Recorded, catch_all, recorded
 from tests.support.proxy import ACCOUNT, SENDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,16 +74,13 @@ class Recorder:
         self.requests: list[Recorded] = []
 
     def app(self) -> web.Application:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self.handle)
-        return app
+        return catch_all(self.handle)
 
     async def handle(self, request: web.Request) -> web.Response:
-        body = await request.read()
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP}
-        self.requests.append(
-            Recorded(request.method, request.path, request.query_string, headers, body)
-        )
+        rec = await recorded(request, headers=headers)
+        self.requests.append(rec)
+        body = rec.body
         async with (
             aiohttp.ClientSession() as s,
             s.request(

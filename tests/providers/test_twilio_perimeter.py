@@ -20,7 +20,7 @@ from proxy.providers.config import ProvidersConfig
 from proxy.settings import Settings
 from tests.hardening.conftest import PHI_TEXT, phi_in
 from tests.providers.conftest import ADMIN, REDACTED, WITH_NAME, base
-from tests.support.proxy import ACCOUNT, SENDS
+from tests.support.proxy import ACCOUNT, SENDS, post_form
 
 HOSTS = Settings(
     providers=ProvidersConfig(
@@ -236,31 +236,17 @@ async def test_alphanumeric_sender_id_is_inspected(twilio_proxy, provider_upstre
 async def test_unknown_and_near_miss_fields_are_refused(
     twilio_proxy, provider_upstream, pairs: list[tuple[str, str]]
 ):
-    async with (
-        aiohttp.ClientSession() as s,
-        s.post(
-            twilio_proxy.make_url(SENDS),
-            data=urlencode(pairs),
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        ) as r,
-    ):
-        assert r.status == 400
-        text = await r.text()
+    r = await post_form(twilio_proxy.make_url(SENDS), urlencode(pairs))
+    assert r.status == 400
+    text = r.text()
     assert not phi_in(text)
     assert provider_upstream.requests == []
 
 
 async def test_unknown_field_error_names_field_and_setting(twilio_proxy, provider_upstream):
     data = urlencode({"To": TO, "From": FROM, "Body": ADMIN, "Tags": "x"})
-    async with (
-        aiohttp.ClientSession() as s,
-        s.post(
-            twilio_proxy.make_url(SENDS),
-            data=data,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        ) as r,
-    ):
-        body = await r.json()
+    r = await post_form(twilio_proxy.make_url(SENDS), data)
+    body = r.json()
     assert r.status == 400 and body["code"] == 90003
     assert "'Tags'" in body["message"] and "providers.fields.twilio" in body["message"]
 
@@ -271,15 +257,8 @@ async def test_operator_can_classify_an_unknown_field(
     settings = Settings(providers=ProvidersConfig(fields={"twilio": {"Tags": "token"}}))
     proxy = await make_proxy(str(provider_server.make_url("")), settings=settings)
     data = urlencode({"To": TO, "From": FROM, "Body": ADMIN, "Tags": "reminder-7"})
-    async with (
-        aiohttp.ClientSession() as s,
-        s.post(
-            proxy.make_url(SENDS),
-            data=data,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        ) as r,
-    ):
-        assert r.status == 201
+    r = await post_form(proxy.make_url(SENDS), data)
+    assert r.status == 201
     assert (
         provider_upstream.bodies == [data.encode()]
         if hasattr(provider_upstream, "bodies")
@@ -291,16 +270,9 @@ async def test_operator_can_classify_an_unknown_field(
 @pytest.mark.parametrize("query", [{"Body": PHI_TEXT}, {"body": PHI_TEXT}, {"To": TO}, {"x": "1"}])
 async def test_query_parameters_on_a_send_are_refused(twilio_proxy, provider_upstream, query):
     data = urlencode({"To": TO, "From": FROM, "Body": ADMIN})
-    async with (
-        aiohttp.ClientSession() as s,
-        s.post(
-            twilio_proxy.make_url(SENDS).with_query(query),
-            data=data,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        ) as r,
-    ):
-        assert r.status == 400
-        assert "Query string" in (await r.json())["message"]
+    r = await post_form(twilio_proxy.make_url(SENDS).with_query(query), data)
+    assert r.status == 400
+    assert "Query string" in r.json()["message"]
     assert provider_upstream.requests == []
 
 
@@ -390,16 +362,9 @@ async def test_route_variants_are_never_forwarded(
 
 async def test_calls_are_refused_by_default_naming_the_setting(twilio_proxy, provider_upstream):
     data = urlencode({"To": TO, "From": FROM, "Twiml": f"<Response><Say>{ADMIN}</Say></Response>"})
-    async with (
-        aiohttp.ClientSession() as s,
-        s.post(
-            twilio_proxy.make_url(f"{ACC}/Calls.json"),
-            data=data,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        ) as r,
-    ):
-        assert r.status == 403
-        assert "twilio.calls" in (await r.json())["message"]
+    r = await post_form(twilio_proxy.make_url(f"{ACC}/Calls.json"), data)
+    assert r.status == 403
+    assert "twilio.calls" in r.json()["message"]
     assert provider_upstream.requests == []
 
 
@@ -447,13 +412,6 @@ async def test_messaging_service_override_is_not_escaped_by_from(
     pairs = [("To", TO), ("MessagingServiceSid", MG), ("Body", WITH_NAME)]
     if extra_from is not None:
         pairs.append(("From", extra_from))
-    async with (
-        aiohttp.ClientSession() as s,
-        s.post(
-            proxy.make_url(SENDS),
-            data=urlencode(pairs),
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        ) as r,
-    ):
-        assert r.status == 400 and (await r.json())["code"] == 90001
+    r = await post_form(proxy.make_url(SENDS), urlencode(pairs))
+    assert r.status == 400 and r.json()["code"] == 90001
     assert provider_upstream.requests == []

@@ -123,7 +123,7 @@ async def test_the_probe_tells_this_server_from_another_and_from_nothing(
         app = web.Application()
         port = unused_port()
         base = f"http://127.0.0.1:{port}"
-        with caplog.at_level(logging.INFO, logger="phi_proxy.public_url"):
+        with caplog.at_level(logging.INFO, logger="phi_proxy.server.public_url"):
             public_url.install_probe(app, base, "id-of-this-start")
             await aiohttp_server(app, port=port)
             await drain("public-url-probe")
@@ -137,7 +137,7 @@ async def test_the_probe_tells_this_server_from_another_and_from_nothing(
         )
         assert await public_url.probe(f"http://127.0.0.1:{unused_port()}", "x") != ""
         caplog.clear()
-        with caplog.at_level(logging.WARNING, logger="phi_proxy.public_url"):
+        with caplog.at_level(logging.WARNING, logger="phi_proxy.server.public_url"):
             third = web.Application()
             public_url.install_probe(third, str(elsewhere.make_url("")), "third-id")
             await aiohttp_server(third)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,26 @@ class Recorded:
     body: bytes
 
 
+def catch_all(handle: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.Application:
+    """An app that sends every method and path to ``handle``: the shape of every stand-in."""
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    return app
+
+
+async def recorded(
+    request: web.Request, *, raw_query: bool = False, headers: dict[str, str] | None = None
+) -> Recorded:
+    """What a stand-in was sent (``raw_query``: the query string as it came, undecoded)."""
+    return Recorded(
+        request.method,
+        request.path,
+        request.rel_url.raw_query_string if raw_query else request.query_string,
+        dict(request.headers) if headers is None else headers,
+        await request.read(),
+    )
+
+
 @dataclass
 class RecordingUpstream:
     """A provider stand-in that records every request and answers like Twilio."""
@@ -31,17 +51,10 @@ class RecordingUpstream:
     delay: float = 0.0
 
     def app(self) -> web.Application:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self.handle)
-        return app
+        return catch_all(self.handle)
 
     async def handle(self, request: web.Request) -> web.Response:
-        body = await request.read()
-        self.requests.append(
-            Recorded(
-                request.method, request.path, request.query_string, dict(request.headers), body
-            )
-        )
+        self.requests.append(await recorded(request))
         if self.delay:
             await asyncio.sleep(self.delay)
         if request.method == "POST" and request.path.endswith("/Messages.json"):

@@ -16,6 +16,8 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from tests.support.fakes import catch_all
+
 
 @dataclass
 class Forwarded:
@@ -57,9 +59,7 @@ class ProviderUpstream:
     aws_credentials: Credentials | None = None
 
     def app(self) -> web.Application:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self.handle)
-        return app
+        return catch_all(self.handle)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()

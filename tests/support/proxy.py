@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import replace
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
+from yarl import URL
 
 from proxy.app import create_app
 from proxy.detection.service import TextDetector
@@ -24,6 +27,34 @@ ACCOUNT = "AC" + "1" * 32
 TEST_MEDIA_HOSTS = ("media.example",)
 TEST_CALLBACK_HOSTS = ("cb.example",)
 SENDS = f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A whole answer, read: what a test asserts on after the connection is closed."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("Content-Type", "").split(";")[0].strip()
+
+    def text(self) -> str:
+        return self.body.decode()
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+async def post_form(url: str | URL, data: str | bytes) -> Reply:
+    """POST a form-encoded body (a Twilio send) the way an SDK would, and read the answer."""
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(url, data=data, headers={"Content-Type": "application/x-www-form-urlencoded"}) as r,
+    ):
+        return Reply(r.status, r.headers, await r.read())
 
 
 @pytest.fixture

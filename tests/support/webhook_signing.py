@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import time
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from plivo.utils.signature_v3 import construct_post_url, get_signature_v3
 
 TELNYX_PRIVATE = Ed25519PrivateKey.generate()
 TELNYX_PUBLIC_B64 = base64.b64encode(
@@ -120,3 +123,35 @@ def sns_envelope(
     sig = (key or SNS_KEY).sign(material, PKCS1v15(), digest)
     env["Signature"] = base64.b64encode(sig).decode()
     return env
+
+
+def plivo_form(
+    url: str, pairs: list[tuple[str, str]], token: str, nonce: str
+) -> tuple[bytes, dict[str, str]]:
+    """A Plivo inbound form and its V3 signature headers, signed for the public ``url``."""
+    base = construct_post_url(url, dict(pairs)).decode()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Plivo-Signature-V3": get_signature_v3(token.encode(), base, nonce.encode()).decode(),
+        "X-Plivo-Signature-V3-Nonce": nonce,
+    }
+    return urlencode(pairs).encode(), headers
+
+
+def sns_inbound(
+    text: str, origination: str, destination: str, message_id: str = "in-1"
+) -> tuple[bytes, dict[str, str]]:
+    """An AWS End User Messaging inbound SMS as a signed SNS notification (body, headers)."""
+    message = json.dumps(
+        {
+            "originationNumber": origination,
+            "destinationNumber": destination,
+            "messageBody": text,
+            "inboundMessageId": message_id,
+        }
+    )
+    headers = {
+        "Content-Type": "text/plain; charset=UTF-8",
+        "x-amz-sns-message-type": "Notification",
+    }
+    return json.dumps(sns_envelope(message)).encode(), headers

@@ -19,6 +19,7 @@ from proxy.providers.config import ProvidersConfig
 from proxy.settings import ServerSettings, Settings
 from proxy.webhooks.config import HookSettings, KeywordSettings, WebhookSettings
 from tests.support import storage
+from tests.support.fakes import Recorded, catch_all, recorded
 from tests.support.proxy import (  # noqa: F401 - fixtures re-exported for this folder
     ACCOUNT,
     default_policy,
@@ -44,38 +45,19 @@ SERVICE = "MG" + "a" * 32
 
 
 @dataclass
-class Received:
-    method: str
-    path: str
-    query: str
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
 class Customer:
     """The customer's webhook endpoint: records every request, answers with TwiML."""
 
-    requests: list[Received] = field(default_factory=list)
+    requests: list[Recorded] = field(default_factory=list)
     status: int = 200
     body: str = "<Response/>"
     content_type: str = "application/xml"
 
     def app(self) -> web.Application:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self.handle)
-        return app
+        return catch_all(self.handle)
 
     async def handle(self, request: web.Request) -> web.Response:
-        self.requests.append(
-            Received(
-                request.method,
-                request.path,
-                request.rel_url.raw_query_string,
-                dict(request.headers),
-                await request.read(),
-            )
-        )
+        self.requests.append(await recorded(request, raw_query=True))
         return web.Response(status=self.status, text=self.body, content_type=self.content_type)
 
 

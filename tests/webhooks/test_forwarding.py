@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 from messagebird.request_validator import RequestValidator as MessageBirdValidator
-from plivo.utils.signature_v3 import construct_post_url, get_signature_v3, validate_v3_signature
+from plivo.utils.signature_v3 import validate_v3_signature
 from telnyx.lib.webhook_verification import verify_webhook_signature
 from twilio.request_validator import RequestValidator
 from vonage_jwt import verify_signature as vonage_verify
@@ -18,6 +18,8 @@ from yarl import URL
 from tests.support.webhook_signing import (
     TELNYX_PUBLIC_B64,
     messagebird_token,
+    plivo_form,
+    sns_inbound,
     telnyx_headers,
     vonage_token,
 )
@@ -141,14 +143,7 @@ async def test_plivo_stop_recorded_and_forward_resigned(stack, customer, custome
         ("MessageUUID", "11111111-2222-4333-8444-555555555555"),
     ]
     nonce = "31415926535897932384"
-    base = construct_post_url(PUBLIC + "/webhooks/plivo/sms", dict(pairs)).decode()
-    sig = get_signature_v3(PLIVO_TOKEN.encode(), base, nonce.encode()).decode()
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Plivo-Signature-V3": sig,
-        "X-Plivo-Signature-V3-Nonce": nonce,
-    }
-    body = urlencode(pairs).encode()
+    body, headers = plivo_form(PUBLIC + "/webhooks/plivo/sms", pairs, PLIVO_TOKEN, nonce)
     assert (await post(s, "/webhooks/plivo/sms", body, headers))[0] == 200
     [got] = customer.requests
     assert got.headers["X-Plivo-Signature-V3-Nonce"] != nonce
@@ -288,19 +283,7 @@ async def test_aws_sns_signed_stop_recorded_and_forged_rejected(stack, customer)
     from tests.support.webhook_signing import sns_envelope
 
     s = await stack()
-    message = json.dumps(
-        {
-            "originationNumber": "+15550100002",
-            "destinationNumber": "+15550109999",
-            "messageBody": "stop",
-            "inboundMessageId": "in-1",
-        }
-    )
-    body = json.dumps(sns_envelope(message)).encode()
-    headers = {
-        "Content-Type": "text/plain; charset=UTF-8",
-        "x-amz-sns-message-type": "Notification",
-    }
+    body, headers = sns_inbound("stop", "+15550100002", "+15550109999")
     assert (await post(s, "/webhooks/aws/sms", body, headers))[0] == 200
     [got] = customer.requests
     assert got.body == body and got.headers["X-Phi-Proxy-Verified"] == "aws-sns"
@@ -308,6 +291,7 @@ async def test_aws_sns_signed_stop_recorded_and_forged_rejected(stack, customer)
     forged = json.loads(body)
     forged["Message"] = forged["Message"].replace("stop", "start")
     assert (await post(s, "/webhooks/aws/sms", json.dumps(forged).encode(), headers))[0] == 403
+    message = json.loads(body)["Message"]
     other_topic = sns_envelope(message, topic="arn:aws:sns:us-east-1:999999999999:attacker")
     data = json.dumps(other_topic).encode()
     assert (await post(s, "/webhooks/aws/sms", data, headers))[0] == 403

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 import pytest
-from plivo.utils.signature_v3 import construct_post_url, get_signature_v3
 from prometheus_client import REGISTRY
 from twilio.request_validator import RequestValidator
 
 from tests.support.webhook_signing import (
     messagebird_token,
-    sns_envelope,
+    plivo_form,
+    sns_inbound,
     telnyx_headers,
     vonage_token,
 )
@@ -118,16 +118,10 @@ def plivo_signed() -> Signed:
         ("Type", "sms"),
         ("MessageUUID", "11111111-2222-4333-8444-555555555555"),
     ]
-    nonce = "31415926535897932384"
-    base = construct_post_url(PUBLIC + "/webhooks/plivo/sms", dict(pairs)).decode()
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Plivo-Signature-V3": get_signature_v3(
-            PLIVO_TOKEN.encode(), base, nonce.encode()
-        ).decode(),
-        "X-Plivo-Signature-V3-Nonce": nonce,
-    }
-    return "/webhooks/plivo/sms", urlencode(pairs).encode(), headers, "POST"
+    body, headers = plivo_form(
+        PUBLIC + "/webhooks/plivo/sms", pairs, PLIVO_TOKEN, "31415926535897932384"
+    )
+    return "/webhooks/plivo/sms", body, headers, "POST"
 
 
 def messagebird_signed() -> Signed:
@@ -145,19 +139,7 @@ def messagebird_signed() -> Signed:
 
 
 def sns_signed() -> Signed:
-    message = json.dumps(
-        {
-            "originationNumber": "+15550100001",
-            "destinationNumber": "+15550109999",
-            "messageBody": "stop",
-            "inboundMessageId": "in-1",
-        }
-    )
-    body = json.dumps(sns_envelope(message)).encode()
-    headers = {
-        "Content-Type": "text/plain; charset=UTF-8",
-        "x-amz-sns-message-type": "Notification",
-    }
+    body, headers = sns_inbound("stop", "+15550100001", "+15550109999")
     return "/webhooks/aws/sms", body, headers, "POST"
 
 

@@ -10,14 +10,14 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
 import pytest
-from plivo.utils.signature_v3 import construct_post_url, get_signature_v3
 from twilio.base.exceptions import TwilioRestException
 
 from proxy.webhooks.config import KeywordSettings, LanguageKeywords
 from proxy.webhooks.keywords import Classifier, Intent
 from tests.support.webhook_signing import (
     messagebird_token,
-    sns_envelope,
+    plivo_form,
+    sns_inbound,
     telnyx_headers,
     vonage_token,
 )
@@ -50,15 +50,10 @@ async def _plivo(s: object, text: str) -> int:
         ("Type", "sms"),
         ("MessageUUID", str(uuid.uuid4())),
     ]
-    nonce = "27182818284590452353"
-    base = construct_post_url(PUBLIC + "/webhooks/plivo/sms", dict(pairs)).decode()
-    sig = get_signature_v3(PLIVO_TOKEN.encode(), base, nonce.encode()).decode()
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Plivo-Signature-V3": sig,
-        "X-Plivo-Signature-V3-Nonce": nonce,
-    }
-    return (await post(s, "/webhooks/plivo/sms", urlencode(pairs).encode(), headers))[0]
+    body, headers = plivo_form(
+        PUBLIC + "/webhooks/plivo/sms", pairs, PLIVO_TOKEN, "27182818284590452353"
+    )
+    return (await post(s, "/webhooks/plivo/sms", body, headers))[0]
 
 
 async def _vonage(s: object, text: str) -> int:
@@ -115,19 +110,7 @@ async def _sinch(s: object, text: str) -> int:
 
 
 async def _aws(s: object, text: str) -> int:
-    message = json.dumps(
-        {
-            "originationNumber": PATIENT,
-            "destinationNumber": CLINIC,
-            "messageBody": text,
-            "inboundMessageId": str(uuid.uuid4()),
-        }
-    )
-    body = json.dumps(sns_envelope(message)).encode()
-    headers = {
-        "Content-Type": "text/plain; charset=UTF-8",
-        "x-amz-sns-message-type": "Notification",
-    }
+    body, headers = sns_inbound(text, PATIENT, CLINIC, str(uuid.uuid4()))
     return (await post(s, "/webhooks/aws/sms", body, headers))[0]
 
 

@@ -36,11 +36,8 @@ async def traffic(env: AdminEnv) -> None:
 
 
 async def get(env: AdminEnv, role: str, path: str) -> tuple[int, str]:
-    async with (
-        aiohttp.ClientSession() as s,
-        s.get(env.url(path), headers=env.bearer(role), allow_redirects=False) as r,
-    ):
-        return r.status, await r.text()
+    r = await env.request("GET", path, role=role)
+    return r.status, r.text()
 
 
 async def test_sends_are_filed_filtered_and_open_their_record(admin_env: AdminEnv) -> None:

@@ -15,13 +15,13 @@ import pytest
 from proxy.outbound.handler import AUDIT_RESULT_TASK
 from proxy.tasks import drain
 from tests.admin.conftest import AdminEnv
-from tests.admin.test_console_browser import browser, sign_in  # noqa: F401  (fixture)
+from tests.admin.console.test_console_browser import browser, sign_in  # noqa: F401  (fixture)
+from tests.admin.console.test_sends_console import traffic
 from tests.admin.test_policy_cli import risky_policy
-from tests.admin.test_sends_console import traffic
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHOTS = ROOT / "artifacts" / "screenshots"
 DOC_SHOTS = ROOT / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}

@@ -17,7 +17,7 @@ from tests.admin.conftest import AdminEnv
 from tests.support.proxy import SENDS
 
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+SHOTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",

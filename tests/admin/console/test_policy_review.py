@@ -6,25 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import aiohttp
-
 from proxy import appkeys
 from tests.admin.conftest import AdminEnv
 from tests.admin.test_policy_cli import risky_policy
 
 
 async def call(env: AdminEnv, method: str, path: str, **form: str) -> tuple[int, str, str]:
-    async with (
-        aiohttp.ClientSession() as s,
-        s.request(
-            method,
-            env.url(path),
-            data=form or None,
-            headers=env.bearer("privacy_officer"),
-            allow_redirects=False,
-        ) as r,
-    ):
-        return r.status, await r.text(), r.headers.get("Location", "")
+    r = await env.request(method, path, role="privacy_officer", form=form)
+    return r.status, r.text(), r.headers.get("Location", "")
 
 
 async def test_review_lists_every_change_and_warns_before_publish(

@@ -17,17 +17,8 @@ from tests.admin.conftest import AdminEnv
 async def call(
     env: AdminEnv, method: str, path: str, key: str | None = None, **form: str
 ) -> tuple[int, str]:
-    async with (
-        aiohttp.ClientSession() as s,
-        s.request(
-            method,
-            env.url(path),
-            data=form or None,
-            headers={"Authorization": f"Bearer {key or env.keys['admin']}"},
-            allow_redirects=False,
-        ) as r,
-    ):
-        return r.status, await r.text()
+    r = await env.request(method, path, key=key, form=form)
+    return r.status, r.text()
 
 
 async def roles_of(env: AdminEnv) -> dict[str, tuple[str, bool]]:

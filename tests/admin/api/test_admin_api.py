@@ -16,7 +16,7 @@ from proxy.outbound.handler import AUDIT_RESULT_TASK
 from proxy.policy.holder import install_sighup
 from proxy.tasks import drain
 from tests.admin.conftest import AdminEnv
-from tests.support.proxy import SENDS
+from tests.support.proxy import SENDS, post_form
 
 BAD_AT_LINE_6 = """\
 version: 1
@@ -49,15 +49,8 @@ def with_person(text: str, action: str) -> str:
 
 async def send(env: AdminEnv, text: str, sender: str = "+15550109999") -> int:
     body = urlencode({"To": "+15550100001", "From": sender, "Body": text})
-    async with (
-        aiohttp.ClientSession() as s,
-        s.post(
-            env.url(SENDS),
-            data=body,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        ) as r,
-    ):
-        return r.status
+    r = await post_form(env.url(SENDS), body)
+    return r.status
 
 
 async def test_bad_policy_is_rejected_with_the_exact_line(admin_env: AdminEnv) -> None:

@@ -18,29 +18,17 @@ from aiohttp import web
 
 from proxy import appkeys
 from proxy.admin import charts
-from proxy.admin.html import e, page, table
+from proxy.admin.console.pages import page
+from proxy.admin.html import e, table
 from proxy.admin.params import bad_request, int_param, time_param
 from proxy.admin.roles import AUDITOR, OPERATOR, PRIVACY_OFFICER, roles
 from proxy.admin.routes import route
-from proxy.admin.state_keys import PRINCIPAL
 from proxy.outbound import outcomes
 
 SEND_READERS = roles(PRIVACY_OFFICER, AUDITOR)
 DASHBOARD_READERS = roles(PRIVACY_OFFICER, AUDITOR, OPERATOR)
 DAY = 86400.0
 RANGES = (1, 7, 14, 30, 90)
-
-
-def _page(request: web.Request, title: str, body: str, **kw: Any) -> web.Response:
-    policy = request.app[appkeys.POLICY].current
-    return page(
-        title,
-        body,
-        request.get(PRINCIPAL),
-        monitor=policy.monitor,
-        policy_version=policy.version,
-        **kw,
-    )
 
 
 def _day_start(ts: float) -> float:
@@ -282,7 +270,7 @@ async def sends_page(request: web.Request) -> web.Response:
         )
         + nxt
     )
-    return _page(request, "Sends", body, active="/admin/sends")
+    return page(request, "Sends", body, active="/admin/sends")
 
 
 @route(
@@ -362,4 +350,4 @@ async def send_page(request: web.Request) -> web.Response:
 <dl class="facts">{dl}</dl>
 <h2>Audit records</h2>
 {f'<div class="scroll">{table(headers, trail, "audit")}</div>' if trail else "<p>None.</p>"}"""
-    return _page(request, "Send " + rid[:12], body, active="/admin/sends")
+    return page(request, "Send " + rid[:12], body, active="/admin/sends")

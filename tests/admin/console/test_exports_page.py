@@ -8,20 +8,15 @@ import io
 import re
 from datetime import UTC, datetime
 
-import aiohttp
-
 from proxy.analytics.recorder import TASK_PREFIX
 from proxy.tasks import drain
 from tests.admin.conftest import AdminEnv
-from tests.admin.test_sends_console import traffic
+from tests.admin.console.test_sends_console import traffic
 
 
 async def get(env: AdminEnv, role: str, path: str) -> tuple[int, str, str]:
-    async with (
-        aiohttp.ClientSession() as s,
-        s.get(env.url(path), headers=env.bearer(role)) as r,
-    ):
-        return r.status, r.content_type, await r.text()
+    r = await env.request("GET", path, role=role)
+    return r.status, r.content_type, r.text()
 
 
 async def test_exports_page_downloads_the_deidentified_records(admin_env: AdminEnv) -> None:
