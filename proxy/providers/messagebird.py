@@ -145,9 +145,11 @@ class MessageBird(Provider):
     blocked_code = 90001
     unavailable_code = 90002
     bad_request_code = INVALID_PARAMS
-    #: MessageBird: body up to 1,377 characters (9 concatenated parts)
+    #: MessageBird: body up to 1,377 characters (9 concatenated parts; the API's MessageCreate
+    #: schema, maxLength 1377); a validation error is a 422 with code 10 (invalid parameters)
     max_text_chars = 1377
     text_too_long_code = bad_request_code
+    text_too_long_status = 422
     opted_out_code = 90004
 
     def parse(self, req: Incoming) -> Parsed:

@@ -130,9 +130,11 @@ class VonageMessages(Provider):
     blocked_code = "blocked"
     unavailable_code = "unavailable"
     bad_request_code = "invalid"
-    #: Vonage Messages API: SMS text up to 1,000 characters
+    #: Vonage Messages API: SMS text "limited to 1000 characters"; invalid parameters are a 422
+    #: problem of type #1150, as for every other invalid field
     max_text_chars = 1000
     text_too_long_code = bad_request_code
+    text_too_long_status = 422
     opted_out_code = "opted-out"
 
     def parse(self, req: Incoming) -> Parsed:

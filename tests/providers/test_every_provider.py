@@ -370,3 +370,51 @@ async def test_a_dead_child_fails_closed_then_a_new_one_serves(
     assert child_detector.pid not in (None, pid)
     assert len(provider_upstream.requests) == 2
     assert REDACTED in _forwarded_text(provider_upstream)
+
+
+# Issue #18: each provider's own answer to a text over its limit (the adapter's max_text_chars),
+# as its SDK surfaces it: status and code as the provider documents them.
+TOO_LONG: dict[str, Callable[[Any], bool]] = {
+    "twilio": lambda e: (e.status, e.code) == (400, 21617) and "1600" in e.msg,
+    # the SMS API answers 200 with messages[0].status "3" (invalid parameters)
+    "vonage_sms": lambda e: "error code 3" in str(e) and "3200" in str(e),
+    "vonage_messages": lambda e: (
+        e.response.status_code == 422
+        and _problem(e)["type"].endswith("#1150")
+        and _problem(e)["title"] == "Invalid params"
+    ),
+    "plivo": lambda e: isinstance(e, plivo_errors.ValidationError) and "1600" in str(e),
+    "telnyx": lambda e: (
+        e.status_code == 400
+        and e.body["errors"][0]["code"] == "40302"
+        and e.body["errors"][0]["title"] == "Message too large"
+    ),
+    # the SDK parses 422 bodies into errors; code 10 is MessageBird's "invalid parameters"
+    "messagebird": lambda e: isinstance(e, messagebird.ErrorException) and e.errors[0].code == 10,
+    "sinch": lambda e: (
+        e.response_status_code == 400
+        and e.http_response.body["code"] == "syntax_constraint_violation"
+    ),
+    "aws_sns": lambda e: _aws_error(e) == (400, "InvalidParameter"),
+    "aws_sms": lambda e: _aws_error(e) == (400, "ValidationException"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("case", "isolated_proxy"),
+    [(c, c) for c in CASES],
+    ids=[c.name for c in CASES],
+    indirect=["isolated_proxy"],
+)
+async def test_a_text_over_the_providers_limit_gets_the_providers_own_error(
+    case: Case, isolated_proxy: Any, provider_upstream: ProviderUpstream
+) -> None:
+    from proxy.providers import REGISTRY
+
+    limit = REGISTRY[case.name].max_text_chars
+    err = await _refused(case, isolated_proxy, "x" * (limit + 1))
+    assert TOO_LONG[case.name](err), repr(err)
+    assert provider_upstream.requests == [], "an over-long text was forwarded"
+    await _send(case, isolated_proxy, "Reminder: " + "x" * (limit - 10))  # at the limit: sent
+    assert len(provider_upstream.requests) == 1
