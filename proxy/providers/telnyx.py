@@ -15,12 +15,12 @@ its ``APIStatusError`` subclasses with that body.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aiohttp import web
 
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider, swap_numbers
 from proxy.providers.bodies import load_json_object, rebuild_json
 from proxy.providers.operations import (
     BOOL_SCALAR,
@@ -144,6 +144,10 @@ class Telnyx(Provider):
     def rebuild(self, req: Incoming, parsed: Parsed, texts: Sequence[str]) -> bytes:
         data, paths = parsed.state
         return rebuild_json(data, paths, texts)
+
+    def rewrite_recipients(self, parsed: Parsed, wire: Mapping[str, str]) -> None:
+        data, _ = parsed.state
+        data["to"] = swap_numbers(data["to"], wire)
 
     def error(self, status: int, code: str | int, message: str) -> web.Response:
         code = str(code)

@@ -418,3 +418,52 @@ async def test_a_text_over_the_providers_limit_gets_the_providers_own_error(
     assert provider_upstream.requests == [], "an over-long text was forwarded"
     await _send(case, isolated_proxy, "Reminder: " + "x" * (limit - 10))  # at the limit: sent
     assert len(provider_upstream.requests) == 1
+
+
+# the SDK calls above read PATIENT (with "+") or PATIENT[1:] (digits): a formatted and a
+# national spelling of +15550100001 for each (the Vonage SDKs accept digits only)
+FORMATTED = {
+    "twilio": "+1 (555) 010-0001",
+    "telnyx": "+1 555.010.0001",
+    "aws_sns": "5550100001",  # AWS's own pattern (and the field map) allow no separators
+    "aws_sms": "5550100001",
+}
+NATIONAL = "x5550100001"  # PATIENT[1:] is the national number
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("case", "isolated_proxy"),
+    [(c, c) for c in CASES],
+    ids=[c.name for c in CASES],
+    indirect=["isolated_proxy"],
+)
+async def test_the_recipient_is_forwarded_as_the_number_the_opt_out_check_read(
+    case: Case,
+    isolated_proxy: Any,
+    provider_upstream: ProviderUpstream,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue #18: a number written with separators or without its country code is checked as
+    +15550100001 and forwarded as exactly that (with or without "+", as the provider writes
+    numbers), not as written; a full-width digit is refused in the provider's own shape and
+    nothing is forwarded."""
+    import sys
+
+    from proxy.providers import REGISTRY
+
+    module = sys.modules[__name__]
+    monkeypatch.setattr(module, "PATIENT", FORMATTED.get(case.name, NATIONAL))
+    await _send(case, isolated_proxy, ADMIN)
+    assert len(provider_upstream.requests) == 1
+    raw = provider_upstream.requests[-1].body.decode()
+    body = raw if raw.lstrip().startswith("{") else unquote_plus(raw)
+    if REGISTRY[case.name].recipient_plus:
+        assert "+15550100001" in body, body
+    else:
+        assert "15550100001" in body and "+15550100001" not in body, body
+    assert "(555)" not in body and "555.010" not in body and "555 010" not in body
+
+    monkeypatch.setattr(module, "PATIENT", "+1555\uff10100001")  # one full-width zero
+    await _refused(case, isolated_proxy, ADMIN)
+    assert len(provider_upstream.requests) == 1, "a full-width number reached the provider"
