@@ -1,6 +1,7 @@
 """Side by side on text we did not write: phi-proxy vs stock Presidio vs Philter, one process.
 
     python -m bench.compare --data-dir DATA_DIR [--physionet DEID_DIR [--physionet-half first]]
+                            [--asq-phi FILE_OR_DIR]
                             [--corpora presidio-dev,physionet,sms-dev,...]
                             [--systems ours,presidio,philter]
                             [--limit N] [--json OUT] [--markdown OUT] [--examples N]
@@ -21,6 +22,9 @@ Corpora (``--corpora``, comma-separated):
 * ``physionet`` — PhysioNet deid nursing notes (``--physionet DIR`` with id.text and
   id-phi.phrase; GPL-2.0, not committed). ``--physionet-half first`` (default) is the dev half;
   ``second`` is the held-out half, run once at the end;
+* ``asq-first`` / ``asq-second`` — ASQ-PHI, 1,051 synthetic clinical search queries with PHI
+  (``--asq-phi FILE_OR_DIR``; MIT, not committed), split in file order: tune on the first half,
+  score the second half once at the end (:mod:`bench.external.asq_phi`);
 * ``sms-dev``, ``sms-test``, ``challenge`` — our own labelled clinic SMS (bench/corpus).
 
 What "ours" forwards: on our clinic SMS, the proxy's scrub path with its shipped default policy
@@ -62,8 +66,10 @@ OWN = {
     "sms-test": CORPUS_DIR / "test.jsonl",
     "challenge": CORPUS_DIR / "challenge" / "challenge.jsonl",
 }
-EXTERNAL = ("presidio-dev", "presidio-holdout", "physionet")
+EXTERNAL = ("presidio-dev", "presidio-holdout", "physionet", "asq-first", "asq-second")
 SYSTEMS = ("ours", "presidio", "philter")
+# Held-out corpora: scored, never looked into (``--examples`` prints nothing for them).
+HELD_OUT = frozenset({"presidio-holdout", "physionet-second", "asq-second"})
 
 
 def _jsonl(path: Path) -> list[Example]:
@@ -91,6 +97,12 @@ def load(name: str, args: argparse.Namespace) -> list[Example]:
         if args.physionet is None:
             raise SystemExit("physionet needs --physionet DIR (id.text, id-phi.phrase)")
         return physionet.load(args.physionet, args.physionet_half)
+    if name in ("asq-first", "asq-second"):
+        from bench.external import asq_phi
+
+        if args.asq_phi is None:
+            raise SystemExit(f"{name} needs --asq-phi FILE_OR_DIR (synthetic_clinical_queries.txt)")
+        return asq_phi.load(args.asq_phi, "first" if name == "asq-first" else "second")
     raise SystemExit(f"unknown corpus {name!r}")
 
 
@@ -292,6 +304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--data-dir", type=Path, help="built NLTK tagger, generated holdout set")
     ap.add_argument("--physionet", type=Path, help="directory with id.text and id-phi.phrase")
     ap.add_argument("--physionet-half", choices=["first", "second", "all"], default="first")
+    ap.add_argument(
+        "--asq-phi", type=Path, help="ASQ-PHI synthetic_clinical_queries.txt (or its directory)"
+    )
     ap.add_argument("--corpora", default="presidio-dev,physionet,sms-dev,challenge")
     ap.add_argument("--systems", default=",".join(SYSTEMS))
     ap.add_argument("--limit", type=int, default=0, help="only the first N texts of each corpus")
@@ -307,6 +322,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if name == "physionet" and args.physionet is None:
             print("physionet: skipped (no --physionet DIR)", file=sys.stderr)
             continue
+        if name.startswith("asq-") and args.asq_phi is None:
+            print(f"{name}: skipped (no --asq-phi FILE_OR_DIR)", file=sys.stderr)
+            continue
         examples = load(name, args)
         if args.limit:
             examples = examples[: args.limit]
@@ -319,7 +337,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"   {s:9} leak {_pct(r['leak'])}  clean altered {_pct(r['clean_altered'])}",
                 file=sys.stderr,
             )
-        if args.examples and "ours" in got["outcomes"]:
+        if args.examples and label in HELD_OUT:
+            print(f"   {label} is held out: no examples shown", file=sys.stderr)
+        elif args.examples and "ours" in got["outcomes"]:
             print("\n".join(examples_report(examples, got["outcomes"]["ours"], args.examples)))
     command = "python -m bench.compare " + " ".join(argv if argv is not None else sys.argv[1:])
     md = markdown(report, command, systems.unavailable)

@@ -241,6 +241,7 @@ def _shouting(text: str) -> bool:
 
 def drop_safe(text: str, findings: list[Finding]) -> list[Finding]:
     from models import lexicons
+    from models.overscrub_queries import drop_safe_in_question
 
     everyday = lexicons.load().everyday_words
-    return [f for f in findings if not is_safe(text, f, everyday)]
+    return drop_safe_in_question(text, [f for f in findings if not is_safe(text, f, everyday)])

@@ -158,7 +158,7 @@ _STATE_CODES = frozenset(US_STATE_CODES)
 
 
 _SERVICE_TAIL = regex.compile(
-    r"(?:\s+[A-Za-z]+){0,2}?\s+(?:clinic|center|centre|program|unit|service|services|"
+    r"(?:\s+(?!(?:at|in|from|to|by|of)\b)[A-Za-z]+){0,2}?\s+(?:clinic|center|centre|program|unit|service|services|"
     r"department|ward|team|group|specialists?)\b",
     regex.IGNORECASE,
 )

@@ -455,7 +455,7 @@ NAME_CUE = regex.compile(
     r"dear|hi|hello|hey|thanks|thank\s+you|mr\.?|mrs\.?|ms\.?|miss|mx\.?|"
     r"case\s*worker|social\s+worker|sw|chaplain|rabbi|pastor|priest|house\s+staff|"
     r"girlfriend|boyfriend|fiance|fiancee|friend|neighbou?r|sons|daughters|brothers|sisters|"
-    r"ask\s+for|page|paged|"
+    r"ask\s+for|page|paged|(?:could\s+not|couldn'?t|unable\s+to|tried\s+to|trying\s+to)\s+reach|"
     r"for|to|with|by|show|shows|about|reach|i\s+am|i'm|this\s+is|it's|my\s+name\s+is|"
     r"signed|cc|attn|re)\s*[:\-]?[ \t]+)"
     r"(?P<v>" + NAME_RUN + r")",
@@ -465,9 +465,20 @@ NAME_CUE = regex.compile(
 # or no English word at all ("for Hülya Bouwmeester", not "for Spanish Speakers").
 WEAK = frozenset({"for", "to", "with", "by", "show", "shows", "about", "re", "cc", "reach"})
 LAST_FIRST = regex.compile(
-    r"(?:^|(?<=[\n:]\s*))(?P<v>" + CAP + r"(?:[ \t]" + CAP + r")?,[ \t]+" + CAP + r"(?:[ \t]"
+    r"(?:^|(?<=[\n:]\s*))(?P<v>(?:" + PARTICLE + r"[ \t]+){0,2}" + CAP + r"(?:[ \t]" + CAP + r")?,"
+    r"[ \t]+" + CAP + r"(?:[ \t]"
     r"(?:" + CAP + r"|" + INITIAL + r"))?)(?=[ \t]*(?:[\-–(,;\n]|$|dob|born|mrn))",
     regex.VERSION1 | regex.MULTILINE,
+)
+# After a name: its possessive, or "at" and a house number (the addressee of a delivery).
+_OWNER_AFTER = regex.compile(r"['’]s\b|[ \t]+at[ \t]+\d{1,6}[ \t]+\p{L}", regex.VERSION1)
+# What follows a record's "Last, First": its date of birth or record number.
+_RECORD_AFTER = regex.compile(r"[ \t]*[\-–(,;:]?[ \t]*(?i:dob|d\.o\.b|born|mrn|ssn)\b")
+# The display name of an e-mail address: "Tamao Takuda {{tt@example.com}}", "Ana Čeč <a@b.c>".
+DISPLAY_NAME = regex.compile(
+    r"(?<![\w\-])(?P<v>" + CAP + r"(?:[ \t]+(?:(?:" + PARTICLE + r")[ \t]+){0,2}" + CAP + r"){0,3})"
+    r"[ \t]*(?:\{\{|<|\(|\[)[ \t]*[\w.+\-]+@",
+    regex.VERSION1,
 )
 # An initial and a surname: "Z. MILLER AWARE", "E. Welsh", "per S. Kondouli".
 INITIAL_SURNAME = regex.compile(
@@ -579,6 +590,9 @@ class ContextNameRecognizer(LexiconRecognizer):
                 ("last_first", m) for m in LAST_FIRST.finditer(text, timeout=REGEX_TIMEOUT)
             ] + [("before_verb", m) for m in BEFORE_VERB.finditer(text, timeout=REGEX_TIMEOUT)]
             other += [("initial", m) for m in INITIAL_SURNAME.finditer(text, timeout=REGEX_TIMEOUT)]
+            other += [
+                ("display_name", m) for m in DISPLAY_NAME.finditer(text, timeout=REGEX_TIMEOUT)
+            ]
         except TimeoutError as exc:
             raise DetectionTimeout("context name pattern timed out") from exc
         for m in cue_matches:
@@ -586,18 +600,27 @@ class ContextNameRecognizer(LexiconRecognizer):
             span = _trim_run(text, m.start("v"), m.end("v"))
             if span is None:
                 continue
-            words = [w.strip(".,'’").lower() for w in _name_words(text[span[0] : span[1]])]
+            words = [
+                regex.sub(r"['’]s$", "", w).strip(".,'’").lower()
+                for w in _name_words(text[span[0] : span[1]])
+            ]
             if _is_place(text, span, words):
                 continue
             known = any(w in lex.first_names or w in lex.surnames for w in words)
-            unknown = all(
+            spelled = [w for w in words if len(w) > 1]  # "Iven A Desnoyer": an initial aside
+            unknown = bool(spelled) and all(
                 len(w) > 2 and w not in lex.common_words and w not in lex.everyday_words
-                for w in words
+                for w in spelled
             )
             foreign = any(not w.isascii() and len(w) > 2 for w in words) and unknown
             # after "for"/"to"/"with": a known given name or surname, two unknown words, or a
             # word spelled outside English ("reach Marčelo")
-            if cue in WEAK and not (known or foreign or (unknown and len(words) >= 2)):
+            # one word no list knows, then a possessive or the address it goes to ("for
+            # Takumi's page", "deliver to Saraja at 229 …"): a person's name
+            owner = unknown and bool(
+                _OWNER_AFTER.match(text, span[1]) or regex.search(r"\w['’]s$", text[: span[1]])
+            )
+            if cue in WEAK and not (known or foreign or owner or (unknown and len(spelled) >= 2)):
                 continue
             out.append(self.result(PERSON.name, span[0], span[1], 0.92, "cue"))
         for kind, s0, e0 in _lower_names(text):
@@ -616,6 +639,11 @@ class ContextNameRecognizer(LexiconRecognizer):
                     continue
                 out.append(self.result(PERSON.name, m.start("v"), m.end("v"), 0.85, rule))
                 continue
+            if rule == "display_name":  # the whole run names the address's owner
+                run = _trim_run(text, m.start("v"), m.end("v"))
+                if run is not None:
+                    out.append(self.result(PERSON.name, run[0], m.end("v"), 0.9, rule))
+                continue
             span = _trim_run(text, m.start("v"), m.end("v"))
             if span is None:
                 continue
@@ -629,6 +657,10 @@ class ContextNameRecognizer(LexiconRecognizer):
             unknown = len(words) >= 2 and not any(
                 w in lex.common_words or w in lex.everyday_words for w in words
             )
+            record = rule == "last_first" and bool(_RECORD_AFTER.match(text, span[1]))
+            if record:  # "Last, First - DOB": a record's person whatever the words
+                out.append(self.result(PERSON.name, span[0], span[1], 0.9, rule))
+                continue
             if not (known or foreign or (rule == "before_verb" and unknown)):
                 continue
             if rule == "before_verb" and len(words) < 2:
@@ -1565,18 +1597,48 @@ _FACILITIES_FILE = (
 )
 
 
+def _facility_word(word: str) -> str:
+    """One word of a listed facility as a pattern: an abbreviation's full stop optional
+    ("Mt. Sinai"), either apostrophe ("St. Vincent’s"), "&" for "and"."""
+    if word in ("and", "&"):
+        return r"(?:and|&)"
+    if word in ("medical", "center", "centre"):  # "UCLA Med Ctr", "Baylor Med. Center"
+        return r"med(?:ical|\.)?" if word == "medical" else r"(?:cent(?:er|re)|ctr\.?)"
+    stem = word.rstrip(".")
+    out = regex.escape(stem).replace("'", "['’]").replace("’", "['’]")
+    return out + (r"\.?" if stem in ("st", "mt", "ft", "med", "ctr") or word.endswith(".") else "")
+
+
 @lru_cache(maxsize=1)
 def _known_facilities() -> regex.Pattern[str]:
-    names = [
-        line.strip()
-        for line in _FACILITIES_FILE.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    alts = "|".join(
-        r"[ \t]+".join(regex.escape(w) for w in n.split())
-        for n in sorted(names, key=len, reverse=True)
+    """Listed facilities in any case; one that is a single everyday word ("rush", "mayo")
+    only capitalised."""
+    lex = lexicons.load()
+    names = sorted(
+        {
+            line.strip().lower()
+            for line in _FACILITIES_FILE.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        },
+        key=len,
+        reverse=True,
     )
-    return regex.compile(r"(?<![\w])(?P<v>(?i:" + alts + r"))(?![\w])", regex.VERSION1)
+
+    def pattern(n: str) -> str:
+        return r"[ \t]+".join(_facility_word(w) for w in n.split())
+
+    def cased(n: str) -> bool:
+        return " " not in n and (n in lex.everyday_words or n in lex.common_words)
+
+    anycase = "|".join(pattern(n) for n in names if not cased(n))
+    capital = "|".join(
+        regex.escape(n.capitalize()) + "|" + regex.escape(n.upper()) for n in names if cased(n)
+    )
+    return regex.compile(
+        r"(?<![\w])(?P<v>(?i:" + anycase + r")" + (r"|" + capital if capital else "") + r")"
+        r"(?![\w])",
+        regex.VERSION1,
+    )
 
 
 _FAC_TAIL = (

@@ -506,8 +506,10 @@ def recognizers() -> list[EntityRecognizer]:
         ],
     )
     from models.recognizers.context import ContextDateRecognizer
+    from models.recognizers.visits import PastNamedDateRecognizer
 
     return [
         *[dates, spelled, ages],
         ContextDateRecognizer(),
+        PastNamedDateRecognizer(),
     ]

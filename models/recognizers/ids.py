@@ -415,4 +415,6 @@ def recognizers() -> list[EntityRecognizer]:
         [MEDICAL_RECORD_NUMBER.name],
         [Rule("unlabelled", UNLABELLED_ID, 0.4, _unlabelled)],
     )
-    return [ssn, cued, checked, plates, unlabelled]
+    from models.recognizers import ids_labelled
+
+    return [ssn, cued, checked, plates, unlabelled, *ids_labelled.recognizers()]

@@ -175,3 +175,10 @@ def test_no_result_or_condition_without_a_patient(detector: Detector, text: str)
 )
 def test_lay_conditions_in_any_case(detector: Detector, text: str, value: str) -> None:
     assert ("CONDITION", value) in spans(detector, text)
+
+
+def test_a_condition_service_does_not_reach_across_at_to_a_facility(detector: Detector) -> None:
+    text = "Insulin for a woman diagnosed with T2DM at Cleveland Clinic on the 22nd?"
+    found = spans(detector, text)
+    assert ("FACILITY", "Cleveland Clinic") in found
+    assert not [s for s in found if s[0] == "CLINICAL_DEPARTMENT"]

@@ -190,3 +190,59 @@ def test_pager_numbers_and_initialled_names_in_notes(detector: Detector) -> None
     assert ("PHONE_NUMBER", "54321") in found
     assert ("PHONE_NUMBER", "33445") in found
     assert covered(detector, text, "Z. MILLER")
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Rec mgmt of 70yo M w/ CHF, seen by a cardiologist at Mt. Sinai yesterday.", "Mt. Sinai"),
+        ("Admitted to St. Vincent’s for a bypass; outcomes?", "St. Vincent’s"),
+        (
+            "Concern about warfarin in a pt seen at Brigham & Women’s, hx of DVT.",
+            "Brigham & Women’s",
+        ),
+        ("Reviewed at Baylor Med. Center, considering Plavix.", "Baylor Med. Center"),
+        ("Ref'd to pulm clinic at UCLA Med Ctr for PFTs.", "UCLA Med Ctr"),
+        ("Tests were conducted at Cedar Sinai last spring.", "Cedar Sinai"),
+        ("Transferred from Rush for a second opinion.", "Rush"),
+    ],
+)
+def test_listed_facilities_in_their_written_variants(
+    detector: Detector, text: str, value: str
+) -> None:
+    assert covered(detector, text, value)
+
+
+def test_a_listed_facility_that_is_an_everyday_word_needs_its_capital(detector: Detector) -> None:
+    assert not [s for s in phi(detector, "No rush, take your time with the forms.")]
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Forwarding: Zorvath ten Quill {{zq@example.com}} wrote on 8/6/1987", "Zorvath ten Quill"),
+        ("From: Quillane Brisvort <qb@example.org>", "Quillane Brisvort"),
+        ("Brisvort, Zaluna - DOB 8/29/1942 - SSN on file", "Brisvort, Zaluna"),
+        ("van der Quill, Boaz - DOB 4/29/1979", "van der Quill, Boaz"),
+        ("We could not reach Zaluna. Number tried: 9422 1048.", "Zaluna"),
+        ("Ride pickup for Zorvath A Quillane at the main entrance at 8:30.", "Zorvath A Quillane"),
+        ("Visit the site for Zaluna's personal fundraising page.", "Zaluna"),
+        ("Pharmacy: please deliver to Zaluna at 229 Example Road.", "Zaluna"),
+    ],
+)
+def test_names_by_their_shape_in_records_mail_and_deliveries(
+    detector: Detector, text: str, value: str
+) -> None:
+    assert covered(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Billing Office <billing@example.org> answers within a day.",
+        "Thanks for today's visit, see you soon.",
+        "Please reach out to us with any questions.",
+    ],
+)
+def test_shapes_that_are_not_names(detector: Detector, text: str) -> None:
+    assert not [s for s in phi(detector, text) if s[0] == "PERSON"]

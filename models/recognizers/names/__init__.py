@@ -25,5 +25,11 @@ ENTITIES = (PERSON, PROVIDER_NAME)
 
 def recognizers() -> list[EntityRecognizer]:
     from models.recognizers.context import ContextNameRecognizer
+    from models.recognizers.visits import GivenInitialRecognizer
 
-    return [PatientNameRecognizer(), ProviderRecognizer(), ContextNameRecognizer()]
+    return [
+        PatientNameRecognizer(),
+        ProviderRecognizer(),
+        ContextNameRecognizer(),
+        GivenInitialRecognizer(),
+    ]
