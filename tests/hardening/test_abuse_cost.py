@@ -201,6 +201,7 @@ def test_detection_cost_grows_linearly_on_adversarial_texts(detector, unit):
         ("models.recognizers.clinical:LAB_PATTERNS[3]", "a.b", True),
         ("models.recognizers.clinical:PROCEDURE_PHRASE", "a'", True),
         ("models.recognizers.context:TERRITORY", "A-", False),
+        ("models.recognizers.visits:CITY_BEFORE_NOUN", "A'", False),
     ],
 )
 def test_the_patterns_that_were_quadratic_scan_in_linear_time(pattern, unit, ignorecase):
