@@ -151,7 +151,7 @@ def _decode_encodings(original: str, add: Callable[[int, int, str], None]) -> No
 
 
 # A word that may be a misspelt clinical term (not inside a web address or an email).
-_WORD = re.compile(r"(?<![\w'’\-@/.])[A-Za-z]{5,}(?![\w'’\-@/]|\.\w)")
+_WORD = re.compile(r"(?<![\w'’\-@/.])[A-Za-z]{5,30}(?![\w'’\-@/]|\.\w)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n(\-–—])[\s\"']*$")
 
 
