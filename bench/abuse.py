@@ -146,6 +146,8 @@ def main() -> int:
     config = tmp / "proxy.yaml"
     config.write_text(
         f"storage:\n  url: sqlite:///{tmp}/p.sqlite3\n  data_dir: {tmp}\n"
+        # required by serve since the portal/webhook URL check (this machine, the served port)
+        f"server:\n  public_base_url: http://127.0.0.1:{proxy_port}\n"
         "limits:\n  rate_limit_enabled: false\n"
         "detection:\n  isolate: true\n"
         f"policy: {ROOT}/config/policy.yaml\n"

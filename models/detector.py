@@ -14,9 +14,11 @@ import gc
 import multiprocessing
 import os
 import weakref
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import cast
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -259,8 +261,16 @@ def ner_triggers(
     lex = lexicons.load()
     words, hits = lexicons.analyse(text)
 
+    # is [start, end) inside a covered span? The spans starting at or before ``start`` reach
+    # ``end`` when the furthest of them does: a bisection, not a scan of every span per word
+    # (quadratic on a text with a finding every few characters; issue #18)
+    spans = sorted(covered)
+    starts = [s for s, _ in spans]
+    reach = list(accumulate((e for _, e in spans), max))
+
     def explained(start: int, end: int) -> bool:
-        return any(s <= start and end <= e for s, e in covered)
+        i = bisect_right(starts, start)
+        return i > 0 and reach[i - 1] >= end
 
     found = [
         (h.start, h.end)
@@ -460,16 +470,32 @@ def resolve(findings: list[Finding]) -> list[Finding]:
     """
     ranked = sorted(findings, key=lambda f: (-_rank(f), -(f.end - f.start), f.start))
     kept: list[Finding] = []
+    # the kept findings never overlap one another, so sorted by (start, end) their ends never
+    # decrease too: a finding's clashes are found by bisection instead of a comparison with
+    # every kept finding (quadratic on a text with a finding every few characters; issue #18)
+    spans: list[tuple[int, int]] = []
+    by_span: dict[tuple[int, int], list[Finding]] = {}
+
+    def keep(k: Finding) -> None:
+        kept.append(k)
+        if (k.start, k.end) not in by_span:
+            insort(spans, (k.start, k.end))
+        by_span.setdefault((k.start, k.end), []).append(k)
+
     for f in ranked:
-        clashes = [k for k in kept if f.overlaps(k)]
+        clashes: list[Finding] = []
+        i = bisect_left(spans, (f.end, -1)) - 1  # the last kept span starting before f ends
+        while i >= 0 and spans[i][1] > f.start:
+            clashes.extend(k for k in by_span[spans[i]] if f.overlaps(k))
+            i -= 1
         if not clashes:
-            kept.append(f)
+            keep(f)
             continue
         if _is_admin(f) or any(_is_admin(k) for k in clashes):
             continue
         for start, end in _uncovered(f, clashes):
             if end - start >= 2:
-                kept.append(Finding(f.type, start, end, f.score, f.source))
+                keep(Finding(f.type, start, end, f.score, f.source))
     return sorted(kept, key=lambda f: f.start)
 
 

@@ -249,7 +249,7 @@ def _first_names() -> frozenset[str]:
     return frozenset(lexicons.load().first_names)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)  # asked once per finding of the same text: once per text (issue #18)
 def _shouting(text: str) -> bool:
     """Is most of this text written in capitals (a note typed with caps lock)?"""
     letters = [ch for ch in text[:2000] if ch.isalpha()]

@@ -78,6 +78,7 @@ class Lexicon:
         if not isinstance(firsts, dict):
             raise ValueError("lexicon data: first names are not a mapping")
         self.first_names: dict[str, float] = {str(k): float(v) for k, v in firsts.items()}
+        self.longest_first_name = max(map(len, self.first_names), default=0)
         self.surnames: frozenset[str] = frozenset(strings("surnames"))
         self.ambiguous_names: frozenset[str] = frozenset(strings("ambiguous_names"))
         # Frequent words in English or Spanish text (names included: wordfreq is case-blind).
@@ -109,7 +110,12 @@ class Lexicon:
             self._add(category, strings(key))
         self._add(CITY, strings("cities"))
         self._fuzzy = self._fuzzy_index()
+        # a word more than one letter longer than every term cannot be one edit from any: the
+        # look-ups below skip it rather than build its deletions (quadratic in the word's length,
+        # and a 1,600-letter word is one request away; issue #18)
+        self._fuzzy_longest = max((len(term) for term, _ in self._fuzzy.values()), default=0)
         self._common_deletions: frozenset[str] | None = None
+        self._common_longest = 0
 
     def _add(self, category: str, phrases: Iterable[str]) -> None:
         for phrase in phrases:
@@ -144,6 +150,9 @@ class Lexicon:
             self._common_deletions = frozenset(
                 v for w in self.common_words if len(w) >= 5 for v in _deletions(w)
             )
+            self._common_longest = max(map(len, self.common_words), default=0)
+        if len(word) > self._common_longest + 1:
+            return False  # longer than any everyday word by two letters or more
         if word in self._common_deletions:
             return True  # one letter short of an everyday word
         deletions = _deletions(word)
@@ -193,6 +202,8 @@ class Lexicon:
         return hits
 
     def _fuzzy_lookup(self, word: str) -> str | None:
+        if len(word) > self._fuzzy_longest + 1:
+            return None
         for variant in (word, *_deletions(word)):
             found = self._fuzzy.get(variant)
             if found is not None and _within_one(word, found[0]):

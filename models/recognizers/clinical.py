@@ -17,6 +17,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from models import lexicons
 from models.entities import CLINICAL_DEPARTMENT, CONDITION, LAB_RESULT, MEDICATION, PROCEDURE
 from models.recognizers.base import US_STATE_CODES, LexiconRecognizer, Rule, RuleRecognizer
+from models.recognizers.clinical_detail import ClinicalDetailRecognizer
 
 ENTITIES = (CONDITION, MEDICATION, LAB_RESULT, PROCEDURE, CLINICAL_DEPARTMENT)
 
@@ -357,7 +358,9 @@ def _drug_suffix(m: regex.Match[str], text: str) -> float | None:
 
 # Results that are findings whatever the test is called ("negative for HSV-2", "no C. diff
 # detected", "THC positive", "screen: reactive"); X is up to three words of the test's name.
-_X = r"(?:[A-Za-z0-9][\w.+\-/']*)(?:\s[A-Za-z0-9][\w.+\-/']*){0,2}?"
+# Each word is at most 40 characters: unbounded, a long token with a start after every "-",
+# "." or "/" ("12-" * 533, "a.b" * 533) scanned to its end from each start (quadratic; issue #18).
+_X = r"(?:[A-Za-z0-9][\w.+\-/']{0,39})(?:\s[A-Za-z0-9][\w.+\-/']{0,39}){0,2}?"
 # A test name never starts with these ("your E. coli positive" → "E. coli positive").
 _X_START = (
     r"(?!(?:your|ur|the|a|an|my|his|her|their|our|and|or|but|is|was|are|were|you|we|it|this|"
@@ -514,7 +517,8 @@ _PROCEDURE_ACTIONS = (
 )
 PROCEDURE_PHRASE = (
     r"(?<![\w\-])(?P<v>(?:(?:left|right|bilateral|total|partial|minimally\s+invasive)\s+)?"
-    r"(?:[A-Za-z][\w'\-]*\s){0,2}?(?:" + _ANATOMY + r")\s+(?:[A-Za-z][\w'\-]*\s)?"
+    # words at most 40 characters (unbounded: quadratic on "a'" * 800, a start after each "'")
+    r"(?:[A-Za-z][\w'\-]{0,39}\s){0,2}?(?:" + _ANATOMY + r")\s+(?:[A-Za-z][\w'\-]{0,39}\s)?"
     r"(?:repair|release|reconstruction|replacement|removal|resection|ablation|biopsy|transplant|"
     r"fusion|surgery|implant|implantation|placement|graft|bypass|catheterization|cath|"
     r"debridement|amputation|excision|aspiration|injection|extraction|scope|scan|ultrasound|"
@@ -746,4 +750,13 @@ def recognizers() -> list[EntityRecognizer]:
             Rule("drug_suffix", DRUG_SUFFIX, 0.6, _drug_suffix),
         ],
     )
-    return [ClinicalLexiconRecognizer(), labs, procedures, conditions, departments, patterns]
+    return [
+        ClinicalLexiconRecognizer(),
+        labs,
+        procedures,
+        conditions,
+        departments,
+        patterns,
+        # named tests, results a date away, ICD-10 codes, revealing services
+        ClinicalDetailRecognizer(RESULT_AFTER, _not_a_patients_condition),
+    ]

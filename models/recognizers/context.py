@@ -56,7 +56,9 @@ _STATE_CODES = frozenset(US_STATE_CODES)
 
 # ----------------------------------------------------------------------------- shared word facts
 # A capitalised word in any alphabet: "Hülya", "O'Neil", "Saint-Étienne", "ΒΙΚΛΑ", "McDonald".
-CAP = r"\p{Lu}[\p{L}\p{M}'’\-]*"
+# A word is at most 40 characters: unbounded, a hyphen or apostrophe run ("A-" * 800) made
+# every letter after one a start scanning to the run's end (quadratic; issue #18).
+CAP = r"\p{Lu}[\p{L}\p{M}'’\-]{0,39}"
 INITIAL = r"\p{Lu}\."
 # Particles inside place and person names ("Črni Vrh nad Idrijo", "van der Berg", "da Silva").
 PARTICLE = (

@@ -10,6 +10,8 @@ long past and no cue is treated as a birth date: failing towards redaction.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -340,8 +342,7 @@ def _classify(m: regex.Match[str], text: str) -> tuple[str, float] | None:
     # A calendar date with no appointment cue and no clock time: in a sentence about the reader
     # ("your Oct 3 visit", "your balance is due Jan 15") a date in their record; in one about
     # the clinic ("the lobby reopens March 3", "World Kidney Day is March 13") an announcement.
-    sentence = _sentence(text, start, m.end())
-    if _PERSONAL.search(sentence):
+    if _personal_sentence(text, start, m.end()):
         return DATE.name, 0.55
     return APPOINTMENT_DATETIME.name, 0.5
 
@@ -375,11 +376,47 @@ _PERSONAL = regex.compile(
 )
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence (or line) around a span."""
-    left = max(text.rfind(c, 0, start) for c in (". ", "! ", "? ", "\n", "|"))
-    rights = [i for i in (text.find(c, end) for c in (". ", "! ", "? ", "\n", "|")) if i >= 0]
-    return text[left + 1 : min(rights) if rights else len(text)]
+_SENTENCE_ENDS = (". ", "! ", "? ", "\n", "|")
+
+
+class _Sentences:
+    """Where one text's sentences end, and which were read already: each date's sentence is
+    found by bisection and read once, not searched for and read again per date (quadratic on
+    a long text without a sentence end, issue #18)."""
+
+    def __init__(self, text: str) -> None:
+        # no separator can overlap itself, so every occurrence is found
+        self.marks = [
+            [m.start() for m in regex.finditer(regex.escape(c), text)] for c in _SENTENCE_ENDS
+        ]
+        self.personal: dict[tuple[int, int], bool] = {}
+
+    def bounds(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """The sentence (or line) around a span: as ``text.rfind`` / ``text.find`` of each end."""
+        left = -1
+        right = len(text)
+        for c, marks in zip(_SENTENCE_ENDS, self.marks, strict=True):
+            i = bisect_right(marks, start - len(c))  # the last one wholly before ``start``
+            if i:
+                left = max(left, marks[i - 1])
+            j = bisect_left(marks, end)  # the first one at or after ``end``
+            if j < len(marks):
+                right = min(right, marks[j])
+        return left + 1, right
+
+
+@lru_cache(maxsize=8)
+def _sentences(text: str) -> _Sentences:
+    return _Sentences(text)
+
+
+def _personal_sentence(text: str, start: int, end: int) -> bool:
+    """Is the sentence around a span about a person (the reader, a patient)?"""
+    found = _sentences(text)
+    key = found.bounds(text, start, end)
+    if key not in found.personal:
+        found.personal[key] = _PERSONAL.search(text[key[0] : key[1]]) is not None
+    return found.personal[key]
 
 
 _AGE_NUM = r"(?P<v>(?:9\d|1[01]\d|120))"

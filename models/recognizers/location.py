@@ -121,7 +121,9 @@ _FACILITY_TAIL = (
     r"Specialty\s+Care|Physicians|Medicine|Skilled\s+Nursing(?:\s+(?:Facility|Center|Home))?|"
     r"Long[- ]Term\s+Care|Adult\s+Day\s+(?:Care|Center)|Group\s+Home|Care\s+Home|Nursing)"
 )
-_PROPER = r"(?:St\.|Saint|Mt\.|[A-Z][A-Za-z'\-&]+|[A-Z]\.)"
+# A word is at most 40 characters: unbounded, a long run of capitals ("MRN" * 530) made every
+# capital a start scanning to the run's end (quadratic; issue #18). No name word is longer.
+_PROPER = r"(?:St\.|Saint|Mt\.|[A-Z][A-Za-z'\-&]{1,39}|[A-Z]\.)"
 FACILITY_PATTERN = (
     r"(?P<v>(?:"
     + _PROPER

@@ -158,7 +158,9 @@ _FACILITY_NOUN = (
     r"campus|practice|ER|ED|urgent[ \t]+care|satellite|area|metro|region|suburbs?)\b"
 )
 CITY_BEFORE_NOUN = regex.compile(
-    r"(?<![\w\-])(?P<v>\p{Lu}[\p{L}\p{M}'’\-]*(?:[ \t]+\p{Lu}[\p{L}\p{M}'’\-]*){0,2})"
+    # words at most 40 characters: unbounded, every letter after an apostrophe in a long run
+    # ("A'" * 800) started a scan to its end (quadratic, past the regex timeout; issue #18)
+    r"(?<![\w\-])(?P<v>\p{Lu}[\p{L}\p{M}'’\-]{0,39}(?:[ \t]+\p{Lu}[\p{L}\p{M}'’\-]{0,39}){0,2})"
     r"(?=[ \t]+(?:(?i:downtown|uptown|midtown|main|north|south|east|west|central)[ \t]+)?"
     r"(?i:" + _FACILITY_NOUN + r"))",
     regex.VERSION1,

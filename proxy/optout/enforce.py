@@ -33,8 +33,8 @@ async def enforce(
     key = app[appkeys.PSEUDONYM_KEY]
     registry = OptOutRegistry(app[appkeys.STORE], key)
     refused: list[tuple[str, Status]] = []
-    # every phone-number recipient as E.164 (full-width digits and the like are refused rather
-    # than forwarded as something other than what was checked); see proxy.optout.numbers
+    # every phone-number recipient as E.164 (and forwarded as such: the handler rewrites it into
+    # the rebuilt request); see proxy.optout.numbers
     checks: list[tuple[str, str]] = []
     for to, sender in parsed.recipients():
         try:

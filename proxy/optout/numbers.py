@@ -10,11 +10,12 @@ strings of 7–15 digits not starting with 0 are international numbers written w
 Vonage, Plivo, Sinch and MessageBird accept them). Anything else that looks like a phone number
 is not valid and the send is refused.
 
-What is checked is what is forwarded: the adapters forward the request's bytes, so a recipient
-written with anything but ASCII digits and separators (full-width digits, other scripts,
-zero-width characters) is refused rather than forwarded in a form the provider might read as
-another number than the one checked. Recipients that are not phone numbers at all (an SNS topic
-ARN, a MessageBird group id: they contain letters) are left as they are.
+What is checked is what is forwarded: every phone-number recipient is rewritten to its E.164
+form in the request the adapter rebuilds (:func:`wire_forms`; ``+`` kept or dropped as the
+provider writes numbers), so full-width digits, other scripts, zero-width characters or
+separators never reach the provider, which could read them as another number than the one
+checked. Recipients that are not phone numbers at all (an SNS topic ARN, a MessageBird group id,
+``whatsapp:`` addresses: they contain letters) are left as they are.
 
 Compatibility: for every ASCII number, ``canonical_digits(normalised)`` equals the digits the
 registry has always stored pseudonyms of, so no stored opt-out is orphaned
@@ -23,12 +24,11 @@ registry has always stored pseudonyms of, so no stored opt-out is orphaned
 
 from __future__ import annotations
 
-import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _SEPARATORS = frozenset(" -.()\u00a0")
-_ASCII_PHONE = re.compile(r"\+?[0-9 ().\-]+")
 
 
 @dataclass(frozen=True)
@@ -67,14 +67,10 @@ def _digits_and_plus(text: str) -> str | None:
 
 def normalise(raw: str) -> Recipient:
     """The recipient's E.164 form; raises :class:`InvalidRecipient` for a phone number that is
-    not valid, or that is not written in plain ASCII."""
+    not valid."""
     cleaned = _digits_and_plus(raw)
     if cleaned is None or not any(c.isdigit() for c in cleaned):
         return Recipient(raw, "")  # not a phone number (topic ARN, group id, empty)
-    if not _ASCII_PHONE.fullmatch(raw.strip()):
-        raise InvalidRecipient(
-            "recipient phone number holds characters other than ASCII digits and separators"
-        )
     if cleaned.count("+") > 1 or ("+" in cleaned and not cleaned.startswith("+")):
         raise InvalidRecipient("recipient phone number has a misplaced '+'")
     if cleaned.startswith("+"):
@@ -90,3 +86,17 @@ def normalise(raw: str) -> Recipient:
     if digits[0] == "1" and len(digits) != 11:
         raise InvalidRecipient("recipient +1 number must have 11 digits")
     return Recipient(raw, "+" + digits)
+
+
+def wire_forms(recipients: Iterable[str], plus: bool = True) -> dict[str, str]:
+    """Each phone-number recipient not already written as its E.164 number (``+`` and digits,
+    or its digits alone) → that number as the provider is sent it (``+`` and digits, or the
+    digits alone when ``plus`` is false). A number already written so is left as it is, so a
+    request with nothing to change is still forwarded byte for byte. Raises
+    :class:`InvalidRecipient` like :func:`normalise`."""
+    out: dict[str, str] = {}
+    for raw in recipients:
+        e164 = normalise(raw).e164
+        if e164 and raw not in (e164, e164[1:]):
+            out[raw] = e164 if plus else e164[1:]
+    return out

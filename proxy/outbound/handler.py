@@ -20,6 +20,7 @@ from proxy.audit.log import AuditEvent, AuditUnavailable, pseudonym
 from proxy.errors import BadRequest, Blocked, OptedOut, Refusal, Unavailable, refuse
 from proxy.logs import get_logger
 from proxy.optout.enforce import enforce as enforce_optout
+from proxy.optout.numbers import wire_forms
 from proxy.outbound import admission, idempotency, outcomes, perimeter
 from proxy.outbound.forward import UpstreamError, request_headers, send
 from proxy.outbound.idempotency import IDEMPOTENCY, Claim
@@ -124,8 +125,12 @@ async def outbound(
         # Nothing depends on it before it is awaited, and a refused request drops its answer.
         # Each client gets a fair share of detector time (proxy.detection.service).
         detection = asyncio.ensure_future(_detect(app, parsed, policy, client_key(request)))
-        # 1b. opt-out (TCPA): an opted-out recipient is refused before anything is forwarded
+        # 1b. opt-out (TCPA): an opted-out recipient is refused before anything is forwarded;
+        # what was checked is what goes: every number is forwarded in its E.164 form
         await enforce_optout(request, provider, parsed, request_id)
+        wire = wire_forms((to for to, _ in parsed.recipients()), provider.recipient_plus)
+        if wire:
+            provider.rewrite_recipients(parsed, wire)
         # Idempotency: a retry with the same key gets the first answer, never a second send.
         begun = await _idempotency_begin(request, provider, incoming)
         if isinstance(begun, idempotency.Stored):
@@ -189,7 +194,7 @@ async def outbound(
         ]
         body = (
             incoming.body
-            if outgoing == texts
+            if outgoing == texts and not wire
             else perimeter.rebuild(provider, incoming, parsed, outgoing)
         )
 

@@ -16,12 +16,12 @@ Errors: the JSON protocol's ``{"__type": ..., "message": ...}``; botocore raises
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from aiohttp import web
 
 from proxy.providers.aws_base import AWS_TOKEN, AwsProvider, json_fields
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed, swap_numbers
 from proxy.providers.bodies import load_json_object, rebuild_json
 from proxy.providers.operations import (
     DECIMAL,
@@ -125,7 +125,13 @@ class AwsSms(AwsProvider):
         return Parsed([Message(body, (to,), sender, self.name, "MessageBody")], state=data)
 
     def rebuild(self, req: Incoming, parsed: Parsed, texts: Sequence[str]) -> bytes:
-        return rebuild_json(parsed.state, [("MessageBody",)], texts)
+        # media only: no text, but the recipient may have been rewritten
+        return rebuild_json(parsed.state, [("MessageBody",)][: len(texts)], texts)
+
+    def rewrite_recipients(self, parsed: Parsed, wire: Mapping[str, str]) -> None:
+        data = parsed.state
+        if isinstance(data, dict) and "DestinationPhoneNumber" in data:
+            data["DestinationPhoneNumber"] = swap_numbers(data["DestinationPhoneNumber"], wire)
 
     def error(self, status: int, code: str | int, message: str) -> web.Response:
         body: dict[str, str] = {"__type": str(code), "message": message}

@@ -18,14 +18,14 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from aiohttp import web
 
 from proxy.providers.aws_base import AWS_TOKEN, AwsProvider, query_fields
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed, swap_pairs
 from proxy.providers.bodies import form_fields, load_form, parse_json_object, rewrite_form, single
 from proxy.providers.operations import (
     PHONE,
@@ -238,6 +238,10 @@ class AwsSns(AwsProvider):
             return plain.get(i)
 
         return rewrite_form(pairs, replace)
+
+    def rewrite_recipients(self, parsed: Parsed, wire: Mapping[str, str]) -> None:
+        pairs, _ = parsed.state
+        swap_pairs(pairs, ("PhoneNumber",), wire)
 
     def error(self, status: int, code: str | int, message: str) -> web.Response:
         kind = "Receiver" if status >= 500 else "Sender"

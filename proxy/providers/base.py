@@ -154,6 +154,16 @@ class Provider(ABC):
     text_too_long_code: str | int
     text_too_long_status: int = 400
 
+    #: does the provider write numbers with the leading "+" of E.164? Vonage ("Don't use a
+    #: leading + or 00") and MessageBird (MSISDNs) take the digits alone.
+    recipient_plus: bool = True
+
+    def rewrite_recipients(self, parsed: Parsed, wire: Mapping[str, str]) -> None:
+        """Put each recipient as it will be forwarded (``wire``: as written → normalised E.164
+        in the provider's style) into the request ``parsed`` holds, so that :meth:`rebuild`
+        forwards what the opt-out check read (issue #18). Other fields are left as sent."""
+        raise NotImplementedError(f"{self.name} cannot rewrite its recipients")
+
     def extra_upstream_headers(self, req: Incoming, body: bytes) -> Mapping[str, str]:
         """Headers to set on the upstream request (e.g. a fresh signature); none by default."""
         return {}
@@ -165,3 +175,30 @@ _DIGITS = re.compile(r"\D")
 def digits(number: str) -> str:
     """A phone number as bare digits, for comparisons that must ignore formatting."""
     return _DIGITS.sub("", number)
+
+
+def swap_numbers(value: Any, wire: Mapping[str, str], sep: str = "") -> Any:
+    """A recipient field's value with every number in ``wire`` as it is forwarded, keeping the
+    field's shape: a string, a JSON number, a list of either, or ``sep``-separated numbers."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        new = wire.get(str(value))
+        return int(new.lstrip("+")) if new is not None else value
+    if isinstance(value, str):
+        if sep and sep in value:
+            return sep.join(swap_numbers(part, wire) for part in value.split(sep))
+        stripped = value.strip()
+        return wire.get(value, wire.get(stripped, value))
+    if isinstance(value, list):
+        return [swap_numbers(v, wire, sep) for v in value]
+    return value
+
+
+def swap_pairs(
+    pairs: list[tuple[str, str]], names: Sequence[str], wire: Mapping[str, str], sep: str = ""
+) -> None:
+    """The same for form pairs named ``names`` (in place)."""
+    for i, (k, v) in enumerate(pairs):
+        if k in names:
+            pairs[i] = (k, swap_numbers(v, wire, sep))

@@ -14,13 +14,21 @@ body, typed query parameters). Any other method, path or field is refused.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from string import Template
 from typing import Any
 
 from aiohttp import web
 
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
+from proxy.providers.base import (
+    BadRequest,
+    Incoming,
+    Message,
+    Parsed,
+    Provider,
+    swap_numbers,
+    swap_pairs,
+)
 from proxy.providers.bodies import load_form, load_json_object, rebuild_json, rewrite_form
 from proxy.providers.config import GenericEntry
 from proxy.providers.operations import (
@@ -40,7 +48,7 @@ from proxy.providers.operations import (
     Url,
     json_tree,
 )
-from proxy.providers.paths import Concrete, find, parse_path, render
+from proxy.providers.paths import Concrete, find, parse_path, render, set_at
 
 _RECIPIENT = Scalar(r"[A-Za-z0-9+@._:()-]{1,128}", (str, int))
 KIND_SPECS: dict[str, Spec] = {
@@ -190,6 +198,15 @@ class Generic(Provider):
             return rebuild_json(data, where, texts)
         new = dict(zip(where, texts, strict=True))
         return rewrite_form(data, lambda i, _k, _v: new.get(i))
+
+    def rewrite_recipients(self, parsed: Parsed, wire: Mapping[str, str]) -> None:
+        data, _ = parsed.state
+        if self.entry.content_type == "json":
+            for pattern in self._recipients:
+                for path, value in list(find(data, pattern)):
+                    set_at(data, path, swap_numbers(value, wire))
+        else:
+            swap_pairs(data, tuple(self.entry.recipients), wire)
 
     def error(self, status: int, code: str | int, message: str) -> web.Response:
         values = {"code": code, "message": message, "status": status}

@@ -17,13 +17,21 @@ the status the MessageBird SDK parses (it raises ``ErrorException``); "unavailab
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
+from proxy.providers.base import (
+    BadRequest,
+    Incoming,
+    Message,
+    Parsed,
+    Provider,
+    swap_numbers,
+    swap_pairs,
+)
 from proxy.providers.bodies import (
     FORM_TYPE,
     form_fields,
@@ -145,9 +153,12 @@ class MessageBird(Provider):
     blocked_code = 90001
     unavailable_code = 90002
     bad_request_code = INVALID_PARAMS
-    #: MessageBird: body up to 1,377 characters (9 concatenated parts)
+    recipient_plus = False  # MSISDNs: the digits of the E.164 number
+    #: MessageBird: body up to 1,377 characters (9 concatenated parts; the API's MessageCreate
+    #: schema, maxLength 1377); a validation error is a 422 with code 10 (invalid parameters)
     max_text_chars = 1377
     text_too_long_code = bad_request_code
+    text_too_long_status = 422
     opted_out_code = 90004
 
     def parse(self, req: Incoming) -> Parsed:
@@ -195,6 +206,13 @@ class MessageBird(Provider):
         if state.kind == "json":
             return rebuild_json(state.data, [(f,) for f in state.fields], texts)
         return rewrite_form(state.data, lambda _i, name, _v: new.get(name))
+
+    def rewrite_recipients(self, parsed: Parsed, wire: Mapping[str, str]) -> None:
+        state: _State = parsed.state
+        if state.kind == "json":
+            state.data["recipients"] = swap_numbers(state.data["recipients"], wire, ",")
+        else:
+            swap_pairs(state.data, ("recipients",), wire, ",")
 
     def error(self, status: int, code: str | int, message: str) -> web.Response:
         # The SDK parses 401/404/405/422 bodies; any other 4xx would reach the caller as a

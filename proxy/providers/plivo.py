@@ -18,11 +18,11 @@ Errors: ``{"api_id": ..., "error": "..."}``. The Plivo SDK surfaces the ``error`
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from aiohttp import web
 
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider, swap_numbers
 from proxy.providers.bodies import load_json_object, rebuild_json
 from proxy.providers.operations import (
     BOOL,
@@ -169,7 +169,12 @@ class Plivo(Provider):
         return Parsed([Message(text, recipients, src, self.name, "text")], state=data)
 
     def rebuild(self, req: Incoming, parsed: Parsed, texts: Sequence[str]) -> bytes:
-        return rebuild_json(parsed.state, [("text",)], texts)
+        # media only: no text, but the recipients may have been rewritten
+        return rebuild_json(parsed.state, [("text",)][: len(texts)], texts)
+
+    def rewrite_recipients(self, parsed: Parsed, wire: Mapping[str, str]) -> None:
+        if isinstance(parsed.state.get("dst"), str):
+            parsed.state["dst"] = swap_numbers(parsed.state["dst"], wire, "<")
 
     def error(self, status: int, code: str | int, message: str) -> web.Response:
         if status >= 500:

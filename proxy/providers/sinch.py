@@ -18,12 +18,12 @@ Errors: ``{"code": "...", "text": "..."}``; the Sinch SDK raises ``SmsException`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aiohttp import web
 
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider, swap_numbers
 from proxy.providers.bodies import load_json_object, rebuild_json
 from proxy.providers.operations import (
     BOOL_SCALAR,
@@ -154,6 +154,7 @@ class Sinch(Provider):
     blocked_code = "phi_proxy_blocked"
     unavailable_code = "phi_proxy_unavailable"
     bad_request_code = INVALID
+    recipient_plus = False  # MSISDNs, as Sinch's examples write them
     #: Sinch: batch body up to 2,000 characters
     max_text_chars = 2000
     text_too_long_code = bad_request_code
@@ -214,6 +215,19 @@ class Sinch(Provider):
     def rebuild(self, req: Incoming, parsed: Parsed, texts: Sequence[str]) -> bytes:
         data, paths = parsed.state
         return rebuild_json(data, paths, texts)
+
+    def rewrite_recipients(self, parsed: Parsed, wire: Mapping[str, str]) -> None:
+        data, paths = parsed.state
+        for name in ("to", "to_add"):
+            if isinstance(data.get(name), list):
+                data[name] = swap_numbers(data[name], wire)
+        for values in (data.get("parameters") or {}).values():
+            for key in [k for k in values if k in wire]:  # a value per recipient, keyed by it
+                values[wire[key]] = values.pop(key)
+        # the parameter values are rewritten (redacted) at their paths: follow the new keys
+        for i, path in enumerate(paths):
+            if path[0] == "parameters" and path[2] in wire:
+                paths[i] = (path[0], path[1], wire[str(path[2])])
 
     def error(self, status: int, code: str | int, message: str) -> web.Response:
         return web.json_response({"code": str(code), "text": message}, status=status)

@@ -15,12 +15,12 @@ its ``APIStatusError`` subclasses with that body.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aiohttp import web
 
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider, swap_numbers
 from proxy.providers.bodies import load_json_object, rebuild_json
 from proxy.providers.operations import (
     BOOL_SCALAR,
@@ -88,6 +88,7 @@ _TITLES = {
     "90003": "Invalid request",
     "10015": "Invalid request body",
     "40300": "Blocked due to STOP message",
+    "40302": "Message too large",
 }
 
 
@@ -100,9 +101,11 @@ class Telnyx(Provider):
     blocked_code = "90001"
     unavailable_code = "90002"
     bad_request_code = "90003"
-    #: Telnyx: text up to 10 parts (1,600 characters at most)
+    #: Telnyx: an SMS of up to 10 parts (1,530 GSM-7 characters; longer ones are accepted only
+    #: with the messaging profile's auto-chunking, so the cap stays at 1,600); a longer text gets
+    #: Telnyx's own 40302 "Message too large"
     max_text_chars = 1600
-    text_too_long_code = bad_request_code
+    text_too_long_code = "40302"
     opted_out_code = "40300"  # Telnyx's own: "Blocked due to STOP message"
 
     def parse(self, req: Incoming) -> Parsed:
@@ -141,6 +144,10 @@ class Telnyx(Provider):
     def rebuild(self, req: Incoming, parsed: Parsed, texts: Sequence[str]) -> bytes:
         data, paths = parsed.state
         return rebuild_json(data, paths, texts)
+
+    def rewrite_recipients(self, parsed: Parsed, wire: Mapping[str, str]) -> None:
+        data, _ = parsed.state
+        data["to"] = swap_numbers(data["to"], wire)
 
     def error(self, status: int, code: str | int, message: str) -> web.Response:
         code = str(code)

@@ -10,13 +10,13 @@ Sender selection (per-sender policy overrides): Twilio sends through the Messagi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import web
 
 from proxy.error_codes import more_info
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider, swap_pairs
 from proxy.providers.operations import (
     BOOL_SCALAR,
     DATETIME,
@@ -243,6 +243,9 @@ class Twilio(Provider):
         # an update or a call carries no text of the adapter's: its Body (if any) stays as sent
         out = [(k, next(new_body, v) if k == "Body" else v) for k, v in pairs]
         return urlencode(out).encode("ascii")
+
+    def rewrite_recipients(self, parsed: Parsed, wire: Mapping[str, str]) -> None:
+        swap_pairs(parsed.state, ("To",), wire)
 
     def error(self, status: int, code: str | int, message: str) -> web.Response:
         if status in (404, 405) and code == self.bad_request_code:

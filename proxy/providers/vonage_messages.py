@@ -19,12 +19,12 @@ Errors: RFC 7807 problem JSON (``type``, ``title``, ``detail``, ``instance``), a
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aiohttp import web
 
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
+from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider, swap_numbers
 from proxy.providers.bodies import load_json_object, rebuild_json
 from proxy.providers.operations import (
     BOOL_SCALAR,
@@ -130,9 +130,12 @@ class VonageMessages(Provider):
     blocked_code = "blocked"
     unavailable_code = "unavailable"
     bad_request_code = "invalid"
-    #: Vonage Messages API: SMS text up to 1,000 characters
+    recipient_plus = False  # "Don't use a leading + or 00"
+    #: Vonage Messages API: SMS text "limited to 1000 characters"; invalid parameters are a 422
+    #: problem of type #1150, as for every other invalid field
     max_text_chars = 1000
     text_too_long_code = bad_request_code
+    text_too_long_status = 422
     opted_out_code = "opted-out"
 
     def parse(self, req: Incoming) -> Parsed:
@@ -198,6 +201,11 @@ class VonageMessages(Provider):
     def rebuild(self, req: Incoming, parsed: Parsed, texts: Sequence[str]) -> bytes:
         data, paths = parsed.state
         return rebuild_json(data, paths, texts)
+
+    def rewrite_recipients(self, parsed: Parsed, wire: Mapping[str, str]) -> None:
+        data, _ = parsed.state
+        for msg in [data, *(data.get("failover") or [])]:
+            msg["to"] = swap_numbers(msg["to"], wire)
 
     def error(self, status: int, code: str | int, message: str) -> web.Response:
         kind = str(code)

@@ -18,7 +18,7 @@ Errors use the SMS API's own shape: HTTP 200 with ``messages[0].status`` != "0" 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,15 @@ from aiohttp import web
 
 from proxy.logs import get_logger
 from proxy.providers import vonage_signing
-from proxy.providers.base import BadRequest, Incoming, Message, Parsed, Provider
+from proxy.providers.base import (
+    BadRequest,
+    Incoming,
+    Message,
+    Parsed,
+    Provider,
+    swap_numbers,
+    swap_pairs,
+)
 from proxy.providers.bodies import (
     FORM_TYPE,
     dump_json,
@@ -114,6 +122,7 @@ class VonageSms(Provider):
     blocked_code = INVALID_MESSAGE
     unavailable_code = INTERNAL_ERROR
     bad_request_code = INVALID_PARAMS
+    recipient_plus = False  # E.164 without "+" (Vonage's own examples: 447700900000)
     #: Vonage SMS API: text up to 3,200 characters (longer is refused, status 3)
     max_text_chars = 3200
     text_too_long_code = bad_request_code
@@ -228,6 +237,13 @@ class VonageSms(Provider):
             return None
 
         return rewrite_form(pairs, replace)
+
+    def rewrite_recipients(self, parsed: Parsed, wire: Mapping[str, str]) -> None:
+        state: _State = parsed.state
+        if state.kind == "json":
+            state.data["to"] = swap_numbers(state.data["to"], wire)
+        else:
+            swap_pairs(state.data, ("to",), wire)
 
     def error(self, status: int, code: str | int, message: str) -> web.Response:
         # The SMS API reports refusals in the body of a 200, and so does the proxy: the Vonage

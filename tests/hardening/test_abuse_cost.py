@@ -1,5 +1,7 @@
 """Issue #18 point 2: detection cost bounded and fair.
 
+* detection cost grows linearly with the text, also on texts shaped against its scans;
+
 * every adapter states its provider's text limit and a longer text gets the provider's own error;
 * long digit runs are read in linear time (the names recognizer's glued-identifier hint went
   quadratic on "1" * 20000);
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Collection, Sequence
 
 import aiohttp
@@ -140,6 +143,95 @@ def test_long_digit_runs_are_read_in_linear_time(detector, text):
     done = threading.Event()
     threading.Thread(target=lambda: (detector.detect([text]), done.set()), daemon=True).start()
     assert done.wait(5.0), "a 20,000-character digit run used the whole detection deadline"
+
+
+# Texts shaped to make a scan superlinear, each with the cue word that lets the costly path run
+# (a lab finding word, a facility word, a procedure). Each is detected at n and 4n characters:
+# linear growth costs ~4x, the quadratic scans these caught cost 12-16x (issue #18).
+ADVERSARIAL = {
+    "hyphen-run": "A-",  # context CAP runs (TERRITORY): a start after every hyphen
+    "apostrophe-run": "A'",
+    "lab-finding": "12-",  # LabFinding finding3: a start after every "-"
+    "lab-dots": "a.b",
+    "facility-caps": "MRN",  # FACILITY_PATTERN, and the fuzzy look-ups of one long word
+    "procedure": "a'",  # PROCEDURE_PHRASE
+    "honorifics": "Mr ",  # overlap resolution and name propagation, one finding per word
+    "dates": "1/1 ",  # a date's sentence searched per date
+    "street-lines": "1 Main St ",  # the caps check per finding
+    "colons": "1:",
+    "urls": "http://a",
+    "mrn-cues": "MRN 1 ",
+    "digit-space": "1 ",
+    "initials": "J.R. ",
+    "titles": "Dr. ",
+    "punctuation": "._",  # spaCy peeling suffixes off one long token, searching all of it each time
+    "quotes": ":'",
+}
+CUES = "positive Hospital knee replacement. "
+
+
+def _cpu(detector, text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        detector.detect([text])
+        best = min(best, time.process_time() - start)
+    return best
+
+
+@pytest.mark.parametrize("unit", list(ADVERSARIAL.values()), ids=list(ADVERSARIAL))
+def test_detection_cost_grows_linearly_on_adversarial_texts(detector, unit):
+    """CPU time (this process only, best of three: a loaded machine slows both sizes alike) of
+    the whole detector at 1,600 and 6,400 characters. Not a speed figure: a ratio, with a wide
+    margin over linear (4) and far under quadratic (16)."""
+
+    def text(n: int) -> str:
+        return CUES + (unit * (n // len(unit) + 1))[:n]
+
+    detector.detect([text(200)])  # lazy lexicons and caches are not part of either figure
+    small, large = _cpu(detector, text(1600)), _cpu(detector, text(6400))
+    assert large < 8 * max(small, 0.002), f"{unit!r}: {small:.3f}s -> {large:.3f}s for 4x the text"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "unit", "ignorecase"),
+    [
+        ("models.recognizers.location:FACILITY_PATTERN", "MRN", False),
+        ("models.recognizers.clinical:LAB_PATTERNS[3]", "12-", True),
+        ("models.recognizers.clinical:LAB_PATTERNS[3]", "a.b", True),
+        ("models.recognizers.clinical:PROCEDURE_PHRASE", "a'", True),
+        ("models.recognizers.context:TERRITORY", "A-", False),
+        ("models.recognizers.visits:CITY_BEFORE_NOUN", "A'", False),
+    ],
+)
+def test_the_patterns_that_were_quadratic_scan_in_linear_time(pattern, unit, ignorecase):
+    """The patterns themselves (whatever prefilter guards them in the detector): a word could
+    start after every "-", "." or "'" of a long token and scan to its end."""
+    import importlib
+
+    import regex
+
+    module, name = pattern.split(":")
+    index = None
+    if "[" in name:
+        name, index = name[:-1].split("[")
+    value = getattr(importlib.import_module(module), name)
+    if index is not None:
+        value = value[int(index)]
+    flags = regex.IGNORECASE | regex.VERSION0 if ignorecase else regex.VERSION1
+    compiled = value if isinstance(value, regex.Pattern) else regex.compile(value, flags)
+
+    def cost(n: int) -> float:
+        text = (unit * (n // len(unit) + 1))[:n]
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            list(compiled.finditer(text, timeout=5))
+            best = min(best, time.process_time() - start)
+        return best
+
+    small, large = cost(1600), cost(6400)
+    assert large < 8 * max(small, 0.0005), f"{pattern} on {unit!r}: {small:.4f}s -> {large:.4f}s"
 
 
 # ---- a fair share of detector time per client -------------------------------------------------

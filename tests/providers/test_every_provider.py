@@ -370,3 +370,100 @@ async def test_a_dead_child_fails_closed_then_a_new_one_serves(
     assert child_detector.pid not in (None, pid)
     assert len(provider_upstream.requests) == 2
     assert REDACTED in _forwarded_text(provider_upstream)
+
+
+# Issue #18: each provider's own answer to a text over its limit (the adapter's max_text_chars),
+# as its SDK surfaces it: status and code as the provider documents them.
+TOO_LONG: dict[str, Callable[[Any], bool]] = {
+    "twilio": lambda e: (e.status, e.code) == (400, 21617) and "1600" in e.msg,
+    # the SMS API answers 200 with messages[0].status "3" (invalid parameters)
+    "vonage_sms": lambda e: "error code 3" in str(e) and "3200" in str(e),
+    "vonage_messages": lambda e: (
+        e.response.status_code == 422
+        and _problem(e)["type"].endswith("#1150")
+        and _problem(e)["title"] == "Invalid params"
+    ),
+    "plivo": lambda e: isinstance(e, plivo_errors.ValidationError) and "1600" in str(e),
+    "telnyx": lambda e: (
+        e.status_code == 400
+        and e.body["errors"][0]["code"] == "40302"
+        and e.body["errors"][0]["title"] == "Message too large"
+    ),
+    # the SDK parses 422 bodies into errors; code 10 is MessageBird's "invalid parameters"
+    "messagebird": lambda e: isinstance(e, messagebird.ErrorException) and e.errors[0].code == 10,
+    "sinch": lambda e: (
+        e.response_status_code == 400
+        and e.http_response.body["code"] == "syntax_constraint_violation"
+    ),
+    "aws_sns": lambda e: _aws_error(e) == (400, "InvalidParameter"),
+    "aws_sms": lambda e: _aws_error(e) == (400, "ValidationException"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("case", "isolated_proxy"),
+    [(c, c) for c in CASES],
+    ids=[c.name for c in CASES],
+    indirect=["isolated_proxy"],
+)
+async def test_a_text_over_the_providers_limit_gets_the_providers_own_error(
+    case: Case, isolated_proxy: Any, provider_upstream: ProviderUpstream
+) -> None:
+    from proxy.providers import REGISTRY
+
+    limit = REGISTRY[case.name].max_text_chars
+    err = await _refused(case, isolated_proxy, "x" * (limit + 1))
+    assert TOO_LONG[case.name](err), repr(err)
+    assert provider_upstream.requests == [], "an over-long text was forwarded"
+    await _send(case, isolated_proxy, "Reminder: " + "x" * (limit - 10))  # at the limit: sent
+    assert len(provider_upstream.requests) == 1
+
+
+# the SDK calls above read PATIENT (with "+") or PATIENT[1:] (digits): a formatted and a
+# national spelling of +15550100001 for each (the Vonage SDKs accept digits only)
+FORMATTED = {
+    "twilio": "+1 (555) 010-0001",
+    "telnyx": "+1 555.010.0001",
+    "aws_sns": "5550100001",  # AWS's own pattern (and the field map) allow no separators
+    "aws_sms": "5550100001",
+}
+NATIONAL = "x5550100001"  # PATIENT[1:] is the national number
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("case", "isolated_proxy"),
+    [(c, c) for c in CASES],
+    ids=[c.name for c in CASES],
+    indirect=["isolated_proxy"],
+)
+async def test_the_recipient_is_forwarded_as_the_number_the_opt_out_check_read(
+    case: Case,
+    isolated_proxy: Any,
+    provider_upstream: ProviderUpstream,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue #18: a number written with separators or without its country code is checked as
+    +15550100001 and forwarded as exactly that (with or without "+", as the provider writes
+    numbers), not as written; a full-width digit is refused in the provider's own shape and
+    nothing is forwarded."""
+    import sys
+
+    from proxy.providers import REGISTRY
+
+    module = sys.modules[__name__]
+    monkeypatch.setattr(module, "PATIENT", FORMATTED.get(case.name, NATIONAL))
+    await _send(case, isolated_proxy, ADMIN)
+    assert len(provider_upstream.requests) == 1
+    raw = provider_upstream.requests[-1].body.decode()
+    body = raw if raw.lstrip().startswith("{") else unquote_plus(raw)
+    if REGISTRY[case.name].recipient_plus:
+        assert "+15550100001" in body, body
+    else:
+        assert "15550100001" in body and "+15550100001" not in body, body
+    assert "(555)" not in body and "555.010" not in body and "555 010" not in body
+
+    monkeypatch.setattr(module, "PATIENT", "+1555\uff10100001")  # one full-width zero
+    await _refused(case, isolated_proxy, ADMIN)
+    assert len(provider_upstream.requests) == 1, "a full-width number reached the provider"

@@ -132,6 +132,7 @@ class _Index:
         self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.fuzzy: dict[str, tuple[str, str]] = {}
         self.upper_only: set[str] = set()
+        self.fuzzy_longest = 0  # the longest fuzzily matched term (a longer word skips the look-up)
         for category, files in CATEGORIES.items():
             for name in files:
                 for line in (LEXICON_DIR / name).read_text(encoding="utf-8").splitlines():
@@ -155,10 +156,11 @@ class _Index:
         if len(key) == 1 and len(key[0]) >= 7:
             for d in _deletions(key[0]):
                 self.fuzzy.setdefault(d, (key[0], category))
+            self.fuzzy_longest = max(self.fuzzy_longest, len(key[0]))
 
     def lookup_fuzzy(self, key: str) -> str | None:
-        if len(key) < 7:
-            return None
+        if len(key) < 7 or len(key) > self.fuzzy_longest + 1:
+            return None  # too short, or two letters longer than any term (issue #18: linear)
         for v in (key, *_deletions(key)):
             hit = self.fuzzy.get(v)
             if hit is not None and _within_one(key, hit[0]):

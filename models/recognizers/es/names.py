@@ -232,11 +232,14 @@ class SpanishNameRecognizer(LexiconRecognizer):
                 j = run(i + 1, True)
                 emit(i + 1, j, "PERSON", 0.9, "honorific")
         # 2. a name before a credential ("Ana Ruiz, MD")
+        ending_at: dict[int, int] = {}  # the first token ending at each offset (linear)
+        for k, t in enumerate(toks):
+            ending_at.setdefault(t.end, k)
         for m in _CREDENTIAL.finditer(text):
-            ends = [k for k, t in enumerate(toks) if t.end == m.start()]
-            if not ends or ends[0] in taken:
+            k_at = ending_at.get(m.start())
+            if k_at is None or k_at in taken:
                 continue
-            k = ends[0]
+            k = k_at
             i = k
             while i > 0 and k - i < 3 and _name_word(toks[i - 1], caps, lex, False):
                 if gap(i - 1) != " ":

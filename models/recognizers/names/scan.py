@@ -4,6 +4,9 @@ identifiers, spaCy's PERSON entities, and every other mention of a name already 
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Sequence
+
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -70,10 +73,9 @@ class PatientNameRecognizer(LexiconRecognizer):
         clinical = {i for h in hits if h.category != lexicons.CITY for i in range(h.first, h.last)}
         scan = NameScan(self, text, words, clinical)
         # Words of titled providers are not patient names, nor seeds for other mentions.
+        starts = [w.start for w in words]
         for r in _provider_spans(text):
-            scan.taken.update(
-                i for i, w in enumerate(words) if w.start >= r.start and w.end <= r.end
-            )
+            scan.taken.update(words_within(words, starts, r.start, r.end))
         scan.run()
         scan.glued()
         scan.spacy(nlp_artifacts)
@@ -153,6 +155,8 @@ class NameScan:
 
     def _a_name_plus_one(self, low: str) -> bool:
         """ "Katya" is one letter more than "Katy": near a word, but nearer a given name."""
+        if len(low) > self.lex.longest_first_name + 1:
+            return False  # no name is one letter shorter (and the check is quadratic)
         return any(
             low[:k] + low[k + 1 :] in self.lex.first_names
             and low[:k] + low[k + 1 :] not in self.lex.ambiguous_names
@@ -427,12 +431,12 @@ class NameScan:
         Also takes a surname around a re-found given name: "Agnieszka Hall", "Hall, Agnieszka".
         """
         names: set[str] = set()
+        starts = [w.start for w in self.words]
         for r in self.out:
-            for i, w in enumerate(self.words):
-                if w.start >= r.start and w.end <= r.end + 2:
-                    low = self.low(i)
-                    if len(low) >= 3 and low not in NOT_NAMES and low not in self.lex.state_names:
-                        names.add(low)
+            for i in words_within(self.words, starts, r.start, r.end + 2):
+                low = self.low(i)
+                if len(low) >= 3 and low not in NOT_NAMES and low not in self.lex.state_names:
+                    names.add(low)
         if not names:
             return
 
@@ -452,3 +456,12 @@ class NameScan:
             if i >= 1 and self.gap(i - 1, i) == ", " and surname_like(i - 1):
                 first = i - 1
             self.emit(first, last + 1, 0.8, "propagated")
+
+
+def words_within(words: Sequence[Word], starts: Sequence[int], start: int, end: int) -> range:
+    """Indexes of the words lying within ``start``..``end``: a range, found by bisection (words
+    are in text order and never overlap), so a text with many spans stays linear (issue #18)."""
+    i = j = bisect_left(starts, start)
+    while j < len(words) and words[j].end <= end:
+        j += 1
+    return range(i, j)

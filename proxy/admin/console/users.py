@@ -15,12 +15,22 @@ from proxy.admin.state_keys import AUTH
 
 async def _users_page(request: web.Request, message: str = "", status: int = 200) -> web.Response:
     p = who(request)
-    users = await request.app[AUTH].users()
+    auth = request.app[AUTH]
+    users = await auth.users()
     csrf = csrf_field(p)
     rows = []
     for u in users:
         name = str(u["name"])
         active = not u["revoked_at"]
+        # a name in its sign-in back-off (issue #18) gets its state and an Unlock button
+        locked = active and await auth.locked(name)
+        state = "active" if active else "revoked"
+        if locked:
+            state = (
+                "locked out (failed sign-ins) "
+                f'<form class="inline" method="post" action="/admin/users/{e(name)}/unlock">'
+                f'{csrf}<button class="secondary small" type="submit">Unlock</button></form>'
+            )
         keys = "".join(
             f"<li><code>{e(k['id'])}</code>"
             + (
@@ -58,7 +68,7 @@ async def _users_page(request: web.Request, message: str = "", status: int = 200
             [
                 e(name),
                 role_form,
-                "active" if active else "revoked",
+                state,
                 f'<ul class="keys">{keys}</ul>{issue}',
                 revoke,
             ]

@@ -87,3 +87,48 @@ def test_cli_users_add_defaults_to_analyst(tmp_path: Path, capsys) -> None:
     cfg.write_text(f"storage: {{data_dir: '{tmp_path}', url: 'sqlite:///{tmp_path}/p.db'}}\n")
     assert main(["users", "--config", str(cfg), "--create", "add", "dana"]) == 0
     assert "(analyst)" in capsys.readouterr().out
+
+
+async def test_a_locked_out_user_has_an_unlock_button_that_works_and_is_audited(
+    admin_env: AdminEnv,
+) -> None:
+    """Issue #18: the console's users page shows who is locked out of sign-in, with a button
+    (admin only, CSRF-protected form) that lifts it; lock-out and unlock land in the audit log."""
+    import json
+
+    from proxy import appkeys
+    from tests.admin.console.test_console_session import jar
+    from tests.admin.test_signin_throttle import attempt
+
+    unlock = 'action="/admin/users/u_auditor/unlock"'
+    status, page = await call(admin_env, "GET", "/admin/users")
+    assert status == 200 and unlock not in page and "locked out" not in page
+    async with aiohttp.ClientSession(cookie_jar=jar()) as s:
+        for _ in range(5):
+            await attempt(s, admin_env, "u_auditor", "wrong")
+        assert (await attempt(s, admin_env, "u_auditor", admin_env.passwords["auditor"]))[0] == 429
+    status, page = await call(admin_env, "GET", "/admin/users")
+    row = page[page.index("u_auditor") :].split("</tr>")[0]
+    assert "locked out" in row and unlock in row and 'name="csrf"' in row
+    assert 'action="/admin/users/u_operator/unlock"' not in page  # only the locked name
+    # the page and the action are the admin's alone
+    assert (await call(admin_env, "GET", "/admin/users", key=admin_env.keys["operator"]))[0] == 403
+    status, _ = await call(
+        admin_env, "POST", "/admin/users/u_auditor/unlock", key=admin_env.keys["operator"]
+    )
+    assert status == 403 and await admin_env.server.app[AUTH].locked("u_auditor")
+    # the button's form, as the admin posts it
+    status, page = await call(admin_env, "POST", "/admin/users/u_auditor/unlock")
+    assert status == 200 and "u_auditor may sign in again" in page and unlock not in page
+    async with aiohttp.ClientSession(cookie_jar=jar()) as s:
+        assert (await attempt(s, admin_env, "u_auditor", admin_env.passwords["auditor"]))[0] == 303
+    store = admin_env.server.app[appkeys.STORE]
+    kinds = [
+        (r["kind"], json.loads(r["body"]).get("details", {}).get("user"))
+        for r in await store.fetch(
+            "SELECT kind, body FROM audit_log WHERE kind IN ('admin.lockout', 'admin.user.unlock')"
+            " ORDER BY seq"
+        )
+    ]
+    assert [k for k, _ in kinds] == ["admin.lockout", "admin.user.unlock"]
+    assert kinds[1][1] == "u_auditor"
