@@ -206,6 +206,8 @@ def main() -> int:
     config.write_text(
         # one load generator is one client: the per-client rate limit is not what is measured
         f"storage:\n  url: sqlite:///{tmp}/p.sqlite3\n  data_dir: {tmp}\n"
+        # serve refuses to start without it (portal links); the bench never opens one
+        f"server:\n  public_base_url: http://127.0.0.1:{proxy_port}\n"
         "limits:\n  rate_limit_enabled: false\n"
         f"detection:\n  isolate: {'false' if args.no_isolate else 'true'}\n"
         f"policy: {ROOT}/config/policy.yaml\n"

@@ -7,6 +7,11 @@ letters, HTML entities (``&#53;&#53;``), percent-encoding (``%35%35``) and base6
 recognizers read; the run is *atomic*: a finding that touches any part of it covers all of it in
 the original (a base64 run whose decoded text holds a name is wholly the name).
 
+Clinical words hidden from the lexicons are decoded too (:mod:`models.clinical_words`):
+leetspeak ("c4nc3r", "H1V"), abbreviations spelt letter by letter ("H.I.V.", "S T D", "h-i-v")
+and misspellings within a bounded edit distance ("cancr", "diabeties", "chlamidya"); only when
+the result is a clinical term, so codes, passwords and everyday words stay as typed.
+
 Mathematical alphanumerics (𝐌𝐚𝐫𝐢𝐚) and circled digits (①) are folded later by NFKC in
 :mod:`models.normalize`.
 """
@@ -17,8 +22,11 @@ import base64
 import binascii
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
+
+from models import clinical_words
 
 _DIGIT_WORDS = {
     "zero": "0",
@@ -91,14 +99,23 @@ def _b64(run: str) -> str | None:
 
 def decode(original: str) -> Decoded | None:
     """The decoded text and its map, or None when nothing here is obfuscated."""
-    if _GATE.search(original) is None:
-        return None
     pieces: list[tuple[int, int, str]] = []  # (start, end, replacement) in the original
 
     def add(start: int, end: int, value: str) -> None:
         if any(start < e and s < end for s, e, _ in pieces):
             return
         pieces.append((start, end, value))
+
+    if _GATE.search(original) is not None:
+        _decode_encodings(original, add)
+    _decode_clinical_words(original, add)
+    if not pieces:
+        return None
+    return _assemble(original, pieces)
+
+
+def _decode_encodings(original: str, add: Callable[[int, int, str], None]) -> None:
+    """Keycaps, enclosed letters, entities, percent-encoding, spelled digits, base64."""
 
     for m in KEYCAP.finditer(original):
         add(m.start(), m.end(), m.group(1))
@@ -131,8 +148,53 @@ def decode(original: str) -> Decoded | None:
         plain = _b64(m.group().rstrip("="))
         if plain is not None:
             add(m.start(), m.end(), plain)
-    if not pieces:
-        return None
+
+
+# A word that may be a misspelt clinical term (not inside a web address or an email).
+_WORD = re.compile(r"(?<![\w'’\-@/.])[A-Za-z]{5,30}(?![\w'’\-@/]|\.\w)")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n(\-–—])[\s\"']*$")
+
+
+def _decode_clinical_words(original: str, add: Callable[[int, int, str], None]) -> None:
+    """Spelled-out abbreviations, leetspeak and misspellings of clinical terms."""
+    if "." in original or " " in original or "-" in original:
+        for m in clinical_words.SPELLED_ACRONYM.finditer(original):
+            value = clinical_words.spelled_acronym(m.group())
+            if value is not None:
+                add(m.start(), m.end(), value)
+    if _LEET_GATE.search(original) is not None:
+        for m in clinical_words.LEET_TOKEN.finditer(original):
+            if clinical_words.CODE_CUE.search(original, max(0, m.start() - 30), m.start()):
+                continue  # "use code H1V": a code, not a word
+            value = clinical_words.deleet(m.group())
+            if value is not None:
+                add(m.start(), m.end(), value)
+    common = clinical_words.targets().lex.common_words
+    for m in _WORD.finditer(original):
+        word = m.group()
+        low = word.lower()
+        if low in common:
+            continue
+        # a capitalised word mid-sentence is a name before it is a misspelling
+        if (
+            word[0].isupper()
+            and not word.isupper()
+            and not _SENTENCE_START.search(original, max(0, m.start() - 8), m.start())
+        ):
+            continue
+        fixed = clinical_words.correct(low)
+        if fixed is not None:
+            if word.isupper():
+                fixed = fixed.upper()
+            elif word[0].isupper():
+                fixed = fixed[0].upper() + fixed[1:]
+            add(m.start(), m.end(), fixed)
+
+
+_LEET_GATE = re.compile(r"[A-Za-z][0-9@$!|]|[0-9@$][A-Za-z]")
+
+
+def _assemble(original: str, pieces: list[tuple[int, int, str]]) -> Decoded:
     pieces.sort()
     out: list[str] = []
     origin: list[int] = []

@@ -33,6 +33,7 @@ from models.engine import load_spacy, make_tldextract_offline
 from models.findings import Finding
 from models.normalize import Normalized, normalize
 from models.overscrub import drop_safe
+from models.propagate import propagate
 from models.spacy_model import DEFAULT_MODEL
 
 # Below this many texts a call runs in-process even when a pool exists (IPC would dominate).
@@ -144,6 +145,17 @@ class Detector:
             return [found for f in futures for found in f.result()]
         return self._detect(texts, wanted)
 
+    def _propagated(self, text: str, found: list[Finding]) -> list[Finding]:
+        """``found`` plus the other mentions of its names and dates (:mod:`models.propagate`),
+        never inside the organisation's own details."""
+        more = propagate(text, found, lexicons.load().everyday_words)
+        if len(more) == len(found) or not self._allow:
+            return more
+        own = self._allow.spans(text)
+        return found + [
+            f for f in more[len(found) :] if not allowed_whole(text, f.start, f.end, own)
+        ]
+
     def _detect(self, texts: Sequence[str], wanted: frozenset[str]) -> list[list[Finding]]:
         if not wanted:
             return [[] for _ in texts]
@@ -211,7 +223,9 @@ class Detector:
                 and not allowed_whole(norm.text, r.start, r.end, allowed)
             ]
             original = texts[len(out)]
-            out.append(trim(resolve(drop_safe(original, _to_findings(kept, norm))), original))
+            safe = drop_safe(original, _to_findings(kept, norm))
+            whole = dates_out_of_clinical(self._propagated(original, safe))
+            out.append(trim(resolve(whole), original))
         return out
 
 
@@ -432,6 +446,36 @@ def _rank(f: Finding) -> float:
 
 def _is_admin(f: Finding) -> bool:
     return entities.is_known(f.type) and entities.get(f.type).family == "administrative"
+
+
+_DATED = frozenset({"DATE", "DATE_OF_BIRTH"})
+
+
+def dates_out_of_clinical(findings: list[Finding]) -> list[Finding]:
+    """A date inside a clinical finding ("CULTURE 8/16", "CT SCAN 8/23") is a date of the
+    patient's care: the clinical finding is split around it, so resolving the overlap keeps the
+    date (an identifier) and the test on either side of it."""
+    dates = [f for f in findings if f.type in _DATED]
+    if not dates:
+        return findings
+    out = []
+    for f in findings:
+        inside = [
+            d
+            for d in dates
+            if f.type not in _DATED
+            and entities.is_known(f.type)
+            and entities.get(f.type).family == "clinical"
+            and f.start <= d.start
+            and d.end <= f.end
+        ]
+        if not inside:
+            out.append(f)
+            continue
+        for start, end in _uncovered(f, inside):
+            if end - start >= 2:
+                out.append(Finding(f.type, start, end, f.score, f.source))
+    return out
 
 
 def resolve(findings: list[Finding]) -> list[Finding]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from bench.corpus import fragments as F
 from bench.corpus import values as V
 from bench.corpus import vocab
-from bench.corpus.textnorm import norm_with_map, value_pattern
+from bench.corpus.textnorm import norm, norm_with_map, value_pattern
 
 HERE = Path(__file__).resolve().parent
 SALT = "phi-proxy-corpus/v1"
@@ -679,8 +679,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", type=Path, default=HERE)
     args = ap.parse_args(argv)
-    for split, n in SIZES.items():
-        examples = generate(split, n, SEEDS[split])
+    from bench.corpus import clinical_extra
+
+    made = {split: generate(split, n, SEEDS[split]) for split, n in SIZES.items()}
+    # issue #16's clinical detail classes, dev only, after the generated examples
+    test_values = {
+        norm(e.text[int(s["start"]) : int(s["end"])]).lower()  # type: ignore[call-overload]
+        for e in made["test"]
+        for s in e.spans
+        if not s["keep"]
+    }
+    made["dev"] += clinical_extra.generate(len(made["dev"]), test_values)
+    for split, examples in made.items():
         write(examples, args.out / f"{split}.jsonl")
         clean = sum(1 for e in examples if not any(not s["keep"] for s in e.spans))
         print(

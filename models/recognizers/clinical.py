@@ -17,6 +17,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from models import lexicons
 from models.entities import CLINICAL_DEPARTMENT, CONDITION, LAB_RESULT, MEDICATION, PROCEDURE
 from models.recognizers.base import US_STATE_CODES, LexiconRecognizer, Rule, RuleRecognizer
+from models.recognizers.clinical_detail import ClinicalDetailRecognizer
 
 ENTITIES = (CONDITION, MEDICATION, LAB_RESULT, PROCEDURE, CLINICAL_DEPARTMENT)
 
@@ -749,4 +750,13 @@ def recognizers() -> list[EntityRecognizer]:
             Rule("drug_suffix", DRUG_SUFFIX, 0.6, _drug_suffix),
         ],
     )
-    return [ClinicalLexiconRecognizer(), labs, procedures, conditions, departments, patterns]
+    return [
+        ClinicalLexiconRecognizer(),
+        labs,
+        procedures,
+        conditions,
+        departments,
+        patterns,
+        # named tests, results a date away, ICD-10 codes, revealing services
+        ClinicalDetailRecognizer(RESULT_AFTER, _not_a_patients_condition),
+    ]

@@ -482,7 +482,7 @@ DISPLAY_NAME = regex.compile(
 )
 # An initial and a surname: "Z. MILLER AWARE", "E. Welsh", "per S. Kondouli".
 INITIAL_SURNAME = regex.compile(
-    r"(?<![\w.])(?P<v>\p{Lu}\.[ \t]?" + CAP + r")(?![\w])", regex.VERSION1
+    r"(?<![\w.'’/&])(?P<v>\p{Lu}\.[ \t]?" + CAP + r")(?![\w])", regex.VERSION1
 )
 # A capitalised run followed by a person's verb or a possessive: "Motoko T Sato is a …",
 # "Víctor Cantú's copay", "Mieszko Dudek called".
@@ -1689,8 +1689,12 @@ _TAIL_WORD = regex.compile(
 # is moved to or from is a facility unless it is a unit, a room or home.
 MOVED_TO = regex.compile(
     r"(?i:\b(?:transfer(?:red)?|trans|xfer(?:red)?|admitted|readmitted|referred|sent|"
-    r"discharged|d/c'?d|accepted|came|comes|arrived|returned|going|go)[ \t]+(?:back[ \t]+)?"
-    r"(?:to|from|at|by)[ \t]+)(?P<v>[\p{L}][\p{L}'’\-]*(?:[ \t]+\p{Lu}[\p{L}'’\-]*){0,2})",
+    r"discharged|d/c'?d|accepted|came|comes|arrived|returned|going|go|"
+    # misspelt and note shorthand: "transfered", "tranfered", "adm", "med-flighted", "taken"
+    r"trans?fe?r+e?d|tranfer+e?d|adm|(?:med[ \-]?)?flighted|taken|brought|rec'?d|"
+    r"re(?:ce|ci)ved)[ \t]+(?:back[ \t]+)?"
+    r"(?:to|from|at|by|into)[ \t]+(?:the[ \t]+)?)"
+    r"(?P<v>[\p{L}][\p{L}'’\-]*(?:[ \t]+\p{Lu}[\p{L}'’\-]*){0,2})",
     regex.VERSION1,
 )
 _NOT_A_FACILITY = words(

@@ -506,10 +506,12 @@ def recognizers() -> list[EntityRecognizer]:
         ],
     )
     from models.recognizers.context import ContextDateRecognizer
+    from models.recognizers.notes import NoteDateRecognizer
     from models.recognizers.visits import PastNamedDateRecognizer
 
     return [
         *[dates, spelled, ages],
         ContextDateRecognizer(),
+        NoteDateRecognizer(),
         PastNamedDateRecognizer(),
     ]

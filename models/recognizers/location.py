@@ -457,11 +457,13 @@ def recognizers() -> list[EntityRecognizer]:
         [Rule("facility", FACILITY_PATTERN, 0.8, _facility, flags=0)],
     )
     from models.recognizers.context import ContextAddressRecognizer, ContextFacilityRecognizer
+    from models.recognizers.notes import NoteFacilityRecognizer
     from models.recognizers.visits import VisitPlaceRecognizer
 
     return [
         *[street, zips, city_state, CityRecognizer(), facility],
         ContextAddressRecognizer(),
         ContextFacilityRecognizer(),
+        NoteFacilityRecognizer(),
         VisitPlaceRecognizer(),
     ]

@@ -78,8 +78,11 @@ async def test_guessing_codes_locks_the_link_and_resending_does_not_reset_it(
 
 async def test_a_code_is_used_once_even_by_concurrent_answers(portal: Portal) -> None:
     """Two tabs (or an eavesdropper racing the patient) posting the same correct code at the
-    same moment: one sees the message, the other is told the code is wrong."""
-    i, codes = await code_link(portal)
+    same moment: one sees the message, the other is told the code is wrong. The link allows
+    more wrong answers than there are racers: five losers at the default of five would lock the
+    link, and whether that lock lands before the winner's view is counted is a matter of timing
+    (a loaded machine made this test flaky)."""
+    i, codes = await code_link(portal, max_attempts=10)
     views = await asyncio.gather(*(portal.answer(i.token, codes.last, "c") for _ in range(6)))
     assert sum(v.page == "message" for v in views) == 1
 

@@ -25,11 +25,13 @@ ENTITIES = (PERSON, PROVIDER_NAME)
 
 def recognizers() -> list[EntityRecognizer]:
     from models.recognizers.context import ContextNameRecognizer
+    from models.recognizers.notes import NoteNameRecognizer
     from models.recognizers.visits import GivenInitialRecognizer
 
     return [
         PatientNameRecognizer(),
         ProviderRecognizer(),
         ContextNameRecognizer(),
+        NoteNameRecognizer(),
         GivenInitialRecognizer(),
     ]
