@@ -17,7 +17,7 @@ from proxy.detection.service import DetectionService, TextDetector
 from proxy.error_codes import setup_error_docs
 from proxy.logs import get_logger
 from proxy.outbound import limits
-from proxy.outbound.handler import AUDIT_RESULT_TASK, serve
+from proxy.outbound.handler import AUDIT_RESULT_TASK, OUTCOME_WRITER, outcome_writer, serve
 from proxy.outbound.idempotency import IDEMPOTENCY, IdempotencyStore
 from proxy.outbound.limits import concurrency_middleware, rate_limit_middleware
 from proxy.policy.custom import PolicyDetector
@@ -148,6 +148,7 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
     except BaseException:
         await db.close()
         raise
+    app[OUTCOME_WRITER] = outcome_writer(db)  # send outcomes, written in batches
     idem = app[appkeys.SETTINGS].idempotency
     app[IDEMPOTENCY] = IdempotencyStore(db, ttl=idem.ttl_seconds, wait=idem.wait_seconds)
     jobs = [
@@ -165,6 +166,7 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
     cancelled = await drain(AUDIT_RESULT_TASK, timeout=10)  # results of sends just answered
     if cancelled:
         log.error("shutdown: %d send result(s) not audited", cancelled)
+    app[OUTCOME_WRITER].close()  # counts and logs any outcome row still queued
     with contextlib.suppress(AuditUnavailable):
         await audit.checkpoint()  # sign the tail on a clean shutdown
     await db.close()

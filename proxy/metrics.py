@@ -35,6 +35,11 @@ UPSTREAM_SECONDS = Histogram(
     ["provider"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+OUTCOMES_LOST = Counter(
+    "phi_proxy_send_outcomes_lost_total",
+    "Send outcome rows not recorded (queue_full, write_failed, shutdown); the sends are unaffected",
+    ["reason"],
+)
 QUEUE_DEPTH = Gauge(
     "phi_proxy_detection_queue_depth", "Requests waiting for detection", multiprocess_mode="livesum"
 )

@@ -198,6 +198,7 @@ class _Child:
 def _serve(conn: Connection, settings: DetectorSettings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the serving process decides when to stop
     detector = Detector(settings)
+    detector.warm()  # lazily built parts now, not in the first sends' detection
     views: dict[str, Detector] = {}
     # The pipeline and lexicons live as long as the child: out of the cyclic collector's way,
     # or every full collection walks them again, in the middle of some send's detection.

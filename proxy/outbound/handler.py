@@ -30,15 +30,25 @@ from proxy.policy.model import Action, Policy
 from proxy.portal.issue import DOB_HEADER, PortalLinks, issue_links
 from proxy.portal.service import PortalRefused
 from proxy.providers import Incoming, Message, Parsed, Provider
+from proxy.store import Database
 from proxy.tasks import spawn
 
 AUDIT_RESULT_TASK = "audit-result:"  # drained before the store closes (proxy.app)
 log = get_logger(__name__)
 
 
+#: the app's send-outcome writer (built with the store; its task is drained with the results)
+OUTCOME_WRITER: web.AppKey[outcomes.OutcomeWriter] = web.AppKey("outcome_writer")
+
+
+def outcome_writer(db: Database) -> outcomes.OutcomeWriter:
+    return outcomes.OutcomeWriter(db, task_name=f"{AUDIT_RESULT_TASK}send-outcomes")
+
+
 def _record_outcome(app: web.Application, o: outcomes.SendOutcome) -> None:
-    """File what became of this send, after the answer (drained at shutdown with the results)."""
-    spawn(outcomes.record(app[appkeys.STORE], o), name=f"{AUDIT_RESULT_TASK}outcome:{o.request_id}")
+    """File what became of this send, after the answer: queued for the app's one outcome writer,
+    which writes them in batches (not one store transaction per request; issue #18)."""
+    app[OUTCOME_WRITER].submit(o)
 
 
 def _decided(

@@ -13,20 +13,31 @@ in the end — so a send the policy wanted in the portal but the portal refused 
 Rows are written after the answer (best effort, off the response's path): the audit log stays
 the durable record; a lost row here costs a count, never a send. The row links to its audit
 records by request id, decision ids and portal token ids.
+
+One :class:`OutcomeWriter` per app writes them in batches: rows queue up (bounded) and one
+background task writes everything queued in one transaction per :data:`BATCH_ROWS` rows. So a
+client whose requests are refused by the hundred per second costs the store a few commits per
+second, not one each, and the audit commits of other clients' sends do not queue behind them
+(issue #18: one commit per refusal let a malformed-request flood delay every send by seconds).
+A row that finds the queue full, or whose batch cannot be written, is counted in
+``phi_proxy_send_outcomes_lost_total`` and logged (by count and error type), never silently lost.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from proxy import metrics
 from proxy.logs import get_logger
 from proxy.store import Database
+from proxy.tasks import spawn
 
 log = get_logger(__name__)
 
@@ -90,31 +101,133 @@ def day_of(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
 
 
+_INSERT = (
+    "INSERT INTO send_outcomes (request_id, ts, day, provider, outcome, reason, action,"
+    " policy_version, entity_types, decision_ids, portal_token_ids, recipients,"
+    " upstream_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _values(o: SendOutcome) -> tuple[Any, ...]:
+    return (
+        o.request_id,
+        o.ts,
+        day_of(o.ts),
+        o.provider,
+        o.outcome,
+        o.reason,
+        o.action,
+        o.policy_version,
+        json.dumps(list(o.entity_types)),
+        json.dumps(list(o.decision_ids)),
+        json.dumps(list(o.portal_token_ids)),
+        o.recipients,
+        o.upstream_status,
+    )
+
+
 async def record(db: Database, o: SendOutcome) -> None:
-    """Store one outcome; errors are logged (by type) and swallowed."""
+    """Store one outcome now; errors are logged (by type) and swallowed. The proxy's own sends
+    go through :class:`OutcomeWriter` instead (batched)."""
     try:
-        await db.execute(
-            "INSERT INTO send_outcomes (request_id, ts, day, provider, outcome, reason, action,"
-            " policy_version, entity_types, decision_ids, portal_token_ids, recipients,"
-            " upstream_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            o.request_id,
-            o.ts,
-            day_of(o.ts),
-            o.provider,
-            o.outcome,
-            o.reason,
-            o.action,
-            o.policy_version,
-            json.dumps(list(o.entity_types)),
-            json.dumps(list(o.decision_ids)),
-            json.dumps(list(o.portal_token_ids)),
-            o.recipients,
-            o.upstream_status,
-        )
+        await db.execute(_INSERT, *_values(o))
     except Exception as e:  # noqa: BLE001 - a count lost, never a send
         log.error(
             "request %s: could not record the send outcome: %s", o.request_id, type(e).__name__
         )
+
+
+#: rows waiting to be written at most; a row beyond it is counted as lost (and logged)
+MAX_QUEUED = 20_000
+#: rows per write (one transaction)
+BATCH_ROWS = 500
+#: at most one "queue full" log line per this many seconds (with the count since the last one)
+LOST_LOG_EVERY = 10.0
+
+LostReason = Literal["queue_full", "write_failed", "shutdown"]
+
+
+class OutcomeWriter:
+    """Writes :class:`SendOutcome` rows in batches from one background task.
+
+    :meth:`submit` never blocks and never raises: it queues the row and, if no writer task is
+    running, spawns one (named ``task_name``, so the app's shutdown drain waits for it). The task
+    writes everything queued, :data:`BATCH_ROWS` rows per transaction, until the queue is empty.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        task_name: str = "send-outcomes",
+        max_queued: int = MAX_QUEUED,
+        batch_rows: int = BATCH_ROWS,
+        clock: Any = time.monotonic,
+    ) -> None:
+        self._db = db
+        self._task_name = task_name
+        self._max = max_queued
+        self._batch = batch_rows
+        self._clock = clock
+        self._rows: deque[SendOutcome] = deque()
+        self._task: asyncio.Task[None] | None = None
+        self._full_unlogged = 0
+        self._full_logged_at: float | None = None
+        self.lost: Counter[LostReason] = Counter()
+
+    @property
+    def queued(self) -> int:
+        return len(self._rows)
+
+    def submit(self, o: SendOutcome) -> None:
+        if len(self._rows) >= self._max:
+            self._lose("queue_full", 1)
+            self._full_unlogged += 1
+            now = self._clock()
+            if self._full_logged_at is None or now - self._full_logged_at >= LOST_LOG_EVERY:
+                log.error(
+                    "send outcomes: queue full (%d rows); %d row(s) not recorded",
+                    self._max,
+                    self._full_unlogged,
+                )
+                self._full_logged_at, self._full_unlogged = now, 0
+            return
+        self._rows.append(o)
+        if self._task is None or self._task.done():
+            self._task = spawn(self._write_all(), name=self._task_name)
+
+    async def _write_all(self) -> None:
+        while self._rows:
+            batch = [self._rows.popleft() for _ in range(min(self._batch, len(self._rows)))]
+            try:
+                await self._db.executemany(_INSERT, [_values(o) for o in batch])
+            except Exception as e:  # noqa: BLE001 - counts lost, never a send
+                self._lose("write_failed", len(batch))
+                log.error(
+                    "send outcomes: could not record %d row(s): %s", len(batch), type(e).__name__
+                )
+            except BaseException:  # cancelled (shutdown timeout): the batch may not be written
+                self._lose("shutdown", len(batch))
+                log.error("send outcomes: %d row(s) may not be recorded (shutdown)", len(batch))
+                raise
+
+    def close(self) -> int:
+        """At shutdown, after the drain: count and log what is still queued (not written)."""
+        left = len(self._rows)
+        self._rows.clear()
+        if left:
+            self._lose("shutdown", left)
+            log.error("send outcomes: %d row(s) not recorded at shutdown", left)
+        if self._full_unlogged:
+            log.error(
+                "send outcomes: %d more row(s) not recorded (queue full)", self._full_unlogged
+            )
+            self._full_unlogged = 0
+        return left
+
+    def _lose(self, reason: LostReason, n: int) -> None:
+        self.lost[reason] += n
+        metrics.OUTCOMES_LOST.labels(reason).inc(n)
 
 
 @dataclass(frozen=True)

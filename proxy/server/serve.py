@@ -106,11 +106,12 @@ def serve(args: argparse.Namespace) -> int:
         from proxy.policy.holder import sighup_on_startup
 
         ds = DetectorSettings(model=settings.detection.model, allow=policy.allow.values)
-        detector: TextDetector = (
-            IsolatedDetector(ds, timeout=settings.detection.deadline_seconds)
-            if settings.detection.isolate
-            else Detector(ds)
-        )
+        detector: TextDetector
+        if settings.detection.isolate:  # the child warms its detector (lazily built parts)
+            detector = IsolatedDetector(ds, timeout=settings.detection.deadline_seconds)
+        else:
+            detector = Detector(ds)
+            detector.warm()  # not in the first sends' detection
         app = create_app(settings, policy=policy, detector=detector)
         install_probe(app, settings.server.public_base_url, instance)
         if isinstance(detector, IsolatedDetector):

@@ -226,3 +226,20 @@ def test_ner_windows_merge_when_triggers_are_close(detector: Detector) -> None:
     assert len(windows) == 1
     start, end = windows[0]
     assert start == 0 and end < len(_LONG)  # reaches the text's start; stops well before its end
+
+
+def test_warm_builds_the_lazily_built_parts_without_changing_findings(detector) -> None:
+    """A server warms its detector at start-up (issue #18): the Spanish clinical index, which
+    takes about a second to build, is built then, not inside the first Spanish send's detection
+    while every other send waits behind it."""
+    from models.detector import WARM_TEXTS
+    from models.recognizers.es import clinical
+
+    text = "Su receta de simvastatin 2 mg esta lista."
+    clinical.index.cache_clear()
+    cold = detector.detect([text])
+    clinical.index.cache_clear()
+    detector.warm()
+    assert clinical.index.cache_info().currsize == 1
+    assert detector.detect([text]) == cold
+    assert all(len(t) <= 1600 for t in WARM_TEXTS)  # ordinary texts, nothing pathological
