@@ -93,7 +93,7 @@ _RELATION = (
 _ROLE = r"(?:resident|intern|fellow|attending|rn|md|np|pa|sw|rt|rrt|social[ \t]+worker)"
 # "Hank Przybylo (son)", "DICK CUCCHIARA (RESIDENT)", "Lopie Certusi cell# ...".
 NAME_BEFORE_LABEL = regex.compile(
-    r"(?<![\w])(?P<v>\p{Lu}[\p{L}'’\-]+(?:[ \t]+\p{Lu}[\p{L}'’\-]+){0,2})[ \t]*"
+    r"(?<![\w])(?P<v>\p{Lu}[\p{L}'’\-]{1,39}(?:[ \t]+\p{Lu}[\p{L}'’\-]{1,39}){0,2})[ \t]*"
     r"(?:\((?P<rel>(?i:" + _RELATION + r"))\)|\((?P<role>(?i:" + _ROLE + r"))\)|"
     r"[ \t]+(?i:cell|home|work|mobile|pager|phone|ph)[ \t]*(?:#|:|(?i:phone|number|no\.?)))",
     regex.VERSION1,
