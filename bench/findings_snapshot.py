@@ -10,6 +10,7 @@ Each line: [corpus file, the text's first 30 characters, [[type, start, end, sco
 
 from __future__ import annotations
 
+import argparse
 import glob
 import json
 import sys
@@ -36,4 +37,6 @@ def main(path: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("path", help="the JSONL file to write")
+    sys.exit(main(ap.parse_args().path))

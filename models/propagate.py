@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from models.findings import Finding
 from models.overscrub import clinical_note, clinical_vocab, words
@@ -37,14 +38,31 @@ def _words(value: str) -> list[str]:
     return list(_WORD.findall(value))
 
 
+@lru_cache(maxsize=4096)
+def _mention(w: str, exact: bool, dated: bool) -> re.Pattern[str]:
+    """The pattern for another mention of ``w`` (compiled once: ``re``'s own cache holds only
+    512 patterns, and every name word of every text is a new one)."""
+    if dated:
+        return re.compile(r"(?<![\d/])" + re.escape(w) + r"(?![\d/])")
+    flags = 0 if exact else re.IGNORECASE
+    return re.compile(r"(?<![A-Za-zÀ-ÿ])" + re.escape(w) + r"(?![A-Za-zÀ-ÿ'’])", flags)
+
+
+def _once(haystack: str, w: str) -> bool:
+    """Does ``w`` occur at most once in ``haystack`` (overlapping mentions counted)?"""
+    first = haystack.find(w)
+    return first < 0 or haystack.find(w, first + 1) < 0
+
+
 def propagate(text: str, findings: Sequence[Finding], everyday: frozenset[str]) -> list[Finding]:
     """``findings`` plus a finding for every other mention of a found name word or date."""
+    if not findings:
+        return []
     vocab = clinical_vocab()
-    note = clinical_note(text)
     wanted: dict[tuple[str, bool], str] = {}  # (word, exact case?) -> type
     for f in findings:
         value = text[f.start : f.end]
-        if f.type in DATED or (f.type == "APPOINTMENT_DATETIME" and note):
+        if f.type in DATED or (f.type == "APPOINTMENT_DATETIME" and clinical_note(text)):
             # in a clinical note a calendar date is the date of an event, whatever its cue
             for v in _DATE_STRING.findall(value):  # "6/30-7/2": each end of a range
                 wanted.setdefault((v, True), "DATE" if f.type == "APPOINTMENT_DATETIME" else f.type)
@@ -62,13 +80,18 @@ def propagate(text: str, findings: Sequence[Finding], everyday: frozenset[str]) 
         return list(findings)
     taken = [(f.start, f.end) for f in findings]
     out = list(findings)
+    # A word found once in the text has no other mention: its one is the finding it came from
+    # (inside a taken span), so no pattern is compiled for it. Case-blind, only for ASCII: there
+    # ``lower`` and the regex's IGNORECASE agree.
+    folded = text.lower() if text.isascii() else None
     for (w, exact), typ in wanted.items():
-        flags = 0 if exact else re.IGNORECASE
-        if typ in DATED:
-            pat = re.compile(r"(?<![\d/])" + re.escape(w) + r"(?![\d/])")
-        else:
-            pat = re.compile(r"(?<![A-Za-zÀ-ÿ])" + re.escape(w) + r"(?![A-Za-zÀ-ÿ'’])", flags)
-        for m in pat.finditer(text):
+        dated = typ in DATED
+        if exact or dated:
+            if _once(text, w):
+                continue
+        elif folded is not None and w.isascii() and _once(folded, w.lower()):
+            continue
+        for m in _mention(w, exact, dated).finditer(text):
             s, e = m.span()
             if any(a <= s and e <= b for a, b in taken):
                 continue

@@ -34,6 +34,10 @@ from models import clinical_words, lexicons
 from models.entities import CLINICAL_DEPARTMENT, CONDITION, LAB_RESULT
 from models.recognizers.base import REGEX_TIMEOUT, DetectionTimeout, LexiconRecognizer
 
+# Cheap gates, compiled once (a string pattern goes through ``regex``'s cache on every call).
+_TEST_WORD = regex.compile(r"test|panel|screen|brca|nipt|tox|study|analysis", regex.I)
+_CAPITAL_DIGIT = regex.compile(r"[A-Z]\d")
+
 # Part of the clinical family: models.recognizers.clinical.recognizers() builds it.
 ENTITIES = (LAB_RESULT, CONDITION, CLINICAL_DEPARTMENT)
 
@@ -349,7 +353,7 @@ class ClinicalDetailRecognizer(LexiconRecognizer):
     def _tests(self, text: str) -> list[RecognizerResult]:
         _, hits = lexicons.analyse(text)
         spans = [(h.start, h.end) for h in hits if h.category == lexicons.LAB_TEST]
-        if regex.search(r"test|panel|screen|brca|nipt|tox|study|analysis", text, regex.I):
+        if _TEST_WORD.search(text):
             spans += [m.span() for m in _extra_tests().finditer(text, timeout=REGEX_TIMEOUT)]
         conditions = [(h.start, h.end) for h in hits if h.category == lexicons.CONDITION]
         out = []
@@ -407,7 +411,7 @@ class ClinicalDetailRecognizer(LexiconRecognizer):
 
     # ------------------------------------------------------------------ ICD-10
     def _icd10(self, text: str) -> list[RecognizerResult]:
-        if not regex.search(r"[A-Z]\d", text):
+        if not _CAPITAL_DIGIT.search(text):
             return []
         cats = icd10_categories()
         out = []

@@ -52,6 +52,15 @@ from models.recognizers.base import (
 )
 from models.recognizers.vocab import COUNTRIES, words
 
+# Small patterns used inside loops, compiled once (not looked up in ``regex``'s cache per call).
+_BLANKS = regex.compile(r"[ \t]+")
+_NONSPACE = regex.compile(r"\S+")
+_ITS_BEFORE = regex.compile(r"(?i:it'?s|this[ \t]+is)[ \t]*$")
+_INITIAL = regex.compile(r"\p{Lu}\.?")
+_POSSESSIVE_S = regex.compile(r"['’]s$")
+_EXTENSION = regex.compile(r"(?i)[ \t]*(?:x|ext)")
+_DIGITS = regex.compile(r"\d+")
+
 _STATE_CODES = frozenset(US_STATE_CODES)
 
 # ----------------------------------------------------------------------------- shared word facts
@@ -410,7 +419,7 @@ def _word_is_safe(word: str) -> bool:
 
 
 def _name_words(run: str) -> list[str]:
-    return [w for w in regex.split(r"[ \t]+", run) if w]
+    return [w for w in _BLANKS.split(run) if w]
 
 
 def _trim_run(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -418,17 +427,17 @@ def _trim_run(text: str, start: int, end: int) -> tuple[int, int] | None:
     or the run names an organisation."""
     while end > start and text[end - 1] == "." and end - start > 2 and text[end - 3] != " ":
         end -= 1  # a sentence's full stop, not an initial's
-    words = list(regex.finditer(r"\S+", text[start:end]))
+    words = list(_NONSPACE.finditer(text[start:end]))
     if any(w.group().strip(".,").lower() in ORG_WORDS for w in words):
         return None
     if words and words[-1].group().strip(".,").lower() in NOT_PERSON_TAIL:
         return None  # "World Kidney Day", "Graves Disease"
     if regex.match(
         r"[ \t]+(?:at|from)[ \t]+(?:the|our)\b", text[end:], regex.IGNORECASE
-    ) and regex.search(r"(?i:it'?s|this[ \t]+is)[ \t]*$", text[:start]):
+    ) and _ITS_BEFORE.search(text[:start]):
         return None  # "it's Grace at the front desk": staff, not a patient
     while words and _word_is_safe(words[-1].group().rstrip(",;:!?")):
-        if len(words) > 1 and regex.fullmatch(r"\p{Lu}\.?", words[-1].group()):
+        if len(words) > 1 and _INITIAL.fullmatch(words[-1].group()):
             break  # an initial after a name ("Sam K.") is part of it
         lex = lexicons.load()
         if (
@@ -601,7 +610,7 @@ class ContextNameRecognizer(LexiconRecognizer):
             if span is None:
                 continue
             words = [
-                regex.sub(r"['’]s$", "", w).strip(".,'’").lower()
+                _POSSESSIVE_S.sub("", w).strip(".,'’").lower()
                 for w in _name_words(text[span[0] : span[1]])
             ]
             if _is_place(text, span, words):
@@ -1510,7 +1519,7 @@ def _trim_place(text: str, start: int, end: int) -> tuple[int, int] | None:
     lex = lexicons.load()
     while end > start and text[end - 1] == ".":
         end -= 1
-    words = list(regex.finditer(r"\S+", text[start:end]))
+    words = list(_NONSPACE.finditer(text[start:end]))
     while words and _safe_place_word(words[-1].group().strip(".,").lower(), lex):
         words.pop()
     if not words:
@@ -1564,13 +1573,13 @@ class IntlPhoneRecognizer(LexiconRecognizer):
             out.append(self.result(PHONE_NUMBER.name, m.start("v"), m.end("v"), 0.75, "pager"))
         for m in matches:
             value = m.group("v")
-            main = regex.split(r"(?i)[ \t]*(?:x|ext)", value)[0]
+            main = _EXTENSION.split(value)[0]
             digits = only_digits(main)
             if not 6 <= len(digits) <= 15 or _DATE_LIKE.match(main):
                 continue
             if len(set(digits)) == 1:
                 continue
-            groups = regex.findall(r"\d+", main)
+            groups = _DIGITS.findall(main)
             cued = PHONE_CUE.search(text[max(0, m.start() - 40) : m.start()]) is not None
             shaped = (
                 main.startswith("+")
@@ -1709,7 +1718,7 @@ def _moved_to(text: str) -> list[tuple[int, int]]:
     lex = lexicons.load()
     out = []
     for m in MOVED_TO.finditer(text, timeout=REGEX_TIMEOUT):
-        words = list(regex.finditer(r"\S+", m.group("v")))
+        words = list(_NONSPACE.finditer(m.group("v")))
         first = words[0].group().strip(".,").lower()
         if first in _NOT_A_FACILITY or first in STOP or first in clinical_vocab():
             continue
