@@ -19,7 +19,11 @@ from proxy.logs import get_logger
 from proxy.outbound import limits
 from proxy.outbound.handler import AUDIT_RESULT_TASK, OUTCOME_WRITER, outcome_writer, serve
 from proxy.outbound.idempotency import IDEMPOTENCY, IdempotencyStore
-from proxy.outbound.limits import concurrency_middleware, rate_limit_middleware
+from proxy.outbound.limits import (
+    concurrency_middleware,
+    rate_limit_middleware,
+    tarpit_middleware,
+)
 from proxy.policy.custom import PolicyDetector
 from proxy.policy.holder import PolicyHolder
 from proxy.policy.model import Policy
@@ -39,7 +43,12 @@ def create_app(settings: Settings, *, policy: Policy, detector: TextDetector) ->
     """The proxy application. The detector is built by the caller (it is slow to load)."""
     app = web.Application(
         client_max_size=settings.server.max_body_bytes,
-        middlewares=[internal_error_middleware, rate_limit_middleware, concurrency_middleware],
+        middlewares=[
+            internal_error_middleware,
+            tarpit_middleware,
+            rate_limit_middleware,
+            concurrency_middleware,
+        ],
     )
     logsafety.apply()
     limits.check_detection_deadline(settings)

@@ -40,6 +40,10 @@ OUTCOMES_LOST = Counter(
     "Send outcome rows not recorded (queue_full, write_failed, shutdown); the sends are unaffected",
     ["reason"],
 )
+REFUSALS_DELAYED = Counter(
+    "phi_proxy_refusals_delayed_total",
+    "Refusals of malformed requests answered after the per-client penalty delay (tarpit)",
+)
 QUEUE_DEPTH = Gauge(
     "phi_proxy_detection_queue_depth", "Requests waiting for detection", multiprocess_mode="livesum"
 )

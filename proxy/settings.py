@@ -78,6 +78,14 @@ class LimitSettings:
     requests_per_second: float = 50.0
     burst: int = 100
     max_clients_tracked: int = 100_000
+    # Penalty (tarpit): a client with more than ``bad_request_penalty_threshold`` malformed
+    # requests (400-class bad requests, never policy blocks) within the window has its further
+    # refusals answered only after ``bad_request_penalty_delay_seconds`` (issue #18).
+    bad_request_penalty_enabled: bool = True
+    bad_request_penalty_threshold: int = field(default=20, metadata=bounds(1))
+    bad_request_penalty_window_seconds: float = 10.0
+    bad_request_penalty_delay_seconds: float = field(default=0.5, metadata=bounds(0, 5))
+    bad_request_penalty_max_clients: int = field(default=10_000, metadata=bounds(1))
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from proxy.optout.numbers import wire_forms
 from proxy.outbound import admission, idempotency, outcomes, perimeter
 from proxy.outbound.forward import UpstreamError, request_headers, send
 from proxy.outbound.idempotency import IDEMPOTENCY, Claim
-from proxy.outbound.limits import client_key, read_body
+from proxy.outbound.limits import client_key, penalise, read_body
 from proxy.policy.decide import Decision, decide
 from proxy.policy.model import Action, Policy
 from proxy.portal.issue import DOB_HEADER, PortalLinks, issue_links
@@ -224,6 +224,8 @@ async def outbound(
                 **decided,  # type: ignore[arg-type]
             ),
         )
+        if isinstance(refusal, BadRequest):
+            penalise(request, refusal)  # a flood of malformed sends is answered slowly
         return refuse(provider, refusal, request_id)
     finally:
         if detection is not None:

@@ -7,6 +7,11 @@
   in flight; the next gets the provider's own 503 shape at once (no unbounded queue).
 - :func:`rate_limit_middleware`: a token bucket per client (hashed credential, else client IP);
   an empty bucket gets the provider's 429 shape with ``Retry-After``.
+- :func:`tarpit_middleware` with :class:`Penalty`: a client (same key as the rate limit) with
+  more than ``limits.bad_request_penalty_threshold`` malformed requests within the window gets
+  its further refusals only after ``limits.bad_request_penalty_delay_seconds``, outside the
+  concurrency slot, so a closed-loop client sending junk is held to about its connection count
+  per delay (issue #18). Answers themselves never change; well-formed requests are never delayed.
 - :func:`server_handler_args`: request-line and header-field size caps for aiohttp's parser, and
   the idle timeout that also closes connections whose headers never complete (slow headers).
 """
@@ -23,8 +28,8 @@ from typing import Any
 
 from aiohttp import web
 
-from proxy import appkeys
-from proxy.outbound.idempotency import credential_id
+from proxy import appkeys, metrics
+from proxy.outbound.idempotency import KeyConflict, credential_id
 from proxy.providers import BadRequest, Provider
 from proxy.settings import LimitSettings, Settings
 from proxy.yamlfile import ConfigError
@@ -36,6 +41,11 @@ _RATE_LIMIT_CODES: dict[str, str | int] = {"twilio": 20429}
 
 LIMITER: web.AppKey[RateLimiter] = web.AppKey("rate_limiter")
 INFLIGHT: web.AppKey[Inflight] = web.AppKey("inflight")
+PENALTY: web.AppKey[Penalty] = web.AppKey("bad_request_penalty")
+#: the seconds this request's refusal is held back (set by the handler, awaited by the middleware)
+TARPIT_DELAY: web.RequestKey[float] = web.RequestKey("tarpit_delay", float)
+#: how the middleware waits (a module attribute so tests can record instead of sleeping)
+tarpit_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 
 class ClientGone(BadRequest):
@@ -171,10 +181,72 @@ class RateLimiter:
         return wait
 
 
+class Penalty:
+    """Malformed-request refusals per client key in a fixed window; past the threshold each
+    further refusal in the window earns the delay. Bounded: at most ``max_clients`` keys, the
+    least recently refused evicted first, and keys whose window is over dropped as they age."""
+
+    def __init__(self, settings: LimitSettings, clock: Callable[[], float] = time.monotonic):
+        self.enabled = settings.bad_request_penalty_enabled
+        self.threshold = settings.bad_request_penalty_threshold
+        self.window = settings.bad_request_penalty_window_seconds
+        self.delay = settings.bad_request_penalty_delay_seconds
+        self.max_clients = settings.bad_request_penalty_max_clients
+        self.clock = clock
+        # key -> (window start, refusals in it); ordered by last refusal, oldest first
+        self._counts: OrderedDict[str, tuple[float, int]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def refused(self, key: str) -> float:
+        """Count one malformed-request refusal for ``key``; the seconds to hold its answer."""
+        if not self.enabled:
+            return 0.0
+        now = self.clock()
+        start, count = self._counts.pop(key, (now, 0))
+        if now - start >= self.window:
+            start, count = now, 0
+        count += 1
+        self._counts[key] = (start, count)
+        while self._counts:  # expire: the oldest entries first, stop at the first live one
+            oldest, (first, _) = next(iter(self._counts.items()))
+            if now - first < self.window and len(self._counts) <= self.max_clients:
+                break
+            del self._counts[oldest]
+        return self.delay if count > self.threshold else 0.0
+
+
+def penalise(request: web.Request, refusal: BadRequest) -> None:
+    """Count a malformed request against its client; mark its answer for delay when due.
+    A body that was too slow (408), a client already gone, or a retry racing its first send
+    (409) is not counted."""
+    if isinstance(refusal, (ClientGone, KeyConflict)) or refusal.status == 408:
+        return
+    penalty = request.app.get(PENALTY)
+    if penalty is None:
+        return
+    delay = penalty.refused(client_key(request))
+    if delay > 0:
+        request[TARPIT_DELAY] = delay
+
+
 def install(app: web.Application, settings: Settings) -> None:
     """Put the limiters on the app (the middlewares find them there)."""
     app[INFLIGHT] = Inflight(settings.server.max_concurrent_requests)
     app[LIMITER] = RateLimiter(settings.limits)
+    app[PENALTY] = Penalty(settings.limits)
+
+
+@web.middleware
+async def tarpit_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Hold back a penalised refusal (the answer is unchanged), outside the concurrency slot."""
+    response = await handler(request)
+    delay = request.get(TARPIT_DELAY, 0.0)
+    if delay > 0:
+        metrics.REFUSALS_DELAYED.inc()
+        await tarpit_sleep(delay)
+    return response
 
 
 @web.middleware
