@@ -75,3 +75,16 @@ def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if storage.BACKEND == "sqlite":
         return f"sqlite:///{tmp_path}/empty.sqlite3"
     return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture(autouse=True)
+def _no_tarpit_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests that send many malformed requests from one client would each wait out the bad-request
+    penalty (proxy.outbound.limits); the penalty is still counted, only its sleep is skipped.
+    tests/hardening/test_tarpit.py records the sleeps instead."""
+    from proxy.outbound import limits
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    monkeypatch.setattr(limits, "tarpit_sleep", no_wait)
